@@ -1,0 +1,164 @@
+"""The `strat` command line: a thin layer. Each command gathers its options, calls one
+library function, and returns an exit code. Slow imports (jsonschema, git, mkdocs) happen
+inside the commands that need them, so `strat --version` stays fast.
+
+Exit codes: 0 success / no errors, 1 findings that fail the run, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from strat import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMAT_CHOICES = ("text", "json")
+
+
+class UsageProblem(click.UsageError):
+    """A problem with how strat was called or where: exit 2 with a clear message."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="strat", message="%(prog)s %(version)s")
+def cli() -> None:
+    """strat: strategy as code.
+
+    Company strategy, product plans and team goals live as YAML in git. strat lints them
+    against alignment rules, explains what a change does, and publishes the strategy site.
+
+    \b
+    Start here:
+      strat lint                 check the strategy/ folder of this repository
+      strat explain A301         what a finding means and how to fix it
+      strat schema goal          the fields of a kind (JSON Schema)
+    """
+
+
+def _locate(path: str | None) -> tuple[Path, Path, "object"]:
+    """(repository root, strategy folder or file, config) for a command."""
+    from strat.config import find_root, load_config
+
+    start = Path(path) if path else Path.cwd()
+    if path and not start.exists():
+        raise UsageProblem(f"no such file or folder: {path}")
+    root = find_root(start) or (start if start.is_dir() else start.parent).resolve()
+    config, problems = load_config(root)
+    if problems:
+        raise _ConfigProblem(problems)
+    if path:
+        target = start.resolve()
+    else:
+        target = (root / config.strategy).resolve()
+        if not target.is_dir():
+            raise UsageProblem(
+                f"no strategy folder at {target}; run strat inside a strategy repository, pass the "
+                "folder (strat lint PATH), or create one with `strat init`")
+    root_resolved = root.resolve()
+    if target != root_resolved and root_resolved not in target.parents:
+        raise UsageProblem(f"{path} is outside the repository at {root_resolved}")
+    return root_resolved, target, config
+
+
+class _ConfigProblem(Exception):
+    def __init__(self, diagnostics: list) -> None:
+        super().__init__("invalid strat.yaml")
+        self.diagnostics = diagnostics
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=str))
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True,
+              help="Output format: text for people, json for tools.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: only on a terminal).")
+def lint(path: str | None, fmt: str, strict: bool, color: bool | None) -> int:
+    """Check strategy files: YAML, schemas, references and alignment rules.
+
+    PATH is the strategy folder (default: strategy/ of the enclosing repository, the
+    nearest folder with strat.yaml or .git) or a single file. Findings print as
+    path:line:col: CODE severity message, paths relative to the repository root.
+
+    \b
+    Exit status: 0 no errors (warnings allowed unless --strict),
+                 1 errors found, 2 usage or internal error.
+    strat lint never writes to the strategy files.
+    """
+    from strat.formats import FORMATS, Report
+    from strat.lint import exit_status, lint as run_lint
+
+    try:
+        root, target, config = _locate(path)
+    except _ConfigProblem as problem:
+        report = Report(problem.diagnostics, 1, 0, color=_want_color(color))
+        click.echo(FORMATS[fmt](report), nl=False)
+        return EXIT_FINDINGS
+    result = run_lint(root, target, config)  # type: ignore[arg-type]
+    report = Report(result.diagnostics, result.files, result.documents, color=_want_color(color))
+    click.echo(FORMATS[fmt](report), nl=False)
+    return exit_status(result.diagnostics, strict)
+
+
+def _want_color(flag: bool | None) -> bool:
+    if flag is not None:
+        return flag
+    return sys.stdout.isatty()
+
+
+@cli.command()
+@click.argument("kind", required=False)
+@click.option("--export", "export_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write every schema into this folder instead of printing one.")
+def schema(kind: str | None, export_dir: Path | None) -> int:
+    """Print the JSON Schema of KIND (goal, metric, …) or export them all.
+
+    The schemas are the reference for every field: each property has a description and
+    each kind has examples. Point your editor at them for validation as you type:
+    the first line of a strategy file can be
+    `# yaml-language-server: $schema=../../schemas/goal.schema.json`.
+    """
+    import json
+
+    from strat import schemas
+
+    if export_dir is not None:
+        export_dir.mkdir(parents=True, exist_ok=True)
+        for name, content in schemas.load_all().items():
+            (export_dir / name).write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        click.echo(f"wrote {len(schemas.load_all())} schemas to {export_dir}", err=True)
+        return EXIT_OK
+    by_lower = {k.lower(): k for k in schemas.kinds()}
+    if kind is None:
+        raise UsageProblem(f"name a kind ({', '.join(k.lower() for k in schemas.kinds())}) or use --export DIR")
+    name = by_lower.get(kind.lower())
+    if name is None:
+        raise UsageProblem(f"unknown kind {kind!r}; kinds: {', '.join(k.lower() for k in schemas.kinds())}")
+    click.echo(json.dumps(schemas.schema_for(name), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every outcome into the documented exit code."""
+    try:
+        code = cli.main(args=argv, prog_name="strat", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.UsageError as problem:
+        problem.show()
+        code = EXIT_USAGE
+    except click.ClickException as problem:
+        problem.show()
+        code = EXIT_USAGE
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        code = EXIT_USAGE
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # an internal error must never look like "findings" (1)
+        click.echo(f"strat: internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a bug in strat; please report it with the command you ran.", err=True)
+        code = EXIT_USAGE
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

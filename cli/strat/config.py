@@ -1,0 +1,88 @@
+"""`strat.yaml` at the repository root: where the strategy is, rule severities and
+thresholds. Read through the same hardened loader as strategy files and validated by
+`schemas/config.schema.json`."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from strat.diagnostics import Diagnostic, Severity
+
+CONFIG_NAME = "strat.yaml"
+ROOT_MARKERS = (CONFIG_NAME, ".git")
+
+
+@dataclass(slots=True)
+class Config:
+    strategy: str = "strategy"
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    rules: dict[str, str] = field(default_factory=dict)  # code → error|warning|info|off
+    max_links: int = 1
+    stale_after_days: int = 45
+    site: dict[str, Any] = field(default_factory=dict)
+    path: str | None = None  # repo-relative path of the file it came from
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding `strat.yaml` or `.git`."""
+    current = start.resolve()
+    if current.is_file():
+        current = current.parent
+    for folder in (current, *current.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return None
+
+
+def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
+    """The repository's configuration, or the defaults when there is no `strat.yaml`."""
+    from strat.load import load_file
+
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config(), []
+    source, diagnostics = load_file(path, CONFIG_NAME)
+    if source is None or diagnostics:
+        return Config(path=CONFIG_NAME), diagnostics
+    if not source.documents:
+        return Config(path=CONFIG_NAME), []
+    doc = source.documents[0]
+    errors = _validate(doc)
+    if errors:
+        return Config(path=CONFIG_NAME), errors
+    data = doc.data
+    return Config(
+        strategy=data.get("strategy", "strategy"),
+        include=list(data.get("include", [])),
+        exclude=list(data.get("exclude", [])),
+        rules=dict(data.get("rules", {})),
+        max_links=data.get("max_links", 1),
+        stale_after_days=data.get("stale_after_days", 45),
+        site=dict(data.get("site", {})),
+        path=CONFIG_NAME,
+    ), []
+
+
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    from strat import schemas
+
+    return Draft202012Validator(schemas.load_all()[schemas.CONFIG_FILE], registry=schemas.registry())
+
+
+def _validate(doc: Any) -> list[Diagnostic]:
+    from strat.load import format_json_path
+
+    out = []
+    for error in _validator().iter_errors(doc.data):
+        path = tuple(error.absolute_path)
+        where = format_json_path(path) or "strat.yaml"
+        out.append(Diagnostic("S104", Severity.ERROR, f"strat.yaml: `{where}`: {error.message}",
+                              doc.location(path)))
+    return out

@@ -1,0 +1,472 @@
+"""YAML files → documents with source positions. The only module that reads YAML.
+
+Strategy files come from pull requests, so this module treats them as hostile. It parses
+with PyYAML's C parser at the *event* level and builds plain Python data itself, which
+lets it refuse, before anything is constructed or expanded:
+
+* anchors and aliases (E005: they hide content from reviewers, and an alias bomb that
+  loads in milliseconds explodes in whatever walks the data next);
+* explicit tags, ``%YAML``/``%TAG`` directives and ``<<`` merge keys (E007);
+* nesting deeper than `MAX_DEPTH` and files larger than `MAX_FILE_BYTES` (E005).
+
+Scalars resolve like YAML 1.2's core schema for numbers and null, except that YAML 1.1
+booleans (``yes``/``no``/``on``/``off``) are kept as booleans so the schema reports them as
+a wrong type at the right line rather than letting ``NO`` silently mean false somewhere
+else. Dates stay strings. Every key and value gets a (line, column) position.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from strat.diagnostics import Diagnostic, Location, Severity
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NUMBER_CHARS = 400
+YAML_SUFFIXES = (".yaml", ".yml")
+
+JsonPath = tuple[str | int, ...]
+Position = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document of a strategy file, as plain data plus positions."""
+
+    path: str  # repo-relative POSIX path
+    index: int  # 0-based position of the document in its file
+    data: dict[str, Any]
+    position: Position  # where the document's mapping starts
+    values: dict[JsonPath, Position] = field(default_factory=dict)
+    keys: dict[JsonPath, Position] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> Any:
+        return self.data.get("kind")
+
+    @property
+    def id(self) -> Any:
+        return self.data.get("id")
+
+    def location(self, json_path: JsonPath = (), *, key: bool = False) -> Location:
+        """The location of a value (or, with key=True, of its key) inside this document.
+        Falls back to the nearest enclosing position that exists."""
+        table = self.keys if key else self.values
+        probe = tuple(json_path)
+        while probe:
+            pos = table.get(probe) or self.values.get(probe)
+            if pos:
+                break
+            probe = probe[:-1]
+        else:
+            pos = self.position
+        return Location(self.path, pos[0], pos[1], format_json_path(json_path))
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """A strategy file that was read: its text (for ignore comments) and documents."""
+
+    path: str
+    text: str
+    documents: list[Document]
+
+
+@dataclass(slots=True)
+class LoadResult:
+    files: list[SourceFile]
+    diagnostics: list[Diagnostic]
+
+    @property
+    def documents(self) -> list[Document]:
+        return [doc for f in self.files for doc in f.documents]
+
+
+def format_json_path(path: JsonPath) -> str:
+    """('joint', 0, 'owner') → 'joint[0].owner'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class _Refused(Exception):
+    """Stops reading a file: carries the one diagnostic that explains why."""
+
+    def __init__(self, code: str, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.code, self.message, self.line, self.column = code, message, line, column
+
+
+# --- discovery -------------------------------------------------------------------------
+
+
+def find_files(
+    root: Path, folder: Path, diagnostics: list[Diagnostic]
+) -> list[tuple[Path, str]]:
+    """Every *.yaml / *.yml below `folder`, as (absolute path, repo-relative path), sorted.
+
+    Symlinks are followed only while they stay inside `root`; one that leads outside is
+    reported (E006) and its target never read. Symlink loops are reported, not followed
+    forever. Hidden folders (``.git``) are skipped."""
+    root_real = Path(os.path.realpath(root))
+    found: list[tuple[Path, str]] = []
+    seen_dirs: set[str] = set()
+    if folder.is_file() or folder.is_symlink() and not folder.is_dir():
+        stack: list[Path] = []
+        candidates = [folder]
+    else:
+        stack, candidates = [folder], []
+    while stack:
+        current = stack.pop()
+        real = os.path.realpath(current)
+        if real in seen_dirs:
+            continue
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            diagnostics.append(_file_diag(root, current, "E006", f"cannot read folder: {exc.strerror}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                problem = _symlink_problem(path, root_real)
+                if problem:
+                    if entry.name.endswith(YAML_SUFFIXES) or _is_dir_quiet(path):
+                        diagnostics.append(_file_diag(root, path, "E006", problem))
+                    continue
+            if _is_dir_quiet(path):
+                subdirs.append(path)
+            elif entry.name.endswith(YAML_SUFFIXES):
+                candidates.append(path)
+        stack.extend(reversed(subdirs))
+    for path in candidates:
+        if path.is_symlink():
+            problem = _symlink_problem(path, root_real)
+            if problem:
+                diagnostics.append(_file_diag(root, path, "E006", problem))
+                continue
+        found.append((path, relative_path(root, path)))
+    found.sort(key=lambda item: item[1])
+    return found
+
+
+def _is_dir_quiet(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _symlink_problem(path: Path, root_real: Path) -> str | None:
+    try:
+        target = Path(path).resolve(strict=True)
+    except RuntimeError:
+        return "symlink loop: the link never reaches a file"
+    except OSError:
+        return "broken symlink: its target does not exist"
+    if target != root_real and root_real not in target.parents:
+        return "symlink leads outside the repository; refusing to read it"
+    return None
+
+
+def relative_path(root: Path, path: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _file_diag(root: Path, path: Path, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, Location(relative_path(root, path), line, column))
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def load_tree(root: Path, folder: Path) -> LoadResult:
+    """Load every strategy file below `folder` (a folder or a single file) of the
+    repository at `root`."""
+    diagnostics: list[Diagnostic] = []
+    files: list[SourceFile] = []
+    for abs_path, rel in find_files(root, folder, diagnostics):
+        source, diags = load_file(abs_path, rel)
+        diagnostics.extend(diags)
+        if source is not None:
+            files.append(source)
+    return LoadResult(files, diagnostics)
+
+
+def load_file(abs_path: Path, rel: str) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Read one file safely: size limit first, then decoding, then parsing."""
+    try:
+        # O_NOFOLLOW: the discovery step vetted symlinks; a file swapped for a link since
+        # then is refused rather than followed.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) if not os.path.islink(abs_path) else os.O_RDONLY
+        fd = os.open(abs_path, flags)
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except PermissionError:
+        return None, [Diagnostic("E006", Severity.ERROR, "permission denied: cannot read this file", Location(rel))]
+    except OSError as exc:
+        return None, [Diagnostic("E006", Severity.ERROR, f"cannot read this file: {exc.strerror or exc}", Location(rel))]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Diagnostic(
+            "E005", Severity.ERROR,
+            f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files",
+            Location(rel))]
+    return parse_bytes(raw, rel)
+
+
+def parse_bytes(raw: bytes, rel: str) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Decode and parse the bytes of one file. Never raises."""
+    try:
+        text = _decode(raw)
+        documents, diagnostics = _parse_text(text, rel)
+    except _Refused as refused:
+        return None, [Diagnostic(refused.code, Severity.ERROR, refused.message,
+                                 Location(rel, refused.line, refused.column))]
+    return SourceFile(rel, text, documents), diagnostics
+
+
+_UTF16_32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+# C0 controls except tab/newline/carriage return, DEL, C1 controls, and the Unicode line
+# separators that YAML counts as line breaks (they would shift every reported line).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(_UTF16_32_BOMS) or (len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0)):
+        raise _Refused("E003", "file is UTF-16 or UTF-32 encoded; save it as UTF-8", 1, 1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _line_col_of_byte(raw, exc.start)
+        raise _Refused("E003", f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file as UTF-8",
+                       line, column) from None
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise _Refused("E003", f"control character U+{ord(bad.group()):04X} is not allowed in strategy files",
+                       line, column)
+    return text
+
+
+def _line_col_of_byte(raw: bytes, offset: int) -> Position:
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+# --- event-level building --------------------------------------------------------------
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {
+    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"), True),
+    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"), False),
+}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+    "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}
+
+
+def resolve_plain(value: str, line: int, column: int) -> Any:
+    """The value of an unquoted scalar (see the module docstring for the rules)."""
+    if value in _NULLS:
+        return None
+    if value in _BOOLS:
+        return _BOOLS[value]
+    first = value[0]
+    if first.isdigit() or first in "+-.":
+        if len(value) > MAX_NUMBER_CHARS and _INT.fullmatch(value):
+            raise _Refused("E005", f"number with {len(value)} digits is over the limit of {MAX_NUMBER_CHARS}",
+                           line, column)
+        if _INT.fullmatch(value):
+            if value.startswith("0o"):
+                return int(value[2:], 8)
+            if value.startswith("0x"):
+                return int(value[2:], 16)
+            return int(value)
+        if _FLOAT.fullmatch(value):
+            return float(value)
+        if value in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[value]
+    return value
+
+
+def _parse_text(text: str, rel: str) -> tuple[list[Document], list[Diagnostic]]:
+    import yaml  # PyYAML: its C parser gives events with positions, fast
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return _build(yaml.parse(text, Loader=loader_cls), rel)
+    except _Refused:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise _Refused("E001", _syntax_message(exc, text, line, column), line, column) from None
+    except yaml.YAMLError as exc:
+        raise _Refused("E001", f"not valid YAML: {exc}", 1, 1) from None
+    except RecursionError:
+        raise _Refused("E005", f"nesting is deeper than {MAX_DEPTH} levels", 1, 1) from None
+    except (ValueError, AssertionError, TypeError, OverflowError, MemoryError) as exc:
+        # Loader edge: anything the parser raises that is not a YAMLError still becomes
+        # a diagnostic, never a traceback.
+        raise _Refused("E001", f"not valid YAML: {type(exc).__name__}: {exc}", 1, 1) from None
+
+
+def _syntax_message(exc: Any, text: str, line: int, column: int) -> str:
+    problem = exc.problem or "syntax error"
+    if problem == "found incompatible YAML document":
+        return "unsupported %YAML directive: strategy files are plain YAML without directives"
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in source_line[: max(column, 1)] or (column - 1 < len(source_line) and source_line[column - 1:column] == "\t"):
+        return "not valid YAML: a tab character; YAML indentation must use spaces"
+    context = f" ({exc.context})" if exc.context else ""
+    return f"not valid YAML: {problem}{context}"
+
+
+def _build(events: Iterator[Any], rel: str) -> tuple[list[Document], list[Diagnostic]]:
+    """Turn parser events into documents. Iterative: depth is bounded by MAX_DEPTH, not by
+    Python's recursion limit."""
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    # Stack frames: [container, json_path, pending_key, key_position, key_positions_seen]
+    stack: list[list[Any]] = []
+    values: dict[JsonPath, Position] = {}
+    keys: dict[JsonPath, Position] = {}
+    root: Any = None
+    root_pos: Position = (1, 1)
+    index = 0
+
+    for event in events:
+        name = type(event).__name__
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if name == "DocumentStartEvent":
+            if getattr(event, "version", None) or getattr(event, "tags", None):
+                raise _Refused("E007", "%YAML and %TAG directives are not allowed in strategy files", line, column)
+            values, keys, root = {}, {}, None
+            continue
+        if name == "DocumentEndEvent":
+            if isinstance(root, dict):
+                documents.append(Document(rel, index, root, root_pos, values, keys))
+            elif root is not None:
+                diagnostics.append(Diagnostic(
+                    "E004", Severity.ERROR,
+                    f"a document must be a mapping with `kind` and `id`, got {_type_word(root)}",
+                    Location(rel, *root_pos)))
+            index += 1
+            continue
+        if name in ("StreamStartEvent", "StreamEndEvent"):
+            continue
+        if name == "AliasEvent":
+            raise _Refused("E005", f"alias `*{event.anchor}`: anchors and aliases are not allowed "
+                           "(they hide content from reviewers and can expand without bound)", line, column)
+        if getattr(event, "anchor", None):
+            raise _Refused("E005", f"anchor `&{event.anchor}`: anchors and aliases are not allowed "
+                           "(they hide content from reviewers and can expand without bound)", line, column)
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and not _implicit(event):
+            raise _Refused("E007", f"explicit tag `{tag}` is not allowed; write plain values (quote text if needed)",
+                           line, column)
+
+        if name == "ScalarEvent":
+            is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY
+            if is_key or not (event.implicit[0] and not event.style):
+                value = event.value  # keys are always text: `on:` means the word
+            else:
+                value = resolve_plain(event.value, line, column)
+            _add(stack, value, (line, column), rel, values, keys, diagnostics)
+            if not stack:
+                root, root_pos = value, (line, column)
+        elif name in ("MappingStartEvent", "SequenceStartEvent"):
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused("E005", f"nesting is deeper than {MAX_DEPTH} levels", line, column)
+            container: Any = {} if name == "MappingStartEvent" else []
+            path = _add(stack, container, (line, column), rel, values, keys, diagnostics)
+            if not stack:
+                root, root_pos = container, (line, column)
+            stack.append([container, path, _NO_KEY, None, {}])
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.pop()
+    return documents, diagnostics
+
+
+_NO_KEY = object()
+
+
+def _implicit(event: Any) -> bool:
+    implicit = getattr(event, "implicit", False)
+    if isinstance(implicit, tuple):
+        return any(implicit)
+    return bool(implicit)
+
+
+def _type_word(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a text value"
+
+
+def _add(stack: list[list[Any]], value: Any, pos: Position, rel: str,
+         values: dict[JsonPath, Position], keys: dict[JsonPath, Position],
+         diagnostics: list[Diagnostic]) -> JsonPath:
+    """Attach a new node to its parent; returns the node's JSON path."""
+    if not stack:
+        values[()] = pos
+        return ()
+    frame = stack[-1]
+    parent, parent_path = frame[0], frame[1]
+    if isinstance(parent, list):
+        path = parent_path + (len(parent),)
+        parent.append(value)
+        values[path] = pos
+        return path
+    if frame[2] is _NO_KEY:  # this node is a key
+        if isinstance(value, (dict, list)):
+            raise _Refused("E007", "a mapping key must be plain text, not a list or mapping", *pos)
+        key = value
+        if key == "<<":
+            raise _Refused("E007", "merge keys (`<<`) are not allowed; write the fields out", *pos)
+        frame[2], frame[3] = key, pos
+        return parent_path
+    key, key_pos = frame[2], frame[3]
+    frame[2] = _NO_KEY
+    path = parent_path + (key,)
+    first = frame[4].get(key)
+    if first is not None:
+        diagnostics.append(Diagnostic(
+            "E002", Severity.ERROR,
+            f"duplicate key `{key}` (first defined at line {first[0]}); the second value would silently win",
+            Location(rel, key_pos[0], key_pos[1], format_json_path(path)),
+            (Location(rel, first[0], first[1], format_json_path(path)),)))
+        return path + ("<duplicate>",)
+    frame[4][key] = key_pos
+    parent[key] = value
+    keys[path] = key_pos
+    values[path] = pos
+    return path

@@ -1,0 +1,108 @@
+"""Reference checks over the whole repository: R201 (no such id), R203 (wrong kind),
+R204 (cycles). Which fields are references is read from the schemas (`x-strat-ref`)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from strat import graph
+from strat.diagnostics import Diagnostic, Severity
+from strat.load import Document, JsonPath
+from strat.model import Model, field_values, references
+from strat.validate import SLUG
+
+# Relations in which a cycle is an error: kind → (field pattern, what to call it).
+CYCLIC_RELATIONS = {
+    "Goal": (("parent",), "parent chain"),
+    "Decision": (("supersedes",), "`supersedes` chain"),
+    "Metric": (("drives", "*", "metric"), "metric tree (`drives`)"),
+}
+
+
+def check_references(model: Model) -> list[Diagnostic]:
+    out = list(_unresolved(model))
+    out.extend(_cycles(model))
+    return out
+
+
+def _article(kind: str) -> str:
+    return "an" if kind[:1].lower() in "aeiou" else "a"
+
+
+def _kinds_phrase(targets: tuple[str, ...]) -> str:
+    words = {"value": "value of the Strategy", "period": "period of the Strategy"}
+    names = [words.get(t, t) for t in targets]
+    return f"{_article(names[0])} " + " or ".join(names)
+
+
+def _unresolved(model: Model) -> Iterator[Diagnostic]:
+    for doc in model.documents:
+        if doc.kind is None:
+            continue
+        for path, ident, targets in references(doc):
+            if not SLUG.match(ident):
+                continue  # the schema reports the malformed id
+            namespace_kinds = [t for t in targets if t in ("value", "period")]
+            if namespace_kinds:
+                if any(ident in (model.values if t == "value" else model.periods) for t in namespace_kinds):
+                    continue
+                candidates = [i for t in namespace_kinds for i in model.namespace(t)]
+                yield _missing(doc, path, ident, targets, candidates, model)
+                continue
+            target = model.by_id.get(ident)
+            if target is None:
+                candidates = [i for t in targets for i in model.namespace(t)]
+                yield _missing(doc, path, ident, targets, candidates, model)
+            elif target.kind not in targets:
+                model.unresolved.add(doc.id)
+                yield Diagnostic(
+                    "R203", Severity.ERROR,
+                    f"`{_field(path)}` must name {_kinds_phrase(targets)}, but `{ident}` is {_article(target.kind)} "
+                    f"{target.kind} ({target.location(('id',))})",
+                    doc.location(path), (target.location(("id",)),))
+
+
+def _missing(doc: Document, path: JsonPath, ident: str, targets: tuple[str, ...],
+             candidates: list[str], model: Model) -> Diagnostic:
+    if isinstance(doc.id, str):
+        model.unresolved.add(doc.id)
+    close = difflib.get_close_matches(ident, candidates, 1, 0.6)
+    elsewhere = model.by_id.get(close[0]) if close else None
+    hint = f"; did you mean `{close[0]}`?" if close else ""
+    related = (elsewhere.location(("id",)),) if elsewhere is not None else ()
+    return Diagnostic(
+        "R201", Severity.ERROR,
+        f"`{_field(path)}` names `{ident}`, but there is no {_kinds_phrase(targets)[2:].lstrip('n ')} "
+        f"with that id{hint}",
+        doc.location(path), related)
+
+
+def _field(path: JsonPath) -> str:
+    from strat.load import format_json_path
+
+    return format_json_path(path)
+
+
+def _cycles(model: Model) -> Iterator[Diagnostic]:
+    for kind, (pattern, label) in CYCLIC_RELATIONS.items():
+        edges: dict[str, list[str]] = {}
+        where: dict[tuple[str, str], JsonPath] = {}
+        for doc in model.of_kind(kind):
+            for path, value in field_values(doc.data, pattern):
+                target = model.by_id.get(value) if isinstance(value, str) else None
+                if target is not None and target.kind == kind:
+                    edges.setdefault(doc.id, []).append(value)
+                    where.setdefault((doc.id, value), path)
+        for cycle in graph.cycles(edges):
+            first, second = cycle[0], cycle[1]
+            doc = model.by_id[first]
+            members = sorted(set(cycle))
+            shown = " → ".join(cycle) if len(cycle) <= 12 else " → ".join(cycle[:11]) + f" → … ({len(cycle) - 1} links)"
+            for member in members:
+                model.unresolved.add(member)
+            yield Diagnostic(
+                "R204", Severity.ERROR,
+                f"{kind.lower()}s form a cycle in the {label}: {shown}",
+                doc.location(where[(first, second)]),
+                tuple(model.by_id[m].location(("id",)) for m in members[1:50]))

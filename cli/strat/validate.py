@@ -1,0 +1,211 @@
+"""Schema validation of documents → S101–S104 (and E004 for a document with no kind).
+
+Messages are in plain words and point where a reviewer would fix things: an unknown
+field at its key, a wrong value at the value, a missing field at the mapping that
+lacks it. `oneOf`/`anyOf` errors are reduced to their most relevant cause.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from typing import Any, Iterable
+
+from strat import schemas
+from strat.diagnostics import Diagnostic, Severity
+from strat.load import Document, JsonPath, format_json_path
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+@functools.cache
+def _validators() -> dict[str, Any]:
+    from jsonschema import Draft202012Validator
+    from jsonschema._format import FormatChecker
+
+    checker = FormatChecker(formats=("date",))
+    return {
+        kind: Draft202012Validator(schemas.schema_for(kind), registry=schemas.registry(),
+                                   format_checker=checker)
+        for kind in schemas.kinds()
+    }
+
+
+def validate_documents(documents: Iterable[Document]) -> tuple[list[Document], list[Diagnostic]]:
+    """Validate each document against its kind's schema. Returns the documents whose kind
+    is known (valid or not: references are still worth checking) and the diagnostics."""
+    validators = _validators()
+    known: list[Document] = []
+    out: list[Diagnostic] = []
+    for doc in documents:
+        kind = doc.data.get("kind")
+        if "kind" not in doc.data or kind is None:
+            out.append(_diag("E004", doc, (), "document has no `kind`; add e.g. `kind: Goal` "
+                             f"(one of {', '.join(schemas.kinds())})"))
+            continue
+        if kind not in validators:
+            out.append(_diag("S101", doc, ("kind",), _unknown_kind(kind)))
+            continue
+        known.append(doc)
+        out.extend(_schema_errors(doc, validators[kind]))
+    return known, out
+
+
+def _unknown_kind(kind: Any) -> str:
+    if not isinstance(kind, str):
+        return f"`kind` must be one of {', '.join(schemas.kinds())}, got {describe(kind)}"
+    by_lower = {k.lower(): k for k in schemas.kinds()}
+    hint = by_lower.get(kind.lower()) or next(iter(difflib.get_close_matches(kind, schemas.kinds(), 1)), None)
+    suffix = f"; did you mean `{hint}`?" if hint else f"; kinds are {', '.join(schemas.kinds())}"
+    return f"unknown kind `{kind}`{suffix}"
+
+
+def _diag(code: str, doc: Document, path: JsonPath, message: str, *, key: bool = False) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, f"{_subject(doc)}{message}", doc.location(path, key=key))
+
+
+def _subject(doc: Document) -> str:
+    kind, ident = doc.data.get("kind"), doc.data.get("id")
+    if isinstance(kind, str) and isinstance(ident, str) and SLUG.match(ident):
+        return f"{kind.lower()} `{ident}`: "
+    return ""
+
+
+def describe(value: Any) -> str:
+    """A value as a user would recognise it in their YAML."""
+    if value is None:
+        return "nothing (empty)"
+    if value is True or value is False:
+        return f"{str(value).lower()} (YAML reads unquoted yes/no/on/off/true/false as a boolean; quote it for text)"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return repr(shown)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+_TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number",
+               "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "empty"}
+
+
+def _schema_errors(doc: Document, validator: Any) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    seen: set[tuple[str, JsonPath, str]] = set()
+    for error in validator.iter_errors(doc.data):
+        for code, path, message, key in _explain(error):
+            mark = (code, path, message)
+            if mark not in seen:
+                seen.add(mark)
+                out.append(_diag(code, doc, path, message, key=key))
+    return out
+
+
+def _explain(error: Any) -> Iterable[tuple[str, JsonPath, str, bool]]:
+    """One jsonschema error → (code, json path, message, point-at-key) findings."""
+    path: JsonPath = tuple(error.absolute_path)
+    where = format_json_path(path)
+    field_word = f"`{where}`" if where else "the document"
+    keyword, value, instance = error.validator, error.validator_value, error.instance
+
+    if keyword == "required":
+        for name in value:
+            if isinstance(instance, dict) and name not in instance:
+                full = format_json_path(path + (name,))
+                yield "S102", path, f"missing required field `{full}`", False
+        return
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
+        allowed = list(error.schema.get("properties", {}))
+        patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+        for name in instance:
+            if name in allowed or any(p.search(name) for p in patterns):
+                continue
+            close = difflib.get_close_matches(name, allowed, 1, 0.6)
+            hint = (f"; did you mean `{close[0]}`?" if close
+                    else f"; allowed here: {', '.join(allowed)} (or an `x-` key for your own data)")
+            full = format_json_path(path + (name,))
+            yield "S103", path + (name,), f"unknown field `{full}`{hint}", True
+        return
+    if keyword in ("oneOf", "anyOf"):
+        yield from _explain_choice(error, path, keyword)
+        return
+    if keyword == "type":
+        wanted = value if isinstance(value, list) else [value]
+        words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+        hint = ""
+        if "number" in wanted and isinstance(instance, str) and instance.strip().endswith("%"):
+            hint = " (write percentages as a number, e.g. 45% as 0.45 or 45 with unit `%`)"
+        yield "S104", path, f"{field_word} must be {words}, got {describe(instance)}{hint}", False
+        return
+    if keyword == "enum":
+        yield "S104", path, f"{field_word} must be one of {', '.join(map(str, value))}, got {describe(instance)}", False
+        return
+    if keyword == "const":
+        yield "S104", path, f"{field_word} must be `{value}`, got {describe(instance)}", False
+        return
+    if keyword == "pattern":
+        if SLUG.pattern in value or value == SLUG.pattern:
+            msg = (f"{field_word} must be an id: lowercase letters, digits and dashes, starting with a letter "
+                   f"or digit, at most 80 characters; got {describe(instance)}")
+        elif "\\d{4}-\\d{2}-\\d{2}" in value:
+            msg = f"{field_word} must be a date written YYYY-MM-DD, got {describe(instance)}"
+        elif "[A-Z]{3}" in value:
+            msg = f"{field_word} must be a three-letter ISO 4217 currency code such as USD or EUR, got {describe(instance)}"
+        else:
+            msg = f"{field_word} does not have the expected form ({value}), got {describe(instance)}"
+        yield "S104", path, msg, False
+        return
+    if keyword == "format" and value == "date":
+        yield "S104", path, f"{field_word} is not a real calendar date: {describe(instance)}", False
+        return
+    if keyword in ("minItems", "maxItems"):
+        yield "S104", path, f"{field_word} needs {'at least' if keyword == 'minItems' else 'at most'} {value} item(s)", False
+        return
+    if keyword in ("minLength",):
+        yield "S104", path, f"{field_word} must not be empty", False
+        return
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        word = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                "exclusiveMaximum": "less than"}[keyword]
+        yield "S104", path, f"{field_word} must be {word} {value}, got {describe(instance)}", False
+        return
+    if keyword == "uniqueItems":
+        yield "S104", path, f"{field_word} lists the same item twice", False
+        return
+    yield "S104", path, f"{field_word}: {error.message}", False
+
+
+def _explain_choice(error: Any, path: JsonPath, keyword: str) -> Iterable[tuple[str, JsonPath, str, bool]]:
+    """`oneOf`/`anyOf`: when every branch only requires a field, say so in words;
+    otherwise report the most relevant branch's cause."""
+    branches = error.validator_value
+    names = [b["required"][0] for b in branches
+             if isinstance(b, dict) and set(b) == {"required"} and len(b["required"]) == 1]
+    instance = error.instance
+    if len(names) == len(branches) and isinstance(instance, dict):
+        present = [n for n in names if n in instance]
+        listing = _or_list(names)
+        where = format_json_path(path)
+        prefix = f"`{where}` " if where else ""
+        if not present:
+            need = "exactly one of" if keyword == "oneOf" else "at least one of"
+            yield "S102", path, f"{prefix}needs {need} {listing}", False
+        else:
+            yield ("S104", path + (present[1],),
+                   f"has both {' and '.join(f'`{n}`' for n in present)}; keep exactly one of {listing}", True)
+        return
+    from jsonschema.exceptions import best_match
+
+    cause = best_match(error.context) if error.context else None
+    if cause is None:
+        yield "S104", path, error.message, False
+        return
+    yield from _explain(cause)
+
+
+def _or_list(names: list[str]) -> str:
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
