@@ -74,8 +74,15 @@ class _ConfigProblem(Exception):
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True,
               help="Output format: text for people, json for tools.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
+@click.option("--select", metavar="CODES", default="",
+              help="Only report these codes or prefixes, comma-separated (e.g. A3,R201).")
+@click.option("--ignore", "ignore_codes", metavar="CODES", default="",
+              help="Never report these codes or prefixes, comma-separated (e.g. A312).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Evaluate date rules (A309, A311) as of this day instead of today: reproducible runs.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: only on a terminal).")
-def lint(path: str | None, fmt: str, strict: bool, color: bool | None) -> int:
+def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: str, today: "object",
+         color: bool | None) -> int:
     """Check strategy files: YAML, schemas, references and alignment rules.
 
     PATH is the strategy folder (default: strategy/ of the enclosing repository, the
@@ -88,18 +95,32 @@ def lint(path: str | None, fmt: str, strict: bool, color: bool | None) -> int:
     strat lint never writes to the strategy files.
     """
     from strat.formats import FORMATS, Report
-    from strat.lint import exit_status, lint as run_lint
+    from strat.lint import LintOptions, exit_status, lint as run_lint
 
+    options = LintOptions(select=_codes_option(select, "--select"), ignore=_codes_option(ignore_codes, "--ignore"),
+                          today=today.date() if today else None)  # type: ignore[attr-defined]
     try:
         root, target, config = _locate(path)
     except _ConfigProblem as problem:
         report = Report(problem.diagnostics, 1, 0, color=_want_color(color))
         click.echo(FORMATS[fmt](report), nl=False)
         return EXIT_FINDINGS
-    result = run_lint(root, target, config)  # type: ignore[arg-type]
+    result = run_lint(root, target, config, options)  # type: ignore[arg-type]
     report = Report(result.diagnostics, result.files, result.documents, color=_want_color(color))
     click.echo(FORMATS[fmt](report), nl=False)
     return exit_status(result.diagnostics, strict)
+
+
+def _codes_option(value: str, option: str) -> tuple[str, ...]:
+    """`A3, R201` → ('A3', 'R201'), each checked against the known codes."""
+    from strat.codes import all_codes
+
+    items = tuple(v.strip().upper() for v in value.split(",") if v.strip())
+    known = all_codes()
+    for item in items:
+        if item != "ALL" and not any(code.startswith(item) for code in known):
+            raise UsageProblem(f"{option}: no code starts with {item!r}; see `strat rules`")
+    return items
 
 
 def _want_color(flag: bool | None) -> bool:
@@ -137,6 +158,42 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     if name is None:
         raise UsageProblem(f"unknown kind {kind!r}; kinds: {', '.join(k.lower() for k in schemas.kinds())}")
     click.echo(json.dumps(schemas.schema_for(name), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> int:
+    """Explain a diagnostic CODE: what it checks, why it matters, how to fix it.
+
+    Example: strat explain A301
+    """
+    from strat.codes import all_codes
+
+    info = all_codes().get(code.strip().upper())
+    if info is None:
+        raise UsageProblem(f"unknown code {code!r}; `strat rules` lists every code")
+    click.echo(f"{info.code} {info.name} (default: {info.severity.value})\n")
+    click.echo(info.doc)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def rules(fmt: str) -> int:
+    """List every diagnostic code with its name, default severity and summary."""
+    import json
+
+    from strat.codes import all_codes
+
+    codes = all_codes()
+    if fmt == "json":
+        click.echo(json.dumps([{"code": c.code, "name": c.name, "severity": c.severity.value, "summary": c.summary}
+                               for c in codes.values()], indent=2))
+        return EXIT_OK
+    width = max(len(c.name) for c in codes.values())
+    for c in codes.values():
+        click.echo(f"{c.code}  {c.name:<{width}}  {c.severity.value:<7}  {c.summary}")
     return EXIT_OK
 
 

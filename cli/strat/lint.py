@@ -1,8 +1,9 @@
 """The lint engine: load, validate, resolve references, run the rules, apply the
-configuration, and decide the exit status once."""
+configuration and ignore comments, and decide the exit status once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,14 @@ from strat.config import Config
 from strat.diagnostics import Diagnostic, Severity
 from strat.load import LoadResult, load_tree
 from strat.model import Model, build_model
+
+
+@dataclass(slots=True)
+class LintOptions:
+    select: tuple[str, ...] = ()  # only these codes / prefixes (empty: all)
+    ignore: tuple[str, ...] = ()  # never these codes / prefixes
+    today: dt.date | None = None  # for rules that compare dates (default: today)
+    use_git: bool = True
 
 
 @dataclass(slots=True)
@@ -21,12 +30,15 @@ class LintResult:
     loaded: LoadResult | None = field(default=None, repr=False)
 
 
-def lint(root: Path, folder: Path, config: Config | None = None) -> LintResult:
+def lint(root: Path, folder: Path, config: Config | None = None, options: LintOptions | None = None) -> LintResult:
     """Lint the strategy below `folder` (a folder or one file) of the repository at `root`."""
+    from strat.codes import all_codes, matches
+    from strat.ignores import apply_ignores, find_ignores
     from strat.refs import check_references
     from strat.validate import validate_documents
 
     config = config or Config()
+    options = options or LintOptions()
     loaded = load_tree(root, folder)
     diagnostics = list(loaded.diagnostics)
     documents, schema_findings = validate_documents(loaded.documents)
@@ -34,21 +46,71 @@ def lint(root: Path, folder: Path, config: Config | None = None) -> LintResult:
     model, index_findings = build_model(documents)
     diagnostics.extend(index_findings)
     diagnostics.extend(check_references(model))
-    diagnostics = apply_config(diagnostics, config)
+
+    codes = all_codes()
+    active = {c for c in codes if _active(c, config, options, matches)}
+    diagnostics.extend(run_rules(model, config, options, root, folder, active))
+
+    diagnostics = [d for d in diagnostics if d.code in active or d.code not in codes]
+    diagnostics = apply_severities(diagnostics, config)
+    ignores = [i for f in loaded.files for i in find_ignores(f.path, f.text)]
+    if ignores:
+        diagnostics = apply_ignores(diagnostics, ignores, set(codes), active)
+        diagnostics = [d for d in diagnostics if d.code in active]
+        diagnostics = apply_severities(diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)
     return LintResult(diagnostics, len(loaded.files), len(loaded.documents), model, loaded)
 
 
-def apply_config(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:
-    """Severity overrides from `strat.yaml` (`off` drops the finding)."""
+def _active(code: str, config: Config, options: LintOptions, matches) -> bool:  # type: ignore[no-untyped-def]
+    if config.rules.get(code) == "off":
+        return False
+    if options.select and not matches(code, options.select):
+        return False
+    return not (options.ignore and matches(code, options.ignore))
+
+
+def run_rules(model: Model, config: Config, options: LintOptions, root: Path, folder: Path,
+              active: set[str]) -> list[Diagnostic]:
+    """Run every active alignment rule over the model."""
+    from strat.rules import RULES
+    from strat.rules.context import RuleContext
+
+    selected = [m for code, m in RULES.items() if code in active]
+    if not selected:
+        return []
+    today = options.today or dt.date.today()
+    git_facts = _git_facts(root, folder, config, today) if options.use_git and "A311" in active else None
+    ctx = RuleContext(model, config, today, git_facts)
+    out = []
+    for module in selected:
+        for finding in module.check(ctx):
+            out.append(Diagnostic(module.CODE, module.SEVERITY, finding.message, finding.location, finding.related))
+    return out
+
+
+def _git_facts(root: Path, folder: Path, config: Config, today: dt.date):  # type: ignore[no-untyped-def]
+    from strat import git
+    from strat.load import relative_path
+    from strat.rules.context import GitFacts
+
+    if not git.is_repository(root):
+        return None
+    since = today - dt.timedelta(days=config.stale_after_days)
+    try:
+        return GitFacts(git.recently_changed(root, since, relative_path(root, folder)))
+    except git.GitError:
+        return None
+
+
+def apply_severities(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:
+    """Severity overrides from `strat.yaml`."""
     if not config.rules:
         return diagnostics
     out = []
     for d in diagnostics:
         level = config.rules.get(d.code)
-        if level == "off":
-            continue
-        out.append(d.with_severity(Severity(level)) if level else d)
+        out.append(d.with_severity(Severity(level)) if level and level != "off" else d)
     return out
 
 

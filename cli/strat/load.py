@@ -44,6 +44,7 @@ class Document:
     position: Position  # where the document's mapping starts
     values: dict[JsonPath, Position] = field(default_factory=dict)
     keys: dict[JsonPath, Position] = field(default_factory=dict)
+    valid: bool = True  # set False by schema validation; rules skip invalid documents
 
     @property
     def kind(self) -> Any:
@@ -323,6 +324,8 @@ def _parse_text(text: str, rel: str) -> tuple[list[Document], list[Diagnostic]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if exc.problem == "found incompatible YAML document":
+            raise _Refused("E007", "%YAML directives are not allowed in strategy files", line, column) from None
         raise _Refused("E001", _syntax_message(exc, text, line, column), line, column) from None
     except yaml.YAMLError as exc:
         raise _Refused("E001", f"not valid YAML: {exc}", 1, 1) from None
@@ -336,8 +339,6 @@ def _parse_text(text: str, rel: str) -> tuple[list[Document], list[Diagnostic]]:
 
 def _syntax_message(exc: Any, text: str, line: int, column: int) -> str:
     problem = exc.problem or "syntax error"
-    if problem == "found incompatible YAML document":
-        return "unsupported %YAML directive: strategy files are plain YAML without directives"
     lines = text.splitlines()
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in source_line[: max(column, 1)] or (column - 1 < len(source_line) and source_line[column - 1:column] == "\t"):

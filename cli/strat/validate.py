@@ -48,7 +48,9 @@ def validate_documents(documents: Iterable[Document]) -> tuple[list[Document], l
             out.append(_diag("S101", doc, ("kind",), _unknown_kind(kind)))
             continue
         known.append(doc)
-        out.extend(_schema_errors(doc, validators[kind]))
+        findings = _schema_errors(doc, validators[kind])
+        doc.valid = not findings
+        out.extend(findings)
     return known, out
 
 
