@@ -45,7 +45,7 @@ def validate_documents(documents: Iterable[Document]) -> tuple[list[Document], l
                              f"(one of {', '.join(schemas.kinds())})"))
             continue
         if kind not in validators:
-            out.append(_diag("S101", doc, ("kind",), _unknown_kind(kind)))
+            out.append(Diagnostic("S101", Severity.ERROR, _unknown_kind(kind), doc.location(("kind",))))
             continue
         known.append(doc)
         findings = _schema_errors(doc, validators[kind])

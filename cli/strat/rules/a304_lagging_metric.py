@@ -1,5 +1,4 @@
-"""Lagging metric: a team's or person's goal is measured by a business outcome it can
-only contribute to.
+"""Lagging metric: a team's or person's goal is measured by a lagging business metric.
 
 ## What it checks
 A goal that belongs to a team or a person uses a `leading` metric (customer or product
