@@ -15,7 +15,7 @@ import click
 from strat import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMAT_CHOICES = ("text", "json")
+FORMAT_CHOICES = ("text", "json", "github", "sarif", "markdown")
 
 
 class UsageProblem(click.UsageError):
@@ -72,7 +72,8 @@ class _ConfigProblem(Exception):
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=str))
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True,
-              help="Output format: text for people, json for tools.")
+              help="text for people, json for tools, github for workflow annotations, sarif for code "
+                   "scanning, markdown for a pull request comment.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
 @click.option("--select", metavar="CODES", default="",
               help="Only report these codes or prefixes, comma-separated (e.g. A3,R201).")
@@ -108,7 +109,24 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
     result = run_lint(root, target, config, options)  # type: ignore[arg-type]
     report = Report(result.diagnostics, result.files, result.documents, color=_want_color(color))
     click.echo(FORMATS[fmt](report), nl=False)
+    _write_job_summary(report)
     return exit_status(result.diagnostics, strict)
+
+
+def _write_job_summary(report: "object") -> None:
+    """On GitHub Actions, append a Markdown summary of the run to the job summary."""
+    import os
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from strat.formats import markdown
+
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(markdown.render(report))  # type: ignore[arg-type]
+    except OSError as exc:
+        click.echo(f"strat: cannot write the job summary to {target}: {exc.strerror}", err=True)
 
 
 def _codes_option(value: str, option: str) -> tuple[str, ...]:

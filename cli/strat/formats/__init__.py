@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from strat.formats import json_format, text
+from strat.formats import github, json_format, markdown, sarif, text
 from strat.formats.report import Report
 
 Formatter = Callable[[Report], str]
@@ -13,6 +13,9 @@ Formatter = Callable[[Report], str]
 FORMATS: dict[str, Formatter] = {
     "text": text.render,
     "json": json_format.render,
+    "github": github.render,
+    "sarif": sarif.render,
+    "markdown": markdown.render,
 }
 
 __all__ = ["FORMATS", "Formatter", "Report"]
