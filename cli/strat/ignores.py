@@ -58,8 +58,9 @@ def apply_ignores(diagnostics: list[Diagnostic], ignores: list[Ignore], known_co
     for ignore in ignores:
         where = Location(ignore.path, ignore.line, ignore.column)
         if not ignore.reason:
-            kept.append(_problem(where, f"ignore comment for {', '.join(ignore.codes) or 'no code'} gives no reason; "
-                                        "write why after the bracket: `# strat: ignore[A304] reason`"))
+            codes = ", ".join(ignore.codes) or "no code"
+            kept.append(_problem(where, f"ignore comment for {codes} gives no reason; write why after the "
+                                        f"bracket: `# strat: ignore[{codes}] why this is fine here`"))
             continue
         for code in ignore.codes or ("",):
             if not _CODE.match(code) or code not in known_codes:

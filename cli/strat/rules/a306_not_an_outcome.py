@@ -53,13 +53,16 @@ def _measure(ctx: RuleContext, doc: Document, path: JsonPath, measure: Any) -> I
         return
     better = metric.data.get("better")
     where = doc.location(path + ("target",))
-    label = "the objective" if not path else ("the outcome" if path == ("outcome",) else f"key result {path[1] + 1}")
+    if not path:
+        label = f"objective `{doc.id}`"
+    else:
+        label = f"the outcome of `{doc.id}`" if path == ("outcome",) else f"key result {path[1] + 1} of `{doc.id}`"
     if baseline == target:
-        yield Finding(where, f"{label} of `{doc.id}` has target equal to baseline ({_num(target)}): an outcome "
+        yield Finding(where, f"{label} has target equal to baseline ({_num(target)}): an outcome "
                       f"moves `{metric.id}`; set the target you want to reach")
     elif (better == "up" and target < baseline) or (better == "down" and target > baseline):
         direction = "higher" if better == "up" else "lower"
-        yield Finding(where, f"{label} of `{doc.id}` moves `{metric.id}` from {_num(baseline)} to {_num(target)}, "
+        yield Finding(where, f"{label} moves `{metric.id}` from {_num(baseline)} to {_num(target)}, "
                       f"but {direction} is better for this metric (`better: {better}`)",
                       (metric.location(("better",)),))
 

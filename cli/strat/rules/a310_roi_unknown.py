@@ -52,6 +52,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(team.location(("id",)),
                           f"team `{team.id}` states no `cost` (annual, currency): its ROI cannot be shown")
         elif team.id not in with_impact:
-            what = "none of its goals declares" if team.id in with_goals else "it has no goals, so nothing declares"
+            what = "none of its goals declares" if team.id in with_goals else "it has no goals, so none declares"
             yield Finding(team.location(("id",)),
-                          f"team `{team.id}`: {what} an expected financial `impact`, so its ROI cannot be shown")
+                          f"team `{team.id}`: {what} an expected financial `impact`; its ROI cannot be shown")

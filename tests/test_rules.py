@@ -1,0 +1,164 @@
+"""The alignment rules as a whole: registry, documentation, cases as data, and the
+command-line switches that select them. Per-rule behaviour is in tests/cases/lint/a3*."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import helpers
+import test_cases
+from strat.codes import all_codes
+from strat.diagnostics import Severity
+from strat.rules import RULES
+
+SPEC_DEFAULTS = {
+    "A301": "error", "A302": "error", "A303": "error", "A304": "warning", "A305": "warning",
+    "A306": "error", "A307": "error", "A308": "warning", "A309": "warning", "A310": "warning",
+    "A311": "warning", "A312": "info",
+}
+
+
+def test_registry_matches_the_spec() -> None:
+    assert {code: m.SEVERITY.value for code, m in RULES.items()} == SPEC_DEFAULTS
+    for code, module in RULES.items():
+        assert module.CODE == code
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", module.NAME), module.NAME
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_doc_has_four_parts(code: str) -> None:
+    doc = RULES[code].__doc__ or ""
+    positions = [doc.find(h) for h in ("## What it checks", "## Why it matters", "## Fails", "## Passes")]
+    assert all(p > 0 for p in positions), f"{code} doc lacks a section"
+    assert positions == sorted(positions), f"{code} doc sections out of order"
+    assert "```yaml" in doc[positions[2]:], f"{code} has no YAML example"
+
+
+def test_every_code_has_documentation() -> None:
+    codes = all_codes()
+    for code in [f"E00{i}" for i in range(1, 7)] + [f"S10{i}" for i in range(1, 5)] + \
+            [f"R20{i}" for i in range(1, 5)] + list(SPEC_DEFAULTS):
+        assert code in codes, code
+        assert "## What it checks" in codes[code].doc and "## Why it matters" in codes[code].doc, code
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_has_a_failing_and_a_passing_case(code: str) -> None:
+    names = {p.name for p in test_cases.case_dirs()}
+    fail, passing = f"{code.lower()}-fail", f"{code.lower()}-pass"
+    assert fail in names and passing in names
+    expected, exit_code = test_cases.read_expected(test_cases.CASE_ROOT / fail)
+    assert {c for _, _, c in expected} == {code}
+    assert test_cases.read_expected(test_cases.CASE_ROOT / passing) == (set(), 0)
+
+
+def test_every_rule_fires_exactly_once_in_the_showcase(tmp_path: Path) -> None:
+    root = test_cases.build_case(test_cases.CASE_ROOT / "every-rule-fires-once", tmp_path / "repo")
+    codes = helpers.lint_json(root).codes()
+    assert sorted(codes) == sorted(RULES)
+
+
+def test_example_strategy_is_clean_under_every_rule() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    result = helpers.run_cli(["lint", str(repo / "strategy"), "--format", "json", "--today", helpers.TODAY,
+                              "--select", "ALL"])
+    assert result.exit_code == 0, result.stdout
+    assert result.diagnostics == []
+    assert result.json["summary"]["documents"] >= 40
+
+
+def _showcase(tmp_path: Path) -> Path:
+    return test_cases.build_case(test_cases.CASE_ROOT / "every-rule-fires-once", tmp_path / "repo")
+
+
+def test_select_limits_to_prefix(tmp_path: Path) -> None:
+    root = _showcase(tmp_path)
+    assert sorted(helpers.lint_json(root, "--select", "A30").codes()) == [f"A30{i}" for i in range(1, 10)]
+    assert helpers.lint_json(root, "--select", "A312").codes() == ["A312"]
+
+
+def test_ignore_drops_codes_and_changes_the_exit(tmp_path: Path) -> None:
+    root = _showcase(tmp_path)
+    errors = [c for c, s in SPEC_DEFAULTS.items() if s == "error"]
+    result = helpers.lint_json(root, "--ignore", ",".join(errors))
+    assert result.exit_code == 0
+    assert sorted(result.codes()) == sorted(c for c in SPEC_DEFAULTS if c not in errors)
+    assert helpers.lint_json(root, "--ignore", ",".join(errors), "--strict").exit_code == 1
+
+
+def test_unknown_select_is_a_usage_error(tmp_path: Path) -> None:
+    root = _showcase(tmp_path)
+    result = helpers.lint_json(root, "--select", "Z9")
+    assert result.exit_code == 2
+    assert "Z9" in result.stderr
+
+
+def test_max_links_from_config(tmp_path: Path) -> None:
+    case = test_cases.CASE_ROOT / "a301-fail"
+    root = test_cases.build_case(case, tmp_path / "repo")
+    assert helpers.lint_json(root).codes() == ["A301"]
+    (root / "strat.yaml").write_text("max_links: 2\n")
+    assert helpers.lint_json(root).codes() == []
+
+
+def test_stale_after_days_from_config(tmp_path: Path) -> None:
+    root = test_cases.build_case(test_cases.CASE_ROOT / "a311-fail", tmp_path / "repo")
+    assert helpers.lint_json(root).codes() == ["A311"]
+    (root / "strat.yaml").write_text("stale_after_days: 90\n")
+    assert helpers.lint_json(root).codes() == []
+
+
+def test_invalid_config_is_reported_with_its_line(tmp_path: Path) -> None:
+    root = helpers.copy_base(tmp_path / "repo", config="max_links: 1\nrules:\n  A304: loud\n")
+    result = helpers.lint_json(root)
+    assert result.exit_code == 1
+    [finding] = result.diagnostics
+    assert (finding["path"], finding["line"]) == ("strat.yaml", 3)
+    assert "loud" in finding["message"]
+
+
+def test_a301_message_shows_chain_and_length(tmp_path: Path) -> None:
+    root = test_cases.build_case(test_cases.CASE_ROOT / "a301-fail", tmp_path / "repo")
+    [d] = helpers.lint_json(root).diagnostics
+    assert d["message"].startswith("eve-experiments → faster-activation → grow-retention is 2 links")
+
+
+def test_a301_on_a_long_chain_is_linear_and_reports_each_goal(tmp_path: Path) -> None:
+    goals = []
+    for i in range(3000):
+        parent = "grow-retention" if i == 0 else f"chain-{i - 1}"
+        goals.append(f"kind: Goal\nid: chain-{i}\ntitle: Link {i}\nowner: cwu\nteam: onboarding\nparent: {parent}\n"
+                     "period: 2026-h2\ncustomer_progress: x\noutcome: {metric: activation-rate, baseline: 0.3, "
+                     "target: 0.4}\nimpact: {annual: 1, currency: EUR, basis: x}\n")
+    root = helpers.copy_base(tmp_path / "repo", {"strategy/goals/chain.yaml": "---\n".join(goals)})
+    result = helpers.lint_json(root)
+    codes = result.codes()
+    assert codes.count("A301") == 2999
+    deepest = [d for d in result.diagnostics if "chain-2999 →" in d["message"]]
+    assert deepest and "is 3000 links" in deepest[0]["message"]
+
+
+def test_rules_skip_entities_with_broken_references(tmp_path: Path) -> None:
+    goal = ("kind: Goal\nid: broken\ntitle: x\nowner: cwu\nteam: onboarding\nparent: grow-retention\nperiod: 2026-h2\n"
+            "outcome: {metric: no-such-metric, baseline: 1, target: 1}\n")
+    root = helpers.copy_base(tmp_path / "repo", {"strategy/goals/broken.yaml": goal})
+    assert helpers.lint_json(root).codes() == ["R201"]
+
+
+def test_explain_prints_the_rule_doc() -> None:
+    result = helpers.run_cli(["explain", "a302"])
+    assert result.exit_code == 0
+    assert "A302 joint-goal-missing (default: error)" in result.stdout
+    assert "## Why it matters" in result.stdout
+    assert helpers.run_cli(["explain", "A399"]).exit_code == 2
+
+
+def test_rules_lists_every_code() -> None:
+    result = helpers.run_cli(["rules", "--format", "json"])
+    listed = {r["code"]: r for r in result.json}
+    assert set(SPEC_DEFAULTS) <= set(listed)
+    assert listed["A312"]["severity"] == Severity.INFO.value
+    assert listed["A301"]["name"] == "one-link"
