@@ -1,0 +1,325 @@
+"""Lint benchmark: strat lint on a synthetic 10,000-goal repository, against check-jsonschema.
+
+Run (from the repository root, in the environment where strat is installed):
+
+    python bench/lint.py --files 10000
+
+It generates a strategy repository with `bench/gen.py` (seeded, so the same
+--files/--seed/--today give byte-identical files and the same commit hash) in a temporary
+folder (or --out DIR), makes one git commit, then times, each as a subprocess, wall clock:
+
+* `strat lint <repo>/strategy --format json`, first run ("cold": the first strat run on
+  this repository; the OS file cache is warm since the files were just written) and a
+  second run on the unchanged repository. The JSON is parsed: the exit status and the
+  number of findings show it did real work (about 1% of goal files carry an error).
+* `check-jsonschema --schemafile schemas/goal.schema.json` on all goal files in one
+  process (the peer: schema checks only, goal files only, no line numbers). Before the
+  timed run it is checked on one valid and one invalid file (exit 0 and 1), and after it,
+  that it reported exactly the goal files with injected schema errors, so the relative
+  `$ref` to defs.schema.json is known to resolve.
+* `strat --version`, best of 5.
+
+It prints a table of seconds, files per second and ratios, and the verdicts for the
+targets "strat lint cold >= 3x faster than check-jsonschema" (total wall time; strat also
+reads the non-goal files, so per-file figures are shown as well) and
+"strat --version < 0.3 s". `--json` prints the figures as JSON instead.
+
+strat is run as the `strat` executable next to sys.executable (else `python -m strat`);
+check-jsonschema is looked up next to sys.executable, then on PATH; if missing, its row is
+skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import gen  # noqa: E402  (bench/gen.py, next to this file)
+
+GOAL_SCHEMA = REPO / "schemas" / "goal.schema.json"
+TARGET_SPEEDUP = 3.0
+TARGET_VERSION_S = 0.3
+
+
+def strat_command() -> list[str]:
+    exe = Path(sys.executable).with_name("strat")
+    if exe.is_file() and os.access(exe, os.X_OK):
+        return [str(exe)]
+    return [sys.executable, "-m", "strat"]
+
+
+def check_jsonschema_command() -> list[str] | None:
+    exe = Path(sys.executable).with_name("check-jsonschema")
+    if exe.is_file() and os.access(exe, os.X_OK):
+        return [str(exe)]
+    found = shutil.which("check-jsonschema")
+    return [found] if found else None
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    return time.perf_counter() - start, proc
+
+
+def first_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
+
+
+# --- the runs ----------------------------------------------------------------------------
+
+def run_strat_lint(strat: list[str], root: Path, label: str) -> dict[str, Any]:
+    seconds, proc = timed([*strat, "lint", str(root / "strategy"), "--format", "json"], root)
+    out: dict[str, Any] = {"label": label, "seconds": seconds, "exit": proc.returncode}
+    try:
+        payload = json.loads(proc.stdout)
+        diags = payload.get("diagnostics", [])
+        out["findings"] = len(diags)
+        out["summary"] = payload.get("summary", {})
+        codes: dict[str, int] = {}
+        for d in diags:
+            codes[d.get("code", "?")] = codes.get(d.get("code", "?"), 0) + 1
+        out["codes"] = dict(sorted(codes.items()))
+        out["paths_with_findings"] = sorted({d.get("path") for d in diags})
+    except (json.JSONDecodeError, AttributeError):
+        out["findings"] = None
+        out["note"] = f"output is not the JSON report: {first_line(proc.stderr) or first_line(proc.stdout)}"
+    return out
+
+
+def run_check_jsonschema(cj: list[str], root: Path, goal_files: list[str], expected_bad: set[str],
+                         any_valid: str, any_invalid: str | None) -> dict[str, Any]:
+    base = [*cj, "--schemafile", str(GOAL_SCHEMA), "-o", "json"]
+    out: dict[str, Any] = {"label": "check-jsonschema", "files": len(goal_files)}
+    version = subprocess.run([*cj, "--version"], capture_output=True, text=True)
+    out["version"] = version.stdout.strip()
+
+    # Sanity, untimed: a valid file passes (so the $ref to defs.schema.json resolves) and
+    # an invalid one fails with exit 1.
+    ok = subprocess.run([*base, any_valid], cwd=root, capture_output=True, text=True)
+    sanity = {"valid_file_exit": ok.returncode}
+    if any_invalid:
+        bad = subprocess.run([*base, any_invalid], cwd=root, capture_output=True, text=True)
+        sanity["invalid_file_exit"] = bad.returncode
+    out["sanity"] = sanity
+    if ok.returncode != 0:
+        out["note"] = f"check-jsonschema fails on a valid goal file: {first_line(ok.stdout + ok.stderr)}"
+
+    # Timed: every goal file in one process; batches only if the argument list is too long.
+    batches = [goal_files]
+    while True:
+        try:
+            seconds, failing, exits, parse_errors = 0.0, set(), [], 0
+            for batch in batches:
+                t, proc = timed([*base, *batch], root)
+                seconds += t
+                exits.append(proc.returncode)
+                try:
+                    report = json.loads(proc.stdout)
+                    failing.update(e["filename"] for e in report.get("errors", []))
+                    parse_errors += len(report.get("parse_errors", []))
+                except json.JSONDecodeError:
+                    out["note"] = f"unexpected output: {first_line(proc.stdout + proc.stderr)}"
+            break
+        except OSError as exc:
+            if exc.errno != errno.E2BIG:
+                raise
+            size = max(1, len(batches[0]) // 2)
+            batches = [goal_files[i:i + size] for i in range(0, len(goal_files), size)]
+    out.update(seconds=seconds, processes=len(batches), exit=max(exits), failing_files=len(failing),
+               parse_errors=parse_errors)
+    out["reports_exactly_the_injected_schema_errors"] = failing == expected_bad
+    if failing != expected_bad:
+        out["missed"] = sorted(expected_bad - failing)[:10]
+        out["unexpected"] = sorted(failing - expected_bad)[:10]
+    return out
+
+
+def run_version(strat: list[str], root: Path, runs: int = 5) -> dict[str, Any]:
+    times, exit_code, text = [], 0, ""
+    for _ in range(runs):
+        t, proc = timed([*strat, "--version"], root)
+        times.append(t)
+        exit_code, text = proc.returncode, proc.stdout.strip()
+    return {"label": "strat --version", "seconds": min(times), "all": times, "exit": exit_code, "output": text}
+
+
+# --- report ------------------------------------------------------------------------------
+
+def verdict(ok: bool | None) -> str:
+    return "n/a " if ok is None else ("PASS" if ok else "FAIL")
+
+
+def figures(args: argparse.Namespace) -> dict[str, Any]:
+    strat = strat_command()
+    cj = check_jsonschema_command()
+    temp = None
+    if args.out:
+        root = Path(args.out).resolve()
+        if root.exists() and any(root.iterdir()):
+            sys.exit(f"--out {root} is not empty; give a new or empty folder")
+    else:
+        temp = tempfile.mkdtemp(prefix="strat-bench-")
+        root = Path(temp)
+    try:
+        start = time.perf_counter()
+        counts = gen.generate(root, args.files, args.seed, today=args.today)
+        gen_seconds = time.perf_counter() - start
+        total_files = counts["files"]
+
+        cold = run_strat_lint(strat, root, "strat lint (cold, first run)")
+        second = run_strat_lint(strat, root, "strat lint (second run, unchanged)")
+        for run in (cold, second):
+            run["files"] = total_files
+
+        goal_files = sorted(p.relative_to(root).as_posix() for p in (root / "strategy" / "goals").rglob("*.yaml"))
+        injected = counts["error_files"]
+        schema_bad = {p for p, kind in injected.items() if kind in ("wrong_type", "unknown_field")}
+        if cj:
+            valid = next(p for p in goal_files if p not in injected)
+            invalid = next(iter(sorted(schema_bad)), None)
+            peer = run_check_jsonschema(cj, root, goal_files, schema_bad, valid, invalid)
+        else:
+            peer = {"label": "check-jsonschema", "skipped": True,
+                    "note": "check-jsonschema not found next to sys.executable or on PATH "
+                            "(pip install check-jsonschema); row skipped"}
+        version = run_version(strat, root)
+
+        found = set(cold.get("paths_with_findings", []))
+        ratios: dict[str, Any] = {}
+        if cold.get("seconds"):
+            ratios["second_over_cold"] = second["seconds"] / cold["seconds"]
+        if peer.get("seconds") and cold.get("seconds"):
+            ratios["check_jsonschema_over_strat_cold"] = peer["seconds"] / cold["seconds"]
+            ratios["per_file_check_jsonschema_over_strat_cold"] = (
+                (peer["seconds"] / peer["files"]) / (cold["seconds"] / total_files))
+        strat_worked = cold.get("exit") in (0, 1) and cold.get("findings") is not None
+        speed_ok = None
+        if strat_worked and "check_jsonschema_over_strat_cold" in ratios:
+            speed_ok = ratios["check_jsonschema_over_strat_cold"] >= TARGET_SPEEDUP
+        version_ok = version["seconds"] < TARGET_VERSION_S if version["exit"] == 0 else False
+        for run in (cold, second):
+            run.pop("paths_with_findings", None)
+        return {
+            "repository": {
+                "path": str(root) if args.out or args.keep else f"{root} (deleted)",
+                "goal_files": len(goal_files), "files": total_files, "documents": counts["documents"],
+                "seed": args.seed, "today": counts["today"], "commit": counts.get("commit"),
+                "generate_seconds": gen_seconds,
+                "counts": {k: v for k, v in counts.items() if k not in ("error_files", "commit", "today")},
+                "injected_error_files_with_a_strat_finding": f"{len(found & set(injected))}/{len(injected)}",
+            },
+            "environment": {"python": platform.python_version(), "platform": platform.platform(),
+                            "cpus": os.cpu_count(), "strat": version.get("output"),
+                            "strat_command": strat, "check_jsonschema": peer.get("version")},
+            "runs": {"strat_cold": cold, "strat_second": second, "check_jsonschema": peer, "strat_version": version},
+            "ratios": ratios,
+            "targets": {
+                f"strat lint cold >= {TARGET_SPEEDUP:g}x faster than check-jsonschema": speed_ok,
+                f"strat --version < {TARGET_VERSION_S:g} s": version_ok,
+            },
+        }
+    finally:
+        if temp and not args.keep:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def table(f: dict[str, Any]) -> str:
+    repo, runs, ratios = f["repository"], f["runs"], f["ratios"]
+    c = repo["counts"]
+    lines = [
+        f"strat lint benchmark: {repo['goal_files']:,} goal files; {repo['files']:,} files / "
+        f"{repo['documents']:,} documents in all ({c['teams']} teams, {c['people']:,} people, {c['metrics']} metrics, "
+        f"{c['objectives']} objectives, {c['plans']} plans, {c['initiatives']:,} initiatives, {c['decisions']} decisions)",
+        f"seed {repo['seed']}, today {repo['today']}, commit {str(repo['commit'])[:12]}, generated in "
+        f"{repo['generate_seconds']:.1f} s at {repo['path']}",
+        f"injected errors: {c['errors']} in {sum(c['errors'].values())} goal files",
+        f"{f['environment']['strat']}, {f['environment']['check_jsonschema'] or 'check-jsonschema missing'}, "
+        f"Python {f['environment']['python']}, {f['environment']['cpus']} CPUs",
+        "",
+        f"{'run':<40}{'seconds':>9}{'files/s':>10}{'ms/file':>9}{'files':>8}{'exit':>6}  result",
+    ]
+
+    def row(run: dict[str, Any], result: str) -> str:
+        if run.get("skipped"):
+            return f"{run['label']:<40}{'-':>9}{'-':>10}{'-':>9}{'-':>8}{'-':>6}  {run['note']}"
+        files = run.get("files")
+        secs = run["seconds"]
+        rate = f"{files / secs:,.0f}" if files else "-"
+        per = f"{1000 * secs / files:.2f}" if files else "-"
+        return (f"{run['label']:<40}{secs:>9.2f}{rate:>10}{per:>9}{(f'{files:,}' if files else '-'):>8}"
+                f"{run.get('exit', '-'):>6}  {result}")
+
+    for key in ("strat_cold", "strat_second"):
+        run = runs[key]
+        if run.get("findings") is None:
+            result = run.get("note", "no report")
+        else:
+            s = run["summary"]
+            result = (f"{run['findings']} findings ({s.get('error', 0)} errors, {s.get('warning', 0)} warnings, "
+                      f"{s.get('info', 0)} info): " + ", ".join(f"{k} {v}" for k, v in run["codes"].items()))
+        lines.append(row(run, result))
+    peer = runs["check_jsonschema"]
+    if peer.get("skipped"):
+        lines.append(row(peer, ""))
+    else:
+        exact = "exactly the injected schema errors" if peer["reports_exactly_the_injected_schema_errors"] \
+            else f"NOT the injected set (missed {peer.get('missed')}, unexpected {peer.get('unexpected')})"
+        result = (f"{peer['failing_files']} files failing, {exact}; {peer['processes']} process(es); "
+                  f"sanity exit valid={peer['sanity'].get('valid_file_exit')} "
+                  f"invalid={peer['sanity'].get('invalid_file_exit')}")
+        if peer.get("note"):
+            result += f"; {peer['note']}"
+        lines.append(row({**peer, "label": "check-jsonschema (goal files only)"}, result))
+    v = runs["strat_version"]
+    lines.append(f"{'strat --version (best of 5)':<40}{v['seconds']:>9.3f}{'':>10}{'':>9}{'':>8}{v['exit']:>6}  "
+                 f"{v['output']}  (all: {', '.join(f'{t:.3f}' for t in v['all'])})")
+    lines += ["", "ratios"]
+    if "check_jsonschema_over_strat_cold" in ratios:
+        lines.append(f"  check-jsonschema time / strat cold time        {ratios['check_jsonschema_over_strat_cold']:6.2f}x"
+                     f"   (per file: {ratios['per_file_check_jsonschema_over_strat_cold']:.2f}x; strat reads "
+                     f"{repo['files']:,} files, check-jsonschema {repo['goal_files']:,})")
+    if "second_over_cold" in ratios:
+        lines.append(f"  strat second run / strat cold run              {ratios['second_over_cold']:6.2f}")
+    lines += ["", "targets"]
+    for name, ok in f["targets"].items():
+        lines.append(f"  [{verdict(ok)}] {name}")
+    lines.append(f"  injected-error goal files with a strat finding: {repo['injected_error_files_with_a_strat_finding']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=10_000, help="number of Goal files to generate (default 10000)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the generator (default 1)")
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
+                        help="the generator's today, YYYY-MM-DD (default: the real today, so staleness and "
+                             "review dates look current; pass it to reproduce a repository byte for byte)")
+    parser.add_argument("--out", help="generate into this (new or empty) folder and keep it")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary repository")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
+    args = parser.parse_args(argv)
+    f = figures(args)
+    print(json.dumps(f, indent=2) if args.json else table(f))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
