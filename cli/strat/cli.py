@@ -59,7 +59,8 @@ def _locate(path: str | None) -> tuple[Path, Path, "object"]:
                 "folder (strat lint PATH), or create one with `strat init`")
     root_resolved = root.resolve()
     if target != root_resolved and root_resolved not in target.parents:
-        raise UsageProblem(f"{path} is outside the repository at {root_resolved}")
+        raise UsageProblem(f"the strategy folder {target} is outside the repository at {root_resolved}; "
+                           "strat reads nothing outside the repository")
     return root_resolved, target, config
 
 
@@ -108,7 +109,7 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
         return EXIT_FINDINGS
     result = run_lint(root, target, config, options)  # type: ignore[arg-type]
     report = Report(result.diagnostics, result.files, result.documents, color=_want_color(color))
-    click.echo(FORMATS[fmt](report), nl=False)
+    click.echo(FORMATS[fmt](report), nl=False, color=report.color)
     _write_job_summary(report)
     return exit_status(result.diagnostics, strict)
 

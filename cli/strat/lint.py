@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from strat.config import Config
-from strat.diagnostics import Diagnostic, Severity
-from strat.load import LoadResult, load_tree
+from strat.diagnostics import Diagnostic, Location, Severity
+from strat.load import LoadResult, load_tree, relative_path
 from strat.model import Model, build_model
+
+if TYPE_CHECKING:
+    from strat.rules.context import GitFacts
 
 
 @dataclass(slots=True)
@@ -49,10 +53,15 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
 
     codes = all_codes()
     active = {c for c in codes if _active(c, config, options, matches)}
-    diagnostics.extend(run_rules(model, config, options, root, folder, active))
+    git_facts = _git_facts(root, folder, config, options) if "A311" in active else None
+    diagnostics.extend(run_rules(model, config, options, active, git_facts))
 
     diagnostics = [d for d in diagnostics if d.code in active or d.code not in codes]
     diagnostics = apply_severities(diagnostics, config)
+    if "A311" in active and git_facts is None and model.of_kind("Goal"):
+        # A note, not a finding: it stays info whatever severity A311 is configured at.
+        diagnostics.append(Diagnostic("A311", Severity.INFO, "not a git repository (or git is unavailable): the "
+                                      "stale-goal check was skipped", Location(relative_path(root, folder))))
     ignores = [i for f in loaded.files for i in find_ignores(f.path, f.text)]
     if ignores:
         diagnostics = apply_ignores(diagnostics, ignores, set(codes), active)
@@ -70,8 +79,8 @@ def _active(code: str, config: Config, options: LintOptions, matches) -> bool:  
     return not (options.ignore and matches(code, options.ignore))
 
 
-def run_rules(model: Model, config: Config, options: LintOptions, root: Path, folder: Path,
-              active: set[str]) -> list[Diagnostic]:
+def run_rules(model: Model, config: Config, options: LintOptions, active: set[str],
+              git_facts: "GitFacts | None" = None) -> list[Diagnostic]:
     """Run every active alignment rule over the model."""
     from strat.rules import RULES
     from strat.rules.context import RuleContext
@@ -79,9 +88,7 @@ def run_rules(model: Model, config: Config, options: LintOptions, root: Path, fo
     selected = [m for code, m in RULES.items() if code in active]
     if not selected:
         return []
-    today = options.today or dt.date.today()
-    git_facts = _git_facts(root, folder, config, today) if options.use_git and "A311" in active else None
-    ctx = RuleContext(model, config, today, git_facts)
+    ctx = RuleContext(model, config, options.today or dt.date.today(), git_facts)
     out = []
     for module in selected:
         for finding in module.check(ctx):
@@ -89,14 +96,14 @@ def run_rules(model: Model, config: Config, options: LintOptions, root: Path, fo
     return out
 
 
-def _git_facts(root: Path, folder: Path, config: Config, today: dt.date):  # type: ignore[no-untyped-def]
+def _git_facts(root: Path, folder: Path, config: Config, options: LintOptions) -> "GitFacts | None":
+    """What A311 needs from git, gathered once (None outside a repository)."""
     from strat import git
-    from strat.load import relative_path
     from strat.rules.context import GitFacts
 
-    if not git.is_repository(root):
+    if not options.use_git or not git.is_repository(root):
         return None
-    since = today - dt.timedelta(days=config.stale_after_days)
+    since = (options.today or dt.date.today()) - dt.timedelta(days=config.stale_after_days)
     try:
         return GitFacts(git.recently_changed(root, since, relative_path(root, folder)))
     except git.GitError:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -215,9 +216,15 @@ def load_file(abs_path: Path, rel: str) -> tuple[SourceFile | None, list[Diagnos
     try:
         # O_NOFOLLOW: the discovery step vetted symlinks; a file swapped for a link since
         # then is refused rather than followed.
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) if not os.path.islink(abs_path) else os.O_RDONLY
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the open
+        if not os.path.islink(abs_path):
+            flags |= getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(abs_path, flags)
         with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None, [Diagnostic("E006", Severity.ERROR,
+                                         "not a regular file (a FIFO, socket or device); refusing to read it",
+                                         Location(rel))]
             raw = handle.read(MAX_FILE_BYTES + 1)
     except PermissionError:
         return None, [Diagnostic("E006", Severity.ERROR, "permission denied: cannot read this file", Location(rel))]
@@ -252,7 +259,8 @@ def _decode(raw: bytes) -> str:
     if raw.startswith(_UTF16_32_BOMS) or (len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0)):
         raise _Refused("E003", "file is UTF-16 or UTF-32 encoded; save it as UTF-8", 1, 1)
     try:
-        text = raw.decode("utf-8-sig")
+        # YAML counts a lone CR as a line break; normalising keeps every position consistent.
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         line, column = _line_col_of_byte(raw, exc.start)
         raise _Refused("E003", f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file as UTF-8",
@@ -267,9 +275,9 @@ def _decode(raw: bytes) -> str:
 
 
 def _line_col_of_byte(raw: bytes, offset: int) -> Position:
-    line = raw.count(b"\n", 0, offset) + 1
-    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-    return line, column
+    """Line and column (in characters, like every other position) of a byte offset."""
+    before = raw[:offset].decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 # --- event-level building --------------------------------------------------------------

@@ -28,12 +28,14 @@ class Model:
     strategy: Document | None = None
     values: dict[str, JsonPath] = field(default_factory=dict)
     periods: dict[str, Period] = field(default_factory=dict)
+    period_paths: dict[str, JsonPath] = field(default_factory=dict)
     # Entities with an unresolved or wrong-kind reference: alignment rules skip them so
     # one typo does not cascade into a page of noise.
     unresolved: set[str] = field(default_factory=set)
+    by_kind: dict[str, list[Document]] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[Document]:
-        return [d for d in self.by_id.values() if d.kind == kind]
+        return self.by_kind.get(kind, [])
 
     def get(self, ident: Any, kind: str | None = None) -> Document | None:
         doc = self.by_id.get(ident) if isinstance(ident, str) else None
@@ -47,7 +49,7 @@ class Model:
             return self.values
         if target == "period":
             return self.periods
-        return (i for i, d in self.by_id.items() if d.kind == target)
+        return [d.id for d in self.of_kind(target)]
 
 
 def build_model(documents: list[Document]) -> tuple[Model, list[Diagnostic]]:
@@ -68,6 +70,7 @@ def build_model(documents: list[Document]) -> tuple[Model, list[Diagnostic]]:
                 doc.location(("id",)), (first.location(("id",)),)))
             continue
         model.by_id[ident] = doc
+        model.by_kind.setdefault(doc.kind, []).append(doc)
 
     strategies = [d for d in documents if d.kind == "Strategy"]
     if strategies:
@@ -88,7 +91,7 @@ def build_model(documents: list[Document]) -> tuple[Model, list[Diagnostic]]:
 
 
 def _index_strategy_entries(model: Model, strategy: Document) -> Iterator[Diagnostic]:
-    for section, target in (("values", model.values), ("periods", model.periods)):
+    for section, target in (("values", model.values), ("periods", model.period_paths)):
         entries = strategy.data.get(section)
         if not isinstance(entries, list):
             continue
@@ -98,14 +101,13 @@ def _index_strategy_entries(model: Model, strategy: Document) -> Iterator[Diagno
             ident = entry["id"]
             path: JsonPath = (section, i, "id")
             if ident in target:
-                first_path = target[ident] if section == "values" else ("periods",)
+                first_path = target[ident]
                 yield Diagnostic("R202", Severity.ERROR,
                                  f"{section[:-1]} id `{ident}` is defined twice in the Strategy",
                                  strategy.location(path), (strategy.location(first_path),))
                 continue
-            if section == "values":
-                model.values[ident] = path
-            else:
+            target[ident] = path
+            if section == "periods":
                 start, end = entry.get("start"), entry.get("end")
                 if isinstance(start, str) and isinstance(end, str):
                     model.periods[ident] = Period(ident, start, end)

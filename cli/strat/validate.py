@@ -26,8 +26,7 @@ def _validators() -> dict[str, Any]:
 
     checker = FormatChecker(formats=("date",))
     return {
-        kind: Draft202012Validator(schemas.schema_for(kind), registry=schemas.registry(),
-                                   format_checker=checker)
+        kind: Draft202012Validator(schemas.inlined(kind), format_checker=checker)
         for kind in schemas.kinds()
     }
 
@@ -44,7 +43,7 @@ def validate_documents(documents: Iterable[Document]) -> tuple[list[Document], l
             out.append(_diag("E004", doc, (), "document has no `kind`; add e.g. `kind: Goal` "
                              f"(one of {', '.join(schemas.kinds())})"))
             continue
-        if kind not in validators:
+        if not isinstance(kind, str) or kind not in validators:
             out.append(Diagnostic("S101", Severity.ERROR, _unknown_kind(kind), doc.location(("kind",))))
             continue
         known.append(doc)
@@ -99,7 +98,7 @@ def _schema_errors(doc: Document, validator: Any) -> list[Diagnostic]:
     seen: set[tuple[str, JsonPath, str]] = set()
     for error in validator.iter_errors(doc.data):
         for code, path, message, key in _explain(error):
-            mark = (code, path, message)
+            mark = (code, path, "" if code == "S104" else message)  # one wrong-value finding per place
             if mark not in seen:
                 seen.add(mark)
                 out.append(_diag(code, doc, path, message, key=key))
@@ -161,7 +160,7 @@ def _explain(error: Any) -> Iterable[tuple[str, JsonPath, str, bool]]:
         yield "S104", path, msg, False
         return
     if keyword == "format" and value == "date":
-        yield "S104", path, f"{field_word} is not a real calendar date: {describe(instance)}", False
+        yield "S104", path, f"{field_word} must be a real calendar date written YYYY-MM-DD, got {describe(instance)}", False
         return
     if keyword in ("minItems", "maxItems"):
         yield "S104", path, f"{field_word} needs {'at least' if keyword == 'minItems' else 'at most'} {value} item(s)", False

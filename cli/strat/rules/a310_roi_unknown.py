@@ -41,8 +41,11 @@ SEVERITY = Severity.WARNING
 def check(ctx: RuleContext) -> Iterator[Finding]:
     with_impact: set[str] = set()
     with_goals: set[str] = set()
+    broken_team_refs = False  # a goal naming a team that does not exist: R201 says so; don't pile on
     for goal in ctx.model.of_kind("Goal"):
         team = goal.data.get("team")
+        if isinstance(team, str) and ctx.model.get(team, "Team") is None:
+            broken_team_refs = True
         if isinstance(team, str):
             with_goals.add(team)
             if goal.data.get("impact"):
@@ -51,7 +54,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not team.data.get("cost"):
             yield Finding(team.location(("id",)),
                           f"team `{team.id}` states no `cost` (annual, currency): its ROI cannot be shown")
-        elif team.id not in with_impact:
+        elif team.id not in with_impact and not broken_team_refs:
             what = "none of its goals declares" if team.id in with_goals else "it has no goals, so none declares"
             yield Finding(team.location(("id",)),
                           f"team `{team.id}`: {what} an expected financial `impact`; its ROI cannot be shown")

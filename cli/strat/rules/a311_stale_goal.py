@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterator
 
-from strat.diagnostics import Location, Severity
+from strat.diagnostics import Severity
 from strat.rules.context import Finding, RuleContext
 
 CODE = "A311"
@@ -40,13 +40,9 @@ SEVERITY = Severity.WARNING
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    if ctx.git is None:  # outside git: the engine adds one info note instead
+        return
     goals = [g for g in ctx.entities("Goal") if g.data.get("status", "active") == "active"]
-    if not goals:
-        return
-    if ctx.git is None:
-        yield Finding(Location(goals[0].path),
-                      "not a git repository: stale-goal check (A311) skipped")
-        return
     days = ctx.config.stale_after_days
     cutoff = (ctx.today - dt.timedelta(days=days)).isoformat()
     for goal in goals:

@@ -1,0 +1,79 @@
+"""Text from YAML → text that is inert everywhere the site puts it.
+
+Strategy files come from pull requests, so every title, name, note and narrative is
+untrusted. Instead of escaping for each context (HTML, Markdown, attr_list, snippets,
+tables, Jinja-style `{{ }}`) and hoping the list is complete, every character that is
+not an ASCII letter, digit or space becomes a numeric character reference (`<` →
+`&#60;`). Python-Markdown passes references through untouched, no extension has syntax
+made of letters, digits and spaces only, and browsers show the original character. The
+same text is valid in HTML text, in quoted HTML attributes and in SVG/XML.
+
+Two places decode references again and are handled where they happen: MkDocs-material's
+page `<title>` (the `htmltitle` override in `strat/site/overrides/main.html`) and front
+matter, which the renderer never writes YAML text into.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9 ]")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+def _ref(match: re.Match[str]) -> str:
+    return f"&#{ord(match.group())};"
+
+
+def text(value: Any) -> str:
+    """One line of untrusted text, safe in Markdown, HTML text, quoted attributes and
+    SVG. Line breaks become spaces; leading and trailing space is dropped (four leading
+    spaces would start a code block)."""
+    if value is None:
+        return ""
+    raw = value if isinstance(value, str) else str(value)
+    return _UNSAFE.sub(_ref, " ".join(raw.split()))
+
+
+def block(value: Any) -> str:
+    """Untrusted text of several paragraphs (a narrative, a decision's context) as
+    Markdown paragraphs: blank lines separate paragraphs, single line breaks are kept
+    as `<br>`."""
+    if value is None:
+        return ""
+    raw = value if isinstance(value, str) else str(value)
+    paragraphs = [p for p in _BLANK_LINES.split(raw.strip()) if p.strip()]
+    return "\n\n".join("<br>".join(text(line) for line in p.splitlines() if line.strip()) for p in paragraphs)
+
+
+def html_block(value: Any) -> str:
+    """Like `block`, for use inside raw HTML: paragraphs as `<p>` elements."""
+    if value is None:
+        return ""
+    raw = value if isinstance(value, str) else str(value)
+    paragraphs = [p for p in _BLANK_LINES.split(raw.strip()) if p.strip()]
+    return "".join("<p>" + "<br>".join(text(line) for line in p.splitlines() if line.strip()) + "</p>"
+                   for p in paragraphs)
+
+
+def slug(ident: Any) -> str:
+    """An id that may become part of a file name or URL. Only ids that match the schema's
+    pattern pass; anything else is refused here, whatever the caller checked before."""
+    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+        raise ValueError(f"not a valid id: {ident!r}")
+    return ident
+
+
+def is_slug(ident: Any) -> bool:
+    return isinstance(ident, str) and bool(ID_PATTERN.match(ident))
+
+
+def site_name(value: Any) -> str:
+    """The Strategy's company as MkDocs' `site_name`, which themes print without
+    escaping: HTML special characters escaped, control characters dropped."""
+    import html
+
+    raw = " ".join(str(value or "").split())
+    return html.escape(raw, quote=True) or "Strategy"

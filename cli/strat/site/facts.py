@@ -1,0 +1,435 @@
+"""What the site says about the model, computed once: each goal's progress and status,
+the relations between entities and their inverses, ROI per team, the metric path to the
+North Star. Pure functions over the loaded model and the rule context; the renderer and
+the SVG code only read these facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from strat.load import Document
+from strat.model import references
+from strat.rules.context import RuleContext
+from strat.site.escape import is_slug
+
+KINDS = ("Objective", "Plan", "Goal", "Metric", "Initiative", "Team", "Department", "Person", "Decision")
+
+# Status of a goal: the label shown and the order used to sort (worst first).
+STATUS_LABELS = {
+    "off-track": "Off track",
+    "at-risk": "At risk",
+    "on-track": "On track",
+    "no-data": "No data",
+    "not-started": "Not started",
+    "done": "Done",
+    "draft": "Draft",
+    "dropped": "Dropped",
+}
+STATUS_ORDER = {key: i for i, key in enumerate(STATUS_LABELS)}
+
+# Thresholds of the status (stated on the map page): confidence in the usual OKR bands,
+# progress compared with the share of the period that has gone by.
+CONFIDENT, DOUBTFUL = 0.7, 0.4
+BEHIND, FAR_BEHIND = 0.10, 0.25
+
+# Field of a reference (schema `x-strat-ref`) → how the site names the relation.
+REF_LABELS = {
+    "owner": "owner", "parent": "parent", "team": "team", "department": "department", "person": "person",
+    "plan": "plan", "outcome.metric": "outcome metric", "key_results[].metric": "key result metric",
+    "supports[]": "supports", "joint[].department": "joint goal with", "joint[].owner": "joint goal owner",
+    "joint[].metric": "joint goal metric", "benefits[].department": "benefits", "checkins[].by": "check-in by",
+    "members[]": "member", "lead": "lead", "leader": "leader", "drives[].metric": "drives",
+    "health[].metric": "health check", "champions[]": "champion", "objectives[]": "objective", "goal": "goal",
+    "expected.metric": "expected to move", "decided_by": "decided by", "supersedes": "supersedes",
+    "north_star": "North Star",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One check-in."""
+
+    date: str
+    value: float
+    confidence: float | None
+    note: str | None
+    by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a goal stands: baseline → current → target, the share of the way covered,
+    the share of its period gone by, the latest confidence, and the resulting status."""
+
+    baseline: float | None
+    target: float | None
+    current: float | None
+    fraction: float | None  # (current - baseline) / (target - baseline), not clamped
+    elapsed: float | None  # 0..1
+    confidence: float | None
+    status: str
+    readings: tuple[Reading, ...] = ()
+    start: str | None = None
+    end: str | None = None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.fraction is None else int(round(self.fraction * 100))
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """`source` names `target` in its field `label` (e.g. a goal's `owner`)."""
+
+    source: str
+    target: str
+    label: str
+
+
+@dataclass(slots=True)
+class RoiRow:
+    team: str
+    cost: float | None
+    currency: str | None
+    impact: float  # in the team's cost currency
+    goals: list[str]  # the goals whose impact is counted
+    other_currency: list[str]  # goals with an impact in another currency: shown, not counted
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.cost or not self.goals:
+            return None
+        return self.impact / self.cost
+
+
+@dataclass(slots=True)
+class Facts:
+    """Everything the pages need, indexed both ways."""
+
+    ctx: RuleContext
+    today: dt.date
+    entities: dict[str, list[Document]] = field(default_factory=dict)
+    progress: dict[str, Progress] = field(default_factory=dict)
+    objective: dict[str, str] = field(default_factory=dict)  # goal → objective it aligns to
+    children: dict[str, list[str]] = field(default_factory=dict)  # objective/goal → goals with it as parent
+    aligned: dict[str, list[str]] = field(default_factory=dict)  # objective → every goal aligned to it
+    supported_by: dict[str, list[str]] = field(default_factory=dict)  # objective/goal → goals that support it
+    holder_goals: dict[str, list[str]] = field(default_factory=dict)  # team/department/person → goals it holds
+    plan_goals: dict[str, list[str]] = field(default_factory=dict)
+    metric_goals: dict[str, list[str]] = field(default_factory=dict)  # metric → goals measured by it (outcome)
+    metric_krs: dict[str, list[str]] = field(default_factory=dict)  # metric → goals with a key result on it
+    initiatives: dict[str, list[str]] = field(default_factory=dict)  # goal → initiatives
+    department_teams: dict[str, list[str]] = field(default_factory=dict)
+    department_people: dict[str, list[str]] = field(default_factory=dict)
+    person_teams: dict[str, list[str]] = field(default_factory=dict)  # person → teams they are a member of
+    superseded_by: dict[str, list[str]] = field(default_factory=dict)
+    depends: dict[str, list[Relation]] = field(default_factory=dict)
+    used_by: dict[str, list[Relation]] = field(default_factory=dict)
+    value_decisions: dict[str, list[str]] = field(default_factory=dict)
+
+    def get(self, ident: Any, kind: str | None = None) -> Document | None:
+        doc = self.ctx.get(ident, kind)
+        return doc if doc is not None and is_slug(doc.id) and doc.kind in KINDS else None
+
+    def title(self, doc: Document) -> str:
+        """The name people know an entity by."""
+        data = doc.data
+        value = data.get("title") if doc.kind in ("Objective", "Plan", "Goal", "Initiative", "Decision") else data.get("name")
+        return value if isinstance(value, str) and value.strip() else str(doc.id)
+
+    def goals(self) -> list[Document]:
+        return self.entities.get("Goal", [])
+
+    def north_star(self) -> Document | None:
+        strategy = self.ctx.model.strategy
+        return self.get(strategy.data.get("north_star"), "Metric") if strategy is not None else None
+
+    def path_to_north_star(self, metric: str) -> list[str]:
+        """The shortest `drives` path from a metric to the North Star (both included), or
+        [] when there is none."""
+        star = self.north_star()
+        if star is None:
+            return []
+        drives = self.ctx.drives
+        previous: dict[str, str | None] = {metric: None}
+        queue = deque([metric])
+        while queue:
+            node = queue.popleft()
+            if node == star.id:
+                path = [node]
+                while previous[path[-1]] is not None:
+                    path.append(previous[path[-1]])  # type: ignore[arg-type]
+                return list(reversed(path))
+            for nxt in drives.get(node, []):
+                if nxt not in previous:
+                    previous[nxt] = node
+                    queue.append(nxt)
+        return []
+
+    def explains(self, metric: str, objective: Document) -> bool:
+        """True when a goal measured by `metric` has a `drives` path to the objective's
+        metric (the link is explained, A305)."""
+        target = objective.data.get("metric")
+        return isinstance(target, str) and metric in self.ctx.drivers_of(target)
+
+    def holder(self, goal: Document) -> tuple[str, str] | None:
+        """(kind, id) of the team, department or person that holds a goal."""
+        for key, kind in (("team", "Team"), ("department", "Department"), ("person", "Person")):
+            doc = self.get(goal.data.get(key), kind)
+            if doc is not None:
+                return kind, doc.id
+        return None
+
+    def department_of(self, goal: Document) -> str | None:
+        dep = self.ctx.goal_department(goal)
+        return dep if self.get(dep, "Department") else None
+
+    def roi(self) -> list[RoiRow]:
+        """Per team: annual cost against the summed expected impact of its goals that are
+        not dropped, in the cost's currency. Sorted by ratio, best first; teams whose ROI
+        cannot be shown last."""
+        rows = []
+        for team in self.entities.get("Team", []):
+            cost = team.data.get("cost") if isinstance(team.data.get("cost"), dict) else {}
+            currency = cost.get("currency")
+            row = RoiRow(team.id, _number(cost.get("annual")), currency if isinstance(currency, str) else None, 0.0, [], [])
+            for gid in self.holder_goals.get(team.id, []):
+                goal = self.get(gid, "Goal")
+                impact = goal.data.get("impact") if goal is not None else None
+                if goal is None or not isinstance(impact, dict) or goal.data.get("status") == "dropped":
+                    continue
+                amount = _number(impact.get("annual"))
+                if amount is None:
+                    continue
+                if row.currency is None or impact.get("currency") == row.currency:
+                    row.impact += amount
+                    row.goals.append(gid)
+                else:
+                    row.other_currency.append(gid)
+            rows.append(row)
+        names = {t.id: self.title(t).casefold() for t in self.entities.get("Team", [])}
+        return sorted(rows, key=lambda r: (r.ratio is None, -(r.ratio or 0.0), names.get(r.team, r.team)))
+
+    def joint_goals(self) -> list[tuple[Document, int, dict[str, Any]]]:
+        """Every joint commitment: (goal, index in `joint`, the entry)."""
+        out = []
+        for goal in self.goals():
+            for i, entry in enumerate(goal.data.get("joint") or []):
+                if isinstance(entry, dict):
+                    out.append((goal, i, entry))
+        return out
+
+    def rollup(self, goal_ids: list[str]) -> dict[str, int]:
+        """How many goals are in each status."""
+        counts: dict[str, int] = {}
+        for gid in goal_ids:
+            progress = self.progress.get(gid)
+            if progress is not None:
+                counts[progress.status] = counts.get(progress.status, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: STATUS_ORDER[kv[0]]))
+
+
+def build_facts(ctx: RuleContext) -> Facts:
+    """Index the model for the site."""
+    facts = Facts(ctx, ctx.today)
+    for kind in KINDS:
+        docs = [d for d in ctx.entities(kind) if is_slug(d.id)]
+        facts.entities[kind] = sorted(docs, key=lambda d: (facts.title(d).casefold(), d.id))
+
+    for goal in facts.goals():
+        data = goal.data
+        facts.progress[goal.id] = goal_progress(goal, ctx)
+        objective = ctx.objective_of(goal)
+        if objective is not None and is_slug(objective.id):
+            facts.objective[goal.id] = objective.id
+            facts.aligned.setdefault(objective.id, []).append(goal.id)
+        if facts.get(data.get("parent")):
+            facts.children.setdefault(data["parent"], []).append(goal.id)
+        for target in data.get("supports") or []:
+            if facts.get(target):
+                facts.supported_by.setdefault(target, []).append(goal.id)
+        holder = facts.holder(goal)
+        if holder:
+            facts.holder_goals.setdefault(holder[1], []).append(goal.id)
+        if facts.get(data.get("plan"), "Plan"):
+            facts.plan_goals.setdefault(data["plan"], []).append(goal.id)
+        outcome = data.get("outcome") if isinstance(data.get("outcome"), dict) else {}
+        if facts.get(outcome.get("metric"), "Metric"):
+            facts.metric_goals.setdefault(outcome["metric"], []).append(goal.id)
+        for kr in data.get("key_results") or []:
+            if isinstance(kr, dict) and facts.get(kr.get("metric"), "Metric"):
+                bucket = facts.metric_krs.setdefault(kr["metric"], [])
+                if goal.id not in bucket:
+                    bucket.append(goal.id)
+
+    for initiative in facts.entities.get("Initiative", []):
+        if facts.get(initiative.data.get("goal"), "Goal"):
+            facts.initiatives.setdefault(initiative.data["goal"], []).append(initiative.id)
+    for team in facts.entities.get("Team", []):
+        if facts.get(team.data.get("department"), "Department"):
+            facts.department_teams.setdefault(team.data["department"], []).append(team.id)
+        for member in team.data.get("members") or []:
+            if facts.get(member, "Person"):
+                facts.person_teams.setdefault(member, []).append(team.id)
+    for person in facts.entities.get("Person", []):
+        if facts.get(person.data.get("department"), "Department"):
+            facts.department_people.setdefault(person.data["department"], []).append(person.id)
+    for decision in facts.entities.get("Decision", []):
+        if facts.get(decision.data.get("supersedes"), "Decision"):
+            facts.superseded_by.setdefault(decision.data["supersedes"], []).append(decision.id)
+        for value in decision.data.get("values") or []:
+            if isinstance(value, str) and value in ctx.model.values:
+                facts.value_decisions.setdefault(value, []).append(decision.id)
+
+    for kind in KINDS:
+        for doc in facts.entities[kind]:
+            seen: set[tuple[str, str]] = set()
+            for path, target, _ in references(doc):
+                label = REF_LABELS.get(_label(path))
+                if label is None or facts.get(target) is None or (target, label) in seen or target == doc.id:
+                    continue
+                seen.add((target, label))
+                relation = Relation(doc.id, target, label)
+                facts.depends.setdefault(doc.id, []).append(relation)
+                facts.used_by.setdefault(target, []).append(relation)
+    strategy = ctx.model.strategy
+    star = facts.north_star()
+    if strategy is not None and star is not None:
+        facts.used_by.setdefault(star.id, []).insert(0, Relation("strategy", star.id, "North Star"))
+    return facts
+
+
+def _label(path: tuple[str | int, ...]) -> str:
+    """('joint', 0, 'owner') → 'joint[].owner', the form of `RefField.label`."""
+    out = ""
+    for part in path:
+        out += "[]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def readings(goal: Document) -> tuple[Reading, ...]:
+    """A goal's check-ins, oldest first."""
+    out = []
+    for entry in goal.data.get("checkins") or []:
+        if not isinstance(entry, dict):
+            continue
+        value = _number(entry.get("value"))
+        if value is None or _date(entry.get("date")) is None:
+            continue
+        confidence = _number(entry.get("confidence"))
+        note, by = entry.get("note"), entry.get("by")
+        out.append(Reading(entry["date"], value, confidence, note if isinstance(note, str) else None,
+                           by if isinstance(by, str) else None))
+    return tuple(sorted(out, key=lambda r: r.date))
+
+
+def fraction(baseline: float | None, target: float | None, current: float | None) -> float | None:
+    """The share of the way from baseline to target that `current` has covered."""
+    if baseline is None or target is None or current is None or target == baseline:
+        return None
+    return (current - baseline) / (target - baseline)
+
+
+def goal_progress(goal: Document, ctx: RuleContext) -> Progress:
+    """Where a goal stands on `ctx.today`.
+
+    The current value is the latest check-in's (dated evidence), else `outcome.current`.
+    The status compares the share of the way covered with the share of the period gone
+    by, and reads the latest confidence: on track when progress is at most 10 points
+    behind time and confidence is at least 0.7 (or not stated); off track when more than
+    25 points behind or confidence below 0.4; at risk in between."""
+    outcome = goal.data.get("outcome") if isinstance(goal.data.get("outcome"), dict) else {}
+    baseline, target = _number(outcome.get("baseline")), _number(outcome.get("target"))
+    found = readings(goal)
+    current = found[-1].value if found else _number(outcome.get("current"))
+    confidence = next((r.confidence for r in reversed(found) if r.confidence is not None), None)
+    share = fraction(baseline, target, current)
+
+    period = ctx.model.periods.get(goal.data.get("period")) if isinstance(goal.data.get("period"), str) else None
+    start, end = (_date(period.start), _date(period.end)) if period else (None, None)
+    elapsed = None
+    if start and end and end > start:
+        elapsed = min(1.0, max(0.0, (ctx.today - start).days / (end - start).days))
+
+    state = goal.data.get("status", "active")
+    if state in ("done", "dropped", "draft"):
+        status = state
+    elif start and ctx.today < start and not found:
+        status = "not-started"
+    elif share is None:
+        status = "no-data"
+    else:
+        behind = (elapsed or 0.0) - share
+        if share >= 1:
+            behind = 0.0
+        if behind > FAR_BEHIND or (confidence is not None and confidence < DOUBTFUL):
+            status = "off-track"
+        elif behind > BEHIND or (confidence is not None and confidence < CONFIDENT):
+            status = "at-risk"
+        else:
+            status = "on-track"
+    return Progress(baseline, target, current, share, elapsed, confidence, status, found,
+                    period.start if period else None, period.end if period else None)
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+
+def number(value: Any) -> str:
+    """1234567 → '1,234,567'; 0.375 → '0.375'; 5.50 → '5.5'."""
+    v = _number(value)
+    if v is None:
+        return "" if value is None else str(value)
+    if v == int(v) and abs(v) < 1e15:
+        return f"{int(v):,}"
+    text = f"{v:,.4f}".rstrip("0").rstrip(".")
+    return text
+
+
+def measure(value: Any, unit: Any) -> str:
+    """A metric value with its unit: '57%', '5.5 days', '1,200 USD', '0.38'."""
+    shown = number(value)
+    if not shown or not isinstance(unit, str):
+        return shown
+    if unit == "%":
+        return shown + "%"
+    if unit.lower() in ("count", "ratio", "number", "score", "index", ""):
+        return shown
+    return f"{shown} {unit}"
+
+
+def money(amount: Any, currency: Any, compact: bool = True) -> str:
+    """420000, 'USD' → 'USD 420k' (compact) or 'USD 420,000'."""
+    v = _number(amount)
+    if v is None:
+        return ""
+    cur = currency if isinstance(currency, str) else ""
+    if not compact:
+        return f"{cur} {number(v)}".strip()
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= size:
+            scaled = v / size
+            text = f"{scaled:.1f}".rstrip("0").rstrip(".") if scaled < 100 else f"{scaled:.0f}"
+            return f"{cur} {text}{suffix}".strip()
+    return f"{cur} {number(v)}".strip()

@@ -1,0 +1,122 @@
+"""Shared helpers for the test suite: running the real `strat` entry point in-process and
+building throwaway strategy repositories. Imported by conftest.py and by tests that
+cannot use function-scoped fixtures (hypothesis)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from click.testing import CliRunner
+
+from strat.cli import main
+
+TESTS = Path(__file__).parent
+CASES = TESTS / "cases"
+BASE = CASES / "base"
+
+# Lint runs are pinned to one day so date rules (A309 review_by, A311 staleness) give the
+# same answer whenever the suite runs.
+TODAY = "2026-11-23"
+
+# Every code the SPEC fixes, plus the two the code adds after them (E007, S105).
+KNOWN_CODES = frozenset(
+    [f"E00{i}" for i in range(1, 8)]
+    + [f"S10{i}" for i in range(1, 6)]
+    + [f"R20{i}" for i in range(1, 5)]
+    + [f"A3{i:02d}" for i in range(1, 13)]
+    + ["I001"]  # an inline ignore comment that silences nothing or names no code
+)
+
+
+@dataclass(frozen=True)
+class CliResult:
+    exit_code: int | None
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    @property
+    def diagnostics(self) -> list[dict[str, Any]]:
+        return self.json["diagnostics"]
+
+    def findings(self) -> set[tuple[str, int, str]]:
+        """(path, line, code) of every diagnostic of a `--format json` run."""
+        return {(d["path"], d["line"], d["code"]) for d in self.diagnostics}
+
+    def codes(self) -> list[str]:
+        return [d["code"] for d in self.diagnostics]
+
+
+def run_cli(args: Iterable[str], cwd: Path | None = None) -> CliResult:
+    """Run `strat ARGS` through `strat.cli.main`, the real console entry point, so the
+    exit code is the one a shell would see (including 2 for usage errors, which Click
+    raises before any command runs). Output is captured through Click's test isolation."""
+    runner = CliRunner()
+    code: int | None
+    previous = os.getcwd()
+    with runner.isolation() as (out, err, _mixed):
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            try:
+                main(list(args))
+            except SystemExit as done:
+                code = done.code if isinstance(done.code, int) or done.code is None else 2
+            else:  # main() must always end with sys.exit
+                code = None
+        finally:
+            os.chdir(previous)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout = out.getvalue().decode("utf-8", "replace")
+        stderr = err.getvalue().decode("utf-8", "replace")
+    return CliResult(code, stdout, stderr)
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def make_repo(root: Path, files: Mapping[str, str | bytes] | None = None, config: str = "",
+              git: bool = True) -> Path:
+    """A strategy repository at `root`: `strat.yaml` (so the root is found) plus `files`
+    ({repo-relative path: text or bytes}). Returns `root`.
+
+    With `git` (the default) the folder is an empty git repository, as a user's strategy
+    repo is; every file is then uncommitted, i.e. recently changed, so the git-based
+    stale-goal rule (A311) has nothing to say unless a test sets that up."""
+    root.mkdir(parents=True, exist_ok=True)
+    if git and not (root / ".git").exists():
+        subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+    (root / "strat.yaml").write_text(config, encoding="utf-8")
+    (root / "strategy").mkdir(exist_ok=True)
+    write_files(root, files or {})
+    return root
+
+
+def copy_base(root: Path, files: Mapping[str, str | bytes] | None = None, config: str = "",
+              git: bool = True) -> Path:
+    """A copy of the valid base strategy at `root`, with `files` added or replacing."""
+    shutil.copytree(BASE, root, dirs_exist_ok=True)
+    return make_repo(root, files, config, git)
+
+
+def lint_json(root: Path, *extra: str) -> CliResult:
+    """`strat lint --format json --today TODAY` on the strategy folder of the repo at `root`."""
+    return run_cli(["lint", str(root / "strategy"), "--format", "json", "--today", TODAY, *extra])
