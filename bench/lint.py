@@ -54,6 +54,7 @@ import gen  # noqa: E402  (bench/gen.py, next to this file)
 GOAL_SCHEMA = REPO / "schemas" / "goal.schema.json"
 TARGET_SPEEDUP = 3.0
 TARGET_VERSION_S = 0.3
+TARGET_RULES_OVERHEAD = 0.10
 
 
 def strat_command() -> list[str]:
@@ -84,8 +85,8 @@ def first_line(text: str) -> str:
 
 # --- the runs ----------------------------------------------------------------------------
 
-def run_strat_lint(strat: list[str], root: Path, label: str) -> dict[str, Any]:
-    seconds, proc = timed([*strat, "lint", str(root / "strategy"), "--format", "json"], root)
+def run_strat_lint(strat: list[str], root: Path, label: str, *extra: str) -> dict[str, Any]:
+    seconds, proc = timed([*strat, "lint", str(root / "strategy"), "--format", "json", *extra], root)
     out: dict[str, Any] = {"label": label, "seconds": seconds, "exit": proc.returncode}
     try:
         payload = json.loads(proc.stdout)
@@ -185,7 +186,9 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
 
         cold = run_strat_lint(strat, root, "strat lint (cold, first run)")
         second = run_strat_lint(strat, root, "strat lint (second run, unchanged)")
-        for run in (cold, second):
+        # The same run without the alignment rules (A301-A312): what the rules cost.
+        no_rules = run_strat_lint(strat, root, "strat lint --ignore A (no rules)", "--ignore", "A")
+        for run in (cold, second, no_rules):
             run["files"] = total_files
 
         goal_files = sorted(p.relative_to(root).as_posix() for p in (root / "strategy" / "goals").rglob("*.yaml"))
@@ -205,6 +208,8 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
         ratios: dict[str, Any] = {}
         if cold.get("seconds"):
             ratios["second_over_cold"] = second["seconds"] / cold["seconds"]
+        if no_rules.get("seconds") and second.get("seconds"):
+            ratios["rules_overhead"] = second["seconds"] / no_rules["seconds"] - 1
         if peer.get("seconds") and cold.get("seconds"):
             ratios["check_jsonschema_over_strat_cold"] = peer["seconds"] / cold["seconds"]
             ratios["per_file_check_jsonschema_over_strat_cold"] = (
@@ -214,7 +219,8 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
         if strat_worked and "check_jsonschema_over_strat_cold" in ratios:
             speed_ok = ratios["check_jsonschema_over_strat_cold"] >= TARGET_SPEEDUP
         version_ok = version["seconds"] < TARGET_VERSION_S if version["exit"] == 0 else False
-        for run in (cold, second):
+        rules_ok = ratios["rules_overhead"] <= TARGET_RULES_OVERHEAD if "rules_overhead" in ratios else None
+        for run in (cold, second, no_rules):
             run.pop("paths_with_findings", None)
         return {
             "repository": {
@@ -228,11 +234,13 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
             "environment": {"python": platform.python_version(), "platform": platform.platform(),
                             "cpus": os.cpu_count(), "strat": version.get("output"),
                             "strat_command": strat, "check_jsonschema": peer.get("version")},
-            "runs": {"strat_cold": cold, "strat_second": second, "check_jsonschema": peer, "strat_version": version},
+            "runs": {"strat_cold": cold, "strat_second": second, "strat_no_rules": no_rules,
+                     "check_jsonschema": peer, "strat_version": version},
             "ratios": ratios,
             "targets": {
                 f"strat lint cold >= {TARGET_SPEEDUP:g}x faster than check-jsonschema": speed_ok,
                 f"strat --version < {TARGET_VERSION_S:g} s": version_ok,
+                f"alignment rules add <= {TARGET_RULES_OVERHEAD:.0%} to strat lint": rules_ok,
             },
         }
     finally:
@@ -266,7 +274,7 @@ def table(f: dict[str, Any]) -> str:
         return (f"{run['label']:<40}{secs:>9.2f}{rate:>10}{per:>9}{(f'{files:,}' if files else '-'):>8}"
                 f"{run.get('exit', '-'):>6}  {result}")
 
-    for key in ("strat_cold", "strat_second"):
+    for key in ("strat_cold", "strat_second", "strat_no_rules"):
         run = runs[key]
         if run.get("findings") is None:
             result = run.get("note", "no report")
@@ -297,6 +305,8 @@ def table(f: dict[str, Any]) -> str:
                      f"{repo['files']:,} files, check-jsonschema {repo['goal_files']:,})")
     if "second_over_cold" in ratios:
         lines.append(f"  strat second run / strat cold run              {ratios['second_over_cold']:6.2f}")
+    if "rules_overhead" in ratios:
+        lines.append(f"  alignment rules' share (second / no rules - 1) {ratios['rules_overhead']:6.1%}")
     lines += ["", "targets"]
     for name, ok in f["targets"].items():
         lines.append(f"  [{verdict(ok)}] {name}")
