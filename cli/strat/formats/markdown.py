@@ -11,7 +11,8 @@ _ICON = {"error": "🔴", "warning": "🟡", "info": "🔵"}
 def md_cell(text: str) -> str:
     """Text safe inside a Markdown table cell: HTML-escaped, pipes and backticks neutralised."""
     out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return out.replace("|", "&#124;").replace("`", "&#96;").replace("\n", " ").replace("[", "&#91;")
+    out = out.replace("|", "&#124;").replace("`", "&#96;").replace("[", "&#91;").replace("]", "&#93;")
+    return " ".join(out.splitlines())  # LF, CR and CRLF all end a Markdown line
 
 
 def render(report: Report, limit: int = 200) -> str:
@@ -28,3 +29,10 @@ def render(report: Report, limit: int = 200) -> str:
     if len(report.diagnostics) > limit:
         lines.append(f"\n… and {len(report.diagnostics) - limit} more; see the job log.")
     return "\n".join(lines) + "\n"
+
+
+def md_text(text: str) -> str:
+    """Inline text safe in Markdown: like `md_cell`, but backticks stay, so the ids our
+    own sentences quote render as code."""
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("|", "&#124;").replace("\n", " ").replace("[", "&#91;").replace("]", "&#93;")

@@ -4,6 +4,7 @@ with each rule's metadata and help text."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from strat import __version__
 from strat.diagnostics import Location
@@ -16,7 +17,9 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 def _physical(loc: Location) -> dict[str, object]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"},
+            # A URI reference (RFC 3986), as SARIF requires and upload-sarif checks: a
+            # space, `%` or `:` in a file name is percent-encoded.
+            "artifactLocation": {"uri": quote(loc.path), "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": max(loc.line, 1), "startColumn": max(loc.column, 1)},
         }
     }
