@@ -36,6 +36,29 @@ class LintResult:
 
 def lint(root: Path, folder: Path, config: Config | None = None, options: LintOptions | None = None) -> LintResult:
     """Lint the strategy below `folder` (a folder or one file) of the repository at `root`."""
+    config = config or Config()
+    options = options or LintOptions()
+    loaded = load_tree(root, folder)
+    git_facts = _git_facts(root, folder, config, options) if _is_active("A311", config, options) else None
+    result = check(loaded, config, options, git_facts)
+    if _is_active("A311", config, options) and git_facts is None and result.model and result.model.of_kind("Goal"):
+        # A note, not a finding: it stays info whatever severity A311 is configured at.
+        result.diagnostics.append(Diagnostic(
+            "A311", Severity.INFO, "not a git repository (or git is unavailable): the stale-goal check was skipped",
+            Location(relative_path(root, folder))))
+        result.diagnostics.sort(key=lambda d: d.sort_key)
+    return result
+
+
+def _is_active(code: str, config: Config, options: LintOptions) -> bool:
+    from strat.codes import matches
+
+    return _active(code, config, options, matches)
+
+
+def check(loaded: LoadResult, config: Config | None = None, options: LintOptions | None = None,
+          git_facts: "GitFacts | None" = None) -> LintResult:
+    """Every check over documents already loaded (from the file system or from git)."""
     from strat.codes import all_codes, matches
     from strat.ignores import apply_ignores, find_ignores
     from strat.refs import check_references
@@ -43,7 +66,6 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
 
     config = config or Config()
     options = options or LintOptions()
-    loaded = load_tree(root, folder)
     diagnostics = list(loaded.diagnostics)
     documents, schema_findings = validate_documents(loaded.documents)
     diagnostics.extend(schema_findings)
@@ -53,15 +75,10 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
 
     codes = all_codes()
     active = {c for c in codes if _active(c, config, options, matches)}
-    git_facts = _git_facts(root, folder, config, options) if "A311" in active else None
     diagnostics.extend(run_rules(model, config, options, active, git_facts))
 
     diagnostics = [d for d in diagnostics if d.code in active or d.code not in codes]
     diagnostics = apply_severities(diagnostics, config)
-    if "A311" in active and git_facts is None and model.of_kind("Goal"):
-        # A note, not a finding: it stays info whatever severity A311 is configured at.
-        diagnostics.append(Diagnostic("A311", Severity.INFO, "not a git repository (or git is unavailable): the "
-                                      "stale-goal check was skipped", Location(relative_path(root, folder))))
     ignores = [i for f in loaded.files for i in find_ignores(f.path, f.text)]
     if ignores:
         diagnostics = apply_ignores(diagnostics, ignores, set(codes), active)
@@ -85,7 +102,7 @@ def run_rules(model: Model, config: Config, options: LintOptions, active: set[st
     from strat.rules import RULES
     from strat.rules.context import RuleContext
 
-    selected = [m for code, m in RULES.items() if code in active]
+    selected = [m for code, m in RULES.items() if code in active and (git_facts is not None or code != "A311")]
     if not selected:
         return []
     ctx = RuleContext(model, config, options.today or dt.date.today(), git_facts)

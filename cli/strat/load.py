@@ -211,6 +211,32 @@ def load_tree(root: Path, folder: Path) -> LoadResult:
     return LoadResult(files, diagnostics)
 
 
+def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tuple[Any, list[Diagnostic]]] | None = None
+                 ) -> LoadResult:
+    """Load files given as {repo-relative path: bytes} (e.g. blobs read from git). With
+    a shared `cache`, a file with the same path and content is parsed once across calls
+    (the two sides of a diff share most files)."""
+    diagnostics: list[Diagnostic] = []
+    files: list[SourceFile] = []
+    for rel in sorted(contents):
+        raw = contents[rel]
+        if len(raw) > MAX_FILE_BYTES:
+            diagnostics.append(Diagnostic("E005", Severity.ERROR, "file is larger than 2 MiB; split it into smaller files",
+                                          Location(rel)))
+            continue
+        key = (rel, raw)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            found = parse_bytes(raw, rel)
+            if cache is not None:
+                cache[key] = found
+        source, diags = found
+        diagnostics.extend(diags)
+        if source is not None:
+            files.append(source)
+    return LoadResult(files, diagnostics)
+
+
 def load_file(abs_path: Path, rel: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Read one file safely: size limit first, then decoding, then parsing."""
     try:

@@ -1,0 +1,257 @@
+"""What a change does to the strategy, entity by entity, in words.
+
+Used by `strat diff` (two revisions), `strat history` (one entity through time) and the
+site's changelog. Pure functions over documents, except `load_revision`, which reads git
+objects through `strat.git` (no checkout, no working-tree change).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from strat.load import Document, JsonPath, LoadResult, format_json_path
+
+# Lists whose items are matched by a natural key rather than by position, so that adding
+# one check-in reads as "check-in added", not as every later item changing.
+LIST_KEYS = {
+    "checkins": "date", "joint": "department", "benefits": "department", "key_results": "metric",
+    "drives": "metric", "values": "id", "periods": "id", "health": "metric",
+}
+ITEM_WORDS = {
+    "checkins": "check-in", "joint": "joint goal with", "benefits": "benefit to", "key_results": "key result on",
+    "drives": "drives", "values": "value", "periods": "period", "health": "health check on",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    path: JsonPath
+    old: Any  # MISSING when added
+    new: Any  # MISSING when removed
+
+    @property
+    def words(self) -> str:
+        return describe_field_change(self)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(slots=True)
+class EntityChange:
+    kind: str
+    id: str
+    status: str  # added | removed | changed | moved
+    path: str
+    old_path: str | None = None
+    title: str = ""
+    context: str = ""  # "under objective `grow-arr`"
+    fields: list[FieldChange] = field(default_factory=list)
+
+    def sentences(self) -> list[str]:
+        """The change in words, one sentence per line."""
+        noun = f"{self.kind.lower()} `{self.id}`"
+        if self.status == "added":
+            return [f"new {noun}{(' ' + self.context) if self.context else ''}"]
+        if self.status == "removed":
+            return [f"{noun} removed"]
+        out = []
+        if self.old_path and self.old_path != self.path:
+            out.append(f"{noun} moved from {self.old_path} to {self.path}")
+        out.extend(f"{noun}: {c.words}" for c in self.fields)
+        return out
+
+
+# --- comparing data --------------------------------------------------------------------
+
+
+def compare(old: Any, new: Any, path: JsonPath = ()) -> list[FieldChange]:
+    """Field-level differences between two versions of an entity's data."""
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[FieldChange] = []
+        for key in list(old) + [k for k in new if k not in old]:
+            if key not in new:
+                out.append(FieldChange(path + (key,), old[key], MISSING))
+            elif key not in old:
+                out.append(FieldChange(path + (key,), MISSING, new[key]))
+            else:
+                out.extend(compare(old[key], new[key], path + (key,)))
+        return out
+    if isinstance(old, list) and isinstance(new, list):
+        name = next((p for p in reversed(path) if isinstance(p, str)), "")
+        key = LIST_KEYS.get(name)
+        if key and all(isinstance(i, dict) and key in i for i in old + new):
+            return _compare_keyed(old, new, path, key)
+        if all(not isinstance(i, (dict, list)) for i in old + new):
+            removed = [i for i in old if i not in new]
+            added = [i for i in new if i not in old]
+            return ([FieldChange(path + (i,), i, MISSING) for i in removed] +  # type: ignore[operator]
+                    [FieldChange(path + (i,), MISSING, i) for i in added])  # type: ignore[operator]
+    return [FieldChange(path, old, new)]
+
+
+def _compare_keyed(old: list[Any], new: list[Any], path: JsonPath, key: str) -> list[FieldChange]:
+    before = {str(i[key]): i for i in old}
+    after = {str(i[key]): i for i in new}
+    out: list[FieldChange] = []
+    for k, item in before.items():
+        if k not in after:
+            out.append(FieldChange(path + (k,), item, MISSING))
+    for k, item in after.items():
+        if k not in before:
+            out.append(FieldChange(path + (k,), MISSING, item))
+        else:
+            out.extend(compare(before[k], item, path + (k,)))
+    return out
+
+
+def show(value: Any) -> str:
+    if value is MISSING or value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):
+        text = value if len(value) <= 80 else value[:77] + "..."
+        return text if " " not in text and len(text) < 40 else f"“{text}”"
+    if isinstance(value, list):
+        return ", ".join(show(v) for v in value) or "(empty)"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def describe_field_change(change: FieldChange) -> str:
+    path = change.path
+    list_name = next((p for p in path[:-1] if isinstance(p, str) and p in ITEM_WORDS), None)
+    if list_name and (path.index(list_name) == len(path) - 2):
+        item = path[-1]
+        words = ITEM_WORDS[list_name]
+        if list_name in LIST_KEYS:
+            if list_name == "checkins":
+                data = change.new if change.old is MISSING else change.old
+                value = f" ({show(data.get('value'))})" if isinstance(data, dict) else ""
+                label = f"{words} {item}{value}"
+            else:
+                label = f"{words} `{item}`"
+        else:
+            label = f"`{item}`"
+        if change.old is MISSING:
+            return f"{label} added" if list_name in LIST_KEYS else f"`{list_name}` + {label}"
+        if change.new is MISSING:
+            return f"{label} removed" if list_name in LIST_KEYS else f"`{list_name}` − {label}"
+    if list_name and list_name in LIST_KEYS:
+        i = path.index(list_name)
+        where = f"{ITEM_WORDS[list_name]} `{path[i + 1]}`" if list_name != "checkins" else f"check-in {path[i + 1]}"
+        rest = format_json_path(path[i + 2:])
+        return f"{where}: {rest} {show(change.old)} → {show(change.new)}"
+    name = format_json_path(path)
+    if change.old is MISSING:
+        return f"{name} set to {show(change.new)}"
+    if change.new is MISSING:
+        return f"{name} removed (was {show(change.old)})"
+    return f"{name} {show(change.old)} → {show(change.new)}"
+
+
+# --- comparing two snapshots -----------------------------------------------------------
+
+
+def entities(documents: Iterable[Document]) -> dict[str, Document]:
+    """id → document (the first definition wins, as in the model)."""
+    out: dict[str, Document] = {}
+    for doc in documents:
+        if isinstance(doc.id, str) and isinstance(doc.kind, str):
+            out.setdefault(doc.id, doc)
+    return out
+
+
+def diff_entities(before: dict[str, Document], after: dict[str, Document],
+                  context: dict[str, Document] | None = None) -> list[EntityChange]:
+    """Entity changes between two id → document maps (only the documents that may have
+    changed need to be in them: an entity moves only if its old file changed too)."""
+    context = context if context is not None else after
+    out = []
+    for ident in sorted(set(before) | set(after)):
+        old, new = before.get(ident), after.get(ident)
+        if old is None and new is not None:
+            out.append(EntityChange(new.kind, ident, "added", new.path, title=_title(new),
+                                    context=_placement(new, context)))
+        elif new is None and old is not None:
+            out.append(EntityChange(old.kind, ident, "removed", old.path, title=_title(old)))
+        elif old is not None and new is not None:
+            fields = compare(old.data, new.data)
+            moved = old.path != new.path
+            if fields or moved:
+                out.append(EntityChange(new.kind, ident, "moved" if moved and not fields else "changed",
+                                        new.path, old.path if moved else None, _title(new), fields=fields))
+    return out
+
+
+def _title(doc: Document) -> str:
+    for key in ("title", "name", "company"):
+        value = doc.data.get(key)
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+def _placement(doc: Document, context: dict[str, Document]) -> str:
+    """Where a new entity sits: a goal under its parent, an initiative for its goal…"""
+    for key, verb in (("parent", "under"), ("goal", "for"), ("team", "of team"), ("department", "in")):
+        target = doc.data.get(key)
+        if isinstance(target, str):
+            found = context.get(target)
+            kind = found.kind.lower() if found is not None else ""
+            if verb.startswith(("of", "in")):
+                return f"{verb} `{target}`"
+            return f"{verb} {kind} `{target}`".replace("  ", " ")
+    return ""
+
+
+# --- loading a revision ----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Snapshot:
+    label: str  # a commit id, or "working tree"
+    loaded: LoadResult
+
+
+def load_revision(root: Path, commit: str, folder: str, paths: set[str] | None = None,
+                  cache: dict[Any, Any] | None = None) -> LoadResult:
+    """The strategy files of a commit (all of them, or only `paths`), read from git objects."""
+    from strat import git
+    from strat.load import load_sources
+
+    tree = git.list_tree(root, commit, folder)
+    if paths is not None:
+        tree = {p: s for p, s in tree.items() if p in paths}
+    blobs = git.read_blobs(root, list(tree.values()))
+    return load_sources({p: blobs[s] for p, s in tree.items() if s in blobs}, cache)
+
+
+def changed_paths(root: Path, base: str, head: str | None, folder: str) -> set[str]:
+    """Root-relative strategy files that differ between two commits (or base and the
+    working tree when head is None)."""
+    from strat import git
+
+    if head is None:
+        return {p for p in git.worktree_changes(root, base, folder) if p.endswith((".yaml", ".yml"))}
+    before, after = git.list_tree(root, base, folder), git.list_tree(root, head, folder)
+    return {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+
+
+def iter_sentences(changes: list[EntityChange]) -> Iterator[tuple[EntityChange, str]]:
+    for change in changes:
+        for sentence in change.sentences():
+            yield change, sentence

@@ -1,0 +1,90 @@
+"""`strat diff BASE [HEAD]`: what a change does to the strategy, for a pull request.
+
+Reads both sides from git objects (HEAD defaults to the working tree): no checkout, no
+working-tree change. Entity changes come from the files that differ; the lint findings
+the change introduces or fixes come from linting both sides whole (files that are the
+same on both sides are parsed once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from strat.changes import EntityChange, changed_paths, diff_entities, entities, load_revision
+from strat.config import Config
+from strat.diagnostics import Diagnostic
+from strat.load import LoadResult, load_file, load_tree
+
+
+@dataclass(slots=True)
+class DiffReport:
+    base: str
+    head: str | None  # None: the working tree
+    changes: list[EntityChange]
+    introduced: list[Diagnostic] = field(default_factory=list)
+    fixed: list[Diagnostic] = field(default_factory=list)
+    lint_compared: bool = True
+
+    @property
+    def head_label(self) -> str:
+        return self.head[:12] if self.head else "working tree"
+
+
+def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: Config,
+         compare_lint: bool = True) -> DiffReport:
+    """Compare the strategy at two revisions of the repository at `root`."""
+    from strat import git
+
+    base = git.resolve(root, base_rev)
+    head = git.resolve(root, head_rev) if head_rev is not None else None
+    paths = changed_paths(root, base, head, folder)
+    cache: dict = {}
+    if compare_lint:
+        before_all = load_revision(root, base, folder, cache=cache)
+        after_all = _load_head(root, folder, head, None, cache)
+        before_docs = [d for d in before_all.documents if d.path in paths]
+        after_docs = [d for d in after_all.documents if d.path in paths]
+        context = entities(after_all.documents)
+    else:
+        before_docs = load_revision(root, base, folder, paths, cache).documents
+        after_docs = _load_head(root, folder, head, paths, cache).documents
+        context = entities(after_docs)
+    report = DiffReport(base, head, diff_entities(entities(before_docs), entities(after_docs), context),
+                        lint_compared=compare_lint)
+    if compare_lint:
+        report.introduced, report.fixed = lint_delta(before_all, after_all, config)
+    return report
+
+
+def _load_head(root: Path, folder: str, head: str | None, paths: set[str] | None, cache: dict) -> LoadResult:
+    if head is not None:
+        return load_revision(root, head, folder, paths, cache)
+    if paths is None:
+        return load_tree(root, root / folder)
+    result = LoadResult([], [])
+    for rel in sorted(paths):
+        path = root / rel
+        if path.is_file() and not path.is_symlink():
+            source, diags = load_file(path, rel)
+            result.diagnostics.extend(diags)
+            if source is not None:
+                result.files.append(source)
+    return result
+
+
+def lint_delta(before: LoadResult, after: LoadResult, config: Config) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Findings present after but not before (introduced) and before but not after
+    (fixed). Matched by code, file, field and message, so a finding that only moved
+    lines is neither. The stale-goal rule (A311) is left out: it depends on today."""
+    from strat.lint import LintOptions, check
+
+    options = LintOptions(ignore=("A311",), use_git=False)
+    old = check(before, config, options).diagnostics
+    new = check(after, config, options).diagnostics
+
+    def key(d: Diagnostic) -> tuple[str, str, str, str]:
+        return (d.code, d.location.path, d.location.json_path, d.message)
+
+    old_keys, new_keys = {key(d) for d in old}, {key(d) for d in new}
+    return [d for d in new if key(d) not in old_keys], [d for d in old if key(d) not in new_keys]

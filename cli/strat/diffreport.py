@@ -1,0 +1,108 @@
+"""Renderers for `strat diff`: pure functions from a DiffReport to text, chosen by name
+from `DIFF_FORMATS` (its keys are the `--format` choices)."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from strat import schemas
+from strat.changes import MISSING, EntityChange
+from strat.diagnostics import Diagnostic
+from strat.diff import DiffReport
+from strat.formats.markdown import md_cell, md_text
+from strat.load import format_json_path
+
+
+def _by_kind(changes: list[EntityChange]) -> list[tuple[str, list[EntityChange]]]:
+    order = schemas.kinds()
+    groups: dict[str, list[EntityChange]] = {}
+    for change in changes:
+        groups.setdefault(change.kind, []).append(change)
+    return sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+
+def _plural(kind: str) -> str:
+    return {"Strategy": "Strategy", "Person": "People"}.get(kind, kind + "s")
+
+
+def _counts(report: DiffReport) -> str:
+    counts: dict[str, int] = {}
+    for change in report.changes:
+        counts[change.status] = counts.get(change.status, 0) + 1
+    parts = [f"{n} {status}" for status, n in sorted(counts.items())]
+    return ", ".join(parts) if parts else "no entity changed"
+
+
+def _lint_line(report: DiffReport) -> str:
+    if not report.lint_compared:
+        return "lint not compared (--no-lint)"
+    return f"lint: {len(report.introduced)} finding(s) introduced, {len(report.fixed)} fixed"
+
+
+def render_markdown(report: DiffReport) -> str:
+    lines = [f"## Strategy changes: `{report.base[:12]}` → {md_cell(report.head_label)}", "",
+             f"**{_counts(report)}** · {_lint_line(report)}", ""]
+    for kind, changes in _by_kind(report.changes):
+        lines.append(f"### {_plural(kind)}")
+        for change in changes:
+            title = f" — *{md_cell(change.title)}*" if change.title else ""
+            sentences = change.sentences()
+            lines.append(f"- {md_text(sentences[0])}{title}")
+            lines.extend(f"  - {md_text(s.split(': ', 1)[-1])}" for s in sentences[1:])
+        lines.append("")
+    for label, findings in (("Findings introduced", report.introduced), ("Findings fixed", report.fixed)):
+        if findings:
+            lines += [f"### {label}", "", "| Code | Where | Finding |", "|---|---|---|"]
+            lines += [f"| {d.code} | {md_cell(str(d.location))} | {md_cell(d.message)} |" for d in findings[:100]]
+            if len(findings) > 100:
+                lines.append(f"\n… and {len(findings) - 100} more.")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_text(report: DiffReport) -> str:
+    lines = [f"strategy changes {report.base[:12]} → {report.head_label}: {_counts(report)}; {_lint_line(report)}"]
+    for kind, changes in _by_kind(report.changes):
+        lines.append(f"\n{_plural(kind)}:")
+        for change in changes:
+            lines.extend(f"  {s}" for s in change.sentences())
+    for label, findings in (("introduced", report.introduced), ("fixed", report.fixed)):
+        if findings:
+            lines.append(f"\nfindings {label}:")
+            lines.extend(f"  {d.location}: {d.code} {d.severity.value} {d.message}" for d in findings)
+    return "\n".join(lines) + "\n"
+
+
+def _value(value: object) -> object:
+    return None if value is MISSING else value
+
+
+def _diag(d: Diagnostic) -> dict[str, object]:
+    loc = d.location
+    return {"path": loc.path, "line": loc.line, "column": loc.column, "json_path": loc.json_path,
+            "code": d.code, "severity": d.severity.value, "message": d.message}
+
+
+def render_json(report: DiffReport) -> str:
+    payload = {
+        "base": report.base,
+        "head": report.head,
+        "changes": [
+            {"kind": c.kind, "id": c.id, "status": c.status, "path": c.path, "old_path": c.old_path,
+             "title": c.title, "sentences": c.sentences(),
+             "fields": [{"path": format_json_path(f.path), "old": _value(f.old), "new": _value(f.new),
+                         "added": f.old is MISSING, "removed": f.new is MISSING} for f in c.fields]}
+            for c in report.changes
+        ],
+        "lint": {"compared": report.lint_compared, "introduced": [_diag(d) for d in report.introduced],
+                 "fixed": [_diag(d) for d in report.fixed]},
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+DIFF_FORMATS: dict[str, Callable[[DiffReport], str]] = {
+    "markdown": render_markdown,
+    "text": render_text,
+    "json": render_json,
+}
