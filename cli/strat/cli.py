@@ -38,8 +38,9 @@ def cli() -> None:
     """
 
 
-def _locate(path: str | None) -> tuple[Path, Path, "object"]:
-    """(repository root, strategy folder or file, config) for a command."""
+def _locate(path: str | None, need_folder: bool = True) -> tuple[Path, Path, "object"]:
+    """(repository root, strategy folder or file, config) for a command. Commands that
+    read git history pass need_folder=False: the folder may be gone from the work tree."""
     from strat.config import find_root, load_config
 
     start = Path(path) if path else Path.cwd()
@@ -53,7 +54,7 @@ def _locate(path: str | None) -> tuple[Path, Path, "object"]:
         target = start.resolve()
     else:
         target = (root / config.strategy).resolve()
-        if not target.is_dir():
+        if need_folder and not target.is_dir():
             raise UsageProblem(
                 f"no strategy folder at {target}; run strat inside a strategy repository, pass the "
                 "folder (strat lint PATH), or create one with `strat init`")
@@ -216,6 +217,67 @@ def rules(fmt: str) -> int:
     return EXIT_OK
 
 
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--format", "-f", "fmt", type=click.Choice(("markdown", "text", "json")), default="text",
+              show_default=True, help="markdown for a pull request or job summary, text for a terminal, json for tools.")
+@click.option("--lint/--no-lint", "compare_lint", default=True, show_default=True,
+              help="Also list the lint findings the change introduces or fixes (lints both sides whole).")
+def diff(base: str, head: str | None, fmt: str, compare_lint: bool) -> int:
+    """What a change does to the strategy, in words.
+
+    Compares the strategy at BASE with HEAD (a revision; default: the working tree),
+    entity by entity: added, removed, moved to another file, or fields changed
+    ("goal `x`: outcome.target 0.45 → 0.5"), grouped by kind, plus the lint findings
+    the change introduces or fixes. Reads git objects: no checkout, nothing changes in
+    your working tree.
+
+    \b
+    Examples:
+      strat diff main                    what your working tree changes against main
+      strat diff origin/main HEAD -f markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from strat import git
+    from strat.diff import diff as run_diff
+    from strat.diffreport import DIFF_FORMATS
+
+    root, _, config = _locate(None, need_folder=False)
+    try:
+        report = run_diff(root, config.strategy, base, head, config, compare_lint)  # type: ignore[attr-defined]
+    except git.GitError as problem:
+        raise UsageProblem(str(problem)) from None
+    click.echo(DIFF_FORMATS[fmt](report), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("entity_id", metavar="ID")
+@click.option("--rev", default="HEAD", show_default=True, help="Walk history from this revision.")
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def history(entity_id: str, rev: str, fmt: str) -> int:
+    """The life of one entity through git history: each change, when, by whom.
+
+    Lists every commit that changed the entity ID, newest first, with the date, the
+    author and the fields that changed. One walk of the history, however long.
+
+    Example: strat history onboarding-activation
+    """
+    from strat import git
+    from strat.history import entity_history
+    from strat.historyreport import HISTORY_FORMATS
+
+    root, _, config = _locate(None, need_folder=False)
+    try:
+        found = entity_history(root, config.strategy, entity_id, rev)  # type: ignore[attr-defined]
+    except git.GitError as problem:
+        raise UsageProblem(str(problem)) from None
+    if not found.entries:
+        raise UsageProblem(f"no commit changed an entity with id {entity_id!r} (from {rev})")
+    click.echo(HISTORY_FORMATS[fmt](found), nl=False)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every outcome into the documented exit code."""
     try:
@@ -225,6 +287,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.UsageError as problem:
         problem.show()
         code = EXIT_USAGE
+    except _ConfigProblem as problem:
+        for d in problem.diagnostics:
+            click.echo(f"{d.location}: {d.code} {d.severity.value} {d.message}", err=True)
+        code = EXIT_FINDINGS
     except click.ClickException as problem:
         problem.show()
         code = EXIT_USAGE
