@@ -19,8 +19,11 @@ import re
 from typing import Any
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ]")
+# Control characters and Unicode noncharacters: invisible, and invalid as HTML references.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+                      + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17)) + "]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # used with fullmatch: "$" would accept a trailing newline
 
 
 def _ref(match: re.Match[str]) -> str:
@@ -30,11 +33,11 @@ def _ref(match: re.Match[str]) -> str:
 def text(value: Any) -> str:
     """One line of untrusted text, safe in Markdown, HTML text, quoted attributes and
     SVG. Line breaks become spaces; leading and trailing space is dropped (four leading
-    spaces would start a code block)."""
+    spaces would start a code block); control characters are dropped."""
     if value is None:
         return ""
     raw = value if isinstance(value, str) else str(value)
-    return _UNSAFE.sub(_ref, " ".join(raw.split()))
+    return _UNSAFE.sub(_ref, " ".join(_CONTROL.sub("", raw).split()))
 
 
 def block(value: Any) -> str:
@@ -61,13 +64,13 @@ def html_block(value: Any) -> str:
 def slug(ident: Any) -> str:
     """An id that may become part of a file name or URL. Only ids that match the schema's
     pattern pass; anything else is refused here, whatever the caller checked before."""
-    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+    if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
         raise ValueError(f"not a valid id: {ident!r}")
     return ident
 
 
 def is_slug(ident: Any) -> bool:
-    return isinstance(ident, str) and bool(ID_PATTERN.match(ident))
+    return isinstance(ident, str) and bool(ID_PATTERN.fullmatch(ident))
 
 
 def site_name(value: Any) -> str:

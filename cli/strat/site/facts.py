@@ -153,26 +153,21 @@ class Facts:
         return self.get(strategy.data.get("north_star"), "Metric") if strategy is not None else None
 
     def path_to_north_star(self, metric: str) -> list[str]:
-        """The shortest `drives` path from a metric to the North Star (both included), or
-        [] when there is none."""
+        """The shortest `drives` path between a metric and the North Star, in the
+        direction the edges run: [metric, …, North Star] when the metric drives it, or
+        [North Star, …, metric] when the North Star drives the metric (a North Star of
+        customer behaviour that drives the business metrics). [] when there is none."""
         star = self.north_star()
         if star is None:
             return []
-        drives = self.ctx.drives
-        previous: dict[str, str | None] = {metric: None}
-        queue = deque([metric])
-        while queue:
-            node = queue.popleft()
-            if node == star.id:
-                path = [node]
-                while previous[path[-1]] is not None:
-                    path.append(previous[path[-1]])  # type: ignore[arg-type]
-                return list(reversed(path))
-            for nxt in drives.get(node, []):
-                if nxt not in previous:
-                    previous[nxt] = node
-                    queue.append(nxt)
-        return []
+        up = _shortest(metric, star.id, self.ctx.drives)
+        if up:
+            return up
+        return _shortest(star.id, metric, self.ctx.drives)
+
+    def connected_to_star(self, metric: str) -> bool:
+        star = self.north_star()
+        return star is not None and (metric in self.ctx.drivers_of(star.id) or metric in self.ctx.driven_from(star.id))
 
     def explains(self, metric: str, objective: Document) -> bool:
         """True when a goal measured by `metric` has a `drives` path to the objective's
@@ -307,6 +302,23 @@ def build_facts(ctx: RuleContext) -> Facts:
     return facts
 
 
+def _shortest(start: str, goal: str, edges: dict[str, list[str]]) -> list[str]:
+    previous: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            path = [node]
+            while previous[path[-1]] is not None:
+                path.append(previous[path[-1]])  # type: ignore[arg-type]
+            return list(reversed(path))
+        for nxt in edges.get(node, []):
+            if nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    return []
+
+
 def _label(path: tuple[str | int, ...]) -> str:
     """('joint', 0, 'owner') → 'joint[].owner', the form of `RefField.label`."""
     out = ""
@@ -375,7 +387,7 @@ def goal_progress(goal: Document, ctx: RuleContext) -> Progress:
     state = goal.data.get("status", "active")
     if state in ("done", "dropped", "draft"):
         status = state
-    elif start and ctx.today < start and not found:
+    elif start and ctx.today < start:
         status = "not-started"
     elif share is None:
         status = "no-data"
@@ -414,6 +426,8 @@ def measure(value: Any, unit: Any) -> str:
         return shown
     if unit == "%":
         return shown + "%"
+    if len(unit) == 3 and unit.isalpha() and unit.isupper():  # an ISO 4217 currency
+        return money(value, unit)
     if unit.lower() in ("count", "ratio", "number", "score", "index", ""):
         return shown
     return f"{shown} {unit}"

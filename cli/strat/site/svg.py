@@ -5,17 +5,19 @@ the page's font. Every node of the one-pager is an `<a href>` to its page. Links
 raw HTML are not rewritten by MkDocs, so each href is the final relative URL from the
 page the SVG is embedded in (`paths.href`).
 
-The one-pager is layered top to bottom: the North Star, the business objectives, the
-metrics that drive each objective, the goals that move those metrics, the initiatives
-that serve those goals. Each objective owns a column block; inside a block a layer wraps
-onto several rows, so a diagram grows downwards rather than to 12,000 pixels wide.
+The one-pager is a tree drawn top to bottom: the North Star, the business objectives,
+the metrics that drive each objective, the goals that move each metric, and under each
+goal the initiatives that serve it. A metric that serves two objectives appears under
+each, so the drawing stays a tree and no line crosses another. Siblings that do not fit
+side by side wrap onto further rows, joined by a bus line; siblings share their parent,
+so the bus cannot mislead. When the whole map would be too big to read, the page shows
+an overview (the North Star and the objectives) and one diagram per objective.
 Layout is deterministic (same model, same SVG), which the golden tests rely on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 from strat.load import Document
@@ -38,15 +40,20 @@ STATUS_COLOURS = {
 INITIATIVE_COLOURS = {"running": "#1565c0", "shipped": "#2e7d32", "proposed": "#757575", "killed": "#9e9e9e"}
 INK, MUTED, EDGE, WARN = "#1f2933", "#52606d", "#9aa5b1", "#c62828"
 
-WIDTH = 172
-HEIGHTS = {"north-star": 60, "objective": 86, "metric": 50, "goal": 86, "initiative": 54}
-H_GAP, ROW_GAP, LAYER_GAP, BLOCK_GAP, MARGIN = 14, 14, 44, 36, 16
+WIDTH = 180  # goals and metrics
+SIZES = {  # kind → (width, height)
+    "north-star": (250, 64),
+    "objective": (230, 118),
+    "metric": (WIDTH, 54),
+    "goal": (WIDTH, 92),
+    "initiative": (WIDTH - 16, 50),
+}
+H_GAP, ROW_GAP, LINK_GAP, STACK_GAP, GUTTER, INDENT, MARGIN = 14, 26, 28, 8, 22, 16, 16
 FONT = 12
-CHAR = 0.56  # average glyph width in em, for wrapping
-
-# Above these sizes the one-pager shows an overview (North Star and objectives) and
-# each objective gets its own diagram on its page.
-SPLIT_GOALS, SPLIT_OBJECTIVES, SPLIT_INITIATIVES = 30, 6, 45
+CHAR = 0.6  # average glyph width in em (bold sans-serif), for wrapping
+GOAL_COLUMNS = 4  # goals of one metric side by side before wrapping
+WIDE = 1500  # px: above this the map is split into an overview and one diagram per objective
+MAX_GOALS_ONE_DIAGRAM = 40
 
 
 @dataclass(slots=True)
@@ -60,96 +67,94 @@ class Node:
     bar: float | None = None  # progress 0..1 for goals
     tick: float | None = None  # time elapsed 0..1 for goals
     rollup: dict[str, int] = field(default_factory=dict)
-    width: int = WIDTH
     x: float = 0.0
     y: float = 0.0
 
     @property
+    def width(self) -> int:
+        return SIZES[self.kind][0]
+
+    @property
     def height(self) -> int:
-        return HEIGHTS[self.kind]
+        return SIZES[self.kind][1]
 
 
 @dataclass(slots=True)
-class Edge:
-    parent: str
-    child: str
-    dashed: bool = False
-    tip: str = ""
+class Tree:
+    """A node and its children. `stack` children hang below it, indented (initiatives);
+    otherwise they sit side by side, wrapping at `max_width`."""
+
+    node: Node
+    children: list["Tree"] = field(default_factory=list)
+    stack: bool = False
+    max_width: float = float("inf")
+    dashed: str = ""  # why the link from the parent is drawn dashed (no drives path)
+    w: float = 0.0
+    h: float = 0.0
+    rows: list[list["Tree"]] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class Block:
-    """One objective and the layers below it."""
-
-    head: Node
-    layers: list[list[Node]]
+# --- building the trees ------------------------------------------------------------------
 
 
-def needs_split(facts: Facts) -> bool:
-    """True when the whole map would be too big to read as one diagram."""
-    return (len(facts.goals()) > SPLIT_GOALS or len(facts.entities.get("Objective", [])) > SPLIT_OBJECTIVES
-            or len(facts.entities.get("Initiative", [])) > SPLIT_INITIATIVES)
+def one_pager(facts: Facts, page: str, directory_urls: bool = True) -> list[tuple[str | None, str]]:
+    """The metrics one-pager for `page`: [(objective id or None, SVG)]. One diagram when
+    the map is small enough to read whole; otherwise an overview (None) followed by one
+    diagram per objective."""
+    full = full_tree(facts, overview=False)
+    if full is None:
+        return []
+    _measure(full)
+    if full.w <= WIDE and len(facts.goals()) <= MAX_GOALS_ONE_DIAGRAM:
+        return [(None, _draw(full, page, directory_urls, "Metrics one-pager: the North Star, objectives, metrics, "
+                                                           "goals and initiatives"))]
+    overview = full_tree(facts, overview=True)
+    assert overview is not None
+    out: list[tuple[str | None, str]] = [(None, draw_tree(overview, page, directory_urls,
+                                                          "Metrics one-pager, overview: the North Star and the "
+                                                          "business objectives"))]
+    for objective in facts.entities.get("Objective", []):
+        out.append((objective.id, objective_map(facts, objective, page, directory_urls)))
+    return out
 
 
-# --- the one-pager -------------------------------------------------------------------
+def objective_map(facts: Facts, objective: Document, page: str, directory_urls: bool = True,
+                  width: float = WIDE) -> str:
+    """One objective's diagram: its metrics, goals and initiatives."""
+    tree = _objective_tree(facts, objective, width)
+    return draw_tree(tree, page, directory_urls, "Map of the objective: its metrics, goals and initiatives")
 
 
-def one_pager(facts: Facts, page: str, directory_urls: bool = True, objectives: list[str] | None = None,
-              overview: bool = False, columns: int | None = None) -> str:
-    """The metrics one-pager as SVG, for embedding in `page`.
-
-    `objectives` limits it to some objectives (an objective's own diagram); `overview`
-    draws only the North Star and the objectives, each with the status of its goals."""
-    chosen = [o for o in facts.entities.get("Objective", []) if objectives is None or o.id in objectives]
+def full_tree(facts: Facts, overview: bool) -> Tree | None:
+    """The North Star over every objective (and, unless `overview`, everything below)."""
+    objectives = facts.entities.get("Objective", [])
     star = facts.north_star()
-    root = _star_node(facts, star) if star is not None and objectives is None else None
-    blocks: list[Block] = []
-    edges: list[Edge] = []
-    for objective in chosen:
-        head = _objective_node(facts, objective, wide=overview)
-        if root is not None:
-            linked = star is not None and star.id in facts.ctx.driven_from(objective.data.get("metric", ""))
-            edges.append(Edge(root.key, head.key, not linked,
-                              "" if linked else "no drives path from this objective's metric to the North Star"))
-        layers: list[list[Node]] = [[], [], []] if not overview else []
-        if not overview:
-            _fill_block(facts, objective, head, layers, edges)
-        blocks.append(Block(head, layers))
-    if not blocks and root is None:
-        return ""
-    if overview:
-        cap = columns or 4
-        blocks = [Block(b.head, []) for b in blocks]
-        return _draw_grid(root, [b.head for b in blocks], edges, page, directory_urls, cap)
-    cap = columns or (2 if len(blocks) >= 4 else 3 if len(blocks) >= 2 else 5)
-    return _draw_blocks(root, blocks, edges, page, directory_urls, cap, facts)
+    subtrees = [Tree(_objective_node(facts, o)) if overview else _objective_tree(facts, o, WIDE) for o in objectives]
+    if star is None:
+        if not subtrees:
+            return None
+        if len(subtrees) == 1:
+            return subtrees[0]
+    root = Tree(Node(f"metric:{star.id}", "north-star", paths.entity("Metric", star.id), facts.title(star),
+                     ["North Star"])) if star is not None else Tree(Node("none", "north-star", paths.HOME,
+                                                                          "No North Star", ["North Star"]))
+    root.max_width = WIDE if overview else float("inf")
+    for objective, sub in zip(objectives, subtrees):
+        metric = objective.data.get("metric")
+        linked = star is not None and isinstance(metric, str) and facts.connected_to_star(metric)
+        sub.dashed = "" if linked else "no drives path between this objective's metric and the North Star"
+        root.children.append(sub)
+    return root
 
 
-def _star_node(facts: Facts, star: Document) -> Node:
-    return Node(f"metric:{star.id}", "north-star", paths.entity("Metric", star.id), facts.title(star),
-                ["North Star"], width=WIDTH + 60)
-
-
-def _objective_node(facts: Facts, objective: Document, wide: bool = False) -> Node:
-    data = objective.data
-    metric = facts.get(data.get("metric"), "Metric")
-    unit = metric.data.get("unit") if metric else None
-    lines = []
-    if metric is not None:
-        lines.append(f"{facts.title(metric)}: {measure(data.get('baseline'), unit)} → {measure(data.get('target'), unit)}")
-    goals = facts.aligned.get(objective.id, [])
-    rollup = facts.rollup(goals)
-    return Node(f"objective:{objective.id}", "objective", paths.entity("Objective", objective.id),
-                facts.title(objective), lines, rollup=rollup, width=WIDTH + (48 if wide else 0))
-
-
-def _fill_block(facts: Facts, objective: Document, head: Node, layers: list[list[Node]], edges: list[Edge]) -> None:
+def _objective_tree(facts: Facts, objective: Document, max_width: float) -> Tree:
+    tree = Tree(_objective_node(facts, objective), max_width=max_width)
     goals = [facts.get(g, "Goal") for g in facts.aligned.get(objective.id, [])]
     goals = [g for g in goals if g is not None and g.data.get("status") != "dropped"]
     own_metric = objective.data.get("metric")
     by_metric: dict[str, list[Document]] = {}
     for goal in goals:
-        metric = goal.data.get("outcome", {}).get("metric")
+        metric = (goal.data.get("outcome") or {}).get("metric")
         if facts.get(metric, "Metric"):
             by_metric.setdefault(metric, []).append(goal)
     order = sorted(by_metric, key=lambda m: (m != own_metric, -len(by_metric[m]),
@@ -157,30 +162,37 @@ def _fill_block(facts: Facts, objective: Document, head: Node, layers: list[list
     for metric_id in order:
         metric = facts.get(metric_id, "Metric")
         assert metric is not None
-        key = f"metric:{metric_id}@{objective.id}"
-        kind = metric.data.get("type", "")
         arrow = {"up": "↑", "down": "↓"}.get(metric.data.get("better"), "")
-        layers[0].append(Node(key, "metric", paths.entity("Metric", metric_id), facts.title(metric),
-                              [f"{kind} {arrow}".strip()]))
+        node = Node(f"metric:{metric_id}@{objective.id}", "metric", paths.entity("Metric", metric_id),
+                    facts.title(metric), [f"{metric.data.get('type', '')} {arrow}".strip()])
         explained = facts.explains(metric_id, objective)
-        edges.append(Edge(head.key, key, not explained,
-                          "" if explained else "no drives path from this metric to the objective's metric (A305)"))
+        sub = Tree(node, max_width=GOAL_COLUMNS * WIDTH + (GOAL_COLUMNS - 1) * H_GAP,
+                   dashed="" if explained else "no drives path from this metric to the objective's metric (A305)")
         ranked = sorted(by_metric[metric_id], key=lambda g: (STATUS_ORDER[facts.progress[g.id].status],
                                                              facts.title(g).casefold()))
         for goal in ranked:
-            gkey = f"goal:{goal.id}"
-            if any(n.key == gkey for n in layers[1]):
-                continue
-            layers[1].append(_goal_node(facts, goal))
-            edges.append(Edge(key, gkey))
+            leaf = Tree(_goal_node(facts, goal), stack=True)
             for iid in facts.initiatives.get(goal.id, []):
                 initiative = facts.get(iid, "Initiative")
-                if initiative is None:
-                    continue
-                state = initiative.data.get("status", "")
-                layers[2].append(Node(f"initiative:{iid}", "initiative", paths.entity("Initiative", iid),
-                                      facts.title(initiative), [str(state)], status=str(state)))
-                edges.append(Edge(gkey, f"initiative:{iid}"))
+                if initiative is not None:
+                    state = str(initiative.data.get("status", ""))
+                    leaf.children.append(Tree(Node(f"initiative:{iid}", "initiative",
+                                                   paths.entity("Initiative", iid), facts.title(initiative),
+                                                   [state], status=state)))
+            sub.children.append(leaf)
+        tree.children.append(sub)
+    return tree
+
+
+def _objective_node(facts: Facts, objective: Document) -> Node:
+    data = objective.data
+    metric = facts.get(data.get("metric"), "Metric")
+    unit = metric.data.get("unit") if metric else None
+    lines = [facts.title(metric) if metric else "",
+             f"{measure(data.get('baseline'), unit)} → {measure(data.get('target'), unit)}"]
+    goals = facts.aligned.get(objective.id, [])
+    return Node(f"objective:{objective.id}", "objective", paths.entity("Objective", objective.id),
+                facts.title(objective), lines, rollup=facts.rollup(goals))
 
 
 def _goal_node(facts: Facts, goal: Document) -> Node:
@@ -195,126 +207,166 @@ def _goal_node(facts: Facts, goal: Document) -> Node:
                 [" · ".join(parts), progress.label], status=progress.status, bar=bar, tick=progress.elapsed)
 
 
-def _rows(nodes: list[Node], cols: int) -> list[list[Node]]:
-    return [nodes[i:i + cols] for i in range(0, len(nodes), cols)] if nodes else []
+# --- layout ------------------------------------------------------------------------------
 
 
-def _draw_blocks(root: Node | None, blocks: list[Block], edges: list[Edge], page: str, directory_urls: bool,
-                 cap: int, facts: Facts) -> str:
-    cols = [max(1, min(cap, max((len(layer) for layer in b.layers), default=1))) for b in blocks]
-    widths = [max(b.head.width, c * WIDTH + (c - 1) * H_GAP) for b, c in zip(blocks, cols)]
-    layer_kinds = ("metric", "goal", "initiative")
-    band = [max((math.ceil(len(b.layers[i]) / c) for b, c in zip(blocks, cols)), default=0) for i in range(3)]
-
-    y = MARGIN
-    if root is not None:
-        root.y = y
-        y += root.height + LAYER_GAP
-    heads_y = y
-    y += max((b.head.height for b in blocks), default=0) + LAYER_GAP
-    band_y = []
-    for i, rows in enumerate(band):
-        band_y.append(y)
-        if rows:
-            y += rows * (HEIGHTS[layer_kinds[i]] + ROW_GAP) - ROW_GAP + LAYER_GAP
-    height = y - LAYER_GAP + MARGIN if any(band) or blocks else y
-
-    x = MARGIN
-    for block, col, width in zip(blocks, cols, widths):
-        block.head.x, block.head.y = x + (width - block.head.width) / 2, heads_y
-        for i, layer in enumerate(block.layers):
-            for r, row in enumerate(_rows(layer, col)):
-                row_width = len(row) * WIDTH + (len(row) - 1) * H_GAP
-                left = x + (width - row_width) / 2
-                for j, node in enumerate(row):
-                    node.x = left + j * (WIDTH + H_GAP)
-                    node.y = band_y[i] + r * (HEIGHTS[layer_kinds[i]] + ROW_GAP)
-        x += width + BLOCK_GAP
-    total_width = max(x - BLOCK_GAP + MARGIN, (root.width + 2 * MARGIN) if root else 0)
-    if root is not None:
-        root.x = (total_width - root.width) / 2
-    nodes = ([root] if root else []) + [n for b in blocks for n in [b.head] + [m for layer in b.layers for m in layer]]
-    label = "Metrics one-pager: North Star, objectives, metrics, goals and initiatives"
-    return _svg(nodes, edges, total_width, height, page, directory_urls, label)
+def _measure(tree: Tree) -> None:
+    """Sizes, bottom up."""
+    node = tree.node
+    for child in tree.children:
+        _measure(child)
+    if not tree.children:
+        tree.w, tree.h = node.width, node.height
+        return
+    if tree.stack:
+        tree.w = max(node.width, INDENT + max(c.w for c in tree.children))
+        tree.h = node.height + sum(STACK_GAP + c.h for c in tree.children)
+        return
+    rows: list[list[Tree]] = [[]]
+    used = 0.0
+    for child in tree.children:
+        extra = child.w + (H_GAP if rows[-1] else 0)
+        if rows[-1] and used + extra > tree.max_width:
+            rows.append([child])
+            used = child.w
+        else:
+            rows[-1].append(child)
+            used += extra
+    tree.rows = rows
+    row_w = max(_row_width(r) for r in rows)
+    children_h = sum(max(c.h for c in r) for r in rows) + (len(rows) - 1) * ROW_GAP
+    tree.w = max(node.width, row_w + (GUTTER if len(rows) > 1 else 0))
+    tree.h = node.height + LINK_GAP + children_h
 
 
-def _draw_grid(root: Node | None, heads: list[Node], edges: list[Edge], page: str, directory_urls: bool,
-               cap: int) -> str:
-    """The overview: the North Star above rows of objectives."""
-    y = MARGIN
-    if root is not None:
-        root.y = y
-        y += root.height + LAYER_GAP
-    cols = max(1, min(cap, len(heads)))
-    width = cols * heads[0].width + (cols - 1) * (H_GAP + 10) if heads else 0
-    total_width = max(width + 2 * MARGIN, (root.width + 2 * MARGIN) if root else 0)
-    for r, row in enumerate(_rows(heads, cols)):
-        row_width = len(row) * row[0].width + (len(row) - 1) * (H_GAP + 10)
-        left = (total_width - row_width) / 2
-        for j, node in enumerate(row):
-            node.x = left + j * (node.width + H_GAP + 10)
-            node.y = y + r * (node.height + LAYER_GAP)
-    rows = math.ceil(len(heads) / cols) if heads else 0
-    height = y + rows * (HEIGHTS["objective"] + LAYER_GAP) - LAYER_GAP + MARGIN
-    if root is not None:
-        root.x = (total_width - root.width) / 2
-    label = "Metrics one-pager, overview: the North Star and the business objectives"
-    return _svg(([root] if root else []) + heads, edges, total_width, height, page, directory_urls, label)
+def _row_width(row: list[Tree]) -> float:
+    return sum(c.w for c in row) + H_GAP * (len(row) - 1)
 
 
-def _svg(nodes: list[Node], edges: list[Edge], width: float, height: float, page: str, directory_urls: bool,
-         label: str) -> str:
-    by_key = {n.key: n for n in nodes}
+def _place(tree: Tree, x: float, y: float, links: list[str]) -> None:
+    """Positions, top down, and the connecting lines as SVG path elements."""
+    node = tree.node
+    if not tree.children:
+        node.x, node.y = x + (tree.w - node.width) / 2, y
+        return
+    if tree.stack:
+        node.x, node.y = x, y
+        trunk = x + INDENT / 2
+        top = y + node.height
+        cy = top
+        ends = []
+        for child in tree.children:
+            cy += STACK_GAP
+            _place(child, x + INDENT, cy, links)
+            ends.append(cy + child.node.height / 2)
+            cy += child.h
+        links.append(_path(f"M{_n(trunk)} {_n(top)}V{_n(ends[-1])}"))
+        for end, child in zip(ends, tree.children):
+            links.append(_path(f"M{_n(trunk)} {_n(end)}H{_n(child.node.x)}", child.dashed))
+        return
+    bottom = y + node.height
+    if len(tree.rows) == 1:
+        node.x, node.y = x + (tree.w - node.width) / 2, y
+        row = tree.rows[0]
+        left = x + (tree.w - _row_width(row)) / 2
+        bus = bottom + LINK_GAP / 2
+        centres = []
+        for child in row:
+            _place(child, left, bottom + LINK_GAP, links)
+            centres.append(child.node.x + child.node.width / 2)
+            left += child.w + H_GAP
+        px = node.x + node.width / 2
+        links.append(_path(f"M{_n(px)} {_n(bottom)}V{_n(bus)}"))
+        lo, hi = min(centres + [px]), max(centres + [px])
+        if hi > lo:
+            links.append(_path(f"M{_n(lo)} {_n(bus)}H{_n(hi)}"))
+        for cx, child in zip(centres, row):
+            links.append(_path(f"M{_n(cx)} {_n(bus)}V{_n(child.node.y)}", child.dashed))
+        return
+    # Several rows: the node sits left, a trunk runs down the gutter, each row hangs off
+    # its own bus.
+    node.x, node.y = x, y
+    trunk = x + GUTTER / 2
+    top = bottom + LINK_GAP
+    last_bus = bottom
+    for row in tree.rows:
+        bus = top - LINK_GAP / 2
+        left = x + GUTTER
+        centres = []
+        for child in row:
+            _place(child, left, top, links)
+            centres.append(child.node.x + child.node.width / 2)
+            left += child.w + H_GAP
+        links.append(_path(f"M{_n(trunk)} {_n(bus)}H{_n(max(centres))}"))
+        for cx, child in zip(centres, row):
+            links.append(_path(f"M{_n(cx)} {_n(bus)}V{_n(child.node.y)}", child.dashed))
+        last_bus = bus
+        top += max(c.h for c in row) + ROW_GAP
+    links.append(_path(f"M{_n(trunk)} {_n(bottom)}V{_n(last_bus)}"))
+
+
+def _path(d: str, dashed: str = "") -> str:
+    if dashed:
+        return f'<path d="{d}" stroke="{WARN}" stroke-dasharray="5 4"><title>{esc(dashed)}</title></path>'
+    return f'<path d="{d}"/>'
+
+
+def _nodes(tree: Tree) -> list[Node]:
+    out = [tree.node]
+    for child in tree.children:
+        out += _nodes(child)
+    return out
+
+
+def draw_tree(tree: Tree, page: str, directory_urls: bool, label: str) -> str:
+    _measure(tree)
+    return _draw(tree, page, directory_urls, label)
+
+
+def _draw(tree: Tree, page: str, directory_urls: bool, label: str) -> str:
+    links: list[str] = []
+    _place(tree, MARGIN, MARGIN, links)
+    width, height = tree.w + 2 * MARGIN, tree.h + 2 * MARGIN
     out = [f'<svg class="strat-map" xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
            f'viewBox="0 0 {_n(width)} {_n(height)}" font-size="{FONT}" role="group" aria-label="{esc(label)}">',
-           f"<title>{esc(label)}</title>", '<g class="strat-edges" fill="none">']
-    for edge in edges:
-        parent, child = by_key.get(edge.parent), by_key.get(edge.child)
-        if parent is None or child is None:
-            continue
-        x1, y1 = parent.x + parent.width / 2, parent.y + parent.height
-        x2, y2 = child.x + child.width / 2, child.y
-        mid = (y2 - y1) / 2
-        style = f'stroke="{WARN}" stroke-dasharray="5 4"' if edge.dashed else f'stroke="{EDGE}"'
-        tip = f"<title>{esc(edge.tip)}</title>" if edge.tip else ""
-        out.append(f'<path d="M{_n(x1)} {_n(y1)} C{_n(x1)} {_n(y1 + mid)} {_n(x2)} {_n(y2 - mid)} {_n(x2)} {_n(y2)}" '
-                   f'{style} stroke-width="1.4">{tip}</path>')
-    out.append("</g>")
-    for node in nodes:
+           f"<title>{esc(label)}</title>",
+           f'<g class="strat-links" fill="none" stroke="{EDGE}" stroke-width="1.4">', *links, "</g>"]
+    for node in _nodes(tree):
         out.append(_node(node, paths.href(page, node.target, directory_urls)))
     out.append("</svg>")
     return "".join(out)
+
+
+# --- drawing -----------------------------------------------------------------------------
 
 
 def _node(node: Node, href: str) -> str:
     x, y, w, h = node.x, node.y, node.width, node.height
     tip = " · ".join([node.title, *(line for line in node.lines if line)])
     parts = [f'<a href="{href}" class="strat-node strat-{node.kind}"><title>{esc(tip)}</title>']
-    dash = ""
     if node.kind == "north-star":
         parts.append(_rect(x, y, w, h, "#263238", "#263238", 10))
-        parts.append(_text(x + w / 2, y + 22, "NORTH STAR", "#b0bec5", 10, anchor="middle", weight=700, spacing=1))
-        for i, line in enumerate(_wrap(node.title, w - 20, 14, 1)):
-            parts.append(_text(x + w / 2, y + 43 + i * 16, line, "#ffffff", 14, anchor="middle", weight=700))
+        parts.append(_text(x + w / 2, y + 18, "NORTH STAR", "#b0bec5", 9, anchor="middle", weight=700, spacing=1))
+        for i, line in enumerate(_wrap(node.title, w - 20, 13, 2)):
+            parts.append(_text(x + w / 2, y + 36 + i * 16, line, "#ffffff", 13, anchor="middle", weight=700))
     elif node.kind == "objective":
         parts.append(_rect(x, y, w, h, "#455a64", "#eceff1", 8))
         parts.append(_text(x + 10, y + 16, "OBJECTIVE", MUTED, 9, weight=700, spacing=1))
-        for i, line in enumerate(_wrap(node.title, w - 20, FONT, 2)):
+        for i, line in enumerate(_wrap(node.title, w - 20, FONT, 3)):
             parts.append(_text(x + 10, y + 32 + i * 15, line, INK, FONT, weight=700))
-        for i, line in enumerate(node.lines[:1]):
-            parts.append(_text(x + 10, y + 65, _fit(line, w - 20, 10), MUTED, 10))
-        parts.append(_rollup_bar(x + 10, y + h - 12, w - 20, node.rollup))
+        for i, line in enumerate(node.lines[:2]):
+            parts.append(_text(x + 10, y + 80 + i * 13, _fit(line, w - 20, 10), MUTED, 10))
+        parts.append(_rollup_bar(x + 10, y + h - 11, w - 20, node.rollup))
     elif node.kind == "metric":
-        parts.append(_rect(x, y, w, h, "#6a1b9a", "#f6effa", h / 2))
-        for i, line in enumerate(_wrap(node.title, w - 28, FONT, 2)):
-            parts.append(_text(x + w / 2, y + 20 + i * 14, line, INK, FONT, anchor="middle", weight=600))
+        parts.append(_rect(x, y, w, h, "#6a1b9a", "#f6effa", 14))
+        for i, line in enumerate(_wrap(node.title, w - 24, FONT, 2)):
+            parts.append(_text(x + w / 2, y + 19 + i * 14, line, INK, FONT, anchor="middle", weight=600))
         if node.lines:
             parts.append(_text(x + w / 2, y + h - 7, node.lines[0], "#6a1b9a", 9, anchor="middle"))
     elif node.kind == "goal":
         stroke, fill = STATUS_COLOURS.get(node.status or "no-data", STATUS_COLOURS["no-data"])
-        if node.status in ("draft", "dropped"):
-            dash = ' stroke-dasharray="5 3"'
-        parts.append(_rect(x, y, w, h, stroke, fill, 6, dash, width=2))
+        dash = ' stroke-dasharray="5 3"' if node.status in ("draft", "dropped") else ""
+        parts.append(_rect(x, y, w, h, stroke, fill, 6, dash, width=1.6))
         parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="5" height="{h}" rx="2" fill="{stroke}"/>')
         for i, line in enumerate(_wrap(node.title, w - 22, FONT, 3)):
             parts.append(_text(x + 12, y + 17 + i * 14, line, INK, FONT, weight=600))
@@ -337,7 +389,7 @@ def _node(node: Node, href: str) -> str:
         for i, line in enumerate(_wrap(node.title, w - 20, 11, 2)):
             parts.append(_text(x + 10, y + 16 + i * 13, line, INK, 11))
         if node.lines:
-            parts.append(_text(x + 10, y + h - 8, node.lines[0], colour, 10, weight=700))
+            parts.append(_text(x + 10, y + h - 7, node.lines[0], colour, 10, weight=700))
     parts.append("</a>")
     return "".join(parts)
 

@@ -1,0 +1,513 @@
+"""`strat site build` and `strat site render`: lint, render, assemble, run MkDocs.
+
+The build refuses a strategy with lint errors (the site never publishes a broken
+strategy). Otherwise it renders the pages (`render.render_site`), assembles them with the
+repository's hand-written pages in a temporary docs folder (copied without following
+symlinks), derives the MkDocs configuration from the repository's `mkdocs.yml` (or a
+built-in default) and runs MkDocs through its Python API. Whatever the repository's
+configuration says, strat forces: its own docs and site folders, `theme.font: false`
+(no fonts from another host), the theme `custom_dir` with the escaped page title, the
+navigation of index pages, `not_in_nav` for entity pages, and its stylesheet.
+
+Nothing is written outside the output folder except the temporary folder, which is
+removed. MkDocs empties the output folder before a build, so strat only builds into a
+folder that is empty, new, or a site it built before.
+
+MkDocs is imported inside the functions that need it: `strat lint` never pays for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from strat.config import Config
+from strat.diagnostics import Severity
+from strat.site import paths
+from strat.site.escape import site_name
+
+MKDOCS_FILE = "mkdocs.yml"
+DEFAULT_DOCS = "site"  # hand-written pages, when there is no mkdocs.yml
+DEFAULT_OUT = "public"
+MARKER = ".strat-site"  # left in a folder strat built, so a rebuild may empty it
+USER_MAIN = "strat-user-main.html"
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+PROGRESS_FROM = 200  # pages: report progress page by page from this size on
+
+DEFAULT_FEATURES = ["navigation.tabs", "navigation.sections", "navigation.top", "navigation.prune",
+                    "navigation.footer", "toc.follow", "search.suggest", "search.highlight", "content.tooltips"]
+
+
+class SiteProblem(Exception):
+    """The site cannot be built as asked (exit 2): the message says why."""
+
+
+@dataclass(slots=True)
+class SiteOptions:
+    out: Path | None = None  # default: mkdocs.yml's site_dir, else public/
+    strict: bool = False  # MkDocs warnings fail the build
+    today: dt.date | None = None  # the day statuses are computed for
+    quiet: bool = False
+
+
+@dataclass(slots=True)
+class Rendered:
+    pages: dict[str, str]
+    diagnostics: list[Any]
+    documents: int
+    company: Any = None
+
+
+@dataclass(slots=True)
+class _Layout:
+    """Where things are for one build."""
+
+    root: Path
+    mkdocs_file: Path | None
+    raw: dict[str, Any] = field(default_factory=dict)  # mkdocs.yml as written (or the default)
+    hand_dir: Path | None = None
+    out_dir: Path | None = None
+    directory_urls: bool = True
+
+
+# --- entry points ------------------------------------------------------------------------
+
+
+def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, err: TextIO | None = None) -> int:
+    """Build the site. 0 built; 1 the strategy has lint errors; 2 cannot build."""
+    err = err or sys.stderr
+    say = _Say(err, options.quiet)
+    started = time.monotonic()
+    try:
+        layout = _layout(root, config, options.out, cwd=Path.cwd())
+        rendered = render_strategy(root, folder, config, options.today, layout.directory_urls, err)
+        if rendered is None:
+            return EXIT_FINDINGS
+        say(f"rendered {sum(1 for p in rendered.pages if p.endswith('.md'))} pages from {rendered.documents} documents "
+            f"({_count(rendered.diagnostics)}); building with MkDocs into {_show(layout.out_dir, root)}")
+        assert layout.out_dir is not None
+        _check_out_dir(layout.out_dir, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
+        with tempfile.TemporaryDirectory(prefix="strat-site-") as tmp:
+            built = _run_mkdocs(layout, rendered.pages, rendered.company, Path(tmp), options.strict, say, err)
+        (layout.out_dir / MARKER).write_text("Built by `strat site build`; it empties this folder on every build.\n",
+                                             encoding="utf-8")
+    except SiteProblem as problem:
+        print(f"strat site: {problem}", file=err)
+        return EXIT_USAGE
+    say(f"built {built} pages in {time.monotonic() - started:.1f}s: {_show(layout.out_dir / 'index.html', root)}")
+    return EXIT_OK
+
+
+def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.date | None = None,
+                err: TextIO | None = None, directory_urls: bool | None = None) -> int:
+    """`strat site render DIR`: the generated Markdown pages alone, for any MkDocs-compatible
+    builder. 0 written; 1 lint errors; 2 cannot write."""
+    err = err or sys.stderr
+    try:
+        layout = _layout(root, config, None, cwd=Path.cwd())
+        urls = layout.directory_urls if directory_urls is None else directory_urls
+        rendered = render_strategy(root, folder, config, today, urls, err)
+        if rendered is None:
+            return EXIT_FINDINGS
+        _check_render_dir(out, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
+        for rel, text in sorted(rendered.pages.items()):
+            safe_write(out, rel, text)
+    except SiteProblem as problem:
+        print(f"strat site: {problem}", file=err)
+        return EXIT_USAGE
+    print(f"strat site: wrote {len(rendered.pages)} files to {out}", file=err)
+    return EXIT_OK
+
+
+def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | None, directory_urls: bool,
+                    err: TextIO) -> Rendered | None:
+    """Lint, and render when there are no errors; print the errors and return None
+    otherwise."""
+    from strat.codes import all_codes
+    from strat.formats import FORMATS, Report
+    from strat.lint import LintOptions, lint
+    from strat.rules.context import RuleContext
+    from strat.site.render import render_site
+
+    options = LintOptions(today=today)
+    result = lint(root, folder, config, options)
+    errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
+    if errors or result.model is None:
+        err.write(FORMATS["text"](Report(errors, result.files, result.documents, color=False)))
+        print("strat site: the strategy has lint errors; the site is not built until they are fixed "
+              "(run `strat lint`)", file=err)
+        return None
+    ctx = RuleContext(result.model, config, today or dt.date.today(), None)
+    pages = render_site(result.model, ctx, result.diagnostics, all_codes(), directory_urls=directory_urls)
+    strategy = result.model.strategy
+    return Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None)
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+def _layout(root: Path, config: Config, out: Path | None, cwd: Path) -> _Layout:
+    mkdocs_file = root / MKDOCS_FILE
+    if mkdocs_file.is_symlink():
+        raise SiteProblem(f"{MKDOCS_FILE} is a symlink; strat reads it only as a regular file")
+    layout = _Layout(root, mkdocs_file if mkdocs_file.is_file() else None)
+    if layout.mkdocs_file is not None:
+        layout.raw = _read_mkdocs(layout.mkdocs_file)
+    docs = layout.raw.get("docs_dir", DEFAULT_DOCS)
+    layout.hand_dir = _inside(root, root / str(docs), "docs_dir")
+    if layout.hand_dir is not None and not layout.hand_dir.is_dir():
+        layout.hand_dir = None
+    if out is not None:
+        layout.out_dir = Path(os.path.abspath(cwd / out))
+    else:
+        site_dir = str(layout.raw.get("site_dir", DEFAULT_OUT))
+        if layout.mkdocs_file is not None and "site_dir" not in layout.raw:
+            site_dir = DEFAULT_OUT  # MkDocs' own default, site/, is where hand-written pages live
+        layout.out_dir = Path(os.path.abspath(root / site_dir))
+    layout.directory_urls = bool(layout.raw.get("use_directory_urls", True))
+    return layout
+
+
+def _read_mkdocs(path: Path) -> dict[str, Any]:
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(path, "rb") as fd:
+            data = yaml_load(fd)
+    except Exception as exc:  # a YAML error, a missing INHERIT parent, an unknown tag
+        raise SiteProblem(f"cannot read {MKDOCS_FILE}: {exc}") from None
+    if not isinstance(data, dict):
+        raise SiteProblem(f"{MKDOCS_FILE} is not a mapping")
+    return data
+
+
+def _inside(root: Path, path: Path, what: str) -> Path | None:
+    """`path` as an absolute path, refused when it leads outside the repository."""
+    resolved = Path(os.path.abspath(path))
+    real_root = Path(os.path.realpath(root))
+    if os.path.realpath(resolved) != str(real_root) and real_root not in Path(os.path.realpath(resolved)).parents:
+        raise SiteProblem(f"{what} {path} is outside the repository")
+    return resolved
+
+
+def default_config(company: Any) -> dict[str, Any]:
+    """The configuration of a repository without `mkdocs.yml`: mkdocs-material, site name
+    from the Strategy, light and dark schemes, no fonts from the network."""
+    return {
+        "site_name": site_name(company),
+        "theme": {
+            "name": "material",
+            "features": list(DEFAULT_FEATURES),
+            "palette": [
+                {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo",
+                 "accent": "indigo", "toggle": {"icon": "material/weather-night", "name": "Dark mode"}},
+                {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo",
+                 "accent": "indigo", "toggle": {"icon": "material/weather-sunny", "name": "Light mode"}},
+            ],
+        },
+        "markdown_extensions": ["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}}],
+        "plugins": ["search"],
+    }
+
+
+def _nav(raw_nav: Any, generated: dict[str, str], hand_pages: list[str]) -> list[Any]:
+    """The navigation: the generated index pages, then the repository's own `nav`
+    (without generated pages it may name), or its hand-written pages."""
+    from strat.site.render import nav_sections
+
+    nav: list[Any] = [{section: [{title: page} for title, page in items]} for section, items in nav_sections()]
+    if isinstance(raw_nav, list):
+        nav += [item for item in (_drop_generated(i, generated) for i in raw_nav) if item is not None]
+    else:
+        nav += [page for page in hand_pages if page.endswith(".md")]
+    return nav
+
+
+def _drop_generated(item: Any, generated: dict[str, str]) -> Any:
+    if isinstance(item, str):
+        return None if item in generated else item
+    if isinstance(item, dict) and len(item) == 1:
+        (title, value), = item.items()
+        if isinstance(value, list):
+            kept = [x for x in (_drop_generated(v, generated) for v in value) if x is not None]
+            return {title: kept} if kept else None
+        if isinstance(value, str) and value in generated:
+            return None
+    return item
+
+
+def _theme(raw_theme: Any, layout: _Layout, theme_dir: Path) -> dict[str, Any]:
+    theme = dict(raw_theme) if isinstance(raw_theme, dict) else {"name": raw_theme or "material"}
+    if theme.get("name") != "material":
+        raise SiteProblem(f"the strategy site is built with mkdocs-material; {MKDOCS_FILE} sets theme "
+                          f"{theme.get('name')!r} (set `theme: {{name: material}}`)")
+    user_dir = theme.get("custom_dir")
+    parent = "base.html"
+    if user_dir:
+        source = _inside(layout.root, layout.root / str(user_dir), "theme.custom_dir")
+        if source is not None and source.is_dir() and not source.is_symlink():
+            copy_tree(source, theme_dir, lambda rel: None)
+            if (theme_dir / "main.html").exists():
+                (theme_dir / "main.html").rename(theme_dir / USER_MAIN)
+                parent = USER_MAIN
+    from importlib import resources
+
+    template = resources.files("strat.site").joinpath("overrides/main.html").read_text(encoding="utf-8")
+    theme_dir.mkdir(parents=True, exist_ok=True)
+    (theme_dir / "main.html").write_text(template.replace("STRAT_PARENT_TEMPLATE", f'"{parent}"'), encoding="utf-8")
+    theme["custom_dir"] = str(theme_dir)
+    theme["font"] = False
+    return theme
+
+
+def _not_in_nav(raw: Any) -> str:
+    ours = [f"/{folder}/*.md" for folder in paths.FOLDERS.values()] + ["/rules/*.md"]
+    theirs = raw if isinstance(raw, str) else ""
+    return "\n".join([*theirs.splitlines(), *ours])
+
+
+# --- assembling and running ------------------------------------------------------------------
+
+
+def _run_mkdocs(layout: _Layout, pages: dict[str, str], company: Any, tmp: Path, strict: bool, say: "_Say",
+                err: TextIO) -> int:
+    """Assemble the docs folder in `tmp` and run MkDocs. Returns the number of pages built."""
+    docs = tmp / "docs"
+    docs.mkdir()
+    hand_pages: list[str] = []
+    if layout.hand_dir is not None:
+        def skipped(rel: str) -> None:
+            say(f"skipped {rel} in {_show(layout.hand_dir, layout.root)}: symlinks are never followed or copied")
+
+        for rel in copy_tree(layout.hand_dir, docs, skipped, exclude=set(pages)):
+            hand_pages.append(rel)
+        for rel in sorted(set(pages) & set(_walk_files(layout.hand_dir))):
+            say(f"{_show(layout.hand_dir / rel, layout.root)} is replaced by the generated page of the same path")
+    for rel, text in pages.items():
+        safe_write(docs, rel, text)
+
+    if layout.mkdocs_file is not None:
+        config_file = layout.mkdocs_file
+        raw = layout.raw
+    else:
+        import yaml
+
+        raw = default_config(company)
+        config_file = tmp / MKDOCS_FILE
+        config_file.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+
+    overrides = {
+        "docs_dir": str(docs),
+        "site_dir": str(layout.out_dir),
+        "theme": _theme(raw.get("theme"), layout, tmp / "theme"),
+        "nav": _nav(raw.get("nav"), pages, sorted(hand_pages)),
+        "not_in_nav": _not_in_nav(raw.get("not_in_nav")),
+        "extra_css": [*(raw.get("extra_css") or []), "stylesheets/strat.css"],
+        "strict": strict,
+    }
+    return _mkdocs_build(config_file, overrides, len(pages) + len(hand_pages), say, err)
+
+
+def _mkdocs_build(config_file: Path, overrides: dict[str, Any], total: int, say: "_Say", err: TextIO) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.plugins import BasePlugin
+
+    class Progress(BasePlugin):  # type: ignore[type-arg]
+        """Counts pages as MkDocs renders them; on a terminal, shows the count."""
+
+        def __init__(self) -> None:
+            self.done = 0
+            self.step = max(1, total // 10)
+
+        def on_post_page(self, output: str, page: Any, config: Any) -> str:
+            self.done += 1
+            if total >= PROGRESS_FROM and (self.done % self.step == 0 or self.done == total):
+                say.progress(f"wrote {self.done}/{total} pages")
+            return output
+
+    handler = _MkDocsLog(err)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    progress = Progress()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        cfg = load_config(config_file=str(config_file), **overrides)
+        cfg.plugins["strat-progress"] = progress
+        build(cfg)
+    except MkDocsException as exc:
+        raise SiteProblem(f"MkDocs failed: {exc}") from None
+    except Exception as exc:  # a theme template error, a plugin crash: MkDocs' failure, said plainly
+        raise SiteProblem(f"MkDocs failed: {type(exc).__name__}: {exc}") from None
+    finally:
+        logger.removeHandler(handler)
+        say.end_progress()
+    return progress.done
+
+
+class _MkDocsLog(logging.Handler):
+    """MkDocs' warnings and errors, on stderr with their level."""
+
+    def __init__(self, err: TextIO) -> None:
+        super().__init__(logging.WARNING)
+        self.err = err
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(f"mkdocs: {record.levelname.lower()}: {record.getMessage()}", file=self.err)
+        except Exception:  # never let logging break the build
+            pass
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def copy_tree(source: Path, dest: Path, skipped: Callable[[str], None], exclude: set[str] | None = None) -> list[str]:
+    """Copy the regular files below `source` into `dest`, never following or copying a
+    symlink (each one is reported through `skipped`). Hidden files and folders are left
+    out. Returns the relative paths copied."""
+    copied = []
+    exclude = exclude or set()
+    for current, dirs, files in os.walk(source, followlinks=False):
+        here = Path(current)
+        rel_dir = here.relative_to(source).as_posix()
+        for name in sorted(list(dirs)):
+            if name.startswith(".") or (here / name).is_symlink():
+                if (here / name).is_symlink():
+                    skipped(_join(rel_dir, name))
+                dirs.remove(name)
+        dirs.sort()
+        for name in sorted(files):
+            path = here / name
+            rel = _join(rel_dir, name)
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                skipped(rel)
+                continue
+            if not path.is_file() or rel in exclude:
+                continue
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target, follow_symlinks=False)
+            copied.append(rel)
+    return copied
+
+
+def _walk_files(source: Path) -> list[str]:
+    out = []
+    for current, dirs, files in os.walk(source, followlinks=False):
+        rel_dir = Path(current).relative_to(source).as_posix()
+        out += [_join(rel_dir, f) for f in files]
+    return out
+
+
+def _join(rel_dir: str, name: str) -> str:
+    return name if rel_dir in ("", ".") else f"{rel_dir}/{name}"
+
+
+def safe_write(base: Path, rel: str, text: str) -> None:
+    """Write `base/rel`, refusing a path that leaves `base` or passes through a symlink."""
+    parts = Path(rel).parts
+    if Path(rel).is_absolute() or ".." in parts or not parts:
+        raise SiteProblem(f"refusing to write {rel!r}")
+    current = base
+    for part in parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            raise SiteProblem(f"{current} is a symlink; refusing to write through it")
+        current.mkdir(exist_ok=True)
+    target = current / parts[-1]
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(target, flags, 0o644)
+    except OSError as exc:
+        raise SiteProblem(f"cannot write {target}: {exc.strerror}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _protect(out: Path, root: Path, protected: list[Path]) -> Path:
+    if out.is_symlink():
+        raise SiteProblem(f"the output folder {out} is a symlink; give a real folder")
+    real = Path(os.path.realpath(out))
+    for place in [root, *protected]:
+        place_real = Path(os.path.realpath(place))
+        if real == place_real or real in place_real.parents:
+            raise SiteProblem(f"the output folder {out} would contain {place}; give a folder of its own, e.g. public/")
+        if place != root and place_real in real.parents:
+            raise SiteProblem(f"the output folder {out} is inside {place}; give a folder outside it, e.g. public/")
+    if real.exists() and not real.is_dir():
+        raise SiteProblem(f"the output folder {out} is a file")
+    return real
+
+
+def _check_out_dir(out: Path, root: Path, protected: list[Path]) -> None:
+    """MkDocs empties its output folder: only accept a new or empty folder, or one that
+    holds a site built before."""
+    real = _protect(out, root, protected)
+    if real.is_dir() and any(real.iterdir()) and not (real / MARKER).exists() and not (real / "sitemap.xml").exists():
+        raise SiteProblem(f"the output folder {out} is not empty and holds no site built before; the build would "
+                          "empty it. Give an empty or new folder")
+
+
+def _check_render_dir(out: Path, root: Path, protected: list[Path]) -> None:
+    _protect(out, root, protected)
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+class _Say:
+    """Progress on stderr: one line per step; page counts overwrite themselves on a
+    terminal."""
+
+    def __init__(self, err: TextIO, quiet: bool) -> None:
+        self.err, self.quiet = err, quiet
+        self.tty = hasattr(err, "isatty") and err.isatty()
+        self.open_line = False
+
+    def __call__(self, message: str) -> None:
+        if self.quiet:
+            return
+        self.end_progress()
+        print(f"strat site: {message}", file=self.err)
+
+    def progress(self, message: str) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            self.err.write(f"\rstrat site: {message}")
+            self.err.flush()
+            self.open_line = True
+        else:
+            print(f"strat site: {message}", file=self.err)
+
+    def end_progress(self) -> None:
+        if self.open_line:
+            self.err.write("\n")
+            self.open_line = False
+
+
+def _count(diagnostics: list[Any]) -> str:
+    n = len(diagnostics)
+    return f"{n} lint finding{'s' if n != 1 else ''}, shown on the Lint health page" if n else "no lint findings"
+
+
+def _show(path: Path | None, root: Path) -> str:
+    if path is None:
+        return ""
+    try:
+        return os.path.relpath(path, Path.cwd()) if not str(os.path.relpath(path, Path.cwd())).startswith("../..") \
+            else str(path)
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1116 @@
+"""The model → Markdown pages of the strategy site. A pure function: `render_site`
+returns {relative path: text} and touches no file.
+
+Rules every page follows:
+
+* Text from YAML goes through `escape.text` / `escape.block` (numeric character
+  references for everything but letters, digits and spaces), in headings, tables, link
+  text, attributes and SVG alike. Ids reach paths only through `escape.slug`.
+* No page has front matter with YAML text in it (MkDocs-material prints front matter
+  titles into the navigation of every page, unescaped).
+* Links between pages in Markdown use source paths (MkDocs checks and rewrites them);
+  links inside raw HTML use the final relative URL from `paths.href`.
+* Every entity page says what it depends on and what uses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from typing import Any, Callable, Iterable
+
+from strat.codes import CodeInfo
+from strat.diagnostics import Diagnostic, Severity
+from strat.load import Document
+from strat.model import Model
+from strat.rules.context import RuleContext
+from strat.site import paths, svg
+from strat.site.escape import block, html_block, slug
+from strat.site.escape import text as esc
+from strat.site.facts import (STATUS_LABELS, STATUS_ORDER, Facts, Progress, build_facts, measure, money,
+                              number)
+
+CSS_PATH = "stylesheets/strat.css"
+KIND_LABELS = {"Objective": "Objective", "Plan": "Plan", "Goal": "Goal", "Metric": "Metric",
+               "Initiative": "Initiative", "Team": "Team", "Department": "Department", "Person": "Person",
+               "Decision": "Decision"}
+INDEX_TITLES = {"Objective": "Objectives", "Plan": "Plans", "Goal": "Goals", "Metric": "Metrics",
+                "Initiative": "Initiatives", "Team": "Teams", "Department": "Departments", "Person": "People",
+                "Decision": "Decisions log"}
+
+
+def render_site(model: Model, ctx: RuleContext, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo], *,
+                directory_urls: bool = True) -> dict[str, str]:
+    """Every generated page of the site: {path relative to the docs folder: Markdown},
+    plus the site's stylesheet. `ctx.today` dates the status of goals; `diagnostics` are
+    the strategy's current lint findings (shown, never fatal here); `codes` documents
+    every diagnostic code (`strat.codes.all_codes()`)."""
+    return _Site(model, build_facts(ctx), diagnostics, codes, directory_urls).pages()
+
+
+def nav_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The navigation of the generated pages: sections of (title, page). Only index
+    pages are listed, so every page's navigation stays the same small size however big
+    the strategy is."""
+    return [
+        ("Strategy", [("Home", paths.HOME), ("Metrics one-pager", paths.MAP), ("Objectives", paths.index("Objective")),
+                      ("Plans", paths.index("Plan")), ("Decisions log", paths.index("Decision"))]),
+        ("Execution", [("Goals", paths.index("Goal")), ("Joint goals", paths.JOINT),
+                       ("Initiatives", paths.index("Initiative")), ("Metrics", paths.index("Metric"))]),
+        ("Organisation", [("Departments", paths.index("Department")), ("Teams", paths.index("Team")),
+                          ("People", paths.index("Person")), ("Return on investment", paths.ROI)]),
+        ("Health", [("Lint health", paths.HEALTH), ("Rules reference", paths.RULES)]),
+    ]
+
+
+def stylesheet() -> str:
+    return resources.files("strat.site").joinpath("strat.css").read_text(encoding="utf-8")
+
+
+class _Site:
+    def __init__(self, model: Model, facts: Facts, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo],
+                 directory_urls: bool) -> None:
+        self.model = model
+        self.f = facts
+        self.diagnostics = diagnostics
+        self.codes = codes
+        self.dir_urls = directory_urls
+        self.findings = _findings_by_entity(model, diagnostics)
+
+    # --- assembly ------------------------------------------------------------------
+
+    def pages(self) -> dict[str, str]:
+        out: dict[str, str] = {CSS_PATH: stylesheet()}
+        out[paths.HOME] = self.home()
+        out[paths.MAP] = self.map_page()
+        out[paths.JOINT] = self.joint_page()
+        out[paths.ROI] = self.roi_page()
+        out[paths.HEALTH] = self.health_page()
+        out[paths.RULES] = self.rules_index()
+        for code, info in self.codes.items():
+            out[paths.rule(code)] = self.rule_page(info)
+        renderers: dict[str, Callable[[Document, str], str]] = {
+            "Objective": self.objective, "Plan": self.plan, "Goal": self.goal, "Metric": self.metric,
+            "Initiative": self.initiative, "Team": self.team, "Department": self.department,
+            "Person": self.person, "Decision": self.decision,
+        }
+        for kind, render in renderers.items():
+            index = paths.index(kind)
+            out[index] = self.index_page(kind, index)
+            for doc in self.f.entities.get(kind, []):
+                page = paths.entity(kind, doc.id)
+                out[page] = render(doc, page)
+        return {path: text if text.endswith("\n") else text + "\n" for path, text in out.items()}
+
+    # --- small pieces ----------------------------------------------------------------
+
+    def page_of(self, doc: Document) -> str:
+        return paths.entity(doc.kind, doc.id)
+
+    def link(self, page: str, ident: Any, kind: str | None = None, label: str | None = None) -> str:
+        """A Markdown link to an entity's page, or the escaped id when it has none."""
+        doc = self.f.get(ident, kind)
+        if doc is None:
+            return esc(ident)
+        return f"[{esc(label if label is not None else self.f.title(doc))}]({paths.md_link(page, self.page_of(doc))})"
+
+    def a(self, page: str, ident: Any, kind: str | None = None, label: str | None = None) -> str:
+        """The same link as raw HTML, for use inside HTML blocks."""
+        doc = self.f.get(ident, kind)
+        if doc is None:
+            return esc(ident)
+        href = paths.href(page, self.page_of(doc), self.dir_urls)
+        return f'<a href="{href}">{esc(label if label is not None else self.f.title(doc))}</a>'
+
+    def href(self, page: str, target: str) -> str:
+        return paths.href(page, target, self.dir_urls)
+
+    def badge(self, status: str) -> str:
+        return f'<span class="strat-badge strat-s-{status}">{esc(STATUS_LABELS[status])}</span>'
+
+    def day(self, value: Any) -> str:
+        """A date that does not break across lines."""
+        return f'<span class="strat-nowrap">{esc(value)}</span>'
+
+    def tag(self, label: str, tone: str = "") -> str:
+        return f'<span class="strat-tag{" strat-t-" + tone if tone else ""}">{esc(label)}</span>'
+
+    def bar(self, progress: Progress) -> str:
+        """A progress bar: the share of the way from baseline to target, with a tick at
+        the share of the period gone by."""
+        if progress.fraction is None:
+            return '<span class="strat-bar strat-bar--empty"></span>'
+        width = max(0.0, min(1.0, progress.fraction)) * 100
+        tip = f"{progress.percent}% of the way from baseline to target"
+        tick = ""
+        if progress.elapsed is not None:
+            tip += f"; {int(round(progress.elapsed * 100))}% of the period gone"
+            tick = f'<span class="strat-bar__tick" style="left:{progress.elapsed * 100:.0f}%"></span>'
+        return (f'<span class="strat-bar" title="{esc(tip)}"><span class="strat-bar__fill strat-s-{progress.status}" '
+                f'style="width:{width:.0f}%"></span>{tick}</span>')
+
+    def rollup(self, goal_ids: list[str]) -> str:
+        """A stacked bar and counts of goals per status."""
+        counts = self.f.rollup(goal_ids)
+        total = sum(counts.values())
+        if not total:
+            return '<span class="strat-muted">no goals yet</span>'
+        segments = "".join(f'<span class="strat-s-{s}" style="width:{100 * n / total:.2f}%" '
+                           f'title="{esc(f"{n} {STATUS_LABELS[s].lower()}")}"></span>' for s, n in counts.items())
+        words = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in counts.items())
+        return f'<span class="strat-stack">{segments}</span> <span class="strat-muted">{esc(words)}</span>'
+
+    def table(self, headers: list[str], rows: Iterable[list[str]]) -> str:
+        rows = list(rows)
+        if not rows:
+            return ""
+        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+        lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+        return "\n".join(lines)
+
+    def facts_box(self, items: list[tuple[str, str]]) -> str:
+        """Key facts as a raw HTML block (values already HTML)."""
+        cells = "".join(f'<div><dt>{esc(k)}</dt><dd>{v}</dd></div>' for k, v in items if v)
+        return f'<dl class="strat-facts">{cells}</dl>'
+
+    def callout(self, kind: str, title: str, body_html: str) -> str:
+        """A material admonition as raw HTML (works without the admonition extension)."""
+        return (f'<div class="admonition {kind}"><p class="admonition-title">{esc(title)}</p>{body_html}</div>')
+
+    def kicker(self, label: str) -> str:
+        return f'<p class="strat-kicker">{esc(label)}</p>'
+
+    def people(self, page: str, ids: Iterable[Any]) -> str:
+        return ", ".join(self.a(page, i, "Person") for i in ids if isinstance(i, str))
+
+    def date_range(self, progress: Progress) -> str:
+        return f"{progress.start} to {progress.end}" if progress.start and progress.end else ""
+
+    def goal_rows(self, page: str, goal_ids: Iterable[str], holder: bool = True, objective: bool = True) -> str:
+        """A table of goals: worst status first."""
+        goals = [g for g in (self.f.get(i, "Goal") for i in dict.fromkeys(goal_ids)) if g is not None]
+        goals.sort(key=lambda g: (STATUS_ORDER[self.f.progress[g.id].status], self.f.title(g).casefold()))
+        headers = ["Goal"] + (["Held by"] if holder else []) + (["Objective"] if objective else []) + \
+                  ["Status", "Progress", "Now"]
+        rows = []
+        for goal in goals:
+            p = self.f.progress[goal.id]
+            metric = self.f.get(goal.data.get("outcome", {}).get("metric"), "Metric")
+            unit = metric.data.get("unit") if metric else None
+            row = [self.link(page, goal.id, "Goal")]
+            if holder:
+                h = self.f.holder(goal)
+                row.append(self.link(page, h[1], h[0]) if h else "")
+            if objective:
+                row.append(self.link(page, self.f.objective.get(goal.id), "Objective"))
+            now = esc(measure(p.current, unit)) if p.current is not None else "–"
+            row += [self.badge(p.status), self.bar(p), now]
+            rows.append(row)
+        return self.table(headers, rows)
+
+    def lineage(self, doc: Document, page: str) -> str:
+        """What this entity depends on and what uses it (like dbt docs)."""
+        def items(relations: list[Any], outgoing: bool) -> str:
+            lis = []
+            for rel in relations:
+                other = self.f.get(rel.target if outgoing else rel.source)
+                if other is None:
+                    continue
+                lis.append(f'<li><span class="strat-kindtag">{esc(KIND_LABELS[other.kind])}</span> '
+                           f'{self.a(page, other.id)} <span class="strat-muted">{esc(rel.label)}</span></li>')
+            return "<ul>" + "".join(lis) + "</ul>" if lis else '<p class="strat-muted">nothing</p>'
+
+        depends = self.f.depends.get(doc.id, [])
+        used = [r for r in self.f.used_by.get(doc.id, []) if r.source != "strategy"]
+        star = any(r.source == "strategy" for r in self.f.used_by.get(doc.id, []))
+        extra = '<p class="strat-muted">The Strategy names it as the North Star.</p>' if star else ""
+        return ("## Depends on, used by\n\n"
+                f'<div class="strat-lineage"><div><p class="strat-kicker">Depends on</p>{items(depends, True)}</div>'
+                f'<div><p class="strat-kicker">Used by</p>{extra}{items(used, False)}</div></div>')
+
+    def lint_section(self, doc: Document, page: str) -> str:
+        found = self.findings.get(doc.id, [])
+        if not found:
+            return ""
+        rows = [[self.severity(d.severity), f"[{esc(d.code)}]({paths.md_link(page, paths.rule(d.code))})",
+                 esc(f"{d.location.path}:{d.location.line}"), esc(d.message)] for d in found]
+        return "## Lint findings\n\n" + self.table(["Severity", "Code", "Where", "Finding"], rows)
+
+    def severity(self, severity: Severity) -> str:
+        tone = {"error": "bad", "warning": "warn", "info": "info"}[severity.value]
+        return self.tag(severity.value, tone)
+
+    def join(self, *parts: str) -> str:
+        return "\n\n".join(p for p in parts if p)
+
+    # --- home --------------------------------------------------------------------------
+
+    def home(self) -> str:
+        page = paths.HOME
+        strategy = self.model.strategy
+        data = strategy.data if strategy is not None else {}
+        company = data.get("company") or "Strategy"
+        parts = [f"# {esc(company)}"]
+        hero = '<div class="strat-hero">' + self.kicker("Mission")
+        hero += f'<p class="strat-lead">{esc(data.get("mission"))}</p>'
+        if data.get("vision"):
+            hero += self.kicker("Vision") + html_block(data.get("vision"))
+        parts.append(hero + "</div>")
+
+        star = self.f.north_star()
+        goals = [g.id for g in self.f.goals()]
+        active = [g for g in goals if self.f.progress[g].status not in ("dropped", "done", "draft")]
+        if star is not None:
+            unit = star.data.get("unit")
+            lines = [f'<p class="strat-star__name">{self.a(page, star.id)}</p>']
+            if star.data.get("description"):
+                lines.append(f"<p>{esc(star.data['description'])}</p>")
+            reading = self.latest_reading(star.id)
+            if reading:
+                lines.append(f'<p><strong>{esc(measure(reading[1], unit))}</strong> '
+                             f'<span class="strat-muted">{esc("on " + reading[0])}</span></p>')
+            objectives = self.f.entities.get("Objective", [])
+            lines.append(f"<p>{esc(f'{len(objectives)} business objectives ladder up to it; their {len(active)} active goals:')}</p>"
+                         f"<p>{self.rollup(active)}</p>")
+            parts.append("## North Star\n\n" + '<div class="strat-star">' + "".join(lines) + "</div>")
+
+        values = data.get("values") or []
+        if values:
+            cards = []
+            for value in values:
+                if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+                    continue
+                vid = value["id"]
+                anchor = f' id="value-{slug(vid)}"' if _safe_id(vid) else ""
+                n = len(self.f.value_decisions.get(vid, []))
+                cited = (f'<p class="strat-muted"><a href="{self.href(page, paths.index("Decision"))}">'
+                         f'{esc(f"cited by {n} decision" + ("s" if n != 1 else ""))}</a></p>') if n else ""
+                cards.append(f'<div class="strat-card"{anchor}><p class="strat-card__title">{esc(value.get("name"))}</p>'
+                             f'{html_block(value.get("description"))}{cited}</div>')
+            parts.append("## Values\n\n" + '<div class="strat-cards">' + "".join(cards) + "</div>")
+
+        counts = [
+            ("Objectives", len(self.f.entities.get("Objective", [])), paths.index("Objective")),
+            ("Goals", len(goals), paths.index("Goal")),
+            ("Initiatives running", sum(1 for i in self.f.entities.get("Initiative", [])
+                                        if i.data.get("status") == "running"), paths.index("Initiative")),
+            ("Teams", len(self.f.entities.get("Team", [])), paths.index("Team")),
+            ("Joint goals", len(self.f.joint_goals()), paths.JOINT),
+            ("Lint findings", len(self.diagnostics), paths.HEALTH),
+        ]
+        stats = "".join(f'<a class="strat-stat" href="{self.href(page, target)}"><span class="strat-stat__n">{n}</span>'
+                        f'<span class="strat-stat__label">{esc(label)}</span></a>' for label, n, target in counts)
+        parts.append("## At a glance\n\n" + f'<div class="strat-stats">{stats}</div>\n\n'
+                     f"See the [metrics one-pager]({paths.md_link(page, paths.MAP)}) for the whole map, from the "
+                     "North Star down to the initiatives.")
+
+        attention = [g for g in active if self.f.progress[g].status in ("off-track", "at-risk")]
+        if attention:
+            parts.append("## Needs attention\n\n" + self.goal_rows(page, attention[:12], holder=True, objective=False))
+
+        decisions = sorted(self.f.entities.get("Decision", []), key=lambda d: str(d.data.get("date")), reverse=True)
+        if decisions:
+            rows = [[self.day(d.data.get("date")), self.link(page, d.id), self.values_of(page, d)] for d in decisions[:5]]
+            parts.append("## Latest decisions\n\n" + self.table(["Date", "Decision", "Upholds"], rows))
+        return self.join(*parts)
+
+    def latest_reading(self, metric: str) -> tuple[str, float] | None:
+        """The latest check-in of any goal measured by `metric`."""
+        best: tuple[str, float] | None = None
+        for gid in self.f.metric_goals.get(metric, []):
+            for r in self.f.progress[gid].readings:
+                if best is None or r.date > best[0]:
+                    best = (r.date, r.value)
+        return best
+
+    def values_of(self, page: str, decision: Document) -> str:
+        names = self.value_names()
+        out = []
+        for v in decision.data.get("values") or []:
+            if isinstance(v, str) and v in names and _safe_id(v):
+                out.append(f"[{esc(names[v])}]({paths.md_link(page, paths.HOME)}#value-{v})")
+            else:
+                out.append(esc(v))
+        return ", ".join(out)
+
+    def value_names(self) -> dict[str, str]:
+        strategy = self.model.strategy
+        values = strategy.data.get("values") if strategy is not None else None
+        return {v["id"]: str(v.get("name") or v["id"]) for v in values or []
+                if isinstance(v, dict) and isinstance(v.get("id"), str)}
+
+    # --- the one-pager -----------------------------------------------------------------
+
+    def map_page(self) -> str:
+        page = paths.MAP
+        drawings = svg.one_pager(self.f, page, self.dir_urls)
+        parts = ["---\nhide:\n  - navigation\n  - toc\n---", "# Metrics one-pager",
+                 "From the North Star through the business objectives, the metrics that drive them and the goals that "
+                 "move those metrics, down to the initiatives that serve the goals. Every box is a link to its page."]
+        if len(drawings) > 1:
+            parts.append("The whole map is too big to read as one drawing, so an overview of the objectives comes "
+                         "first, then one diagram per objective.")
+        parts.append(self.legend())
+        if not drawings:
+            parts.append("Nothing to draw yet: add a North Star, objectives and goals.")
+        for objective, drawing in drawings:
+            if objective is not None:
+                doc = self.f.get(objective, "Objective")
+                parts.append(f"## {esc(self.f.title(doc))}" if doc else "")
+            parts.append(f'<div class="strat-wide strat-scroll">{drawing}</div>')
+        parts.append(self.how_to_read())
+        return self.join(*parts)
+
+    def legend(self) -> str:
+        keys = ["on-track", "at-risk", "off-track", "not-started", "no-data", "done", "draft"]
+        items = "".join(f'<span class="strat-legend__item">{self.badge(k)}</span>' for k in keys)
+        return (f'<div class="strat-legend">{items}<span class="strat-legend__item strat-muted">'
+                f'{esc("bar: progress from baseline to target; tick: time elapsed in the period; red dashed line: a link with no drives path")}'
+                "</span></div>")
+
+    def how_to_read(self) -> str:
+        from strat.site import facts as F
+
+        return (
+            "## How to read it\n\n"
+            "A goal's **progress** is the share of the way from its baseline to its target covered by its latest "
+            "check-in (or by `outcome.current` when it has none). Its **status** compares that progress with the share "
+            "of its period that has gone by, and reads the owner's latest **confidence**:\n\n"
+            f"- **On track**: progress at most {int(F.BEHIND * 100)} points behind time, and confidence at least "
+            f"{F.CONFIDENT} (or not stated).\n"
+            f"- **At risk**: more than {int(F.BEHIND * 100)} points behind time, or confidence below {F.CONFIDENT}.\n"
+            f"- **Off track**: more than {int(F.FAR_BEHIND * 100)} points behind time, or confidence below "
+            f"{F.DOUBTFUL}.\n"
+            "- **Not started**: its period has not begun. **No data**: no check-in and no current value. "
+            "**Done**, **Draft** and **Dropped** are the goal's own `status`.\n\n"
+            f"Status is computed when the site is built, as of {self.f.today.isoformat()}."
+        )
+
+    # --- index pages -------------------------------------------------------------------
+
+    def index_page(self, kind: str, page: str) -> str:
+        title = INDEX_TITLES[kind]
+        docs = self.f.entities.get(kind, [])
+        body = getattr(self, f"_index_{kind.lower()}")(docs, page)
+        intro = {
+            "Objective": "The core business objectives leadership cares about. Every goal is one link away from one of them.",
+            "Plan": "Product plans that execute the business strategy, each serving one or more objectives.",
+            "Goal": "Every goal of a department, team or person: an outcome, a metric moving from a baseline to a target. "
+                    "Worst status first.",
+            "Metric": "The metric tree: leading metrics that teams can move, the lagging business metrics they drive, "
+                      "and the North Star.",
+            "Initiative": "Features framed as experiments: each serves a goal, with a hypothesis and kill criteria.",
+            "Team": "Teams, their department, lead and cost.",
+            "Department": "Departments and their leaders.",
+            "Person": "Everyone named in the strategy.",
+            "Decision": "Values-based decision records, newest first, with the values each decision upholds.",
+        }[kind]
+        return self.join(f"# {esc(title)}", intro, body or f"No {title.lower()} yet.")
+
+    def _index_objective(self, docs: list[Document], page: str) -> str:
+        rows = []
+        for o in docs:
+            metric = self.f.get(o.data.get("metric"), "Metric")
+            unit = metric.data.get("unit") if metric else None
+            rows.append([self.link(page, o.id), self.link(page, o.data.get("owner"), "Person"),
+                         self.link(page, o.data.get("metric"), "Metric"),
+                         esc(f"{measure(o.data.get('baseline'), unit)} → {measure(o.data.get('target'), unit)}"),
+                         esc(self.f.ctx.objective_due(o) or ""), self.rollup(self.f.aligned.get(o.id, []))])
+        return self.table(["Objective", "Owner", "Metric", "From → to", "Due", "Goals"], rows)
+
+    def _index_plan(self, docs: list[Document], page: str) -> str:
+        rows = [[self.link(page, p.id), self.link(page, p.data.get("owner"), "Person"), esc(p.data.get("period")),
+                 ", ".join(self.link(page, o, "Objective") for o in p.data.get("objectives") or []),
+                 esc(len(self.f.plan_goals.get(p.id, [])))] for p in docs]
+        return self.table(["Plan", "Owner", "Period", "Objectives", "Goals"], rows)
+
+    def _index_goal(self, docs: list[Document], page: str) -> str:
+        return self.goal_rows(page, [g.id for g in docs])
+
+    def _index_metric(self, docs: list[Document], page: str) -> str:
+        star = self.f.north_star()
+        groups = [("North Star", [d for d in docs if star is not None and d.id == star.id]),
+                  ("Lagging: business outcomes", [d for d in docs if d.data.get("type") == "lagging"
+                                                  and (star is None or d.id != star.id)]),
+                  ("Leading: customer and product behaviour", [d for d in docs if d.data.get("type") == "leading"
+                                                               and (star is None or d.id != star.id)])]
+        out = []
+        for title, members in groups:
+            if not members:
+                continue
+            rows = [[self.link(page, m.id), esc(m.data.get("unit")), esc({"up": "up ↑", "down": "down ↓"}.get(
+                m.data.get("better"), m.data.get("better"))),
+                ", ".join(self.link(page, t, "Metric") for t in self.f.ctx.drives.get(m.id, [])),
+                esc(len(self.f.metric_goals.get(m.id, [])))] for m in members]
+            out.append(f"## {esc(title)}\n\n" + self.table(["Metric", "Unit", "Better", "Drives", "Goals"], rows))
+        return self.join(*out)
+
+    def _index_initiative(self, docs: list[Document], page: str) -> str:
+        order = {"running": 0, "proposed": 1, "shipped": 2, "killed": 3}
+        docs = sorted(docs, key=lambda d: (order.get(d.data.get("status"), 9), self.f.title(d).casefold()))
+        rows = [[self.link(page, i.id), self.initiative_status(i), self.link(page, i.data.get("goal"), "Goal"),
+                 self.link(page, i.data.get("owner"), "Person"), esc(i.data.get("review_by") or "")] for i in docs]
+        return self.table(["Initiative", "Status", "Goal", "Owner", "Review by"], rows)
+
+    def _index_team(self, docs: list[Document], page: str) -> str:
+        rows = []
+        for t in docs:
+            cost = t.data.get("cost") if isinstance(t.data.get("cost"), dict) else {}
+            rows.append([self.link(page, t.id), self.link(page, t.data.get("department"), "Department"),
+                         self.link(page, t.data.get("lead"), "Person"),
+                         esc(money(cost.get("annual"), cost.get("currency"))),
+                         self.rollup(self.f.holder_goals.get(t.id, []))])
+        return self.table(["Team", "Department", "Lead", "Annual cost", "Goals"], rows)
+
+    def _index_department(self, docs: list[Document], page: str) -> str:
+        rows = [[self.link(page, d.id), self.link(page, d.data.get("leader"), "Person"),
+                 esc(len(self.f.department_teams.get(d.id, []))), self.rollup(self.department_goals(d.id))]
+                for d in docs]
+        return self.table(["Department", "Leader", "Teams", "Goals"], rows)
+
+    def _index_person(self, docs: list[Document], page: str) -> str:
+        rows = [[self.link(page, p.id), esc(p.data.get("title") or ""), self.link(page, p.data.get("department"),
+                                                                                 "Department")] for p in docs]
+        return self.table(["Person", "Title", "Department"], rows)
+
+    def _index_decision(self, docs: list[Document], page: str) -> str:
+        docs = sorted(docs, key=lambda d: (str(d.data.get("date")), d.id), reverse=True)
+        rows = [[self.day(d.data.get("date")), self.link(page, d.id), self.decision_status(d), self.values_of(page, d),
+                 self.link(page, d.data.get("decided_by"), "Person")] for d in docs]
+        return self.table(["Date", "Decision", "Status", "Values upheld", "Decided by"], rows)
+
+    # --- entity pages --------------------------------------------------------------------
+
+    def objective(self, o: Document, page: str) -> str:
+        data = o.data
+        metric = self.f.get(data.get("metric"), "Metric")
+        unit = metric.data.get("unit") if metric else None
+        chain = self.f.path_to_north_star(metric.id) if metric else []
+        ladder = " → ".join(self.a(page, m, "Metric") for m in chain) if chain else \
+            self.tag("not connected to the North Star", "bad")
+        if chain and len(chain) == 1:
+            ladder = self.tag("measured by the North Star itself", "good")
+        period = data.get("period")
+        due = self.f.ctx.objective_due(o) or ""
+        box = self.facts_box([
+            ("Owner", self.a(page, data.get("owner"), "Person")),
+            ("Metric", self.a(page, data.get("metric"), "Metric")),
+            ("From → to", esc(f"{measure(data.get('baseline'), unit)} → {measure(data.get('target'), unit)}")),
+            ("Due", esc(due + (f" (period {period})" if period else ""))),
+            ("Champions", self.people(page, data.get("champions") or [])),
+            ("Link to the North Star", ladder),
+        ])
+        parts = [f"# {esc(self.f.title(o))}", self.kicker("Objective"), box]
+        if data.get("why"):
+            parts.append(self.callout("quote", "Why", html_block(data["why"])))
+        aligned = self.f.aligned.get(o.id, [])
+        reading = self.latest_reading(metric.id) if metric else None
+        running = sum(1 for g in aligned for i in self.f.initiatives.get(g, [])
+                      if (self.f.get(i, "Initiative") or o).data.get("status") == "running")
+        stand = f"<p>{self.rollup(aligned)}</p>"
+        counts = f"{len(aligned)} goal{'s' if len(aligned) != 1 else ''} aligned, {running} initiative" + \
+                 ("s" if running != 1 else "") + " running"
+        days = _days_until(due, self.f.today)
+        if days is not None:
+            counts += f"; due in {days} days" if days >= 0 else f"; due date passed {-days} days ago"
+        stand += f'<p class="strat-muted">{esc(counts)}</p>'
+        if reading:
+            stand += (f"<p>{esc(f'Latest reading of the metric: {measure(reading[1], unit)} on {reading[0]}')}</p>")
+        parts.append("## Where it stands\n\n" + f'<div class="strat-panel">{stand}</div>')
+        drawing = svg.objective_map(self.f, o, page, self.dir_urls, width=640)
+        if aligned:
+            parts.append("## Map\n\n" + f'<div class="strat-scroll">{drawing}</div>')
+        parts.append(("## Goals\n\n" + self.goal_rows(page, aligned, objective=False)) if aligned else
+                     "## Goals\n\nNo goal aligns to this objective yet.")
+        supporting = self.f.supported_by.get(o.id, [])
+        if supporting:
+            parts.append("## Goals that also support it\n\nSecondary links: shown here, never counted by the one-link "
+                         "rule.\n\n" + self.goal_rows(page, supporting))
+        health = [h for h in data.get("health") or [] if isinstance(h, dict)]
+        if health:
+            rows = []
+            for h in health:
+                m = self.f.get(h.get("metric"), "Metric")
+                u = m.data.get("unit") if m else None
+                limit = "; ".join(f"{k} {measure(h[k], u)}" for k in ("min", "max") if k in h)
+                rows.append([self.link(page, h.get("metric"), "Metric"), esc(limit)])
+            parts.append("## Health checks\n\nGuardrails: KPIs that must hold while the objective is pursued.\n\n"
+                         + self.table(["Metric", "Must stay"], rows))
+        plans = [p for p in self.f.entities.get("Plan", []) if o.id in (p.data.get("objectives") or [])]
+        if plans:
+            parts.append("## Plans\n\n" + "\n".join(f"- {self.link(page, p.id)}" for p in plans))
+        parts += [self.lint_section(o, page), self.lineage(o, page)]
+        return self.join(*parts)
+
+    def plan(self, p: Document, page: str) -> str:
+        data = p.data
+        box = self.facts_box([
+            ("Owner", self.a(page, data.get("owner"), "Person")),
+            ("Period", esc(data.get("period") or "")),
+            ("Objectives", ", ".join(self.a(page, o, "Objective") for o in data.get("objectives") or [])),
+        ])
+        parts = [f"# {esc(self.f.title(p))}", self.kicker("Plan"), box]
+        if data.get("narrative"):
+            parts.append("## Narrative\n\n" + block(data["narrative"]))
+        goals = self.f.plan_goals.get(p.id, [])
+        parts.append("## Goals in this plan\n\n" + (self.goal_rows(page, goals) if goals else "None yet."))
+        parts += [self.lint_section(p, page), self.lineage(p, page)]
+        return self.join(*parts)
+
+    def goal(self, g: Document, page: str) -> str:
+        data = g.data
+        p = self.f.progress[g.id]
+        outcome = data.get("outcome") if isinstance(data.get("outcome"), dict) else {}
+        metric = self.f.get(outcome.get("metric"), "Metric")
+        unit = metric.data.get("unit") if metric else None
+        holder = self.f.holder(g)
+        objective = self.f.objective.get(g.id)
+        links = self.f.ctx.links(g)
+        parent = self.f.get(data.get("parent"))
+        box = self.facts_box([
+            ("Status", self.badge(p.status)),
+            ("Held by", (esc(KIND_LABELS[holder[0]].lower()) + " " + self.a(page, holder[1], holder[0])) if holder else ""),
+            ("Owner", self.a(page, data.get("owner"), "Person")),
+            ("Objective", (self.a(page, objective, "Objective") +
+                           (f' <span class="strat-muted">{esc(f"{links} links away")}</span>' if links > 1 else ""))
+             if objective else self.tag("not aligned to an objective", "bad")),
+            ("Parent goal", self.a(page, parent.id) if parent is not None and parent.kind == "Goal" else ""),
+            ("Plan", self.a(page, data.get("plan"), "Plan") if data.get("plan") else ""),
+            ("Period", esc(f"{data.get('period')}" + (f" ({self.date_range(p)})" if p.start else ""))),
+            ("Supports", ", ".join(self.a(page, s) for s in data.get("supports") or [])),
+        ])
+        parts = [f"# {esc(self.f.title(g))}", self.kicker("Goal"), box]
+
+        numbers = (f'<div class="strat-journey"><div><span class="strat-muted">baseline</span>'
+                   f'<strong>{esc(measure(p.baseline, unit))}</strong></div>'
+                   f'<div><span class="strat-muted">now</span><strong>{esc(measure(p.current, unit)) or "–"}</strong></div>'
+                   f'<div><span class="strat-muted">target</span><strong>{esc(measure(p.target, unit))}</strong></div></div>')
+        summary = []
+        if p.percent is not None:
+            summary.append(f"{p.percent}% of the way from baseline to target")
+        if p.elapsed is not None:
+            summary.append(f"{int(round(p.elapsed * 100))}% of the period gone")
+        if p.confidence is not None:
+            summary.append(f"confidence {number(p.confidence)}")
+        panel = (f'<div class="strat-panel"><p class="strat-kicker">Outcome: {self.a(page, outcome.get("metric"), "Metric")}'
+                 f"</p>{numbers}<p>{self.bar(p)}</p><p>{self.badge(p.status)} "
+                 f'<span class="strat-muted">{esc("; ".join(summary))}</span></p></div>')
+        parts.append("## Progress\n\n" + panel)
+        chart = svg.checkin_chart(p, unit, self.f.today)
+        if chart:
+            parts.append(f'<div class="strat-scroll">{chart}</div>')
+
+        krs = [k for k in data.get("key_results") or [] if isinstance(k, dict)]
+        if krs:
+            rows = []
+            for k in krs:
+                m = self.f.get(k.get("metric"), "Metric")
+                u = m.data.get("unit") if m else None
+                from strat.site.facts import fraction
+                share = fraction(_num(k.get("baseline")), _num(k.get("target")), _num(k.get("current")))
+                pct = f"{int(round(share * 100))}%" if share is not None else "–"
+                rows.append([esc(k.get("title") or ""), self.link(page, k.get("metric"), "Metric"),
+                             esc(f"{measure(k.get('baseline'), u)} → {measure(k.get('target'), u)}"),
+                             esc(measure(k.get("current"), u)) or "–", esc(pct)])
+            parts.append("## Key results\n\n" + self.table(["Key result", "Metric", "From → to", "Now", "Progress"], rows))
+
+        if data.get("customer_progress"):
+            parts.append("## Customer progress\n\n" + self.callout("quote", "The progress the customer makes",
+                                                                    html_block(data["customer_progress"])))
+        impact = data.get("impact") if isinstance(data.get("impact"), dict) else None
+        if impact:
+            parts.append("## Financial impact\n\n" + f'<div class="strat-panel"><p><strong>'
+                         f'{esc(money(impact.get("annual"), impact.get("currency"), compact=False))}</strong> '
+                         f'<span class="strat-muted">a year, expected</span></p>'
+                         f'<p class="strat-kicker">Basis</p>{html_block(impact.get("basis"))}</div>')
+
+        benefits = [b for b in data.get("benefits") or [] if isinstance(b, dict)]
+        joints = [j for j in data.get("joint") or [] if isinstance(j, dict)]
+        if benefits or joints:
+            sub = []
+            if benefits:
+                sub.append(self.table(["Benefits", "Effect"], [[self.link(page, b.get("department"), "Department"),
+                                                                esc(b.get("effect"))] for b in benefits]))
+            if joints:
+                sub.append("**Joint goals**: the partner department's leader co-owns the commitment to bank the "
+                           "benefit.\n\n" + self.joint_cards(page, [(g, i, j) for i, j in enumerate(joints)], show_goal=False))
+            parts.append("## Benefits and joint goals\n\n" + "\n\n".join(sub))
+
+        if p.readings:
+            rows = []
+            for r in reversed(p.readings):
+                rows.append([self.day(r.date), esc(measure(r.value, unit)),
+                             esc(number(r.confidence)) if r.confidence is not None else "–",
+                             esc(r.note or ""), self.link(page, r.by, "Person") if r.by else ""])
+            parts.append("## Check-ins\n\n" + self.table(["Date", "Value", "Confidence", "Note", "By"], rows))
+        else:
+            parts.append("## Check-ins\n\nNo check-ins yet.")
+
+        initiatives = self.f.initiatives.get(g.id, [])
+        if initiatives:
+            rows = [[self.link(page, i, "Initiative"), self.initiative_status(self.f.get(i, "Initiative")),
+                     esc(self.f.get(i, "Initiative").data.get("hypothesis"))] for i in initiatives]  # type: ignore[union-attr]
+            parts.append("## Initiatives\n\n" + self.table(["Initiative", "Status", "Hypothesis"], rows))
+        children = self.f.children.get(g.id, [])
+        if children:
+            parts.append("## Goals aligned to this goal\n\n" + self.goal_rows(page, children, objective=False))
+        supporting = self.f.supported_by.get(g.id, [])
+        if supporting:
+            parts.append("## Goals that support it\n\n" + self.goal_rows(page, supporting))
+        parts += [self.lint_section(g, page), self.lineage(g, page)]
+        return self.join(*parts)
+
+    def joint_cards(self, page: str, entries: list[tuple[Document, int, dict[str, Any]]], show_goal: bool = True) -> str:
+        cards = []
+        for goal, _, j in entries:
+            own = self.f.department_of(goal)
+            metric = self.f.get(j.get("metric"), "Metric")
+            unit = metric.data.get("unit") if metric else None
+            head = ""
+            if show_goal:
+                head = f'<p class="strat-card__title">{self.a(page, goal.id, "Goal")}</p>'
+            route = (f'<p>{self.a(page, own, "Department") if own else esc("?")} '
+                     f'<span class="strat-muted">→</span> {self.a(page, j.get("department"), "Department")}</p>')
+            lines = [f'<p class="strat-kicker">Commitment, co-owned by {self.a(page, j.get("owner"), "Person")}</p>',
+                     html_block(j.get("commitment"))]
+            if j.get("metric"):
+                target = f": target {measure(j.get('target'), unit)}" if j.get("target") is not None else ""
+                lines.append(f'<p class="strat-muted">Measured by {self.a(page, j.get("metric"), "Metric")}'
+                             f"{esc(target)}</p>")
+            benefit = [b for b in goal.data.get("benefits") or [] if isinstance(b, dict)
+                       and b.get("department") == j.get("department")]
+            if benefit and show_goal:
+                lines.append(f'<p class="strat-kicker">The benefit</p>{html_block(benefit[0].get("effect"))}')
+            cards.append(f'<div class="strat-card">{head}{route}{"".join(lines)}</div>')
+        return '<div class="strat-cards strat-cards--wide">' + "".join(cards) + "</div>"
+
+    def metric(self, m: Document, page: str) -> str:
+        data = m.data
+        star = self.f.north_star()
+        is_star = star is not None and star.id == m.id
+        chain = self.f.path_to_north_star(m.id)
+        box = self.facts_box([
+            ("Type", esc(f"{data.get('type')}: " + ("business outcome" if data.get("type") == "lagging"
+                                                     else "customer or product behaviour"))),
+            ("Better", esc({"up": "up ↑", "down": "down ↓"}.get(data.get("better"), data.get("better")))),
+            ("Unit", esc(data.get("unit"))),
+            ("Owner", self.a(page, data.get("owner"), "Person") if data.get("owner") else ""),
+            ("Financial", esc("yes") if data.get("financial") else ""),
+            ("Source", esc(data.get("source") or "")),
+        ])
+        parts = [f"# {esc(self.f.title(m))}", self.kicker("North Star metric" if is_star else "Metric"), box]
+        if data.get("description"):
+            parts.append(block(data["description"]))
+        if not is_star:
+            parts.append("## Path to the North Star\n\n" + (
+                " → ".join(self.link(page, x, "Metric") for x in chain) if chain else
+                "No `drives` path leads from this metric to the North Star."))
+        drives = [d for d in data.get("drives") or [] if isinstance(d, dict)]
+        if drives:
+            parts.append("## Drives\n\nMoving this metric moves these:\n\n" + self.table(
+                ["Metric", "Hypothesis"], [[self.link(page, d.get("metric"), "Metric"), esc(d.get("hypothesis"))]
+                                           for d in drives]))
+        drivers = []
+        for other in self.f.entities.get("Metric", []):
+            for d in other.data.get("drives") or []:
+                if isinstance(d, dict) and d.get("metric") == m.id:
+                    drivers.append([self.link(page, other.id), esc(d.get("hypothesis"))])
+        if drivers:
+            parts.append("## Driven by\n\n" + self.table(["Metric", "Hypothesis"], drivers))
+        measured = [o for o in self.f.entities.get("Objective", []) if o.data.get("metric") == m.id]
+        guarded = [o for o in self.f.entities.get("Objective", [])
+                   if any(isinstance(h, dict) and h.get("metric") == m.id for h in o.data.get("health") or [])]
+        if measured or guarded:
+            lines = [f"- {self.link(page, o.id)}: measured by this metric" for o in measured]
+            lines += [f"- {self.link(page, o.id)}: health check" for o in guarded]
+            parts.append("## Objectives\n\n" + "\n".join(lines))
+        goals = self.f.metric_goals.get(m.id, [])
+        if goals:
+            parts.append("## Goals measured by it\n\n" + self.goal_rows(page, goals))
+        krs = [g for g in self.f.metric_krs.get(m.id, []) if g not in goals]
+        if krs:
+            parts.append("## Goals with a key result on it\n\n" + self.goal_rows(page, krs))
+        initiatives = [i for i in self.f.entities.get("Initiative", [])
+                       if isinstance(i.data.get("expected"), dict) and i.data["expected"].get("metric") == m.id]
+        if initiatives:
+            rows = [[self.link(page, i.id), self.initiative_status(i),
+                     esc(measure(i.data["expected"].get("delta"), data.get("unit")))] for i in initiatives]
+            parts.append("## Initiatives expected to move it\n\n" + self.table(["Initiative", "Status", "Expected change"],
+                                                                               rows))
+        parts += [self.lint_section(m, page), self.lineage(m, page)]
+        return self.join(*parts)
+
+    def initiative_status(self, i: Document | None) -> str:
+        state = i.data.get("status") if i is not None else None
+        tone = {"running": "info", "shipped": "good", "killed": "muted", "proposed": "muted"}.get(state, "")
+        label = str(state or "")
+        if i is not None and state == "running" and self.review_overdue(i):
+            return self.tag(label, tone) + " " + self.tag("review overdue", "warn")
+        return self.tag(label, tone)
+
+    def review_overdue(self, i: Document) -> bool:
+        review = i.data.get("review_by")
+        try:
+            return isinstance(review, str) and dt.date.fromisoformat(review) < self.f.today
+        except ValueError:
+            return False
+
+    def initiative(self, i: Document, page: str) -> str:
+        data = i.data
+        goal = self.f.get(data.get("goal"), "Goal")
+        objective = self.f.objective.get(goal.id) if goal else None
+        expected = data.get("expected") if isinstance(data.get("expected"), dict) else {}
+        metric = self.f.get(expected.get("metric"), "Metric")
+        cost = data.get("cost") if isinstance(data.get("cost"), dict) else {}
+        box = self.facts_box([
+            ("Status", self.initiative_status(i)),
+            ("Goal", self.a(page, data.get("goal"), "Goal")),
+            ("Objective", self.a(page, objective, "Objective") if objective else ""),
+            ("Owner", self.a(page, data.get("owner"), "Person")),
+            ("Expected", (self.a(page, metric.id) + " " + esc(measure(expected.get("delta"), metric.data.get("unit"))))
+             if metric else ""),
+            ("Review by", esc(data.get("review_by") or "")),
+            ("Cost", esc(f"{number(cost.get('team_weeks'))} team-weeks") if cost.get("team_weeks") is not None else ""),
+        ])
+        parts = [f"# {esc(self.f.title(i))}", self.kicker("Initiative"), box,
+                 "## Hypothesis\n\n" + block(data.get("hypothesis")),
+                 "## Kill criteria\n\n" + block(data.get("kill_criteria"))]
+        if data.get("result"):
+            parts.append("## Result\n\n" + block(data["result"]))
+        parts += [self.lint_section(i, page), self.lineage(i, page)]
+        return self.join(*parts)
+
+    def team(self, t: Document, page: str) -> str:
+        data = t.data
+        cost = data.get("cost") if isinstance(data.get("cost"), dict) else {}
+        row = next((r for r in self.f.roi() if r.team == t.id), None)
+        box = self.facts_box([
+            ("Department", self.a(page, data.get("department"), "Department")),
+            ("Lead", self.a(page, data.get("lead"), "Person")),
+            ("Members", self.people(page, data.get("members") or [])),
+            ("Annual cost", esc(money(cost.get("annual"), cost.get("currency"), compact=False))),
+            ("Return", esc(self.ratio_text(row)) if row else ""),
+        ])
+        parts = [f"# {esc(self.f.title(t))}", self.kicker("Team"), box]
+        if data.get("mission"):
+            parts.append(self.callout("abstract", "Mission", html_block(data["mission"])))
+        goals = self.f.holder_goals.get(t.id, [])
+        parts.append("## Goals\n\n" + (self.goal_rows(page, goals, holder=False) if goals else "No goals yet."))
+        initiatives = [i for g in goals for i in self.f.initiatives.get(g, [])]
+        if initiatives:
+            rows = [[self.link(page, i, "Initiative"), self.initiative_status(self.f.get(i, "Initiative")),
+                     self.link(page, self.f.get(i, "Initiative").data.get("goal"), "Goal")]  # type: ignore[union-attr]
+                    for i in initiatives]
+            parts.append("## Initiatives\n\n" + self.table(["Initiative", "Status", "Goal"], rows))
+        if row is not None:
+            parts.append("## Return on investment\n\n" + self.roi_basis(page, row))
+        joints = [(g, i, j) for g, i, j in self.f.joint_goals() if g.id in goals]
+        if joints:
+            parts.append("## Joint goals\n\n" + self.joint_cards(page, joints))
+        parts += [self.lint_section(t, page), self.lineage(t, page)]
+        return self.join(*parts)
+
+    def ratio_text(self, row: Any) -> str:
+        if row.ratio is None:
+            return "cannot be shown (no cost, or no goal with an impact)"
+        return f"{row.ratio:.1f}× its cost in expected annual impact"
+
+    def roi_basis(self, page: str, row: Any) -> str:
+        if not row.goals:
+            return ("ROI cannot be shown: " + ("none of the team's goals declares an expected `impact`."
+                                               if row.cost else "the team states no `cost`.")
+                    + f" See [A310]({paths.md_link(page, paths.rule('A310'))}).")
+        lines = [f"**{esc(money(row.impact, row.currency, compact=False))}** expected annual impact against "
+                 f"**{esc(money(row.cost, row.currency, compact=False))}** annual cost: **{esc(f'{row.ratio:.1f}×')}**."
+                 if row.cost else "The team states no `cost`.", "", "Basis, goal by goal:", ""]
+        for gid in row.goals:
+            g = self.f.get(gid, "Goal")
+            impact = g.data.get("impact") if g else {}
+            lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
+                         f" — {esc(impact.get('basis'))}")
+        for gid in row.other_currency:
+            g = self.f.get(gid, "Goal")
+            impact = g.data.get("impact") if g else {}
+            lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
+                         " (another currency than the team's cost: shown, not counted)")
+        return "\n".join(lines)
+
+    def department_goals(self, dep: str) -> list[str]:
+        """Goals of the department itself, of its teams and of its people."""
+        out = list(self.f.holder_goals.get(dep, []))
+        for t in self.f.department_teams.get(dep, []):
+            out += self.f.holder_goals.get(t, [])
+        for p in self.f.department_people.get(dep, []):
+            out += self.f.holder_goals.get(p, [])
+        return list(dict.fromkeys(out))
+
+    def department(self, d: Document, page: str) -> str:
+        data = d.data
+        teams = self.f.department_teams.get(d.id, [])
+        people = self.f.department_people.get(d.id, [])
+        box = self.facts_box([
+            ("Leader", self.a(page, data.get("leader"), "Person")),
+            ("Teams", esc(len(teams))),
+            ("People", esc(len(people))),
+        ])
+        parts = [f"# {esc(self.f.title(d))}", self.kicker("Department"), box]
+        if data.get("description"):
+            parts.append(block(data["description"]))
+        if teams:
+            rows = []
+            for tid in teams:
+                t = self.f.get(tid, "Team")
+                cost = t.data.get("cost") if t and isinstance(t.data.get("cost"), dict) else {}
+                rows.append([self.link(page, tid, "Team"), self.link(page, t.data.get("lead") if t else None, "Person"),
+                             esc(money(cost.get("annual"), cost.get("currency"))),
+                             self.rollup(self.f.holder_goals.get(tid, []))])
+            parts.append("## Teams\n\n" + self.table(["Team", "Lead", "Annual cost", "Goals"], rows))
+        goals = self.department_goals(d.id)
+        parts.append("## Goals\n\nThe department's own goals and those of its teams and people.\n\n" +
+                     (self.goal_rows(page, goals, objective=True) if goals else "No goals yet."))
+        partner = [(g, i, j) for g, i, j in self.f.joint_goals() if j.get("department") == d.id]
+        if partner:
+            parts.append("## Joint goals it co-owns\n\nGoals of other departments whose benefit lands here; this "
+                         "department's leader co-owns the commitment to bank it.\n\n" + self.joint_cards(page, partner))
+        outgoing = [(g, i, j) for g, i, j in self.f.joint_goals() if g.id in goals and j.get("department") != d.id]
+        if outgoing:
+            parts.append("## Joint goals with other departments\n\nThis department's goals whose benefit lands "
+                         "elsewhere.\n\n" + self.joint_cards(page, outgoing))
+        if people:
+            parts.append("## People\n\n" + "\n".join(f"- {self.link(page, p, 'Person')}" for p in people))
+        parts += [self.lint_section(d, page), self.lineage(d, page)]
+        return self.join(*parts)
+
+    def person(self, p: Document, page: str) -> str:
+        data = p.data
+        box = self.facts_box([
+            ("Title", esc(data.get("title") or "")),
+            ("Department", self.a(page, data.get("department"), "Department") if data.get("department") else ""),
+            ("Email", esc(data.get("email") or "")),
+            ("Teams", ", ".join(self.a(page, t, "Team") for t in self.f.person_teams.get(p.id, []))),
+        ])
+        parts = [f"# {esc(self.f.title(p))}", self.kicker("Person"), box]
+        roles: dict[str, list[str]] = {}
+        for rel in self.f.used_by.get(p.id, []):
+            src = self.f.get(rel.source)
+            if src is not None:
+                roles.setdefault(src.id, [])
+                if rel.label not in roles[src.id]:
+                    roles[src.id].append(rel.label)
+        if roles:
+            docs = sorted((self.f.get(s) for s in roles), key=lambda d: (list(KIND_LABELS).index(d.kind),  # type: ignore[union-attr]
+                                                                         self.f.title(d).casefold()))  # type: ignore[arg-type]
+            rows = [[esc(KIND_LABELS[d.kind]), self.link(page, d.id), esc(", ".join(roles[d.id]))]  # type: ignore[union-attr]
+                    for d in docs]
+            parts.append("## Responsibilities\n\n" + self.table(["Kind", "Entity", "Role"], rows))
+        owned = [g for g, labels in roles.items() if "owner" in labels and self.f.get(g, "Goal")]
+        if owned:
+            parts.append("## Goals owned\n\n" + self.goal_rows(page, owned))
+        parts += [self.lint_section(p, page), self.lineage(p, page)]
+        return self.join(*parts)
+
+    def decision_status(self, d: Document) -> str:
+        state = d.data.get("status")
+        return self.tag(str(state or ""), {"accepted": "good", "proposed": "info", "superseded": "muted"}.get(state, ""))
+
+    def decision(self, d: Document, page: str) -> str:
+        data = d.data
+        box = self.facts_box([
+            ("Date", esc(data.get("date"))),
+            ("Status", self.decision_status(d)),
+            ("Decided by", self.a(page, data.get("decided_by"), "Person") if data.get("decided_by") else ""),
+            ("Supersedes", self.a(page, data.get("supersedes"), "Decision") if data.get("supersedes") else ""),
+            ("Superseded by", ", ".join(self.a(page, x, "Decision") for x in self.f.superseded_by.get(d.id, []))),
+        ])
+        parts = [f"# {esc(self.f.title(d))}", self.kicker("Decision"), box,
+                 "## Values it upholds\n\n" + self.values_of(page, d),
+                 "## Context\n\n" + block(data.get("context")),
+                 "## Decision\n\n" + block(data.get("decision"))]
+        if data.get("consequences"):
+            parts.append("## Consequences\n\n" + block(data["consequences"]))
+        parts += [self.lint_section(d, page), self.lineage(d, page)]
+        return self.join(*parts)
+
+    # --- cross-cutting pages -------------------------------------------------------------
+
+    def joint_page(self) -> str:
+        page = paths.JOINT
+        entries = self.f.joint_goals()
+        parts = ["# Joint goals",
+                 "When a goal's benefit lands in another department, that department's leader co-owns a joint goal "
+                 "with a concrete commitment to bank the benefit (for example, to reallocate the capacity it saves). "
+                 "Without one, the benefit is real but nobody collects it."]
+        if not entries:
+            parts.append("No joint goals yet.")
+            return self.join(*parts)
+        by_partner: dict[str, list[tuple[Document, int, dict[str, Any]]]] = {}
+        for entry in entries:
+            by_partner.setdefault(str(entry[2].get("department")), []).append(entry)
+        rows = []
+        for g, _, j in entries:
+            own = self.f.department_of(g)
+            rows.append([self.link(page, g.id, "Goal"), self.link(page, own, "Department") if own else "",
+                         self.link(page, j.get("department"), "Department"), self.link(page, j.get("owner"), "Person"),
+                         self.badge(self.f.progress[g.id].status)])
+        parts.append(self.table(["Goal", "From", "Benefit lands in", "Co-owned by", "Goal status"], rows))
+        for dep in sorted(by_partner, key=lambda x: self.f.title(self.f.get(x)).casefold() if self.f.get(x) else x):
+            name = self.f.title(self.f.get(dep)) if self.f.get(dep) else dep
+            parts.append(f"## Landing in {esc(name)}\n\n" + self.joint_cards(page, by_partner[dep]))
+        return self.join(*parts)
+
+    def roi_page(self) -> str:
+        page = paths.ROI
+        rows_data = self.f.roi()
+        parts = ["# Return on investment",
+                 "Each team's back-of-the-envelope annual cost against the expected annual financial impact of its "
+                 "goals, best return first, so product work reads in the language of the business.",
+                 self.callout("info", "Basis",
+                              "<p>" + esc("Cost is the team's fully loaded annual cost as stated in its file. Impact is "
+                                          "the sum of the expected annual impact declared by the team's goals that are "
+                                          "not dropped, each with its own basis (below). Amounts are not converted: an "
+                                          "impact in another currency than the team's cost is shown but not counted. "
+                                          "These are estimates for comparing bets, not accounting.") + "</p>")]
+        rows = []
+        for r in rows_data:
+            team = self.f.get(r.team, "Team")
+            dep = team.data.get("department") if team else None
+            ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "–"
+            rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
+                         esc(money(r.cost, r.currency)) if r.cost is not None else self.tag("no cost", "warn"),
+                         esc(money(r.impact, r.currency)) if r.goals else self.tag("no impact", "warn"),
+                         f"**{esc(ratio)}**", self.roi_bar(r.ratio, max((x.ratio or 0) for x in rows_data))])
+        parts.append(self.table(["Team", "Department", "Annual cost", "Expected impact", "Return", ""], rows)
+                     or "No teams yet.")
+        details = []
+        for r in rows_data:
+            details.append(f"### {esc(self.f.title(self.f.get(r.team, 'Team')))}\n\n" + self.roi_basis(page, r))  # type: ignore[arg-type]
+        if details:
+            parts.append("## Basis per team\n\n" + "\n\n".join(details))
+        return self.join(*parts)
+
+    def roi_bar(self, ratio: float | None, best: float) -> str:
+        if ratio is None or best <= 0:
+            return ""
+        tone = "on-track" if ratio >= 1 else "at-risk"  # below 1×: the cost exceeds the expected impact
+        return (f'<span class="strat-bar strat-bar--roi" title="{esc(f"{ratio:.2f}× the annual cost")}">'
+                f'<span class="strat-bar__fill strat-s-{tone}" style="width:{min(100.0, 100 * ratio / best):.0f}%">'
+                "</span></span>")
+
+    def health_page(self) -> str:
+        page = paths.HEALTH
+        counts = {s: sum(1 for d in self.diagnostics if d.severity == s) for s in Severity}
+        parts = ["# Lint health",
+                 "The findings of `strat lint` on the strategy as published, so gaps are visible to everyone. "
+                 "Errors stop a pull request; warnings and infos do not, but each is a gap worth closing. Every code "
+                 f"links to its [rule]({paths.md_link(page, paths.RULES)}).",
+                 f'<div class="strat-stats">' + "".join(
+                     f'<div class="strat-stat"><span class="strat-stat__n">{counts[s]}</span>'
+                     f'<span class="strat-stat__label">{esc(s.value + ("s" if counts[s] != 1 else ""))}</span></div>'
+                     for s in Severity) + "</div>"]
+        if not self.diagnostics:
+            parts.append(self.callout("success", "All clear", "<p>No findings: the strategy passes every rule.</p>"))
+            return self.join(*parts)
+        entity_of = {}
+        for ident, found in self.findings.items():
+            for d in found:
+                entity_of[id(d)] = ident
+        by_code: dict[str, list[Diagnostic]] = {}
+        for d in sorted(self.diagnostics, key=lambda d: (d.severity.rank, d.code, d.sort_key)):
+            by_code.setdefault(d.code, []).append(d)
+        summary = [[f"[{esc(code)}]({paths.md_link(page, paths.rule(code))})",
+                    esc(self.codes[code].name if code in self.codes else ""), self.severity(found[0].severity),
+                    esc(len(found))] for code, found in by_code.items()]
+        parts.append("## By rule\n\n" + self.table(["Code", "Rule", "Severity", "Findings"], summary))
+        rows = []
+        for code, found in by_code.items():
+            for d in found:
+                ident = entity_of.get(id(d))
+                rows.append([self.severity(d.severity), f"[{esc(code)}]({paths.md_link(page, paths.rule(code))})",
+                             self.link(page, ident) if ident else "", esc(f"{d.location.path}:{d.location.line}"),
+                             esc(d.message)])
+        parts.append("## Findings\n\n" + self.table(["Severity", "Code", "Entity", "Where", "Finding"], rows))
+        return self.join(*parts)
+
+    def rules_index(self) -> str:
+        page = paths.RULES
+        seen = {}
+        for d in self.diagnostics:
+            seen[d.code] = seen.get(d.code, 0) + 1
+        rows = [[f"[{esc(c.code)}]({paths.md_link(page, paths.rule(c.code))})", esc(c.name),
+                 self.severity(c.severity), esc(c.summary), esc(seen.get(c.code, 0) or "")]
+                for c in self.codes.values()]
+        return self.join("# Rules reference",
+                         "Every finding `strat lint` can report, with its code, name and default severity. Codes are "
+                         "stable: use them in `strat.yaml` and in `# strat: ignore[CODE] reason` comments. "
+                         "`strat explain CODE` prints the same documentation in the terminal.",
+                         self.table(["Code", "Name", "Default", "Summary", "Now"], rows))
+
+    def rule_page(self, info: CodeInfo) -> str:
+        page = paths.rule(info.code)
+        # The documentation is strat's own Markdown (module docstrings), not YAML text.
+        lines = info.doc.strip().splitlines()
+        body = "\n".join(lines[1:]).strip()
+        now = [d for d in self.diagnostics if d.code == info.code]
+        current = (f"This strategy has {len(now)} finding{'s' if len(now) != 1 else ''} of this rule: see "
+                   f"[Lint health]({paths.md_link(page, paths.HEALTH)}).") if now else ""
+        return self.join(f"# {esc(info.code)} {esc(info.name)}",
+                         f'{self.severity(info.severity)} <span class="strat-muted">default severity</span>',
+                         f"**{lines[0].strip()}**" if lines else "", current, _no_titles(body))
+
+
+def _no_titles(body: str) -> str:
+    """Rule docs use `##` sections; a stray `#` line outside code would be a second page
+    title, so it becomes a section."""
+    out = []
+    fence = False
+    for line in body.splitlines():
+        if line.startswith("```"):
+            fence = not fence
+        if not fence and line.startswith("# "):
+            line = "#" + line
+        out.append(line)
+    return "\n".join(out)
+
+
+def _days_until(day: Any, today: dt.date) -> int | None:
+    try:
+        return (dt.date.fromisoformat(day) - today).days if isinstance(day, str) else None
+    except ValueError:
+        return None
+
+
+def _safe_id(value: Any) -> bool:
+    from strat.site.escape import is_slug
+
+    return is_slug(value)
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _findings_by_entity(model: Model, diagnostics: list[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    """Each finding attributed to the document whose text it points into: the last
+    document of its file that starts at or before the finding's line."""
+    starts: dict[str, list[tuple[int, str]]] = {}
+    for doc in model.by_id.values():
+        if isinstance(doc.id, str):
+            starts.setdefault(doc.path, []).append((doc.position[0], doc.id))
+    for items in starts.values():
+        items.sort()
+    out: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        candidates = starts.get(d.location.path, [])
+        owner = None
+        for line, ident in candidates:
+            if line <= d.location.line:
+                owner = ident
+            else:
+                break
+        if owner is None and candidates:
+            owner = candidates[0][1]
+        if owner is not None:
+            out.setdefault(owner, []).append(d)
+    return out
