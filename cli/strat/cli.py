@@ -217,6 +217,92 @@ def rules(fmt: str) -> int:
     return EXIT_OK
 
 
+# --- strat site: the published strategy (strat.site) ---------------------------------------
+
+_TODAY = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+                      help="Compute goal status as of this day instead of today: reproducible sites.")
+
+
+@cli.group()
+def site() -> None:
+    """Publish the strategy as a static site (MkDocs with mkdocs-material).
+
+    \b
+      strat site build           the site, into public/ (or mkdocs.yml's site_dir)
+      strat site serve           a local preview that follows every YAML change
+      strat site render DIR      the generated Markdown alone, for another builder
+
+    A strategy with lint errors is not published (exit 1); warnings are shown on the
+    site's Lint health page.
+    """
+
+
+def _site_args(today: "object") -> tuple[Path, Path, "object", "object"]:
+    root, target, config = _locate(None)
+    return root, target, config, today.date() if today else None  # type: ignore[attr-defined]
+
+
+@site.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Output folder (default: site_dir of mkdocs.yml, else public/). Emptied on every build.")
+@click.option("--strict", is_flag=True, help="Fail (exit 2) on MkDocs warnings such as broken links.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@_TODAY
+def site_build(out: Path | None, strict: bool, quiet: bool, today: "object") -> int:
+    """Build the strategy site: generated pages, plus the hand-written pages of the docs
+    folder (site/), with the repository's mkdocs.yml or a built-in default.
+
+    Exit status: 0 built, 1 the strategy has lint errors, 2 usage error or MkDocs failure.
+    """
+    from strat.site.build import SiteOptions, build_site
+
+    try:
+        root, target, config, day = _site_args(today)
+    except _ConfigProblem as problem:
+        return _config_problem(problem)
+    return build_site(root, target, config, SiteOptions(out=out, strict=strict, today=day, quiet=quiet))  # type: ignore[arg-type]
+
+
+@site.command("serve")
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
+              help="Where to serve the preview.")
+@_TODAY
+def site_serve(dev_addr: str, today: "object") -> int:
+    """Preview the site locally; it re-renders when a strategy file, a hand-written page
+    or mkdocs.yml changes. Stop with Ctrl-C."""
+    from strat.site.serve import serve_site
+
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageProblem(f"--dev-addr: expected HOST:PORT, got {dev_addr!r}")
+    try:
+        root, target, config, day = _site_args(today)
+    except _ConfigProblem as problem:
+        return _config_problem(problem)
+    return serve_site(root, target, config, host=host, port=int(port), today=day)  # type: ignore[arg-type]
+
+
+@site.command("render")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_TODAY
+def site_render(directory: Path, today: "object") -> int:
+    """Write the generated Markdown pages into DIRECTORY, without building the site."""
+    from strat.site.build import render_only
+
+    try:
+        root, target, config, day = _site_args(today)
+    except _ConfigProblem as problem:
+        return _config_problem(problem)
+    return render_only(root, target, config, directory, today=day)  # type: ignore[arg-type]
+
+
+def _config_problem(problem: "_ConfigProblem") -> int:
+    from strat.formats import FORMATS, Report
+
+    click.echo(FORMATS["text"](Report(problem.diagnostics, 1, 0, color=False)), nl=False, err=True)
+    return EXIT_FINDINGS
+
+
 @cli.command()
 @click.argument("base")
 @click.argument("head", required=False)
