@@ -364,6 +364,92 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
     return EXIT_OK
 
 
+# --- strat checkin (strat.checkin) --------------------------------------------------------
+
+
+@cli.command()
+@click.argument("goal", required=False)
+@click.option("--value", metavar="NUMBER", help="The value of the goal's outcome metric (required with GOAL).")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day of the reading (default: today; never in the future).")
+@click.option("--confidence", metavar="0..1", help="How sure the owner is of reaching the target, from 0 to 1.")
+@click.option("--note", metavar="TEXT", help="A short note: what moved the number.")
+@click.option("--by", metavar="PERSON", help="Who checked in (a Person id).")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Check in many goals at once from a CSV file (instead of GOAL and the options above).")
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+def checkin(goal: str | None, value: str | None, day: str | None, confidence: str | None, note: str | None,
+            by: str | None, csv_file: Path | None, dry_run: bool) -> int:
+    """Add a dated check-in to a goal, in place.
+
+    The check-in is inserted into the goal's file; every other byte of the file stays as
+    it was (comments, quoting, order, indentation, line endings, other documents). The
+    new file is checked with strat's own loader and schemas before it is written, and it
+    is written atomically (temp file, then rename). Check-ins stay in date order.
+
+    When the goal keeps an `outcome.current` and the check-in is its newest, `current`
+    is set to the new value too; a goal without `current` gets none.
+
+    \b
+    Examples:
+      strat checkin faster-activation --value 0.41 --confidence 0.7 --note "wizard at 100%"
+      strat checkin --csv readings.csv
+
+    \b
+    The CSV has a header row: goal and value, and optionally date, confidence, note,
+    by (columns named x-… are ignored; any other column is an error). Blank rows are
+    skipped; UTF-8 with or without a BOM. All or nothing: if any row is wrong, every
+    bad row is reported with its line and no file is written.
+
+    \b
+    Exit status: 0 written (or nothing to do), 1 refused (the reasons, with file:line),
+                 2 usage error.
+    """
+    import datetime as dt
+
+    from strat.checkin import Request, load_model, plan_checkins, read_csv
+    from strat.write import WriteRefused, write_all
+
+    if csv_file is not None:
+        if goal or value is not None or any(v is not None for v in (day, confidence, note, by)):
+            raise UsageProblem("--csv FILE takes the check-ins from the file: give no GOAL, --value, --date, "
+                               "--confidence, --note or --by with it")
+        try:
+            raw = csv_file.read_bytes()
+        except OSError as exc:
+            raise UsageProblem(f"cannot read {csv_file}: {exc.strerror or exc}") from None
+        requests, problems = read_csv(raw, str(csv_file))
+    else:
+        if not goal:
+            raise UsageProblem("name a GOAL with --value, or give --csv FILE (see strat checkin --help)")
+        if value is None:
+            raise UsageProblem("--value is required: the value of the goal's outcome metric")
+        requests, problems = [Request(goal, value, day, confidence, note, by)], []
+    if not problems and not requests:
+        click.echo(f"strat checkin: no check-ins in {csv_file}; nothing to do", err=True)
+        return EXIT_OK
+    root, target, _ = _locate(None)
+    plan = plan_checkins(root, load_model(root, target), requests, dt.date.today())
+    problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
+    if problems:
+        for problem in problems:
+            click.echo(f"strat checkin: {problem}" if not problem.where else str(problem), err=True)
+        count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+        click.echo(f"Refused ({count}): nothing was written.", err=True)
+        return EXIT_FINDINGS
+    if dry_run:
+        click.echo(plan.diff(), nl=False)
+        return EXIT_OK
+    try:
+        write_all(root, plan.changes)
+    except WriteRefused as refused:
+        click.echo(f"strat checkin: {refused}", err=True)
+        return EXIT_FINDINGS
+    for added in plan.added:
+        also = f"; outcome.current {added.current[0]} → {added.current[1]}" if added.current else ""
+        click.echo(f"{added.path}: goal `{added.goal}` checked in {added.value} on {added.date}{also}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every outcome into the documented exit code."""
     try:

@@ -1,0 +1,633 @@
+"""`strat checkin`: add dated readings of progress to goals, in place.
+
+Planning is pure: `plan_checkins` computes the new text of every file a batch of
+check-ins touches and checks it, and only then does the caller hand the changes to
+`strat.write.write_all`, which writes them all atomically or none. So a CSV with one bad
+row writes nothing, and every bad row is reported with its line.
+
+How a file is edited. ruamel.yaml composes the file (round-trip, with the start and end
+of every node); the check-in is then *inserted* as text at the place those positions
+give, and nothing else in the file is touched. Dumping the whole file back through
+ruamel would re-indent it, re-flow long lines, rewrite flow collections, drop a BOM and
+CRLF line endings: not "byte-for-byte". Splicing keeps every other byte, in every other
+document of the file as well. The new text is then re-read by strat's own loader and
+schema validation, and its data compared with the old data plus the check-in: any
+difference, and nothing is written.
+
+Layout of the inserted check-in:
+
+* A block list gets a new item indented like its neighbours (`- date: …`, keys aligned
+  with the neighbour's keys; `- {…}` when the neighbours are flow mappings).
+* A flow list (`checkins: [{…}]`) stays a flow list: `, {date: …, value: …}` is added.
+* A goal with no `checkins` gets the key at the end of its document, indented like the
+  document's other lists.
+* Check-ins stay in date order (oldest first): a back-dated check-in goes into its place.
+  Two check-ins of one goal on the same day are refused.
+
+`outcome.current` is updated to the new value when the goal keeps one and the check-in is
+its newest; a goal without `current` gets none (its latest check-in is its current value).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import difflib
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from strat.load import load_tree, parse_bytes, resolve_plain
+from strat.model import Model, build_model
+from strat.refs import did_you_mean
+from strat.write import FileChange, WriteRefused, target_path
+
+CSV_COLUMNS = ("goal", "date", "value", "confidence", "note", "by")
+CSV_REQUIRED = ("goal", "value")
+BOM = "\ufeff"
+
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Text that can be written unquoted and reads back as the same text in any YAML reader.
+_PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9 .;()'/%+_-]*")
+# What strat's loader refuses in a file (see strat.load): never let a note bring it in.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One check-in as the user gave it (text, not yet checked)."""
+
+    goal: str
+    value: str
+    date: str | None = None
+    confidence: str | None = None
+    note: str | None = None
+    by: str | None = None
+    where: str = ""  # `data.csv:3` for a CSV row; empty for the command line
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a check-in cannot be made: where (file:line) and what."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+    @property
+    def line(self) -> int:
+        """The line of `where` (`file:line[:col]`), to report problems in file order."""
+        parts = self.where.rsplit(":", 2)
+        numbers = [int(p) for p in parts[1:] if p.isdigit()]
+        return numbers[0] if numbers else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """A check-in that the plan adds."""
+
+    goal: str
+    path: str
+    date: str
+    value: str
+    current: tuple[str, str] | None  # outcome.current (old text, new text) when updated
+
+
+@dataclass(slots=True)
+class CheckinPlan:
+    changes: list[FileChange] = field(default_factory=list)
+    added: list[Added] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def diff(self) -> str:
+        """A unified diff of every change, for `--dry-run`."""
+        out = []
+        for change in self.changes:
+            old = (change.expected or b"").decode("utf-8-sig").splitlines(keepends=True)
+            new = change.content.decode("utf-8-sig").splitlines(keepends=True)
+            out.extend(difflib.unified_diff(old, new, f"a/{change.rel}", f"b/{change.rel}"))
+        return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in out)
+
+
+class EditProblem(Exception):
+    """The file cannot be edited safely at this place (the message says why)."""
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def read_csv(raw: bytes, shown: str) -> tuple[list[Request], list[Problem]]:
+    """Check-in requests from CSV bytes (UTF-8, with or without a BOM). A header row is
+    required; its columns are `goal` and `value` (required) and `date`, `confidence`,
+    `note`, `by`, in any order, case-insensitive. Columns starting with `x-` are ignored
+    (your own data); any other column is an error, so a typo such as `confidance` is
+    never silently dropped. Rows whose cells are all empty are skipped."""
+    problems: list[Problem] = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return [], [Problem(f"{shown}:{line}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    requests: list[Request] = []
+    previous = 0
+    try:
+        for row in reader:
+            start, previous = previous + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            where = f"{shown}:{start}"
+            if header is None:
+                header = [cell.strip().lower() for cell in row]
+                problems.extend(_header_problems(header, where))
+                if problems:
+                    return [], problems
+                continue
+            if len(row) != len(header):
+                problems.append(Problem(where, f"this row has {len(row)} fields, the header has {len(header)}"))
+                continue
+            cells = {name: row[i].strip() for i, name in enumerate(header) if name in CSV_COLUMNS}
+            requests.append(Request(
+                goal=cells["goal"], value=cells["value"], date=cells.get("date") or None,
+                confidence=cells.get("confidence") or None, note=cells.get("note") or None,
+                by=cells.get("by") or None, where=where))
+    except csv.Error as exc:
+        problems.append(Problem(f"{shown}:{reader.line_num}", f"not valid CSV: {exc}"))
+    if header is None and not problems:
+        problems.append(Problem(f"{shown}:1", "no header row: the first line names the columns, e.g. "
+                                              "goal,date,value,confidence,note"))
+    return requests, problems
+
+
+def _header_problems(header: list[str], where: str) -> list[Problem]:
+    out = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen and name:
+            out.append(Problem(where, f"column `{name}` appears twice"))
+        seen.add(name)
+        if name in CSV_COLUMNS or name.startswith("x-"):
+            continue
+        close = difflib.get_close_matches(name, CSV_COLUMNS, 1, 0.6)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        shown = f"`{name}`" if name else "an empty column name"
+        out.append(Problem(where, f"unknown column {shown}{hint} (columns: {', '.join(CSV_COLUMNS)}; "
+                                  "start a column with `x-` to keep your own data in the file)"))
+    for name in CSV_REQUIRED:
+        if name not in header:
+            out.append(Problem(where, f"no `{name}` column; the header needs at least goal and value"))
+    return out
+
+
+# --- planning --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A checked request: the check-in as YAML texts and as the data it reads back as."""
+
+    goal: str
+    date: str
+    fields: list[tuple[str, str]]  # (key, YAML text) in schema order
+    data: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _FileState:
+    rel: str
+    original: bytes
+    bom: bool
+    text: str  # the planned text, without the BOM
+    expected: list[dict[str, Any]]  # the documents' data the planned text must read back as
+    added: dict[tuple[str, str], str] = field(default_factory=dict)  # (goal, date) → where it was asked
+
+
+def load_model(root: Path, folder: Path) -> Model:
+    """The strategy below `folder`, indexed (no rules run: a check-in needs ids only)."""
+    from strat.validate import validate_documents
+
+    documents, _ = validate_documents(load_tree(root, folder).documents)
+    model, _ = build_model(documents)
+    return model
+
+
+def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.date) -> CheckinPlan:
+    """Check every request and compute the new text of every file they touch. Nothing
+    is written. When `problems` is not empty, `changes` is empty."""
+    plan = CheckinPlan()
+    files: dict[str, _FileState] = {}
+    for request in requests:
+        entry, problems = _check(request, model, today)
+        if entry is None:
+            plan.problems.extend(problems)
+            continue
+        doc = model.by_id[entry.goal]
+        try:
+            state = files.get(doc.path) or _read_state(root, doc.path)
+        except (EditProblem, WriteRefused) as exc:
+            plan.problems.append(Problem(request.where or doc.path, str(exc)))
+            continue
+        files[doc.path] = state
+        earlier = state.added.get((entry.goal, entry.date))
+        if earlier is not None:
+            plan.problems.append(Problem(request.where, f"goal `{entry.goal}` gets two check-ins dated {entry.date} "
+                                         f"(the other from {earlier or 'the command line'}); keep one"))
+            continue
+        try:
+            state.text, index, current = add_checkin(state.text, entry.goal, entry.date, entry.fields)
+        except EditProblem as exc:
+            plan.problems.append(Problem(request.where or doc.path, f"goal `{entry.goal}`: {exc}"))
+            continue
+        state.added[(entry.goal, entry.date)] = request.where
+        _expect(state, entry, index, current)
+        plan.added.append(Added(entry.goal, doc.path, entry.date, dict(entry.fields)["value"],
+                                (current, dict(entry.fields)["value"]) if current is not None else None))
+    for state in files.values():
+        plan.problems.extend(_verify(state))
+    if plan.problems:
+        plan.changes = []
+        return plan
+    plan.changes = [FileChange(s.rel, _encode(s), s.original) for s in files.values()]
+    return plan
+
+
+def _check(request: Request, model: Model, today: dt.date) -> tuple[_Entry | None, list[Problem]]:
+    """Check one request's values against the model; the entry, or every problem."""
+    problems: list[str] = []
+    goal = request.goal.strip()
+    doc = model.by_id.get(goal)
+    if not goal:
+        problems.append("no goal given")
+    elif doc is None or doc.kind != "Goal":
+        goals = [d.id for d in model.of_kind("Goal")]
+        close = did_you_mean(goal, goals)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        what = f" (`{goal}` is a {doc.kind})" if doc is not None else ""
+        problems.append(f"no goal with id `{goal}`{what}{hint}")
+
+    value = _number(request.value, "value", problems)
+    date = (request.date or "").strip() or today.isoformat()
+    if not _ISO_DATE.fullmatch(date):
+        problems.append(f"date must be written YYYY-MM-DD, got {date!r}")
+    else:
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            problems.append(f"date {date} is not a real calendar date")
+        else:
+            if day > today:
+                problems.append(f"date {date} is in the future (today is {today.isoformat()}); "
+                                "a check-in records a reading already made")
+    confidence = None
+    if request.confidence is not None and request.confidence.strip():
+        confidence = _number(request.confidence, "confidence", problems)
+        if confidence is not None and not 0 <= resolve_plain(confidence, 1, 1) <= 1:
+            as_share = resolve_plain(confidence, 1, 1)
+            hint = f" (write {confidence}% as {as_share / 100:g})" if 1 < as_share <= 100 else ""
+            problems.append(f"confidence must be between 0 and 1, got {confidence}{hint}")
+    note = request.note if request.note and request.note.strip() else None
+    if note is not None:
+        note = note.replace("\r\n", "\n").replace("\r", "\n")  # a CSV cell may hold CRLF line breaks
+    if note is not None and _CONTROL.search(note):
+        problems.append("note contains a control character; write plain text")
+    by = (request.by or "").strip() or None
+    if by is not None:
+        person = model.get(by, "Person")
+        if person is None:
+            close = did_you_mean(by, [d.id for d in model.of_kind("Person")])
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            problems.append(f"`by` names `{by}`, but there is no Person with that id{hint}")
+    if problems:
+        return None, [Problem(request.where, p) for p in problems]
+    assert value is not None
+    fields = [("date", date), ("value", value)]
+    if confidence is not None:
+        fields.append(("confidence", confidence))
+    if note is not None:
+        fields.append(("note", yaml_text(note)))
+    if by is not None:
+        fields.append(("by", by))
+    data = {"date": date, "value": resolve_plain(value, 1, 1)}
+    if confidence is not None:
+        data["confidence"] = resolve_plain(confidence, 1, 1)
+    if note is not None:
+        data["note"] = note
+    if by is not None:
+        data["by"] = by
+    return _Entry(goal, date, fields, data), []
+
+
+def _number(text: str | None, name: str, problems: list[str]) -> str | None:
+    """The YAML text of a number given as text ('0.420' → '0.42', '1e3' → '1000'), or
+    None after recording why it is not one."""
+    raw = (text or "").strip()
+    if not _NUMBER.fullmatch(raw):
+        hint = ""
+        if raw.endswith("%") and _NUMBER.fullmatch(raw[:-1].strip()):
+            hint = " (write a percentage as a number: 45% as 45 if the metric's unit is %, or 0.45 for a ratio)"
+        problems.append(f"{name} must be a number, got {raw!r}{hint}" if raw else f"{name} is missing")
+        return None
+    if _INTEGER.fullmatch(raw):
+        shown = str(int(raw))
+    else:
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            problems.append(f"{name} must be a number, got {raw!r}")
+            return None
+        shown = format(number.normalize(), "f")
+    if len(shown.lstrip("-")) > 30:
+        problems.append(f"{name} has more digits than a reading can mean: {raw!r}")
+        return None
+    return shown
+
+
+def yaml_text(value: str) -> str:
+    """A text value as YAML: plain when that reads back as the same text in any YAML
+    reader, else double-quoted (JSON's escapes are YAML's)."""
+    if _PLAIN_SAFE.fullmatch(value) and not value.endswith(" ") and resolve_plain(value, 1, 1) == value \
+            and value.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n"):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _read_state(root: Path, rel: str) -> _FileState:
+    path = target_path(root, rel)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise EditProblem(f"cannot read {rel}: {exc.strerror or exc}") from None
+    bom = raw.startswith(BOM.encode())
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise EditProblem(f"{rel} is not UTF-8 text") from None
+    source, diagnostics = parse_bytes(raw, rel)
+    if source is None:
+        raise EditProblem(f"{rel} cannot be read: {diagnostics[0].message if diagnostics else 'unknown'}")
+    return _FileState(rel, raw, bom, text, [copy.deepcopy(d.data) for d in source.documents])
+
+
+def _expect(state: _FileState, entry: _Entry, index: int, current: str | None) -> None:
+    """Record what the goal's document must read back as after the edit."""
+    for data in state.expected:
+        if data.get("kind") == "Goal" and data.get("id") == entry.goal:
+            data.setdefault("checkins", []).insert(index, dict(entry.data))
+            if current is not None:
+                data["outcome"]["current"] = entry.data["value"]
+            return
+
+
+def _verify(state: _FileState) -> list[Problem]:
+    """Re-read the planned text with strat's loader and schemas: any finding, or any data
+    that differs from the old data plus the check-ins, refuses the whole plan."""
+    from strat.validate import validate_documents
+
+    new = _encode(state)
+    before, _ = parse_bytes(state.original, state.rel)
+    known_before: set[tuple[str, str]] = set()
+    if before is not None:
+        _, old_findings = validate_documents(copy.deepcopy(before.documents))
+        known_before = {(d.code, d.message) for d in old_findings}
+    source, diagnostics = parse_bytes(new, state.rel)
+    if source is not None:
+        _, findings = validate_documents(source.documents)
+        diagnostics = diagnostics + findings
+    if diagnostics:
+        out = []
+        for d in diagnostics:
+            why = ("the file already has this error: fix it first" if (d.code, d.message) in known_before
+                   else "the file would not be valid after the check-in")
+            out.append(Problem(str(d.location), f"{d.code} {d.message} ({why}; nothing was written)"))
+        return out
+    assert source is not None
+    if not _same([d.data for d in source.documents], state.expected):
+        return [Problem(state.rel, "internal error: the edit would change more than the check-ins; nothing was "
+                                   "written (this is a bug in strat; please report it with the file)")]
+    return []
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Deep equality where NaN equals NaN and 1 is not True."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return type(a) is type(b) and a == b
+
+
+def _encode(state: _FileState) -> bytes:
+    return ((BOM if state.bom else "") + state.text).encode("utf-8")
+
+
+# --- the text edit ---------------------------------------------------------------------
+
+
+def add_checkin(text: str, goal: str, date: str, fields: list[tuple[str, str]]) -> tuple[str, int, str | None]:
+    """Insert one check-in into the goal's document in `text` (a whole file, without its
+    BOM). Returns (new text, the check-in's index in `checkins`, the old text of
+    `outcome.current` when it was updated, else None). Raises EditProblem."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    doc = _find_goal(_compose(text), goal)
+    newline = _newline(text)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
+    found = _get(doc, "checkins")
+    if found is None:
+        if doc.flow_style:
+            raise EditProblem("the document is written as one flow mapping `{…}`; add `checkins:` by hand")
+        key_col = doc.value[0][0].start_mark.column
+        dash_off, key_off = _list_style(doc, text)
+        lines = [" " * key_col + "checkins:", *_block_item(fields, key_col + dash_off, key_col + dash_off + key_off)]
+        edits.append(_insert_lines(text, _content_end(doc), lines, newline))
+        index, newest = 0, True
+    else:
+        items_node = found[1]
+        if isinstance(items_node, ScalarNode):
+            raise EditProblem("`checkins` is empty; write `checkins: []` or remove the key, then run strat checkin")
+        if not isinstance(items_node, SequenceNode):
+            raise EditProblem("`checkins` is not a list")
+        items = items_node.value
+        dates = [_item_date(item) for item in items]
+        if date in dates:
+            line = items[dates.index(date)].start_mark.line + 1
+            raise EditProblem(f"already has a check-in dated {date} (line {line}); edit that one by hand")
+        # Oldest first: after the last check-in dated on or before this one.
+        index = len(items)
+        while index > 0 and (dates[index - 1] or "") > date:
+            index -= 1
+        newest = index == len(items)
+        flow_item = _flow_map(fields)
+        if items_node.flow_style:
+            if not items:
+                at = items_node.start_mark.index + 1  # just inside `[`
+                edits.append((at, at, flow_item))
+            elif newest:
+                at = items[-1].end_mark.index
+                edits.append((at, at, ", " + flow_item))
+            else:
+                at = items[index].start_mark.index
+                edits.append((at, at, flow_item + ", "))
+        else:
+            neighbour = items[index - 1] if newest else items[index]
+            dash = _dash_index(text, neighbour)
+            dash_col = dash - _line_start(text, dash)
+            if isinstance(neighbour, MappingNode) and neighbour.flow_style:
+                gap = neighbour.start_mark.index - dash - 1
+                lines = [" " * dash_col + "-" + " " * max(gap, 1) + flow_item]
+            elif isinstance(neighbour, MappingNode) and neighbour.value:
+                lines = _block_item(fields, dash_col, neighbour.value[0][0].start_mark.column)
+            else:
+                raise EditProblem("the items of `checkins` are not mappings")
+            if newest:
+                edits.append(_insert_lines(text, _content_end(items[-1]), lines, newline))
+            else:
+                at = _line_start(text, dash)
+                edits.append((at, at, "".join(line + newline for line in lines)))
+    current_text = None
+    if newest:
+        outcome = _get(doc, "outcome")
+        current = _get(outcome[1], "current") if outcome and isinstance(outcome[1], MappingNode) else None
+        if current is not None and isinstance(current[1], ScalarNode):
+            node = current[1]
+            current_text = text[node.start_mark.index:node.end_mark.index]
+            edits.append((node.start_mark.index, node.end_mark.index, dict(fields)["value"]))
+    for start, end, replacement in sorted(edits, key=lambda e: e[0], reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text, index, current_text
+
+
+def _compose(text: str) -> list[Any]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return list(YAML(typ="rt", pure=True).compose_all(text))
+    except YAMLError as exc:
+        raise EditProblem(f"the file cannot be edited: {exc}") from None
+
+
+def _find_goal(documents: list[Any], goal: str) -> Any:
+    from ruamel.yaml.nodes import MappingNode
+
+    for node in documents:
+        if not isinstance(node, MappingNode):
+            continue
+        kind, ident = _get(node, "kind"), _get(node, "id")
+        if kind and ident and kind[1].value == "Goal" and ident[1].value == goal:
+            return node
+    raise EditProblem(f"goal `{goal}` not found in its file")
+
+
+def _get(node: Any, key: str) -> tuple[Any, Any] | None:
+    """(key node, value node) of `key` in a mapping node."""
+    from ruamel.yaml.nodes import ScalarNode
+
+    for k, v in node.value:
+        if isinstance(k, ScalarNode) and k.value == key:
+            return k, v
+    return None
+
+
+def _item_date(item: Any) -> str | None:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+    if isinstance(item, MappingNode):
+        found = _get(item, "date")
+        if found and isinstance(found[1], ScalarNode):
+            return str(found[1].value)
+    return None
+
+
+def _content_end(node: Any) -> int:
+    """Where the last character of a node's content is: for a block collection, the end
+    of its last scalar or flow collection (not the start of whatever follows, which is
+    where the parser ends a block)."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+    if isinstance(node, ScalarNode) or getattr(node, "flow_style", False):
+        return node.end_mark.index
+    ends = [node.start_mark.index]
+    for child in node.value:
+        pair = child if isinstance(node, MappingNode) else (child,)
+        ends.extend(_content_end(part) for part in pair)
+    return max(ends)
+
+
+def _list_style(doc: Any, text: str) -> tuple[int, int]:
+    """How this document indents a list of mappings: (dash column − key column, item key
+    column − dash column), read from a list it already has; else from its nested
+    mappings' indentation; else 2 and 2."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    for key, value in doc.value:
+        if isinstance(value, SequenceNode) and not value.flow_style and value.value:
+            item = value.value[0]
+            if isinstance(item, MappingNode) and not item.flow_style and item.value:
+                dash = _dash_index(text, item)
+                dash_col = dash - _line_start(text, dash)
+                return dash_col - key.start_mark.column, item.value[0][0].start_mark.column - dash_col
+    for key, value in doc.value:
+        if isinstance(value, MappingNode) and not value.flow_style and value.value:
+            indent = value.value[0][0].start_mark.column - key.start_mark.column
+            if indent > 0:
+                return indent, 2
+    return 2, 2
+
+
+def _block_item(fields: list[tuple[str, str]], dash_col: int, key_col: int) -> list[str]:
+    gap = max(key_col - dash_col - 1, 1)
+    lines = [f"{key}: {value}" for key, value in fields]
+    return [" " * dash_col + "-" + " " * gap + lines[0], *(" " * (dash_col + 1 + gap) + line for line in lines[1:])]
+
+
+def _flow_map(fields: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f"{key}: {value}" for key, value in fields) + "}"
+
+
+def _dash_index(text: str, item: Any) -> int:
+    """The index of the `-` that introduces a block sequence item."""
+    at = item.start_mark.index - 1
+    while at >= 0 and text[at] in " \t\r\n":
+        at -= 1
+    if at < 0 or text[at] != "-":
+        raise EditProblem("cannot find the `-` of a `checkins` item")
+    return at
+
+
+def _line_start(text: str, index: int) -> int:
+    return max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+
+
+def _newline(text: str) -> str:
+    if "\r\n" in text:
+        return "\r\n"
+    if "\r" in text and "\n" not in text:
+        return "\r"
+    return "\n"
+
+
+def _insert_lines(text: str, after: int, lines: list[str], newline: str) -> tuple[int, int, str]:
+    """An edit inserting whole lines after the line holding index `after`."""
+    at = after
+    if at > 0 and text[at - 1] not in "\r\n":
+        breaks = [i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0]
+        if not breaks:  # the last line has no line break: keep it that way
+            return len(text), len(text), "".join(newline + line for line in lines)
+        at = min(breaks)
+        at += 2 if text.startswith("\r\n", at) else 1
+    return at, at, "".join(line + newline for line in lines)

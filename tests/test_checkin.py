@@ -1,0 +1,444 @@
+"""`strat checkin`: check-ins are inserted in place, every other byte of the file is
+kept, the result is validated before anything is written, and the CSV mode is all or
+nothing. Every test runs the real CLI in a real git repository (a copy of the base
+strategy) and reads the files back from disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from helpers import copy_base, lint_json, run_cli
+
+GOAL = "strategy/goals/faster-activation.yaml"
+
+# The goal's fields that every variant below keeps (so the base strategy stays valid).
+HEAD = """kind: Goal
+id: faster-activation
+title: Half of new accounts send an invoice in week one
+owner: cwu
+team: onboarding
+parent: grow-retention
+period: 2026-h2
+"""
+
+
+def repo(tmp_path: Path, goal_text: str | bytes) -> Path:
+    return copy_base(tmp_path / "repo", {GOAL: goal_text})
+
+
+def checkin(root: Path, *args: str):
+    return run_cli(["checkin", *args], cwd=root)
+
+
+def all_goal_bytes(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "strategy").rglob("*.yaml"))}
+
+
+# --- golden before/after texts --------------------------------------------------------------
+
+GOLDEN = {
+    # Comments everywhere, odd quoting, a comment on `current` (kept when the value changes).
+    "comments-and-quoting": (
+        "# Goal file, hand-edited.\n" + HEAD +
+        "customer_progress: 'It''s done: \"quoted\" bits # not a comment'\n"
+        "outcome:   # the outcome\n"
+        "  metric: \"activation-rate\"\n"
+        "  baseline: 0.32\n"
+        "  target: 0.50      # half\n"
+        "  current: 0.38     # updated by strat checkin\n"
+        "checkins:\n"
+        "  # first reading\n"
+        "  - date: 2026-11-01   # a Sunday\n"
+        "    value: 0.35\n"
+        "    note: >-\n"
+        "      Folded\n"
+        "      note.\n"
+        "# end of file comment\n",
+        ["faster-activation", "--value", "0.40", "--date", "2026-11-20", "--confidence", "0.7",
+         "--note", "Wizard: on for everyone", "--by", "cwu"],
+        "# Goal file, hand-edited.\n" + HEAD +
+        "customer_progress: 'It''s done: \"quoted\" bits # not a comment'\n"
+        "outcome:   # the outcome\n"
+        "  metric: \"activation-rate\"\n"
+        "  baseline: 0.32\n"
+        "  target: 0.50      # half\n"
+        "  current: 0.4     # updated by strat checkin\n"
+        "checkins:\n"
+        "  # first reading\n"
+        "  - date: 2026-11-01   # a Sunday\n"
+        "    value: 0.35\n"
+        "    note: >-\n"
+        "      Folded\n"
+        "      note.\n"
+        "  - date: 2026-11-20\n"
+        "    value: 0.4\n"
+        "    confidence: 0.7\n"
+        "    note: \"Wizard: on for everyone\"\n"
+        "    by: cwu\n"
+        "# end of file comment\n",
+    ),
+    # A flow list stays a flow list: the new check-in is appended inside the brackets.
+    "flow-list": (
+        HEAD + "outcome: {metric: activation-rate, baseline: 0.32, target: 0.5}\n"
+        "checkins: [{date: 2026-11-01, value: 0.35}]  # readings\n"
+        "customer_progress: I got paid.\n",
+        ["faster-activation", "--value", "0.36", "--date", "2026-11-08"],
+        HEAD + "outcome: {metric: activation-rate, baseline: 0.32, target: 0.5}\n"
+        "checkins: [{date: 2026-11-01, value: 0.35}, {date: 2026-11-08, value: 0.36}]  # readings\n"
+        "customer_progress: I got paid.\n",
+    ),
+    "empty-flow-list": (
+        HEAD + "outcome: {metric: activation-rate, baseline: 0.32, target: 0.5}\ncheckins: []\n",
+        ["faster-activation", "--value", "0.36", "--date", "2026-11-08", "--note", "yes"],
+        HEAD + "outcome: {metric: activation-rate, baseline: 0.32, target: 0.5}\n"
+        "checkins: [{date: 2026-11-08, value: 0.36, note: \"yes\"}]\n",
+    ),
+    # CRLF line endings and a BOM survive; the new lines use CRLF too.
+    "crlf-and-bom": (
+        ("\ufeff" + HEAD + "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5\n"
+         "checkins:\n  - date: 2026-11-01\n    value: 0.35\n").replace("\n", "\r\n"),
+        ["faster-activation", "--value", "0.4", "--date", "2026-11-20"],
+        ("\ufeff" + HEAD + "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5\n"
+         "checkins:\n  - date: 2026-11-01\n    value: 0.35\n  - date: 2026-11-20\n    value: 0.4\n"
+         ).replace("\n", "\r\n"),
+    ),
+    # Four-space indentation and no `checkins` yet: the key is added at the end of the
+    # document, indented like the document's other lists.
+    "four-spaces-no-checkins": (
+        HEAD + "outcome:\n    metric: activation-rate\n    baseline: 0.32\n    target: 0.5\n"
+        "benefits:\n    -   department: support\n        effect: Fewer tickets\n"
+        "joint:\n    -   department: support\n        owner: bjones\n        commitment: Move two agents\n",
+        ["faster-activation", "--value", "0.4", "--date", "2026-11-20", "--confidence", "1"],
+        HEAD + "outcome:\n    metric: activation-rate\n    baseline: 0.32\n    target: 0.5\n"
+        "benefits:\n    -   department: support\n        effect: Fewer tickets\n"
+        "joint:\n    -   department: support\n        owner: bjones\n        commitment: Move two agents\n"
+        "checkins:\n    -   date: 2026-11-20\n        value: 0.4\n        confidence: 1\n",
+    ),
+    # Indentless lists (`-` at the key's column) stay indentless.
+    "indentless-list": (
+        HEAD + "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5\n"
+        "checkins:\n- date: 2026-11-01\n  value: 0.35\n",
+        ["faster-activation", "--value", "0.4", "--date", "2026-11-20"],
+        HEAD + "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5\n"
+        "checkins:\n- date: 2026-11-01\n  value: 0.35\n- date: 2026-11-20\n  value: 0.4\n",
+    ),
+    # Several documents: only the goal's document changes, the others keep every byte.
+    "multi-document": (
+        "# two goals and a comment\n---\n" + HEAD +
+        "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5\n"
+        "checkins:\n  - {date: 2026-11-01, value: 0.35}\n"
+        "---   # the second goal\n"
+        "kind: Goal\nid: second-goal\ntitle: 'Another: goal'\nowner: cwu\nteam: onboarding\n"
+        "parent: grow-retention\nperiod: 2026-h2\n"
+        "outcome: {metric: activation-rate, baseline: 0.3, target: 0.4}\n"
+        "checkins:\n  - date: 2026-11-01\n    value: 0.31\n",
+        ["faster-activation", "--value", "0.4", "--date", "2026-11-20"],
+        "# two goals and a comment\n---\n" + HEAD +
+        "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5\n"
+        "checkins:\n  - {date: 2026-11-01, value: 0.35}\n  - {date: 2026-11-20, value: 0.4}\n"
+        "---   # the second goal\n"
+        "kind: Goal\nid: second-goal\ntitle: 'Another: goal'\nowner: cwu\nteam: onboarding\n"
+        "parent: grow-retention\nperiod: 2026-h2\n"
+        "outcome: {metric: activation-rate, baseline: 0.3, target: 0.4}\n"
+        "checkins:\n  - date: 2026-11-01\n    value: 0.31\n",
+    ),
+    # A back-dated check-in goes into its place (oldest first) and leaves `current` alone.
+    "back-dated": (
+        HEAD + "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5\n  current: 0.38\n"
+        "checkins:\n  - date: 2026-11-15\n    value: 0.38\n",
+        ["faster-activation", "--value", "0.36", "--date", "2026-11-01"],
+        HEAD + "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5\n  current: 0.38\n"
+        "checkins:\n  - date: 2026-11-01\n    value: 0.36\n  - date: 2026-11-15\n    value: 0.38\n",
+    ),
+    # No line break at the end of the file: still none after the edit.
+    "no-final-newline": (
+        HEAD + "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5",
+        ["faster-activation", "--value", "1e-1", "--date", "2026-11-20"],
+        HEAD + "outcome:\n  metric: activation-rate\n  baseline: 0.32\n  target: 0.5\n"
+        "checkins:\n  - date: 2026-11-20\n    value: 0.1",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_golden_before_after(tmp_path: Path, name: str) -> None:
+    before, args, after = GOLDEN[name]
+    root = repo(tmp_path, before.encode("utf-8"))
+    result = checkin(root, *args)
+    assert result.exit_code == 0, result.stderr
+    assert (root / GOAL).read_bytes() == after.encode("utf-8")
+    lint = lint_json(root)
+    assert lint.exit_code == 0, lint.stdout
+
+
+def test_only_bytes_are_added_outside_current(tmp_path: Path) -> None:
+    """Every original byte is still there, in order: the edit is one insertion (plus the
+    `current` value)."""
+    before, args, _ = GOLDEN["multi-document"]
+    root = repo(tmp_path, before)
+    assert checkin(root, *args).exit_code == 0
+    after = (root / GOAL).read_text(encoding="utf-8")
+    at = next(i for i, (a, b) in enumerate(zip(before, after)) if a != b)
+    inserted = len(after) - len(before)
+    assert after[:at] + after[at + inserted:] == before
+
+
+def test_message_names_the_file_and_the_current_update(tmp_path: Path) -> None:
+    before, args, _ = GOLDEN["comments-and-quoting"]
+    root = repo(tmp_path, before)
+    result = checkin(root, *args)
+    assert result.stdout == (f"{GOAL}: goal `faster-activation` checked in 0.4 on 2026-11-20; "
+                             "outcome.current 0.38 → 0.4\n")
+
+
+def test_date_defaults_to_today(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    assert checkin(root, "fewer-setup-tickets", "--value", "1000").exit_code == 0
+    text = (root / "strategy/goals/fewer-setup-tickets.yaml").read_text()
+    assert text.endswith(f"  - date: {dt.date.today().isoformat()}\n    value: 1000\n")
+
+
+def test_the_result_reads_back_through_lint(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    assert checkin(root, "support-deflection", "--value", "870", "--date", "2026-11-20",
+                   "--note", "It's: \"tricky\" # text\nover two lines").exit_code == 0
+    assert lint_json(root).exit_code == 0
+    from strat.load import load_file
+
+    source, diags = load_file(root / "strategy/goals/support-deflection.yaml", "x.yaml")
+    assert not diags and source is not None
+    assert source.documents[0].data["checkins"][-1] == {
+        "date": "2026-11-20", "value": 870, "note": "It's: \"tricky\" # text\nover two lines"}
+
+
+# --- refusals: exit 1, reasons, nothing written ---------------------------------------------
+
+
+def test_bad_values_are_all_reported_and_nothing_is_written(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    before = all_goal_bytes(root)
+    result = checkin(root, "faster-activaton", "--value", "45%", "--date", "2999-01-01", "--confidence", "70",
+                     "--by", "cw")
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "no goal with id `faster-activaton`; did you mean `faster-activation`?" in err
+    assert "value must be a number, got '45%'" in err
+    assert "date 2999-01-01 is in the future" in err
+    assert "confidence must be between 0 and 1, got 70 (write 70% as 0.7)" in err
+    assert "`by` names `cw`, but there is no Person with that id; did you mean `cwu`?" in err
+    assert "nothing was written" in err
+    assert all_goal_bytes(root) == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["no-such-goal", "--value", "1"], "no goal with id `no-such-goal`"),
+    (["onboarding", "--value", "1"], "no goal with id `onboarding` (`onboarding` is a Team)"),
+    (["faster-activation", "--value", "nan"], "value must be a number"),
+    (["faster-activation", "--value", "0.4", "--date", "2026-02-30"], "2026-02-30 is not a real calendar date"),
+    (["faster-activation", "--value", "0.4", "--date", "20.11.2026"], "date must be written YYYY-MM-DD"),
+    (["faster-activation", "--value", "0.4", "--confidence", "-0.1"], "confidence must be between 0 and 1"),
+    (["faster-activation", "--value", "0.4", "--note", "bell\x07"], "control character"),
+    (["faster-activation", "--value", "0.4", "--date", "2026-11-15"], "already has a check-in dated 2026-11-15"),
+])
+def test_refused(tmp_path: Path, args: list[str], message: str) -> None:
+    root = copy_base(tmp_path / "repo")
+    before = all_goal_bytes(root)
+    result = checkin(root, *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert all_goal_bytes(root) == before
+
+
+def test_a_file_with_a_schema_error_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    before, _, _ = GOLDEN["back-dated"]
+    broken = before.replace("period: 2026-h2\n", "period: 2026-h2\ntitel: typo\n")
+    root = repo(tmp_path, broken)
+    result = checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20")
+    assert result.exit_code == 1
+    assert f"{GOAL}:8:1: S103" in result.stderr
+    assert "already has this error" in result.stderr
+    assert (root / GOAL).read_text() == broken
+
+
+def test_a_symlink_leading_outside_the_repository_is_never_written(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(GOLDEN["back-dated"][0])
+    root = copy_base(tmp_path / "repo")
+    (root / GOAL).unlink()
+    (root / GOAL).symlink_to(outside)
+    result = checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20")
+    assert result.exit_code == 1
+    assert outside.read_text() == GOLDEN["back-dated"][0]
+
+
+def test_a_symlink_inside_the_repository_is_written_through(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    real = root / "strategy/goals/real.yml"
+    (root / GOAL).rename(real)
+    (root / GOAL).symlink_to("real.yml")
+    assert checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20").exit_code == 0
+    assert (root / GOAL).is_symlink()
+    assert "  - date: 2026-11-20\n    value: 0.4\n" in real.read_text()
+
+
+def test_permissions_are_kept_and_no_temp_file_is_left(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    os.chmod(root / GOAL, 0o640)
+    assert checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20").exit_code == 0
+    assert stat.S_IMODE(os.stat(root / GOAL).st_mode) == 0o640
+    assert sorted(p.name for p in (root / GOAL).parent.iterdir()) == [
+        "faster-activation.yaml", "fewer-setup-tickets.yaml", "support-deflection.yaml"]
+
+
+def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    before = all_goal_bytes(root)
+    result = checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20", "--dry-run")
+    assert result.exit_code == 0
+    assert f"+++ b/{GOAL}" in result.stdout
+    assert "+  - date: 2026-11-20\n" in result.stdout and "-  current: 0.38\n" in result.stdout
+    assert all_goal_bytes(root) == before
+
+
+@pytest.mark.parametrize("args", [
+    [],
+    ["faster-activation"],
+    ["faster-activation", "--value", "1", "--csv", "x.csv"],
+    ["--csv", "does-not-exist.csv"],
+])
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
+    root = copy_base(tmp_path / "repo")
+    (root / "x.csv").write_text("goal,value\n")
+    assert checkin(root, *args).exit_code == 2
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def test_csv_adds_every_row(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    (root / "readings.csv").write_bytes(
+        "\ufeffGoal, Date ,Value,Confidence,Note,x-source\r\n"
+        "\r\n"
+        "faster-activation,2026-11-20,0.41,0.7,\"two\r\nlines, and a comma\",warehouse\r\n"
+        ",,,,,\r\n"
+        "fewer-setup-tickets,2026-11-20,1000,,,warehouse\r\n"
+        "faster-activation,2026-11-21,0.42,,,warehouse\r\n".encode("utf-8"))
+    result = checkin(root, "--csv", "readings.csv")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 3
+    goal = (root / GOAL).read_text()
+    assert goal.endswith("  - date: 2026-11-20\n    value: 0.41\n    confidence: 0.7\n"
+                         "    note: \"two\\nlines, and a comma\"\n  - date: 2026-11-21\n    value: 0.42\n")
+    assert "  current: 0.42\n" in goal
+    assert (root / "strategy/goals/fewer-setup-tickets.yaml").read_text().endswith(
+        "  - date: 2026-11-20\n    value: 1000\n")
+    assert lint_json(root).exit_code == 0
+
+
+def test_csv_is_all_or_nothing_and_reports_every_bad_row_with_its_line(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    before = all_goal_bytes(root)
+    (root / "readings.csv").write_text(
+        "goal,date,value,confidence,note,by\n"
+        "faster-activation,2026-11-20,0.41,0.7,fine,cwu\n"
+        "\n"
+        "fewer-setup-tikets,2026-11-20,1000,,,\n"
+        "support-deflection,2026-11-20,lots,,,\n"
+        "support-deflection,2026-11-20,880,,\"a\nb\",nobody\n"
+        "faster-activation,2026-11-20,0.42,,,\n"
+        "support-deflection,2026-11-20,880,,,\n"
+        "faster-activation,2026-11-21,0.42\n")
+    result = checkin(root, "--csv", "readings.csv")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "readings.csv:4: no goal with id `fewer-setup-tikets`; did you mean `fewer-setup-tickets`?" in lines
+    assert "readings.csv:5: value must be a number, got 'lots'" in lines
+    assert any(line.startswith("readings.csv:6: `by` names `nobody`") for line in lines)
+    assert any(line.startswith("readings.csv:8: goal `faster-activation` gets two check-ins dated 2026-11-20 "
+                               "(the other from readings.csv:2)") for line in lines)
+    assert "readings.csv:10: this row has 3 fields, the header has 6" in lines
+    assert not any(line.startswith("readings.csv:9:") for line in lines)
+    assert all_goal_bytes(root) == before
+
+
+@pytest.mark.parametrize("content, message", [
+    ("goal,date,value,confidance\nfaster-activation,2026-11-20,0.4,0.7\n",
+     "readings.csv:1: unknown column `confidance`; did you mean `confidence`?"),
+    ("goal,date\nfaster-activation,2026-11-20\n", "readings.csv:1: no `value` column"),
+    ("goal,value,value\nfaster-activation,1,2\n", "readings.csv:1: column `value` appears twice"),
+    ("\n\n", "readings.csv:1: no header row"),
+    ("goal,value\n\"faster-activation,0.4\n", "readings.csv:2: not valid CSV"),
+])
+def test_csv_file_problems(tmp_path: Path, content: str, message: str) -> None:
+    root = copy_base(tmp_path / "repo")
+    (root / "readings.csv").write_text(content)
+    result = checkin(root, "--csv", "readings.csv")
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_csv_not_utf8(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    (root / "readings.csv").write_bytes(b"goal,value,note\nfaster-activation,0.4,caf\xe9\n")
+    result = checkin(root, "--csv", "readings.csv")
+    assert result.exit_code == 1
+    assert "readings.csv:2: not UTF-8 text" in result.stderr
+
+
+def test_csv_with_a_header_only_does_nothing(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    before = all_goal_bytes(root)
+    (root / "readings.csv").write_text("goal,value\n")
+    result = checkin(root, "--csv", "readings.csv")
+    assert result.exit_code == 0
+    assert "nothing to do" in result.stderr
+    assert all_goal_bytes(root) == before
+
+
+# --- the writer ---------------------------------------------------------------------------
+
+
+def test_write_all_writes_nothing_when_one_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from strat import write
+
+    (tmp_path / "a.txt").write_bytes(b"a")
+    (tmp_path / "b.txt").write_bytes(b"b")
+    real = write._temp_copy
+    calls = []
+
+    def failing(target: Path, content: bytes, rel: str) -> str:
+        calls.append(rel)
+        if rel == "b.txt":
+            raise write.WriteRefused("disk full")
+        return real(target, content, rel)
+
+    monkeypatch.setattr(write, "_temp_copy", failing)
+    with pytest.raises(write.WriteRefused):
+        write.write_all(tmp_path, [write.FileChange("a.txt", b"A", b"a"), write.FileChange("b.txt", b"B", b"b")])
+    assert calls == ["a.txt", "b.txt"]
+    assert (tmp_path / "a.txt").read_bytes() == b"a" and (tmp_path / "b.txt").read_bytes() == b"b"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_write_all_refuses_a_file_that_changed_since_it_was_read(tmp_path: Path) -> None:
+    from strat import write
+
+    (tmp_path / "a.txt").write_bytes(b"changed")
+    with pytest.raises(write.WriteRefused, match="changed on disk"):
+        write.write_all(tmp_path, [write.FileChange("a.txt", b"new", b"old")])
+    assert (tmp_path / "a.txt").read_bytes() == b"changed"
+
+
+def test_write_all_refuses_paths_outside_the_root(tmp_path: Path) -> None:
+    from strat import write
+
+    (tmp_path / "root").mkdir()
+    with pytest.raises(write.WriteRefused, match="outside the repository"):
+        write.write_all(tmp_path / "root", [write.FileChange("../escape.txt", b"x", None)])
+    assert not (tmp_path / "escape.txt").exists()
