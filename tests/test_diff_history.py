@@ -164,3 +164,13 @@ def test_changelog_newest_first(repo: Path) -> None:
     newest = entries[0][1]
     assert [(c.id, c.status) for c in newest] == [("in-app-help", "added")]
     assert len(entries[-1][1]) == 23  # every entity of the base was added in the first commit
+
+
+def test_lint_comparison_is_skipped_with_a_note_on_large_repositories(repo: Path, monkeypatch) -> None:
+    import strat.diff
+
+    monkeypatch.setattr(strat.diff, "AUTO_LINT_MAX_FILES", 10)  # the base strategy has 22 files
+    auto = run(repo, "diff", "HEAD~1", "HEAD", "--format", "json").json["lint"]
+    assert auto["compared"] is False and "pass --lint" in auto["note"]
+    forced = run(repo, "diff", "HEAD~1", "HEAD", "--format", "json", "--lint").json["lint"]
+    assert forced["compared"] is True

@@ -302,15 +302,15 @@ def _config_problem(problem: "_ConfigProblem") -> int:
     click.echo(FORMATS["text"](Report(problem.diagnostics, 1, 0, color=False)), nl=False, err=True)
     return EXIT_FINDINGS
 
-
 @cli.command()
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--format", "-f", "fmt", type=click.Choice(("markdown", "text", "json")), default="text",
               show_default=True, help="markdown for a pull request or job summary, text for a terminal, json for tools.")
-@click.option("--lint/--no-lint", "compare_lint", default=True, show_default=True,
-              help="Also list the lint findings the change introduces or fixes (lints both sides whole).")
-def diff(base: str, head: str | None, fmt: str, compare_lint: bool) -> int:
+@click.option("--lint/--no-lint", "compare_lint", default=None,
+              help="List the lint findings the change introduces or fixes; this lints both sides whole. "
+                   "Default: on, except for repositories over 3,000 strategy files.")
+def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> int:
     """What a change does to the strategy, in words.
 
     Compares the strategy at BASE with HEAD (a revision; default: the working tree),

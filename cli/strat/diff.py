@@ -25,20 +25,35 @@ class DiffReport:
     introduced: list[Diagnostic] = field(default_factory=list)
     fixed: list[Diagnostic] = field(default_factory=list)
     lint_compared: bool = True
+    lint_note: str = ""  # why the lint comparison was skipped
 
     @property
     def head_label(self) -> str:
         return self.head[:12] if self.head else "working tree"
 
 
+# Above this many strategy files the lint comparison (both sides linted whole, ~1 s per
+# 1,500 files here) is skipped unless asked for: the entity changes stay fast at any size,
+# and CI's own `strat lint` run reports the findings anyway.
+AUTO_LINT_MAX_FILES = 3000
+
+
 def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: Config,
-         compare_lint: bool = True) -> DiffReport:
-    """Compare the strategy at two revisions of the repository at `root`."""
+         compare_lint: bool | None = None) -> DiffReport:
+    """Compare the strategy at two revisions of the repository at `root`. compare_lint:
+    True/False, or None to compare when the repository is small enough."""
     from strat import git
 
     base = git.resolve(root, base_rev)
     head = git.resolve(root, head_rev) if head_rev is not None else None
     paths = changed_paths(root, base, head, folder)
+    note = ""
+    if compare_lint is None:
+        size = len(git.list_tree(root, head or base, folder))
+        compare_lint = size <= AUTO_LINT_MAX_FILES
+        if not compare_lint:
+            note = (f"lint not compared: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
+                    "pass --lint to compare (it lints both sides whole)")
     cache: dict = {}
     if compare_lint:
         before_all = load_revision(root, base, folder, cache=cache)
@@ -51,7 +66,7 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
         after_docs = _load_head(root, folder, head, paths, cache).documents
         context = entities(after_docs)
     report = DiffReport(base, head, diff_entities(entities(before_docs), entities(after_docs), context),
-                        lint_compared=compare_lint)
+                        lint_compared=compare_lint, lint_note=note)
     if compare_lint:
         report.introduced, report.fixed = lint_delta(before_all, after_all, config)
     return report

@@ -36,7 +36,7 @@ def _counts(report: DiffReport) -> str:
 
 def _lint_line(report: DiffReport) -> str:
     if not report.lint_compared:
-        return "lint not compared (--no-lint)"
+        return report.lint_note or "lint not compared (--no-lint)"
     return f"lint: {len(report.introduced)} finding(s) introduced, {len(report.fixed)} fixed"
 
 
@@ -95,7 +95,7 @@ def render_json(report: DiffReport) -> str:
                          "added": f.old is MISSING, "removed": f.new is MISSING} for f in c.fields]}
             for c in report.changes
         ],
-        "lint": {"compared": report.lint_compared, "introduced": [_diag(d) for d in report.introduced],
+        "lint": {"compared": report.lint_compared, "note": report.lint_note, "introduced": [_diag(d) for d in report.introduced],
                  "fixed": [_diag(d) for d in report.fixed]},
     }
     return json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
