@@ -162,3 +162,16 @@ def test_rules_lists_every_code() -> None:
     assert set(SPEC_DEFAULTS) <= set(listed)
     assert listed["A312"]["severity"] == Severity.INFO.value
     assert listed["A301"]["name"] == "one-link"
+
+
+def test_include_and_exclude_globs_from_config(tmp_path: Path) -> None:
+    root = test_cases.build_case(test_cases.CASE_ROOT / "every-rule-fires-once", tmp_path / "repo")
+    all_codes_ = helpers.lint_json(root).codes()
+    (root / "strat.yaml").write_text('exclude: ["goals/eve-*.yaml", "**/late.yaml"]\n')
+    codes = helpers.lint_json(root).codes()
+    assert sorted(set(all_codes_) - set(codes)) == ["A301", "A309"]
+    (root / "strat.yaml").write_text('include: ["*.yaml", "people/**", "departments/*", "teams/*", "metrics/*",'
+                                     ' "objectives/*", "plans/*", "decisions/*", "initiatives/*", "goals/quiet-*"]\n')
+    result = helpers.lint_json(root)
+    assert "A312" in result.codes() and "A301" not in result.codes()
+    assert all("goals/" not in d["path"] or "quiet-goal" in d["path"] for d in result.diagnostics)

@@ -228,14 +228,17 @@ class Snapshot:
 
 
 def load_revision(root: Path, commit: str, folder: str, paths: set[str] | None = None,
-                  cache: dict[Any, Any] | None = None) -> LoadResult:
-    """The strategy files of a commit (all of them, or only `paths`), read from git objects."""
+                  cache: dict[Any, Any] | None = None, include: list[str] | None = None,
+                  exclude: list[str] | None = None) -> LoadResult:
+    """The strategy files of a commit (all of them, or only `paths`), read from git
+    objects, filtered by the configuration's include/exclude globs."""
     from strat import git
-    from strat.load import load_sources
+    from strat.load import load_sources, selected
 
     tree = git.list_tree(root, commit, folder)
-    if paths is not None:
-        tree = {p: s for p, s in tree.items() if p in paths}
+    prefix = folder.rstrip("/") + "/"
+    tree = {p: s for p, s in tree.items()
+            if (paths is None or p in paths) and selected(p[len(prefix):] if p.startswith(prefix) else p, include, exclude)}
     blobs = git.read_blobs(root, list(tree.values()))
     return load_sources({p: blobs[s] for p, s in tree.items() if s in blobs}, cache)
 

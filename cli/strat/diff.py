@@ -56,14 +56,14 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
                     "pass --lint to compare (it lints both sides whole)")
     cache: dict = {}
     if compare_lint:
-        before_all = load_revision(root, base, folder, cache=cache)
-        after_all = _load_head(root, folder, head, None, cache)
+        before_all = load_revision(root, base, folder, None, cache, config.include, config.exclude)
+        after_all = _load_head(root, folder, head, None, cache, config)
         before_docs = [d for d in before_all.documents if d.path in paths]
         after_docs = [d for d in after_all.documents if d.path in paths]
         context = entities(after_all.documents)
     else:
-        before_docs = load_revision(root, base, folder, paths, cache).documents
-        after_docs = _load_head(root, folder, head, paths, cache).documents
+        before_docs = load_revision(root, base, folder, paths, cache, config.include, config.exclude).documents
+        after_docs = _load_head(root, folder, head, paths, cache, config).documents
         context = entities(after_docs)
     report = DiffReport(base, head, diff_entities(entities(before_docs), entities(after_docs), context),
                         lint_compared=compare_lint, lint_note=note)
@@ -72,11 +72,17 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
     return report
 
 
-def _load_head(root: Path, folder: str, head: str | None, paths: set[str] | None, cache: dict) -> LoadResult:
+def _load_head(root: Path, folder: str, head: str | None, paths: set[str] | None, cache: dict,
+               config: Config) -> LoadResult:
+    from strat.load import selected
+
     if head is not None:
-        return load_revision(root, head, folder, paths, cache)
+        return load_revision(root, head, folder, paths, cache, config.include, config.exclude)
     if paths is None:
-        return load_tree(root, root / folder)
+        return load_tree(root, root / folder, config.include, config.exclude)
+    prefix = folder.rstrip("/") + "/"
+    paths = {p for p in paths
+             if selected(p[len(prefix):] if p.startswith(prefix) else p, config.include, config.exclude)}
     result = LoadResult([], [])
     for rel in sorted(paths):
         path = root / rel

@@ -38,7 +38,7 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
     """Lint the strategy below `folder` (a folder or one file) of the repository at `root`."""
     config = config or Config()
     options = options or LintOptions()
-    loaded = load_tree(root, folder)
+    loaded = load_tree(root, folder, config.include, config.exclude)
     git_facts = _git_facts(root, folder, config, options) if _is_active("A311", config, options) else None
     result = check(loaded, config, options, git_facts)
     if _is_active("A311", config, options) and git_facts is None and result.model and result.model.of_kind("Goal"):

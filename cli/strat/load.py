@@ -198,12 +198,48 @@ def _file_diag(root: Path, path: Path, code: str, message: str, line: int = 1, c
 # --- reading ---------------------------------------------------------------------------
 
 
-def load_tree(root: Path, folder: Path) -> LoadResult:
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A path glob as a regex: `**/` any folders (or none), `*` within one name, `?` one
+    character. Python 3.11's `PurePath.match` has no `**`."""
+    out = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(pattern[i])
+            i += 1
+    return re.compile(out + r"\Z")
+
+
+def selected(path_in_folder: str, include: list[str] | None, exclude: list[str] | None) -> bool:
+    """Whether a file (relative to the strategy folder) is linted under include/exclude."""
+    if include and not any(glob_regex(p).match(path_in_folder) for p in include):
+        return False
+    return not (exclude and any(glob_regex(p).match(path_in_folder) for p in exclude))
+
+
+def load_tree(root: Path, folder: Path, include: list[str] | None = None,
+              exclude: list[str] | None = None) -> LoadResult:
     """Load every strategy file below `folder` (a folder or a single file) of the
-    repository at `root`."""
+    repository at `root`, filtered by `include`/`exclude` globs relative to `folder`."""
     diagnostics: list[Diagnostic] = []
     files: list[SourceFile] = []
+    base = relative_path(root, folder) if folder.is_dir() else ""
     for abs_path, rel in find_files(root, folder, diagnostics):
+        inside = rel[len(base) + 1:] if base and base != "." and rel.startswith(base + "/") else rel
+        if base and not selected(inside, include, exclude):
+            continue
         source, diags = load_file(abs_path, rel)
         diagnostics.extend(diags)
         if source is not None:
@@ -221,7 +257,8 @@ def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tupl
     for rel in sorted(contents):
         raw = contents[rel]
         if len(raw) > MAX_FILE_BYTES:
-            diagnostics.append(Diagnostic("E005", Severity.ERROR, "file is larger than 2 MiB; split it into smaller files",
+            diagnostics.append(Diagnostic("E005", Severity.ERROR,
+                                          "file is larger than 2 MiB; split it into smaller files",
                                           Location(rel)))
             continue
         key = (rel, raw)
