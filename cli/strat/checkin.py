@@ -43,8 +43,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from strat.load import load_tree, parse_bytes, resolve_plain
-from strat.model import Model, build_model
+from strat.load import parse_bytes, resolve_plain
+from strat.model import Model
 from strat.refs import did_you_mean
 from strat.write import FileChange, WriteRefused, target_path
 
@@ -215,11 +215,9 @@ class _FileState:
 
 def load_model(root: Path, folder: Path) -> Model:
     """The strategy below `folder`, indexed (no rules run: a check-in needs ids only)."""
-    from strat.validate import validate_documents
+    from strat.loaded import load_strategy
 
-    documents, _ = validate_documents(load_tree(root, folder).documents)
-    model, _ = build_model(documents)
-    return model
+    return load_strategy(root, folder).model
 
 
 def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.date) -> CheckinPlan:

@@ -450,6 +450,65 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
     return EXIT_OK
 
 
+# --- strat codeowners (strat.codeowners) --------------------------------------------------
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 and print a diff when the file is out of date.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="The CODEOWNERS file (default: the one GitHub reads: .github/CODEOWNERS, CODEOWNERS or "
+                   "docs/CODEOWNERS, whichever exists, else .github/CODEOWNERS).")
+def codeowners(check: bool, output: Path | None) -> int:
+    """Write a CODEOWNERS block: the owner of each entity, and each joint goal's partner
+    leader, reviews changes to its file.
+
+    \b
+    Reviewers per kind (Person ids are the git host's user names, written @id):
+      Goal          owner; for each joint goal, the partner department's leader (and joint owner)
+      Objective, Plan, Initiative, Metric   owner
+      Team lead · Department leader · Person themselves · Decision decided_by
+      Strategy      the leaders of every department
+    A file with several documents gets them all. On GitHub one approval from any owner
+    of a line satisfies it; turn on "Require review from Code Owners" in the branch
+    protection of main to make it required.
+
+    Only the lines between `# BEGIN strat` and `# END strat` are managed; your own lines
+    outside them are kept. A file without the block gets it appended.
+
+    \b
+    Examples:
+      strat codeowners            write or update .github/CODEOWNERS
+      strat codeowners --check    in CI: fail when it is out of date
+
+    Exit status: 0 written or up to date, 1 out of date (--check) or refused, 2 usage error.
+    """
+    from strat import codeowners as owners
+    from strat.write import WriteRefused
+
+    root, target, config = _locate(None)
+    try:
+        outcome = owners.plan(root, target, config, output)
+    except owners.CodeownersProblem as problem:
+        click.echo(f"strat codeowners: {problem}", err=True)
+        return EXIT_FINDINGS
+    for note in outcome.notes:
+        click.echo(f"strat codeowners: {note}", err=True)
+    if outcome.up_to_date:
+        click.echo(f"{outcome.shown} is up to date ({outcome.files} strategy files with reviewers).", err=True)
+        return EXIT_OK
+    if check:
+        click.echo(owners.diff(outcome.old, outcome.new, outcome.shown), nl=False)
+        click.echo(f"{outcome.shown} is out of date; run `strat codeowners` to update it.", err=True)
+        return EXIT_FINDINGS
+    try:
+        owners.write(outcome)
+    except WriteRefused as refused:
+        click.echo(f"strat codeowners: {refused}", err=True)
+        return EXIT_FINDINGS
+    click.echo(f"wrote {outcome.shown} ({outcome.files} strategy files with reviewers)")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every outcome into the documented exit code."""
     try:

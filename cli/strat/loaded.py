@@ -1,0 +1,35 @@
+"""The strategy loaded for a command that reads it (tree, roi, codeowners, checkin):
+the files, schemas and references checked as `strat lint` does, without the alignment
+rules or git. Commands show what is valid and leave the findings to `strat lint`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from strat.config import Config
+from strat.diagnostics import Diagnostic, Severity
+from strat.model import Model
+from strat.rules.context import RuleContext
+
+
+@dataclass(slots=True)
+class Loaded:
+    model: Model
+    ctx: RuleContext  # alignment queries over the valid, resolved entities
+    diagnostics: list[Diagnostic]  # file, schema and reference findings
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+
+def load_strategy(root: Path, folder: Path, config: Config | None = None, today: dt.date | None = None) -> Loaded:
+    """Load and check the strategy below `folder` of the repository at `root`."""
+    from strat.lint import LintOptions, lint
+
+    config = config or Config()
+    result = lint(root, folder, config, LintOptions(select=("E", "S", "R"), today=today, use_git=False))
+    assert result.model is not None
+    return Loaded(result.model, RuleContext(result.model, config, today or dt.date.today()), result.diagnostics)
