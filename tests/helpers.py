@@ -120,3 +120,12 @@ def copy_base(root: Path, files: Mapping[str, str | bytes] | None = None, config
 def lint_json(root: Path, *extra: str) -> CliResult:
     """`strat lint --format json --today TODAY` on the strategy folder of the repo at `root`."""
     return run_cli(["lint", str(root / "strategy"), "--format", "json", "--today", TODAY, *extra])
+
+
+def commit_all(root: Path, when: str, message: str = "strategy") -> None:
+    """Stage everything and commit it, authored and committed at `when` (ISO 8601)."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", message], check=True, env=env)
