@@ -118,6 +118,7 @@ def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.d
         if rendered is None:
             return EXIT_FINDINGS
         _check_render_dir(out, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
+        out.mkdir(parents=True, exist_ok=True)
         for rel, text in sorted(rendered.pages.items()):
             safe_write(out, rel, text)
     except SiteProblem as problem:

@@ -1,0 +1,153 @@
+"""The renderer: golden pages of the base strategy, and the properties every page keeps."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from strat.codes import CodeInfo, all_codes
+from strat.diagnostics import Diagnostic, Location, Severity
+from strat.site import paths, svg
+from strat.site.facts import build_facts
+from strat.site.render import render_site
+
+from conftest import GOLDEN, check_golden
+
+# Golden pages use a fixed finding and a fixed pair of codes, so that a reworded rule
+# message elsewhere in strat does not change them.
+CODES = {
+    "A305": CodeInfo("A305", "unexplained-link", Severity.WARNING,
+                     "A goal's metric has no drives path to its objective's metric.\n\n## What it checks\nThe link."),
+    "A312": CodeInfo("A312", "customer-progress", Severity.INFO,
+                     "A goal says nothing of the customer's progress.\n\n## What it checks\nThe field."),
+}
+FINDING = Diagnostic("A312", Severity.INFO, "goal `support-deflection` says nothing of the customer's progress",
+                     Location("strategy/goals/support-deflection.yaml", 9, 1, "customer_progress"))
+
+
+def test_pages_match_golden_files(base) -> None:
+    pages = render_site(base.model, base.ctx, [FINDING], CODES)
+    produced = set()
+    for path, text in sorted(pages.items()):
+        if not path.endswith(".md"):
+            continue
+        produced.add(path)
+        check_golden(GOLDEN / "render" / path, text)
+    stored = {p.relative_to(GOLDEN / "render").as_posix() for p in (GOLDEN / "render").rglob("*.md")}
+    assert stored == produced, "golden files without a page (or pages without a golden file)"
+
+
+def test_svg_matches_golden_files(base) -> None:
+    facts = build_facts(base.ctx)
+    drawings = svg.one_pager(facts, paths.MAP)
+    assert len(drawings) == 1, "the base strategy is small: one diagram"
+    check_golden(GOLDEN / "svg" / "one-pager.svg", drawings[0][1] + "\n")
+    objective = facts.get("cut-support-cost", "Objective")
+    check_golden(GOLDEN / "svg" / "objective-cut-support-cost.svg",
+                 svg.objective_map(facts, objective, paths.entity("Objective", "cut-support-cost")) + "\n")
+    goal = facts.get("faster-activation", "Goal")
+    progress = facts.progress[goal.id]
+    check_golden(GOLDEN / "svg" / "checkins-faster-activation.svg",
+                 svg.checkin_chart(progress, "ratio", base.ctx.today) + "\n")
+
+
+def test_render_is_deterministic(base) -> None:
+    assert render_site(base.model, base.ctx, [FINDING], CODES) == render_site(base.model, base.ctx, [FINDING], CODES)
+
+
+def test_every_entity_and_index_has_a_page(base) -> None:
+    pages = render_site(base.model, base.ctx, [], all_codes())
+    for doc in base.model.by_id.values():
+        if doc.kind != "Strategy":
+            assert paths.entity(doc.kind, doc.id) in pages
+    for kind in paths.FOLDERS:
+        assert paths.index(kind) in pages
+    for page in (paths.HOME, paths.MAP, paths.JOINT, paths.ROI, paths.HEALTH, paths.RULES):
+        assert page in pages
+
+
+def test_a_page_per_lint_code_from_its_documentation(base) -> None:
+    codes = all_codes()
+    pages = render_site(base.model, base.ctx, [], codes)
+    for code, info in codes.items():
+        page = pages[paths.rule(code)]
+        assert page.startswith(f"# {code} ")
+        assert info.summary in page
+
+
+def test_no_front_matter_except_fixed_layout_hints(base) -> None:
+    pages = render_site(base.model, base.ctx, [FINDING], CODES)
+    for path, text in pages.items():
+        if text.startswith("---"):
+            assert path == paths.MAP
+            assert text.startswith("---\nhide:\n  - navigation\n  - toc\n---\n")
+
+
+def test_every_svg_is_well_formed_xml(base) -> None:
+    pages = render_site(base.model, base.ctx, [FINDING], CODES)
+    found = 0
+    for text in pages.values():
+        for match in re.finditer(r"<svg .*?</svg>", text, re.S):
+            ET.fromstring(match.group())
+            found += 1
+    assert found >= 4
+
+
+def test_markdown_links_point_at_pages_that_exist(base) -> None:
+    import posixpath
+
+    pages = render_site(base.model, base.ctx, [FINDING], CODES)
+    for path, text in pages.items():
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            assert resolved in pages, f"{path}: link to {target}"
+
+
+def test_status_follows_progress_time_and_confidence(base) -> None:
+    facts = build_facts(base.ctx)
+    # 33% of the way with 79% of the period gone: off track, whatever the confidence.
+    assert facts.progress["faster-activation"].status == "off-track"
+    # A goal whose period starts in 2027 has not started.
+    assert facts.progress["support-deflection"].status == "not-started"
+
+
+def test_roi_sorted_with_basis(base) -> None:
+    facts = build_facts(base.ctx)
+    rows = facts.roi()
+    ratios = [r.ratio for r in rows if r.ratio is not None]
+    assert ratios == sorted(ratios, reverse=True)
+    onboarding = next(r for r in rows if r.team == "onboarding")
+    assert onboarding.goals == ["faster-activation"] and onboarding.impact == 600000
+
+
+def test_split_map_for_a_big_strategy(base) -> None:
+    """10 objectives with 60 goals: an overview plus one diagram per objective, none of
+    them wider than the limit."""
+    import copy
+
+    from strat.load import Document
+    from strat.model import build_model
+    from strat.rules.context import RuleContext
+
+    docs = [copy.deepcopy(d) for d in base.model.documents]
+    template_goal = next(d for d in docs if d.id == "fewer-setup-tickets")
+    template_objective = next(d for d in docs if d.id == "cut-support-cost")
+    for o in range(10):
+        objective = copy.deepcopy(template_objective)
+        objective.data["id"] = f"objective-{o}"
+        docs.append(objective)
+        for g in range(6):
+            goal = copy.deepcopy(template_goal)
+            goal.data.update(id=f"goal-{o}-{g}", parent=f"objective-{o}", title=f"Goal {g} of objective {o}")
+            docs.append(goal)
+    model, _ = build_model(docs)
+    ctx = RuleContext(model, base.ctx.config, base.ctx.today, None)
+    facts = build_facts(ctx)
+    drawings = svg.one_pager(facts, paths.MAP)
+    assert drawings[0][0] is None and len(drawings) == 1 + len(facts.entities["Objective"])
+    for _, drawing in drawings:
+        width = float(re.search(r'width="([0-9.]+)"', drawing).group(1))
+        assert width <= svg.WIDE + 100
+    assert isinstance(docs[0], Document)
