@@ -509,6 +509,73 @@ def codeowners(check: bool, output: Path | None) -> int:
     return EXIT_OK
 
 
+# --- strat tree (strat.tree) --------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("entity_id", metavar="[ID]", required=False)
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for tools.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Compute goal status as of this day instead of today.")
+@click.option("--color/--no-color", default=None, help="Colour the text (default: only on a terminal).")
+def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -> int:
+    """The metrics one-pager as an indented tree, with progress.
+
+    North Star → objectives → the metrics their goals move → goals (cascaded goals
+    under their parent goal) → initiatives. Each goal shows how far it has come from
+    baseline to target (a percentage and a bar; the current value is the latest
+    check-in, else outcome.current), its latest confidence and its status, computed as
+    on the site. ID narrows the tree to one objective or goal.
+
+    \b
+    Examples:
+      strat tree
+      strat tree grow-retention          one objective and everything under it
+      strat tree faster-activation -f json
+
+    Exit status: 0 shown (entities with lint errors are left out: see strat lint),
+    2 usage error or an ID that is not an objective or goal.
+    """
+    import json
+
+    from strat.loaded import load_strategy
+    from strat.tree import ASCII, TreeProblem, build_tree, render_text, to_json
+
+    root, target, config = _locate(None)
+    loaded = load_strategy(root, target, config, today.date() if today else None)  # type: ignore[attr-defined]
+    try:
+        node = build_tree(loaded.ctx, entity_id)
+    except TreeProblem as problem:
+        raise UsageProblem(str(problem)) from None
+    if fmt == "json":
+        click.echo(json.dumps(to_json(node), indent=2, ensure_ascii=False))
+    else:
+        want = _want_color(color)
+        if _can_print("█├→★·–"):
+            click.echo(render_text(node, want), nl=False, color=want)
+        else:  # not a UTF-8 terminal: ASCII lines, and titles with what the terminal can show
+            encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+            text = render_text(node, want, ASCII).encode(encoding, "replace").decode(encoding)
+            click.echo(text, nl=False, color=want)
+    if loaded.errors:
+        click.echo(f"strat tree: {loaded.errors} lint error(s): entities with errors are left out; run `strat lint`",
+                   err=True)
+    return EXIT_OK
+
+
+def _can_print(sample: str) -> bool:
+    """Whether standard output can show these characters (a UTF-8 terminal can)."""
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        codecs.encode(sample, encoding)
+    except (LookupError, UnicodeEncodeError):
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every outcome into the documented exit code."""
     try:
