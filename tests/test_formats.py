@@ -474,3 +474,17 @@ def test_markdown_summary_is_capped() -> None:
     summary = markdown.render(report, limit=3)
     assert len(table_rows(summary)) == 3
     assert "… and 2 more; see the job log." in summary
+
+
+def test_text_and_json_cannot_carry_workflow_commands(tmp_path: Path) -> None:
+    import json as jsonlib
+
+    goal = 'kind: Goal\nid: g\n"x\\n::error::owned ##[stop-commands]tok": 1\n'
+    root = helpers.copy_base(tmp_path / "repo", {"strategy/goals/g.yaml": goal})
+    text = helpers.run_cli(["lint", str(root / "strategy"), "--today", helpers.TODAY]).stdout
+    assert "##[" not in text
+    assert not any(line.startswith("::") for line in text.splitlines())
+    raw = helpers.run_cli(["lint", str(root / "strategy"), "--format", "json", "--today", helpers.TODAY]).stdout
+    assert "##[" not in raw
+    messages = [d["message"] for d in jsonlib.loads(raw)["diagnostics"]]
+    assert any("##[stop-commands]" in m for m in messages)  # the data itself is intact

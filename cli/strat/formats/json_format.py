@@ -26,4 +26,6 @@ def render(report: Report) -> str:
         ],
         "summary": {**report.counts, "files": report.files, "documents": report.documents},
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    # "##[" only occurs inside JSON strings, where \u0023 is the same character: a CI log
+    # that shows this report can then not read a workflow command out of YAML text.
+    return json.dumps(payload, indent=2, ensure_ascii=False).replace("##[", "#\\u0023[") + "\n"

@@ -3,7 +3,7 @@ one-line summary. Colour only when asked (the CLI asks on a terminal)."""
 
 from __future__ import annotations
 
-from strat.formats.report import Report
+from strat.formats.report import Report, one_line
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -22,7 +22,7 @@ def render(report: Report) -> str:
     for d in report.diagnostics:
         sev = d.severity.value
         lines.append(f"{style(str(d.location), bold=True)}: {style(d.code, fg=_COLORS[sev], bold=True)} "
-                     f"{style(sev, fg=_COLORS[sev])} {d.message}")
+                     f"{style(sev, fg=_COLORS[sev])} {one_line(d.message)}")
     counts = report.counts
     scope = f"{_plural(report.documents, 'document')} in {_plural(report.files, 'file')}"
     if not report.diagnostics:
