@@ -576,6 +576,42 @@ def _can_print(sample: str) -> bool:
     return True
 
 
+# --- strat roi (strat.roi) ----------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json", "markdown")), default="text",
+              show_default=True, help="text for people, json for tools, markdown for a pull request or job summary.")
+def roi(fmt: str) -> int:
+    """Each team's annual cost against the expected annual impact of its goals.
+
+    The impact of a team is the sum of `impact.annual` over the goals it holds that are
+    not dropped, per currency; the ROI is that impact in the currency of the team's
+    `cost`, divided by `cost.annual`. Currencies are never converted: impact in another
+    currency is shown and flagged, not counted (the ratio is then a lower bound, ≥).
+    Teams are sorted by ROI, best first; teams whose ROI cannot be shown (no cost, no
+    impact) come last with the reason. Each goal's `basis` is listed.
+
+    \b
+    Examples:
+      strat roi
+      strat roi -f markdown >> "$GITHUB_STEP_SUMMARY"
+
+    Exit status: 0 shown (teams with lint errors are left out: see strat lint),
+    2 usage error.
+    """
+    from strat.loaded import load_strategy
+    from strat.roi import FORMATS, roi_rows
+
+    root, target, config = _locate(None)
+    loaded = load_strategy(root, target, config)
+    click.echo(FORMATS[fmt](roi_rows(loaded.ctx)), nl=False)
+    if loaded.errors:
+        click.echo(f"strat roi: {loaded.errors} lint error(s): entities with errors are left out; run `strat lint`",
+                   err=True)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every outcome into the documented exit code."""
     try:
