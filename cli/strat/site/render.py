@@ -31,6 +31,8 @@ from strat.site.facts import (STATUS_LABELS, STATUS_ORDER, Facts, Progress, buil
                               number)
 
 CSS_PATH = "stylesheets/strat.css"
+LINEAGE_PER_KIND = 12  # entries of one kind and role in "Depends on, used by"
+MAP_DIAGRAMS_UP_TO = 80  # goals: above this the one-pager shows the overview only
 KIND_LABELS = {"Objective": "Objective", "Plan": "Plan", "Goal": "Goal", "Metric": "Metric",
                "Initiative": "Initiative", "Team": "Team", "Department": "Department", "Person": "Person",
                "Decision": "Decision"}
@@ -126,7 +128,7 @@ class _Site:
         return paths.href(page, target, self.dir_urls)
 
     def badge(self, status: str) -> str:
-        return f'<span class="strat-badge strat-s-{status}">{esc(STATUS_LABELS[status])}</span>'
+        return f'<span class="strat-badge strat-s-{status}">{STATUS_LABELS[status]}</span>'
 
     def day(self, value: Any) -> str:
         """A date that does not break across lines."""
@@ -146,7 +148,7 @@ class _Site:
         if progress.elapsed is not None:
             tip += f"; {int(round(progress.elapsed * 100))}% of the period gone"
             tick = f'<span class="strat-bar__tick" style="left:{progress.elapsed * 100:.0f}%"></span>'
-        return (f'<span class="strat-bar" title="{esc(tip)}"><span class="strat-bar__fill strat-s-{progress.status}" '
+        return (f'<span class="strat-bar" title="{tip}"><span class="strat-bar__fill strat-s-{progress.status}" '
                 f'style="width:{width:.0f}%"></span>{tick}</span>')
 
     def rollup(self, goal_ids: list[str]) -> str:
@@ -187,37 +189,50 @@ class _Site:
         return f"{progress.start} to {progress.end}" if progress.start and progress.end else ""
 
     def goal_rows(self, page: str, goal_ids: Iterable[str], holder: bool = True, objective: bool = True) -> str:
-        """A table of goals: worst status first."""
+        """A table of goals, worst status first. Who holds each goal and the objective it
+        serves sit under its title, so the table stays readable in a narrow column."""
         goals = [g for g in (self.f.get(i, "Goal") for i in dict.fromkeys(goal_ids)) if g is not None]
         goals.sort(key=lambda g: (STATUS_ORDER[self.f.progress[g.id].status], self.f.title(g).casefold()))
-        headers = ["Goal"] + (["Held by"] if holder else []) + (["Objective"] if objective else []) + \
-                  ["Status", "Progress", "Now"]
         rows = []
         for goal in goals:
             p = self.f.progress[goal.id]
-            metric = self.f.get(goal.data.get("outcome", {}).get("metric"), "Metric")
+            metric = self.f.get((goal.data.get("outcome") or {}).get("metric"), "Metric")
             unit = metric.data.get("unit") if metric else None
-            row = [self.link(page, goal.id, "Goal")]
-            if holder:
-                h = self.f.holder(goal)
-                row.append(self.link(page, h[1], h[0]) if h else "")
-            if objective:
-                row.append(self.link(page, self.f.objective.get(goal.id), "Objective"))
+            context = []
+            h = self.f.holder(goal) if holder else None
+            if h:
+                context.append(f"{esc(KIND_LABELS[h[0]].lower())} {self.link(page, h[1], h[0])}")
+            target = self.f.objective.get(goal.id) if objective else None
+            if target:
+                context.append("for " + self.link(page, target, "Objective"))
+            cell = self.link(page, goal.id, "Goal")
+            if context:
+                cell += '<br><span class="strat-sub">' + " · ".join(context) + "</span>"
             now = esc(measure(p.current, unit)) if p.current is not None else "–"
-            row += [self.badge(p.status), self.bar(p), now]
-            rows.append(row)
-        return self.table(headers, rows)
+            rows.append([cell, self.badge(p.status), self.bar(p), now])
+        return self.table(["Goal", "Status", "Progress", "Now"], rows)
 
     def lineage(self, doc: Document, page: str) -> str:
         """What this entity depends on and what uses it (like dbt docs)."""
         def items(relations: list[Any], outgoing: bool) -> str:
             lis = []
+            shown: dict[tuple[str, str], int] = {}
+            hidden: dict[tuple[str, str], int] = {}
             for rel in relations:
                 other = self.f.get(rel.target if outgoing else rel.source)
                 if other is None:
                     continue
-                lis.append(f'<li><span class="strat-kindtag">{esc(KIND_LABELS[other.kind])}</span> '
-                           f'{self.a(page, other.id)} <span class="strat-muted">{esc(rel.label)}</span></li>')
+                group = (other.kind, rel.label)
+                # A hub (a metric measuring 300 goals) lists a few of each kind here; the
+                # sections above list them all.
+                if shown.get(group, 0) >= LINEAGE_PER_KIND:
+                    hidden[group] = hidden.get(group, 0) + 1
+                    continue
+                shown[group] = shown.get(group, 0) + 1
+                lis.append(f'<li><span class="strat-kindtag">{KIND_LABELS[other.kind]}</span> '
+                           f'{self.a(page, other.id)} <span class="strat-muted">{rel.label}</span></li>')
+            for (kind, label), n in hidden.items():
+                lis.append(f'<li class="strat-muted">and {n} more: {INDEX_TITLES[kind].lower()} ({label})</li>')
             return "<ul>" + "".join(lis) + "</ul>" if lis else '<p class="strat-muted">nothing</p>'
 
         depends = self.f.depends.get(doc.id, [])
@@ -273,6 +288,11 @@ class _Site:
             lines.append(f"<p>{esc(f'{len(objectives)} business objectives ladder up to it; their {len(active)} active goals:')}</p>"
                          f"<p>{self.rollup(active)}</p>")
             parts.append("## North Star\n\n" + '<div class="strat-star">' + "".join(lines) + "</div>")
+
+        objectives = self.f.entities.get("Objective", [])
+        if objectives:
+            parts.append("## Objectives\n\nThe core business objectives, with the status of the goals aligned to "
+                         "each.\n\n" + self._index_objective(objectives, page))
 
         values = data.get("values") or []
         if values:
@@ -343,13 +363,18 @@ class _Site:
 
     def map_page(self) -> str:
         page = paths.MAP
-        drawings = svg.one_pager(self.f, page, self.dir_urls)
+        big = len(self.f.goals()) > MAP_DIAGRAMS_UP_TO
+        drawings = svg.one_pager(self.f, page, self.dir_urls, per_objective=not big)
+        split = bool(drawings) and not svg.fits_one_diagram(self.f)
         parts = ["---\nhide:\n  - navigation\n  - toc\n---", "# Metrics one-pager",
                  "From the North Star through the business objectives, the metrics that drive them and the goals that "
                  "move those metrics, down to the initiatives that serve the goals. Every box is a link to its page."]
-        if len(drawings) > 1:
+        if split and not big:
             parts.append("The whole map is too big to read as one drawing, so an overview of the objectives comes "
                          "first, then one diagram per objective.")
+        elif split:
+            parts.append("The whole map is too big to read as one drawing: this overview shows the objectives, and "
+                         "each objective's page has the diagram of its metrics, goals and initiatives.")
         parts.append(self.legend())
         if not drawings:
             parts.append("Nothing to draw yet: add a North Star, objectives and goals.")
@@ -357,7 +382,11 @@ class _Site:
             if objective is not None:
                 doc = self.f.get(objective, "Objective")
                 parts.append(f"## {esc(self.f.title(doc))}" if doc else "")
-            parts.append(f'<div class="strat-wide strat-scroll">{drawing}</div>')
+            parts.append(f'<div class="strat-wide strat-scroll" data-search-exclude>{drawing}</div>')
+        if split and big:
+            rows = [[self.link(page, o.id), esc(len(self.f.aligned.get(o.id, []))),
+                     self.rollup(self.f.aligned.get(o.id, []))] for o in self.f.entities.get("Objective", [])]
+            parts.append("## Objectives\n\n" + self.table(["Objective", "Goals", "Status"], rows))
         parts.append(self.how_to_read())
         return self.join(*parts)
 
@@ -412,11 +441,15 @@ class _Site:
         for o in docs:
             metric = self.f.get(o.data.get("metric"), "Metric")
             unit = metric.data.get("unit") if metric else None
-            rows.append([self.link(page, o.id), self.link(page, o.data.get("owner"), "Person"),
-                         self.link(page, o.data.get("metric"), "Metric"),
-                         esc(f"{measure(o.data.get('baseline'), unit)} → {measure(o.data.get('target'), unit)}"),
-                         esc(self.f.ctx.objective_due(o) or ""), self.rollup(self.f.aligned.get(o.id, []))])
-        return self.table(["Objective", "Owner", "Metric", "From → to", "Due", "Goals"], rows)
+            sub = f"owner {self.link(page, o.data.get('owner'), 'Person')}"
+            due = self.f.ctx.objective_due(o)
+            if due:
+                sub += f" · due {self.day(due)}"
+            measure_cell = self.link(page, o.data.get("metric"), "Metric") + '<br><span class="strat-sub">' + \
+                esc(f"{measure(o.data.get('baseline'), unit)} → {measure(o.data.get('target'), unit)}") + "</span>"
+            rows.append([self.link(page, o.id) + f'<br><span class="strat-sub">{sub}</span>', measure_cell,
+                         self.rollup(self.f.aligned.get(o.id, []))])
+        return self.table(["Objective", "Metric", "Goals"], rows)
 
     def _index_plan(self, docs: list[Document], page: str) -> str:
         rows = [[self.link(page, p.id), self.link(page, p.data.get("owner"), "Person"), esc(p.data.get("period")),
@@ -519,7 +552,7 @@ class _Site:
         parts.append("## Where it stands\n\n" + f'<div class="strat-panel">{stand}</div>')
         drawing = svg.objective_map(self.f, o, page, self.dir_urls, width=640)
         if aligned:
-            parts.append("## Map\n\n" + f'<div class="strat-scroll">{drawing}</div>')
+            parts.append("## Map\n\n" + f'<div class="strat-scroll" data-search-exclude>{drawing}</div>')
         parts.append(("## Goals\n\n" + self.goal_rows(page, aligned, objective=False)) if aligned else
                      "## Goals\n\nNo goal aligns to this objective yet.")
         supporting = self.f.supported_by.get(o.id, [])
@@ -598,7 +631,7 @@ class _Site:
         parts.append("## Progress\n\n" + panel)
         chart = svg.checkin_chart(p, unit, self.f.today)
         if chart:
-            parts.append(f'<div class="strat-scroll">{chart}</div>')
+            parts.append(f'<div class="strat-scroll" data-search-exclude>{chart}</div>')
 
         krs = [k for k in data.get("key_results") or [] if isinstance(k, dict)]
         if krs:
@@ -734,7 +767,7 @@ class _Site:
                        if isinstance(i.data.get("expected"), dict) and i.data["expected"].get("metric") == m.id]
         if initiatives:
             rows = [[self.link(page, i.id), self.initiative_status(i),
-                     esc(measure(i.data["expected"].get("delta"), data.get("unit")))] for i in initiatives]
+                     esc(_signed(i.data["expected"].get("delta"), data.get("unit")))] for i in initiatives]
             parts.append("## Initiatives expected to move it\n\n" + self.table(["Initiative", "Status", "Expected change"],
                                                                                rows))
         parts += [self.lint_section(m, page), self.lineage(m, page)]
@@ -767,7 +800,7 @@ class _Site:
             ("Goal", self.a(page, data.get("goal"), "Goal")),
             ("Objective", self.a(page, objective, "Objective") if objective else ""),
             ("Owner", self.a(page, data.get("owner"), "Person")),
-            ("Expected", (self.a(page, metric.id) + " " + esc(measure(expected.get("delta"), metric.data.get("unit"))))
+            ("Expected", (self.a(page, metric.id) + " " + esc(_signed(expected.get("delta"), metric.data.get("unit"))))
              if metric else ""),
             ("Review by", esc(data.get("review_by") or "")),
             ("Cost", esc(f"{number(cost.get('team_weeks'))} team-weeks") if cost.get("team_weeks") is not None else ""),
@@ -1070,6 +1103,12 @@ def _no_titles(body: str) -> str:
             line = "#" + line
         out.append(line)
     return "\n".join(out)
+
+
+def _signed(delta: Any, unit: Any) -> str:
+    """A change, with its sign: '+5%', '-100'."""
+    shown = measure(delta, unit)
+    return "+" + shown if isinstance(delta, (int, float)) and not isinstance(delta, bool) and delta > 0 else shown
 
 
 def _days_until(day: Any, today: dt.date) -> int | None:

@@ -50,7 +50,7 @@ SIZES = {  # kind → (width, height)
 }
 H_GAP, ROW_GAP, LINK_GAP, STACK_GAP, GUTTER, INDENT, MARGIN = 14, 26, 28, 8, 22, 16, 16
 FONT = 12
-CHAR = 0.6  # average glyph width in em (bold sans-serif), for wrapping
+CHAR = 0.64  # average glyph width in em (bold sans-serif, generous), for wrapping
 GOAL_COLUMNS = 4  # goals of one metric side by side before wrapping
 WIDE = 1500  # px: above this the map is split into an overview and one diagram per objective
 MAX_GOALS_ONE_DIAGRAM = 40
@@ -97,15 +97,16 @@ class Tree:
 # --- building the trees ------------------------------------------------------------------
 
 
-def one_pager(facts: Facts, page: str, directory_urls: bool = True) -> list[tuple[str | None, str]]:
+def one_pager(facts: Facts, page: str, directory_urls: bool = True,
+              per_objective: bool = True) -> list[tuple[str | None, str]]:
     """The metrics one-pager for `page`: [(objective id or None, SVG)]. One diagram when
-    the map is small enough to read whole; otherwise an overview (None) followed by one
-    diagram per objective."""
+    the map is small enough to read whole; otherwise an overview (None) followed, unless
+    `per_objective` is false, by one diagram per objective."""
     full = full_tree(facts, overview=False)
     if full is None:
         return []
     _measure(full)
-    if full.w <= WIDE and len(facts.goals()) <= MAX_GOALS_ONE_DIAGRAM:
+    if fits_one_diagram(facts, full):
         return [(None, _draw(full, page, directory_urls, "Metrics one-pager: the North Star, objectives, metrics, "
                                                            "goals and initiatives"))]
     overview = full_tree(facts, overview=True)
@@ -113,9 +114,20 @@ def one_pager(facts: Facts, page: str, directory_urls: bool = True) -> list[tupl
     out: list[tuple[str | None, str]] = [(None, draw_tree(overview, page, directory_urls,
                                                           "Metrics one-pager, overview: the North Star and the "
                                                           "business objectives"))]
-    for objective in facts.entities.get("Objective", []):
-        out.append((objective.id, objective_map(facts, objective, page, directory_urls)))
+    if per_objective:
+        for objective in facts.entities.get("Objective", []):
+            out.append((objective.id, objective_map(facts, objective, page, directory_urls)))
     return out
+
+
+def fits_one_diagram(facts: Facts, full: Tree | None = None) -> bool:
+    """True when the whole map reads as one diagram."""
+    if full is None:
+        full = full_tree(facts, overview=False)
+        if full is None:
+            return True
+        _measure(full)
+    return full.w <= WIDE and len(facts.goals()) <= MAX_GOALS_ONE_DIAGRAM
 
 
 def objective_map(facts: Facts, objective: Document, page: str, directory_urls: bool = True,
