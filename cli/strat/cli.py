@@ -286,7 +286,12 @@ def site_serve(dev_addr: str, today: "object") -> int:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @_TODAY
 def site_render(directory: Path, today: "object") -> int:
-    """Write the generated Markdown pages into DIRECTORY, without building the site."""
+    """Write the generated Markdown pages into DIRECTORY, without building the site.
+
+    The pages escape all text from YAML, but mkdocs-material's page <title> decodes it
+    again: publish with `strat site build`, which ships the theme override that keeps
+    titles escaped, or add that override (strat/site/overrides/main.html) yourself.
+    """
     from strat.site.build import render_only
 
     try:

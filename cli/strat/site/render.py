@@ -935,11 +935,14 @@ class _Site:
                                                                          self.f.title(d).casefold()))  # type: ignore[arg-type]
             rows = [[esc(KIND_LABELS[d.kind]), self.link(page, d.id), esc(", ".join(roles[d.id]))]  # type: ignore[union-attr]
                     for d in docs]
-            parts.append("## Responsibilities\n\n" + self.table(["Kind", "Entity", "Role"], rows))
+            parts.append("## Responsibilities\n\nEverything in the strategy that names this person.\n\n"
+                         + self.table(["Kind", "Entity", "Role"], rows))
         owned = [g for g, labels in roles.items() if "owner" in labels and self.f.get(g, "Goal")]
         if owned:
             parts.append("## Goals owned\n\n" + self.goal_rows(page, owned))
-        parts += [self.lint_section(p, page), self.lineage(p, page)]
+        # What a person depends on (their department) is in the facts above and what
+        # names them is the Responsibilities table, so no separate lineage section.
+        parts.append(self.lint_section(p, page))
         return self.join(*parts)
 
     def decision_status(self, d: Document) -> str:

@@ -540,7 +540,6 @@ def checkin_chart(progress: Progress, unit: str | None, today: dt.date, width: i
     out.append(_text(left, height - 8, lo_d.isoformat(), MUTED, 10))
     out.append(_text(left + plot_w, height - 8, hi_d.isoformat(), MUTED, 10, anchor="end"))
     last = readings[-1]
-    out.append(_text(px(dates[-1]), py(last.value) - 9, measure(last.value, unit), stroke, 11, anchor="middle",
-                     weight=700))
+    out.append(_text(px(dates[-1]) + 8, py(last.value) - 8, measure(last.value, unit), stroke, 11, weight=700))
     out.append("</svg>")
     return "".join(out)
