@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import helpers
-from conftest import html_files, scan_html
+from sitetest import html_files, scan_html
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-23"

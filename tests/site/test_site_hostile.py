@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 import helpers
-from conftest import html_files, scan_html
+from sitetest import html_files, scan_html
 
 PAYLOADS = [
     "<script>alert(1)</script>",

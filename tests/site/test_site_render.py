@@ -13,7 +13,7 @@ from strat.site import paths, svg
 from strat.site.facts import build_facts
 from strat.site.render import render_site
 
-from conftest import GOLDEN, check_golden
+from sitetest import GOLDEN, check_golden
 
 # Golden pages use a fixed finding and a fixed pair of codes, so that a reworded rule
 # message elsewhere in strat does not change them.
