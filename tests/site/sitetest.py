@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-import helpers
 from strat.config import load_config
 from strat.lint import LintOptions, lint
 from strat.rules.context import RuleContext

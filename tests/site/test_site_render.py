@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-import pytest
 
 from strat.codes import CodeInfo, all_codes
 from strat.diagnostics import Diagnostic, Location, Severity

@@ -88,13 +88,13 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
     started = time.monotonic()
     try:
         layout = _layout(root, config, options.out, cwd=Path.cwd())
+        assert layout.out_dir is not None
+        _check_out_dir(layout.out_dir, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
         rendered = render_strategy(root, folder, config, options.today, layout.directory_urls, err)
         if rendered is None:
             return EXIT_FINDINGS
         say(f"rendered {sum(1 for p in rendered.pages if p.endswith('.md'))} pages from {rendered.documents} documents "
             f"({_count(rendered.diagnostics)}); building with MkDocs into {_show(layout.out_dir, root)}")
-        assert layout.out_dir is not None
-        _check_out_dir(layout.out_dir, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
         with tempfile.TemporaryDirectory(prefix="strat-site-") as tmp:
             built = _run_mkdocs(layout, rendered.pages, rendered.company, Path(tmp), options.strict, say, err)
         (layout.out_dir / MARKER).write_text("Built by `strat site build`; it empties this folder on every build.\n",
@@ -505,10 +505,10 @@ def _count(diagnostics: list[Any]) -> str:
 
 
 def _show(path: Path | None, root: Path) -> str:
+    """A path as the user reads it: relative to the working folder when inside it."""
     if path is None:
         return ""
     try:
-        return os.path.relpath(path, Path.cwd()) if not str(os.path.relpath(path, Path.cwd())).startswith("../..") \
-            else str(path)
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
     except ValueError:
         return str(path)
