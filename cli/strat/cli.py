@@ -617,6 +617,80 @@ def roi(fmt: str) -> int:
     return EXIT_OK
 
 
+# --- strat init (strat.starter) -----------------------------------------------------------
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--company", default=None, metavar="NAME", help="The company's name (default: Example Co).")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init(directory: Path | None, company: str | None, force: bool) -> int:
+    """Start a strategy repository in DIRECTORY (default: here) that works at once.
+
+    \b
+    It writes:
+      strategy/                        a small example strategy that lints clean
+      strat.yaml                       the configuration
+      mkdocs.yml, site/about.md        the site (strat site build / serve)
+      .github/workflows/strategy.yml   CI: lint and strat diff on pull requests (safe
+                                       for forks), the site published from main
+      .pre-commit-config.yaml          strat lint before every commit
+      README.md, .gitignore
+    and runs `git init` when DIRECTORY is not in a git repository yet.
+
+    Existing files are never overwritten unless --force (exit 2 names them).
+
+    \b
+    Example:
+      strat init acme-strategy --company "Acme" && cd acme-strategy && strat tree
+    """
+    import datetime as dt
+
+    from strat import git, starter
+    from strat.write import FileChange, WriteRefused, write_all
+
+    target = (directory or Path(".")).absolute()
+    files = starter.starter_files(dt.date.today(), company or starter.DEFAULT_COMPANY)
+    present = starter.existing(target, files)
+    folders = [rel for rel in present if (target / rel).is_dir()]
+    if folders:
+        raise UsageProblem(f"these are folders in {target}, where strat init writes files: {', '.join(folders)}")
+    strategy = target / "strategy"
+    others = sorted(p.relative_to(target).as_posix() for p in strategy.rglob("*.y*ml")
+                    if p.relative_to(target).as_posix() not in files) if strategy.is_dir() else []
+    if present and not force:
+        raise UsageProblem(f"these files already exist in {target}: {', '.join(present)}; "
+                           "strat init never overwrites (use --force to replace them)")
+    if others and not force:
+        raise UsageProblem(f"{strategy} already holds a strategy ({len(others)} YAML files); the example would "
+                           "mix with it (use --force to add it anyway)")
+    target.mkdir(parents=True, exist_ok=True)
+    changes = [FileChange(rel, content, (target / rel).read_bytes() if rel in present else None)
+               for rel, content in files.items()]
+    try:
+        write_all(target, changes)
+    except WriteRefused as refused:
+        click.echo(f"strat init: {refused}", err=True)
+        return EXIT_FINDINGS
+    click.echo(f"Created a strategy repository in {target} ({len(files)} files"
+               + (f", {len(present)} replaced" if present else "") + ").")
+    if not git.is_repository(target):
+        try:
+            git.init_repository(target)
+            click.echo("Initialised a git repository (branch main).")
+        except git.GitError as problem:
+            click.echo(f"strat init: could not run git init ({problem}); run it yourself: strat reads git "
+                       "history for stale goals, diffs and the site's changelog", err=True)
+    here = Path.cwd().absolute()
+    step = f"  cd {directory}\n" if target != here and directory is not None else ""
+    click.echo("\nNext:\n" + step +
+               "  strat lint            all clear: the example satisfies every rule\n"
+               "  strat tree            the one-pager in your terminal\n"
+               "  strat site serve      the site, at http://127.0.0.1:8000\n"
+               "  then replace the example in strategy/ with your own, and commit.")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every outcome into the documented exit code."""
     try:

@@ -228,3 +228,12 @@ def log(root: Path, folder: str, revision: str = "HEAD", limit: int | None = Non
             files.append((rel, None if old == _ZERO else old, None if new == _ZERO else new))
         commits.append(Commit(sha, int(stamp), author, email, subject, tuple(files)))
     return commits
+
+
+def init_repository(path: Path) -> None:
+    """A new repository in `path` (for `strat init`), on a branch named main: the branch
+    the starter's CI workflow publishes from."""
+    try:
+        _run(path, "init", "--quiet", "--initial-branch=main")
+    except GitError:  # git before 2.28 has no --initial-branch
+        _run(path, "init", "--quiet")

@@ -1,0 +1,216 @@
+"""`strat init`: a new strategy repository that works at once: it lints clean, its site
+builds, its CI workflow is safe for forks, and nothing that exists is overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import run_cli
+from strat.starter import starter_files
+
+PROJECT = Path(__file__).resolve().parents[1]
+FILES = {
+    ".github/workflows/strategy.yml", ".gitignore", ".pre-commit-config.yaml", "README.md", "mkdocs.yml",
+    "site/about.md", "strat.yaml", "strategy/strategy.yaml", "strategy/people/people.yaml",
+    "strategy/departments/departments.yaml", "strategy/teams/growth.yaml", "strategy/metrics/weekly-active-teams.yaml",
+    "strategy/metrics/activation-rate.yaml", "strategy/metrics/setup-tickets.yaml",
+    "strategy/objectives/grow-active-teams.yaml", "strategy/plans/product-plan.yaml",
+    "strategy/goals/faster-activation.yaml", "strategy/initiatives/guided-setup.yaml",
+    "strategy/decisions/free-trial.yaml",
+}
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def files_in(root: Path) -> set[str]:
+    found = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    return {rel for rel in found if not rel.startswith(".git/")}
+
+
+@pytest.fixture
+def starter(tmp_path: Path) -> Path:
+    target = tmp_path / "acme"
+    result = run_cli(["init", str(target), "--company", "Acme"])
+    assert result.exit_code == 0, result.stderr
+    assert f"Created a strategy repository in {target} (19 files)." in result.stdout
+    return target
+
+
+def test_init_writes_the_starter_and_a_git_repository_on_main(starter: Path) -> None:
+    assert files_in(starter) == FILES
+    assert (starter / ".git").is_dir()
+    assert git(starter, "symbolic-ref", "--short", "HEAD") == "main"
+
+
+def test_the_starter_lints_clean_with_no_finding_at_all(starter: Path) -> None:
+    result = run_cli(["lint", "--format", "json"], cwd=starter)
+    assert result.exit_code == 0, result.stdout
+    assert result.diagnostics == []
+    # Still clean once committed (A311 reads the history then).
+    git(starter, "add", ".")
+    git(starter, "commit", "-q", "-m", "Start")
+    again = run_cli(["lint", "--format", "json", "--strict"], cwd=starter)
+    assert again.exit_code == 0 and again.diagnostics == []
+
+
+@pytest.mark.parametrize("day", ["2027-01-31", "2028-02-29", "2026-12-15"])
+def test_the_starter_lints_clean_whatever_the_day(tmp_path: Path, day: str) -> None:
+    today = dt.date.fromisoformat(day)
+    for rel, content in starter_files(today).items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(content)
+    git(tmp_path, "init", "-q")
+    result = run_cli(["lint", "--format", "json", "--today", day], cwd=tmp_path)
+    assert result.exit_code == 0 and result.diagnostics == [], result.stdout
+    strategy = yaml.safe_load((tmp_path / "strategy/strategy.yaml").read_text())
+    start = today.replace(day=1)
+    assert strategy["periods"] == [{"id": "year-one", "start": start,
+                                    "end": start.replace(year=start.year + 1) - dt.timedelta(days=1)}]
+
+
+def test_every_token_is_replaced_and_the_company_is_quoted_safely(tmp_path: Path) -> None:
+    name = 'Acme "Rockets": #1 \\ Co'
+    target = tmp_path / "odd"
+    assert run_cli(["init", str(target), "--company", name]).exit_code == 0
+    for rel in FILES:
+        assert not re.search(r"__[A-Z_]+__", (target / rel).read_text()), rel
+    assert yaml.safe_load((target / "strategy/strategy.yaml").read_text())["company"] == name
+    assert yaml.safe_load((target / "mkdocs.yml").read_text())["site_name"] == f"{name} strategy"
+    assert run_cli(["lint"], cwd=target).exit_code == 0
+    from strat import __version__
+
+    assert f'"strat=={__version__}"' in (target / ".github/workflows/strategy.yml").read_text()
+
+
+def test_the_site_builds(starter: Path) -> None:
+    from strat.cli import cli
+
+    if "site" not in cli.commands:
+        pytest.skip("`strat site` is not part of the CLI yet")
+    result = run_cli(["site", "build", "--quiet"], cwd=starter)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert (starter / "public/index.html").is_file()
+    assert (starter / "public/goals/faster-activation/index.html").is_file()
+    assert "public" not in git(starter, "status", "--porcelain", "--untracked-files=all")  # git-ignored
+
+
+def test_existing_files_are_never_overwritten(starter: Path) -> None:
+    (starter / "strat.yaml").write_text("# mine\n")
+    result = run_cli(["init", str(starter)])
+    assert result.exit_code == 2
+    assert "these files already exist" in result.stderr and "strat.yaml" in result.stderr
+    assert "--force" in result.stderr
+    assert (starter / "strat.yaml").read_text() == "# mine\n"
+
+
+def test_force_replaces_them(starter: Path) -> None:
+    (starter / "strat.yaml").write_text("# mine\n")
+    result = run_cli(["init", str(starter), "--force"])
+    assert result.exit_code == 0
+    assert "19 replaced" in result.stdout
+    assert (starter / "strat.yaml").read_text().startswith("# strat configuration.")
+
+
+def test_an_existing_strategy_is_not_mixed_with_the_example(tmp_path: Path) -> None:
+    (tmp_path / "strategy/goals").mkdir(parents=True)
+    (tmp_path / "strategy/goals/mine.yaml").write_text("kind: Goal\n")
+    result = run_cli(["init", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "already holds a strategy (1 YAML files)" in result.stderr
+    assert files_in(tmp_path) == {"strategy/goals/mine.yaml"}
+
+
+def test_a_folder_where_a_file_goes_is_refused_even_with_force(tmp_path: Path) -> None:
+    (tmp_path / "strat.yaml").mkdir()
+    result = run_cli(["init", str(tmp_path), "--force"])
+    assert result.exit_code == 2 and "folders" in result.stderr
+    assert not (tmp_path / "strategy").exists()
+
+
+def test_init_here_inside_an_existing_git_repository(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "sub").mkdir()
+    result = run_cli(["init"], cwd=tmp_path / "sub")
+    assert result.exit_code == 0
+    assert not (tmp_path / "sub/.git").exists()  # no repository inside the repository
+    assert "git repository" not in result.stdout
+    assert (tmp_path / "sub/strategy/strategy.yaml").is_file()
+    assert run_cli(["lint"], cwd=tmp_path / "sub").exit_code == 0
+
+
+def test_the_ci_workflow_is_safe_for_forks(starter: Path) -> None:
+    workflow = yaml.safe_load((starter / ".github/workflows/strategy.yml").read_text())
+    on = workflow.get("on", workflow.get(True))
+    assert set(on) == {"pull_request", "push"} and on["push"] == {"branches": ["main"]}
+    assert workflow["permissions"] == {"contents": "read"}
+    lint, site = workflow["jobs"]["lint"], workflow["jobs"]["site"]
+    for job in (lint, site):
+        assert job["timeout-minutes"]
+        checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+        assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 0}
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", "")
+    runs = [s.get("run", "") for s in lint["steps"]]
+    assert any(r.startswith("python -m pip install") and "strat==" in r for r in runs)
+    assert "strat lint --format github" in runs
+    diff = next(s for s in lint["steps"] if "strat diff" in s.get("run", ""))
+    assert diff["if"] == "github.event_name == 'pull_request'"
+    assert diff["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    assert diff["run"] == 'strat diff "$BASE_SHA" HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"'
+    assert "permissions" not in lint
+    assert site["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert site["needs"] == "lint"
+    assert site["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert any("strat site build" in s.get("run", "") for s in site["steps"])
+
+
+def test_the_diff_step_runs_on_a_real_pull_request_history(starter: Path) -> None:
+    """What the workflow's diff step runs, on a branch that changes a goal's target."""
+    git(starter, "add", ".")
+    git(starter, "commit", "-q", "-m", "Start")
+    base = git(starter, "rev-parse", "HEAD")
+    goal = starter / "strategy/goals/faster-activation.yaml"
+    goal.write_text(goal.read_text().replace("target: 0.40", "target: 0.45"))
+    git(starter, "commit", "-q", "-am", "Raise the bar")
+    result = run_cli(["diff", base, "HEAD", "--format", "markdown"], cwd=starter)
+    assert result.exit_code == 0, result.stderr
+    assert "faster-activation" in result.stdout and "0.45" in result.stdout
+
+
+def test_the_pre_commit_config_runs_strat_lint_locally(starter: Path) -> None:
+    config = yaml.safe_load((starter / ".pre-commit-config.yaml").read_text())
+    [repo] = config["repos"]
+    assert repo["repo"] == "local"
+    [hook] = repo["hooks"]
+    assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
+        "strat-lint", "strat lint", "system", False)
+    files = re.compile(hook["files"])
+    assert files.search("strategy/goals/a.yaml") and files.search("strat.yaml")
+    assert not files.search("README.md") and not files.search("mkdocs.yml")
+    clientlib = pytest.importorskip("pre_commit.clientlib")
+    clientlib.load_config(str(starter / ".pre-commit-config.yaml"))
+
+
+def test_help_has_an_example() -> None:
+    result = run_cli(["init", "--help"])
+    assert result.exit_code == 0 and "strat init acme-strategy" in result.stdout
+
+
+def test_the_wheel_ships_the_templates(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(PROJECT)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    [wheel] = tmp_path.glob("strat-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"strat/templates/init/{rel}" for rel in FILES} <= names
