@@ -179,8 +179,14 @@ class _Site:
         """A material admonition as raw HTML (works without the admonition extension)."""
         return (f'<div class="admonition {kind}"><p class="admonition-title">{esc(title)}</p>{body_html}</div>')
 
-    def kicker(self, label: str) -> str:
-        return f'<p class="strat-kicker">{esc(label)}</p>'
+    def kicker(self, label: str, page: str | None = None, kind: str | None = None) -> str:
+        """The small label above a page's content; on an entity page, a link back to the
+        index of its kind (entity pages are not in the navigation)."""
+        if page is None or kind is None:
+            return f'<p class="strat-kicker">{esc(label)}</p>'
+        href = self.href(page, paths.index(kind))
+        return (f'<p class="strat-kicker">{esc(label)} <span class="strat-muted">·</span> '
+                f'<a href="{href}">{esc("all " + INDEX_TITLES[kind].lower())}</a></p>')
 
     def people(self, page: str, ids: Iterable[Any]) -> str:
         return ", ".join(self.a(page, i, "Person") for i in ids if isinstance(i, str))
@@ -533,7 +539,7 @@ class _Site:
             ("Champions", self.people(page, data.get("champions") or [])),
             ("Link to the North Star", ladder),
         ])
-        parts = [f"# {esc(self.f.title(o))}", self.kicker("Objective"), box]
+        parts = [f"# {esc(self.f.title(o))}", self.kicker("Objective", page, "Objective"), box]
         if data.get("why"):
             parts.append(self.callout("quote", "Why", html_block(data["why"])))
         aligned = self.f.aligned.get(o.id, [])
@@ -582,7 +588,7 @@ class _Site:
             ("Period", esc(data.get("period") or "")),
             ("Objectives", ", ".join(self.a(page, o, "Objective") for o in data.get("objectives") or [])),
         ])
-        parts = [f"# {esc(self.f.title(p))}", self.kicker("Plan"), box]
+        parts = [f"# {esc(self.f.title(p))}", self.kicker("Plan", page, "Plan"), box]
         if data.get("narrative"):
             parts.append("## Narrative\n\n" + block(data["narrative"]))
         goals = self.f.plan_goals.get(p.id, [])
@@ -612,7 +618,7 @@ class _Site:
             ("Period", esc(f"{data.get('period')}" + (f" ({self.date_range(p)})" if p.start else ""))),
             ("Supports", ", ".join(self.a(page, s) for s in data.get("supports") or [])),
         ])
-        parts = [f"# {esc(self.f.title(g))}", self.kicker("Goal"), box]
+        parts = [f"# {esc(self.f.title(g))}", self.kicker("Goal", page, "Goal"), box]
 
         numbers = (f'<div class="strat-journey"><div><span class="strat-muted">baseline</span>'
                    f'<strong>{esc(measure(p.baseline, unit))}</strong></div>'
@@ -731,7 +737,7 @@ class _Site:
             ("Financial", esc("yes") if data.get("financial") else ""),
             ("Source", esc(data.get("source") or "")),
         ])
-        parts = [f"# {esc(self.f.title(m))}", self.kicker("North Star metric" if is_star else "Metric"), box]
+        parts = [f"# {esc(self.f.title(m))}", self.kicker("North Star metric" if is_star else "Metric", page, "Metric"), box]
         if data.get("description"):
             parts.append(block(data["description"]))
         if not is_star:
@@ -805,7 +811,7 @@ class _Site:
             ("Review by", esc(data.get("review_by") or "")),
             ("Cost", esc(f"{number(cost.get('team_weeks'))} team-weeks") if cost.get("team_weeks") is not None else ""),
         ])
-        parts = [f"# {esc(self.f.title(i))}", self.kicker("Initiative"), box,
+        parts = [f"# {esc(self.f.title(i))}", self.kicker("Initiative", page, "Initiative"), box,
                  "## Hypothesis\n\n" + block(data.get("hypothesis")),
                  "## Kill criteria\n\n" + block(data.get("kill_criteria"))]
         if data.get("result"):
@@ -824,7 +830,7 @@ class _Site:
             ("Annual cost", esc(money(cost.get("annual"), cost.get("currency"), compact=False))),
             ("Return", esc(self.ratio_text(row)) if row else ""),
         ])
-        parts = [f"# {esc(self.f.title(t))}", self.kicker("Team"), box]
+        parts = [f"# {esc(self.f.title(t))}", self.kicker("Team", page, "Team"), box]
         if data.get("mission"):
             parts.append(self.callout("abstract", "Mission", html_block(data["mission"])))
         goals = self.f.holder_goals.get(t.id, [])
@@ -886,7 +892,7 @@ class _Site:
             ("Teams", esc(len(teams))),
             ("People", esc(len(people))),
         ])
-        parts = [f"# {esc(self.f.title(d))}", self.kicker("Department"), box]
+        parts = [f"# {esc(self.f.title(d))}", self.kicker("Department", page, "Department"), box]
         if data.get("description"):
             parts.append(block(data["description"]))
         if teams:
@@ -922,7 +928,7 @@ class _Site:
             ("Email", esc(data.get("email") or "")),
             ("Teams", ", ".join(self.a(page, t, "Team") for t in self.f.person_teams.get(p.id, []))),
         ])
-        parts = [f"# {esc(self.f.title(p))}", self.kicker("Person"), box]
+        parts = [f"# {esc(self.f.title(p))}", self.kicker("Person", page, "Person"), box]
         roles: dict[str, list[str]] = {}
         for rel in self.f.used_by.get(p.id, []):
             src = self.f.get(rel.source)
@@ -958,7 +964,7 @@ class _Site:
             ("Supersedes", self.a(page, data.get("supersedes"), "Decision") if data.get("supersedes") else ""),
             ("Superseded by", ", ".join(self.a(page, x, "Decision") for x in self.f.superseded_by.get(d.id, []))),
         ])
-        parts = [f"# {esc(self.f.title(d))}", self.kicker("Decision"), box,
+        parts = [f"# {esc(self.f.title(d))}", self.kicker("Decision", page, "Decision"), box,
                  "## Values it upholds\n\n" + self.values_of(page, d),
                  "## Context\n\n" + block(data.get("context")),
                  "## Decision\n\n" + block(data.get("decision"))]
