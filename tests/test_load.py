@@ -85,14 +85,19 @@ def test_dates_stay_strings() -> None:
     assert doc.data["when"] == "2026-08-10T10:00:00"
 
 
-@pytest.mark.parametrize("word", ["yes", "Yes", "YES", "on", "ON", "true", "True", "y", "Y"])
+@pytest.mark.parametrize("word", ["yes", "Yes", "YES", "on", "ON", "true", "True"])
 def test_yaml11_true_words_are_booleans(word: str) -> None:
     assert only_doc(f"kind: X\nflag: {word}\n").data["flag"] is True
 
 
-@pytest.mark.parametrize("word", ["no", "No", "NO", "off", "Off", "false", "FALSE", "n", "N"])
+@pytest.mark.parametrize("word", ["no", "No", "NO", "off", "Off", "false", "FALSE"])
 def test_yaml11_false_words_are_booleans(word: str) -> None:
     assert only_doc(f"kind: X\nflag: {word}\n").data["flag"] is False
+
+
+@pytest.mark.parametrize("word", ["y", "Y", "n", "N"])
+def test_single_letters_stay_text_as_in_pyyaml(word: str) -> None:
+    assert only_doc(f"kind: X\nname: {word}\n").data["name"] == word
 
 
 def test_quoted_scalars_stay_text() -> None:

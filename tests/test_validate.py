@@ -251,3 +251,11 @@ def test_describe() -> None:
     assert describe({}) == "a mapping"
     assert describe([]) == "a list"
     assert describe(1.5) == "1.5"
+
+
+def test_a_trailing_newline_is_not_part_of_a_valid_id_date_or_code() -> None:
+    # Python's `$` (used by jsonschema) also matches before a final newline.
+    text = ('kind: Team\nid: "onboarding\\n"\nname: N\ndepartment: product\nlead: cwu\n'
+            'cost: {annual: 1, currency: "EUR\\n"}\n')
+    found = {(d.code, d.location.line) for d in check(text)}
+    assert found == {("S104", 2), ("S104", 6)}

@@ -346,9 +346,11 @@ def _line_col_of_byte(raw: bytes, offset: int) -> Position:
 # --- event-level building --------------------------------------------------------------
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# YAML 1.1 booleans as PyYAML reads them: without the single letters y/n, which no common
+# tool treats as booleans (a name like "N" stays text).
 _BOOLS = {
-    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"), True),
-    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"), False),
+    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
+    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
 }
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")

@@ -16,7 +16,7 @@ from strat import schemas
 from strat.diagnostics import Diagnostic, Severity
 from strat.load import Document, JsonPath, format_json_path
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}\Z")  # \Z: `$` would accept a final newline
 
 
 @functools.cache
@@ -148,13 +148,15 @@ def _explain(error: Any) -> Iterable[tuple[str, JsonPath, str, bool]]:
         yield "S104", path, f"{field_word} must be `{value}`, got {describe(instance)}", False
         return
     if keyword == "pattern":
-        if SLUG.pattern in value or value == SLUG.pattern:
+        if "[a-z0-9-]{0,79}" in value:
             msg = (f"{field_word} must be an id: lowercase letters, digits and dashes, starting with a letter "
                    f"or digit, at most 80 characters; got {describe(instance)}")
         elif "\\d{4}-\\d{2}-\\d{2}" in value:
             msg = f"{field_word} must be a date written YYYY-MM-DD, got {describe(instance)}"
         elif "[A-Z]{3}" in value:
             msg = f"{field_word} must be a three-letter ISO 4217 currency code such as USD or EUR, got {describe(instance)}"
+        elif "@" in value:
+            msg = f"{field_word} must be an e-mail address such as ana@example.com, got {describe(instance)}"
         else:
             msg = f"{field_word} does not have the expected form ({value}), got {describe(instance)}"
         yield "S104", path, msg, False
