@@ -3,6 +3,7 @@ in temporary folders: several commits, a rename, a shallow clone."""
 
 from __future__ import annotations
 
+import html
 import os
 import subprocess
 from pathlib import Path
@@ -174,3 +175,28 @@ def test_lint_comparison_is_skipped_with_a_note_on_large_repositories(repo: Path
     assert auto["compared"] is False and "pass --lint" in auto["note"]
     forced = run(repo, "diff", "HEAD~1", "HEAD", "--format", "json", "--lint").json["lint"]
     assert forced["compared"] is True
+
+
+def test_site_changelog_page_from_history(repo: Path, tmp_path: Path) -> None:
+    edit(repo / "strategy/goals/in-app-help.yaml", "title: Help inside the app", "title: Help inside the product")
+    git(repo, "commit", "-qam", "<script>alert(1)</script> retitle", date="2026-11-12T10:00:00+00:00")
+    out = tmp_path / "pages"
+    result = run(repo, "site", "render", str(out), "--today", helpers.TODAY)
+    assert result.exit_code == 0, result.stderr
+    raw = (out / "changelog.md").read_text()
+    assert "<script>" not in raw  # encoded as character references in the Markdown
+    page = html.unescape(raw)
+    headings = [line for line in page.splitlines() if line.startswith("## ")]
+    assert len(headings) == 5 and "2026-11-12" in headings[0] and "2026-10-01" in headings[-1]
+    assert "<script>alert(1)</script> retitle" in headings[0]  # the subject, as text
+    newest = page.split("## ")[1]
+    assert "in-app-help" in newest and "title" in newest and "Help inside the product" in newest
+    handover = next(section for section in page.split("## ") if section.startswith("2026-11-01"))
+    assert "Hand deflection to Alice" in handover and "owner bjones → asmith" in handover
+
+
+def test_site_changelog_outside_git_says_so(tmp_path: Path) -> None:
+    root = helpers.copy_base(tmp_path / "repo", git=False)
+    out = tmp_path / "pages"
+    assert run(root, "site", "render", str(out), "--today", helpers.TODAY).exit_code == 0
+    assert "outside a git repository" in (out / "changelog.md").read_text()

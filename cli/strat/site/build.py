@@ -147,9 +147,24 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
               "(run `strat lint`)", file=err)
         return None
     ctx = RuleContext(result.model, config, today or dt.date.today(), None)
-    pages = render_site(result.model, ctx, result.diagnostics, all_codes(), directory_urls=directory_urls)
+    pages = render_site(result.model, ctx, result.diagnostics, all_codes(), directory_urls=directory_urls,
+                        changelog=_changelog(root, folder))
     strategy = result.model.strategy
     return Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None)
+
+
+def _changelog(root: Path, folder: Path) -> list | None:
+    """The strategy's history for the changelog page, or None outside git."""
+    from strat import git
+    from strat.history import changelog
+    from strat.load import relative_path
+
+    if not git.is_repository(root):
+        return None
+    try:
+        return changelog(root, relative_path(root, folder))
+    except git.GitError:
+        return []  # a repository with no commit yet
 
 
 # --- configuration -------------------------------------------------------------------------

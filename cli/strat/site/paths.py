@@ -28,6 +28,7 @@ MAP = "map.md"
 JOINT = "joint-goals.md"
 ROI = "roi.md"
 HEALTH = "health.md"
+CHANGELOG = "changelog.md"
 RULES = "rules/index.md"
 ABOUT_STATUS = "map.md#how-to-read-it"
 

@@ -40,14 +40,18 @@ INDEX_TITLES = {"Objective": "Objectives", "Plan": "Plans", "Goal": "Goals", "Me
                 "Initiative": "Initiatives", "Team": "Teams", "Department": "Departments", "Person": "People",
                 "Decision": "Decisions log"}
 
+# (commit, entity changes) pairs, newest first: what strat.history.changelog returns.
+Changelog = list[tuple[Any, list[Any]]]
+
 
 def render_site(model: Model, ctx: RuleContext, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo], *,
-                directory_urls: bool = True) -> dict[str, str]:
+                directory_urls: bool = True, changelog: "Changelog | None" = None) -> dict[str, str]:
     """Every generated page of the site: {path relative to the docs folder: Markdown},
     plus the site's stylesheet. `ctx.today` dates the status of goals; `diagnostics` are
     the strategy's current lint findings (shown, never fatal here); `codes` documents
-    every diagnostic code (`strat.codes.all_codes()`)."""
-    return _Site(model, build_facts(ctx), diagnostics, codes, directory_urls).pages()
+    every diagnostic code (`strat.codes.all_codes()`); `changelog` is the strategy's
+    history from git (`strat.history.changelog`), None outside a git repository."""
+    return _Site(model, build_facts(ctx), diagnostics, codes, directory_urls, changelog).pages()
 
 
 def nav_sections() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -61,7 +65,7 @@ def nav_sections() -> list[tuple[str, list[tuple[str, str]]]]:
                        ("Initiatives", paths.index("Initiative")), ("Metrics", paths.index("Metric"))]),
         ("Organisation", [("Departments", paths.index("Department")), ("Teams", paths.index("Team")),
                           ("People", paths.index("Person")), ("Return on investment", paths.ROI)]),
-        ("Health", [("Lint health", paths.HEALTH), ("Rules reference", paths.RULES)]),
+        ("Health", [("Lint health", paths.HEALTH), ("Changelog", paths.CHANGELOG), ("Rules reference", paths.RULES)]),
     ]
 
 
@@ -71,7 +75,8 @@ def stylesheet() -> str:
 
 class _Site:
     def __init__(self, model: Model, facts: Facts, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo],
-                 directory_urls: bool) -> None:
+                 directory_urls: bool, changelog: "Changelog | None" = None) -> None:
+        self.changelog = changelog
         self.model = model
         self.f = facts
         self.diagnostics = diagnostics
@@ -88,6 +93,7 @@ class _Site:
         out[paths.JOINT] = self.joint_page()
         out[paths.ROI] = self.roi_page()
         out[paths.HEALTH] = self.health_page()
+        out[paths.CHANGELOG] = self.changelog_page()
         out[paths.RULES] = self.rules_index()
         for code, info in self.codes.items():
             out[paths.rule(code)] = self.rule_page(info)
@@ -998,6 +1004,40 @@ class _Site:
         for dep in sorted(by_partner, key=lambda x: self.f.title(self.f.get(x)).casefold() if self.f.get(x) else x):
             name = self.f.title(self.f.get(dep)) if self.f.get(dep) else dep
             parts.append(f"## Landing in {esc(name)}\n\n" + self.joint_cards(page, by_partner[dep]))
+        return self.join(*parts)
+
+    def changelog_page(self) -> str:
+        """The strategy's changes from git history, newest first, in words."""
+        page = paths.CHANGELOG
+        parts = ["# Changelog",
+                 "Every change to the strategy, newest first, as recorded in git: who changed what, when, and why "
+                 "(the commit message). `strat history ID` shows the same for one entity in a terminal."]
+        if self.changelog is None:
+            parts.append("This site was built outside a git repository, so there is no history to show.")
+            return self.join(*parts)
+        if not self.changelog:
+            parts.append("No commit has changed the strategy yet.")
+            return self.join(*parts)
+        shown = 40
+        for commit, changes in self.changelog:
+            items = []
+            for change in changes:
+                subject = (self.link(page, change.id, change.kind, change.id) if change.status != "removed"
+                           else esc(change.id))
+                if change.status == "added":
+                    words = ["added" + (f" {change.context}" if change.context else "")]
+                elif change.status == "removed":
+                    words = ["removed"]
+                else:
+                    # Each sentence names the entity first ("goal `x`: …"); keep what follows.
+                    words = [s.split(": ", 1)[1] if ": " in s else s.split(f"`{change.id}` ", 1)[-1]
+                             for s in change.sentences()]
+                for text in words:
+                    items.append(f"- {esc(change.kind.lower())} {subject}: {esc(text.replace('`', ''))}")
+            more = f"\n- … and {len(items) - shown} more" if len(items) > shown else ""
+            heading = f"## {esc(commit.date)} · {esc(commit.subject or commit.sha[:10])}"
+            byline = f"{esc(commit.author)} · commit {esc(commit.sha[:10])} · {len(changes)} change(s)"
+            parts.append(heading + "\n\n" + byline + "\n\n" + "\n".join(items[:shown]) + more)
         return self.join(*parts)
 
     def roi_page(self) -> str:
