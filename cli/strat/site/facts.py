@@ -9,7 +9,7 @@ import datetime as dt
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strat.load import Document
 from strat.model import references
@@ -47,6 +47,9 @@ REF_LABELS = {
     "expected.metric": "expected to move", "decided_by": "decided by", "supersedes": "supersedes",
     "north_star": "North Star",
 }
+
+if TYPE_CHECKING:
+    from strat.roi import RoiRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,22 +98,6 @@ class Relation:
 
 
 @dataclass(slots=True)
-class RoiRow:
-    team: str
-    cost: float | None
-    currency: str | None
-    impact: float  # in the team's cost currency
-    goals: list[str]  # the goals whose impact is counted
-    other_currency: list[str]  # goals with an impact in another currency: shown, not counted
-
-    @property
-    def ratio(self) -> float | None:
-        if not self.cost or not self.goals:
-            return None
-        return self.impact / self.cost
-
-
-@dataclass(slots=True)
 class Facts:
     """Everything the pages need, indexed both ways."""
 
@@ -127,6 +114,7 @@ class Facts:
     metric_goals: dict[str, list[str]] = field(default_factory=dict)  # metric → goals measured by it (outcome)
     metric_krs: dict[str, list[str]] = field(default_factory=dict)  # metric → goals with a key result on it
     initiatives: dict[str, list[str]] = field(default_factory=dict)  # goal → initiatives
+    roi_rows: list["RoiRow"] = field(default_factory=list)  # per team, best first: as `strat roi` computes it
     department_teams: dict[str, list[str]] = field(default_factory=dict)
     department_people: dict[str, list[str]] = field(default_factory=dict)
     person_teams: dict[str, list[str]] = field(default_factory=dict)  # person → teams they are a member of
@@ -187,32 +175,6 @@ class Facts:
         dep = self.ctx.goal_department(goal)
         return dep if self.get(dep, "Department") else None
 
-    def roi(self) -> list[RoiRow]:
-        """Per team: annual cost against the summed expected impact of its goals that are
-        not dropped, in the cost's currency. Sorted by ratio, best first; teams whose ROI
-        cannot be shown last."""
-        rows = []
-        for team in self.entities.get("Team", []):
-            cost = team.data.get("cost") if isinstance(team.data.get("cost"), dict) else {}
-            currency = cost.get("currency")
-            row = RoiRow(team.id, _number(cost.get("annual")), currency if isinstance(currency, str) else None, 0.0, [], [])
-            for gid in self.holder_goals.get(team.id, []):
-                goal = self.get(gid, "Goal")
-                impact = goal.data.get("impact") if goal is not None else None
-                if goal is None or not isinstance(impact, dict) or goal.data.get("status") == "dropped":
-                    continue
-                amount = _number(impact.get("annual"))
-                if amount is None:
-                    continue
-                if row.currency is None or impact.get("currency") == row.currency:
-                    row.impact += amount
-                    row.goals.append(gid)
-                else:
-                    row.other_currency.append(gid)
-            rows.append(row)
-        names = {t.id: self.title(t).casefold() for t in self.entities.get("Team", [])}
-        return sorted(rows, key=lambda r: (r.ratio is None, -(r.ratio or 0.0), names.get(r.team, r.team)))
-
     def joint_goals(self) -> list[tuple[Document, int, dict[str, Any]]]:
         """Every joint commitment: (goal, index in `joint`, the entry)."""
         out = []
@@ -234,7 +196,10 @@ class Facts:
 
 def build_facts(ctx: RuleContext) -> Facts:
     """Index the model for the site."""
+    from strat.roi import roi_rows
+
     facts = Facts(ctx, ctx.today)
+    facts.roi_rows = roi_rows(ctx)
     for kind in KINDS:
         docs = [d for d in ctx.entities(kind) if is_slug(d.id)]
         facts.entities[kind] = sorted(docs, key=lambda d: (facts.title(d).casefold(), d.id))

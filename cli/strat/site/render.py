@@ -828,7 +828,7 @@ class _Site:
     def team(self, t: Document, page: str) -> str:
         data = t.data
         cost = data.get("cost") if isinstance(data.get("cost"), dict) else {}
-        row = next((r for r in self.f.roi() if r.team == t.id), None)
+        row = next((r for r in self.f.roi_rows if r.team == t.id), None)
         box = self.facts_box([
             ("Department", self.a(page, data.get("department"), "Department")),
             ("Lead", self.a(page, data.get("lead"), "Person")),
@@ -861,19 +861,21 @@ class _Site:
         return f"{row.ratio:.1f}× its cost in expected annual impact"
 
     def roi_basis(self, page: str, row: Any) -> str:
-        if not row.goals:
+        counted = [g.goal for g in row.goals if g.currency == row.currency]
+        other = [g.goal for g in row.goals if g.currency != row.currency]
+        if not counted:
             return ("ROI cannot be shown: " + ("none of the team's goals declares an expected `impact`."
                                                if row.cost else "the team states no `cost`.")
                     + f" See [A310]({paths.md_link(page, paths.rule('A310'))}).")
-        lines = [f"**{esc(money(row.impact, row.currency, compact=False))}** expected annual impact against "
+        lines = [f"**{esc(money(row.impact.get(row.currency), row.currency, compact=False))}** expected annual impact against "
                  f"**{esc(money(row.cost, row.currency, compact=False))}** annual cost: **{esc(f'{row.ratio:.1f}×')}**."
                  if row.cost else "The team states no `cost`.", "", "Basis, goal by goal:", ""]
-        for gid in row.goals:
+        for gid in counted:
             g = self.f.get(gid, "Goal")
             impact = g.data.get("impact") if g else {}
             lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
                          f" — {esc(impact.get('basis'))}")
-        for gid in row.other_currency:
+        for gid in other:
             g = self.f.get(gid, "Goal")
             impact = g.data.get("impact") if g else {}
             lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
@@ -1042,7 +1044,7 @@ class _Site:
 
     def roi_page(self) -> str:
         page = paths.ROI
-        rows_data = self.f.roi()
+        rows_data = self.f.roi_rows
         parts = ["# Return on investment",
                  "Each team's back-of-the-envelope annual cost against the expected annual financial impact of its "
                  "goals, best return first, so product work reads in the language of the business.",
@@ -1059,7 +1061,8 @@ class _Site:
             ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "–"
             rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
                          esc(money(r.cost, r.currency)) if r.cost is not None else self.tag("no cost", "warn"),
-                         esc(money(r.impact, r.currency)) if r.goals else self.tag("no impact", "warn"),
+                         esc(money(r.impact.get(r.currency), r.currency)) if r.currency in r.impact
+                         else self.tag("no impact", "warn"),
                          f"**{esc(ratio)}**", self.roi_bar(r.ratio, max((x.ratio or 0) for x in rows_data))])
         parts.append(self.table(["Team", "Department", "Annual cost", "Expected impact", "Return", ""], rows)
                      or "No teams yet.")
