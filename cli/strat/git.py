@@ -15,15 +15,7 @@ class GitError(Exception):
 
 
 def _run(root: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", check=False,
-                              env=_env())
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        raise GitError(done.stderr.strip() or f"git {args[0]} failed")
-    return done.stdout
+    return _run_bytes(root, *args).decode("utf-8", "replace")
 
 
 def _env() -> dict[str, str]:
