@@ -136,6 +136,7 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
     from strat.formats import FORMATS, Report
     from strat.lint import LintOptions, lint
     from strat.rules.context import RuleContext
+    from strat.site.reference import reference_pages
     from strat.site.render import render_site
 
     options = LintOptions(today=today)
@@ -149,6 +150,7 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
     ctx = RuleContext(result.model, config, today or dt.date.today(), None)
     pages = render_site(result.model, ctx, result.diagnostics, all_codes(), directory_urls=directory_urls,
                         changelog=_changelog(root, folder))
+    pages.update(reference_pages(all_codes()))
     strategy = result.model.strategy
     return Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None)
 
@@ -236,7 +238,9 @@ def default_config(company: Any) -> dict[str, Any]:
 
 def _nav(raw_nav: Any, generated: dict[str, str], hand_pages: list[str]) -> list[Any]:
     """The navigation: the generated index pages, then the repository's own `nav`
-    (without generated pages it may name), or its hand-written pages."""
+    (without generated pages it may name), or its hand-written pages, then the generated
+    reference section."""
+    from strat.site.reference import nav_section
     from strat.site.render import nav_sections
 
     nav: list[Any] = [{section: [{title: page} for title, page in items]} for section, items in nav_sections()]
@@ -244,6 +248,8 @@ def _nav(raw_nav: Any, generated: dict[str, str], hand_pages: list[str]) -> list
         nav += [item for item in (_drop_generated(i, generated) for i in raw_nav) if item is not None]
     else:
         nav += [page for page in hand_pages if page.endswith(".md")]
+    title, items = nav_section()
+    nav.append({title: items})
     return nav
 
 
