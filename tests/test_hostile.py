@@ -69,11 +69,11 @@ F = "strategy/people/hostile.yaml"
 @pytest.mark.parametrize(
     ("text", "line"),
     [
-        ("kind: Person\nid: dora\nname: [Dora\n", 4),   # unclosed flow sequence (reported at the end)
+        ("kind: Person\nid: dora\nname: [Dora\n", 3),   # unclosed flow sequence (reported where it opens)
         ("kind: Person\nid: dora\n  name: Dora\n", 3),  # bad indentation
-        ("kind: Person\nid: 'dora\nname: D\n", 4),      # unterminated quote
+        ("kind: Person\nid: 'dora\nname: D\n", 2),      # unterminated quote (reported where it opens)
         ("kind: Person\n- dora\n", 2),                  # mapping then sequence
-        ("kind: Person\nid: dora\nname: {a: 1\n", 4),
+        ("kind: Person\nid: dora\nname: {a: 1\n", 3),
         ("]\n", 1),
         ("kind: Person\nid: dora\nname: a: b\n", 3),
     ],

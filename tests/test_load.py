@@ -216,7 +216,7 @@ def test_same_key_in_separate_documents_is_not_a_duplicate() -> None:
 @pytest.mark.parametrize(
     ("text", "code", "line", "column"),
     [
-        ("kind: X\nid: [a, b\nname: c\n", "E001", 3, 5),
+        ("kind: X\nid: [a, b\nname: c\n", "E001", 2, 5),  # where the unclosed bracket opens
         ("kind: X\n  id: x\n", "E001", 2, 5),
         ("kind: X\n\tid: x\n", "E001", 2, 1),
         ("kind: X\na: &anchor 1\n", "E005", 2, 4),

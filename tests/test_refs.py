@@ -168,7 +168,9 @@ def test_r203_wrong_kind(analyse_base) -> None:
                                BASE_DEFLECTION.replace("parent: cut-support-cost", "parent: support-cost")})
     assert (d.code, d.location.line, d.location.column) == ("R203", 6, 9)
     assert d.message == ("`parent` must name an Objective or Goal, but `support-cost` is a Metric "
-                         "(strategy/metrics/support-cost.yaml:2:5)")
+                         "(strategy/metrics/support-cost.yaml:2:5); a goal is measured by a metric "
+                         "(`outcome.metric`) and aligns to the objective it serves: set `parent` to that "
+                         "objective's id")
     assert [(r.path, r.line) for r in d.related] == [("strategy/metrics/support-cost.yaml", 2)]
     assert "support-deflection" in model.unresolved
 

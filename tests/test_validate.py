@@ -58,20 +58,21 @@ def test_missing_field_is_reported_at_the_mapping() -> None:
     text = "# header\nkind: Person\nid: dora\ntitle: Agent\n"
     [d] = check(text)
     assert where([d]) == [("S102", 2, 1)]
-    assert d.message == "person `dora`: missing required field `name`"
+    assert d.message == "person `dora`: missing required field `name`; add `name:`, the person's full name"
 
 
 def test_missing_nested_field_is_reported_at_the_nested_mapping() -> None:
     [d] = check(GOAL_OK.replace("outcome: {metric: m, baseline: 1, target: 2}",
                                 "outcome:\n  metric: m\n  baseline: 1\n"))
     assert where([d]) == [("S102", 9, 3)]
-    assert d.message == "goal `g`: missing required field `outcome.target`"
+    assert d.message == ("goal `g`: missing required field `outcome.target`; add `target:` under `outcome`, "
+                         "where the metric should be by the end of the period")
     assert d.location.json_path == "outcome"
 
 
 def test_every_missing_required_field_is_named() -> None:
     found = check("kind: Goal\nid: g\n")
-    messages = sorted(d.message for d in found)
+    messages = sorted(d.message.split(";")[0] for d in found)  # each then says what to add
     assert messages == sorted([
         "goal `g`: missing required field `title`",
         "goal `g`: missing required field `owner`",

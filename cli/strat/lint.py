@@ -35,9 +35,18 @@ class LintResult:
 
 
 def lint(root: Path, folder: Path, config: Config | None = None, options: LintOptions | None = None) -> LintResult:
-    """Lint the strategy below `folder` (a folder or one file) of the repository at `root`."""
+    """Lint the strategy below `folder` (a folder or one file) of the repository at `root`.
+
+    One file of the strategy folder is checked with the rest of the strategy, so that its
+    references resolve, and only its own findings are kept: `strat lint goals/x.yaml`
+    answers "is this file right?" without reporting every other file, and without
+    calling every id it names missing."""
     config = config or Config()
     options = options or LintOptions()
+    if folder.is_file():
+        alone = _lint_file_in_context(root, folder, config, options)
+        if alone is not None:
+            return alone
     loaded = load_tree(root, folder, config.include, config.exclude)
     git_facts = _git_facts(root, folder, config, options) if _is_active("A311", config, options) else None
     result = check(loaded, config, options, git_facts)
@@ -48,6 +57,21 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
             Location(relative_path(root, folder))))
         result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
+
+
+def _lint_file_in_context(root: Path, file: Path, config: Config, options: LintOptions) -> LintResult | None:
+    """The findings of one file, linted with the whole strategy folder it belongs to; None
+    when the file is outside that folder or not one of the files it reads."""
+    strategy = (root / config.strategy).resolve()
+    if strategy not in file.resolve().parents:
+        return None
+    whole = lint(root, strategy, config, options)
+    rel = relative_path(root, file)
+    read = [f for f in (whole.loaded.files if whole.loaded else []) if f.path == rel]
+    if not read:
+        return None
+    mine = [d for d in whole.diagnostics if d.location.path == rel]
+    return LintResult(mine, 1, len(read[0].documents), whole.model, whole.loaded)
 
 
 def _is_active(code: str, config: Config, options: LintOptions) -> bool:

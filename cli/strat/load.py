@@ -396,6 +396,8 @@ def _parse_text(text: str, rel: str) -> tuple[list[Document], list[Diagnostic]]:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and exc.context in _AT_THE_START:
+            mark = exc.context_mark  # where the quote, bracket or key that never ends begins
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if exc.problem == "found incompatible YAML document":
             raise _Refused("E007", "%YAML directives are not allowed in strategy files", line, column) from None
@@ -410,6 +412,12 @@ def _parse_text(text: str, rel: str) -> tuple[list[Document], list[Diagnostic]]:
         raise _Refused("E001", f"not valid YAML: {type(exc).__name__}: {exc}", 1, 1) from None
 
 
+# Parser contexts whose finding is best shown where the construct began: an unclosed quote
+# or bracket is noticed at the end of the file, a key without a colon on the next line.
+_AT_THE_START = {"while scanning a quoted scalar", "while parsing a flow sequence", "while parsing a flow mapping",
+                 "while scanning a simple key"}
+
+
 def _syntax_message(exc: Any, text: str, line: int, column: int) -> str:
     problem = exc.problem or "syntax error"
     lines = text.splitlines()
@@ -417,7 +425,34 @@ def _syntax_message(exc: Any, text: str, line: int, column: int) -> str:
     if "\t" in source_line[: max(column, 1)] or (column - 1 < len(source_line) and source_line[column - 1:column] == "\t"):
         return "not valid YAML: a tab character; YAML indentation must use spaces"
     context = f" ({exc.context})" if exc.context else ""
-    return f"not valid YAML: {problem}{context}"
+    char = source_line[column - 1:column]
+    hint = _syntax_hint(problem, exc.context or "", char)
+    return f"not valid YAML: {problem}{context}" + (f"; {hint}" if hint else "")
+
+
+def _syntax_hint(problem: str, context: str, char: str) -> str:
+    """What to do about the syntax errors people make most, in their words."""
+    if problem.startswith("mapping values are not allowed"):
+        return ("a value that contains `: ` must be in quotes (title: \"Launch: phase one\"); otherwise this line "
+                "is indented deeper than the key above it")
+    if problem.startswith("found character that cannot start any token") and char in "`@%|>!&*":
+        shown = "a backtick" if char == "`" else f"`{char}`"
+        return f"a value cannot start with {shown} unless it is in quotes: put the whole value in quotes"
+    if context == "while scanning an alias":
+        return "a value cannot start with `*` unless it is in quotes: put the whole value in quotes"
+    if context == "while scanning a quoted scalar":
+        return "the quote that starts here is never closed: close it at the end of the value"
+    if context in ("while parsing a flow sequence", "while parsing a flow mapping"):
+        closing = "]" if "sequence" in context else "}"
+        return (f"the bracket that opens here is not closed on its line: add `{closing}`, or put an item that "
+                "contains a comma or bracket in quotes")
+    if problem.startswith("could not find expected ':'"):
+        return ("a key needs a colon and a space after it (`title: Launch`); a line that continues the value "
+                "above must be indented under its key")
+    if problem.startswith("did not find expected key") or problem.startswith("did not find expected '-'"):
+        return ("check this line's indentation: the keys of one mapping, and the `- ` items of one list, line up "
+                "exactly; a value that starts with a quote must also end with it")
+    return ""
 
 
 def _build(events: Iterator[Any], rel: str) -> tuple[list[Document], list[Diagnostic]]:

@@ -61,8 +61,19 @@ def _unresolved(model: Model) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     "R203", Severity.ERROR,
                     f"`{_field(path)}` must name {_kinds_phrase(targets)}, but `{ident}` is {_article(target.kind)} "
-                    f"{target.kind} ({target.location(('id',))})",
+                    f"{target.kind} ({target.location(('id',))}){_wrong_kind_hint(doc.kind, path, target.kind)}",
                     doc.location(path), (target.location(("id",)),))
+
+
+def _wrong_kind_hint(kind: str, path: JsonPath, found: str) -> str:
+    """What to do for the wrong-kind references a newcomer makes most."""
+    if kind == "Goal" and path == ("parent",) and found == "Metric":
+        return ("; a goal is measured by a metric (`outcome.metric`) and aligns to the objective it serves: "
+                "set `parent` to that objective's id")
+    if kind == "Goal" and path == ("owner",) and found in ("Team", "Department"):
+        return (f"; a goal's {found.lower()} goes in `{found.lower()}`, and `owner` names the person accountable "
+                "for it")
+    return ""
 
 
 def _missing(doc: Document, path: JsonPath, ident: str, targets: tuple[str, ...],

@@ -4,10 +4,11 @@ The files are package data under `strat/templates/init/` (shipped in the wheel):
 example strategy that lints clean (every rule satisfied, no finding at all), `strat.yaml`,
 `mkdocs.yml` with a hand-written page, the CI workflow (`.github/workflows/strategy.yml`,
 safe for pull requests from forks) and a pre-commit config. Templates are plain files
-with tokens: `__TODAY__`, `__PERIOD_START__`, `__PERIOD_END__` and `__REVIEW_BY__` (the
-example's year-long period starts this month, so its dates, check-in and progress are
-current), `__COMPANY__`, and `__STRAT_VERSION__` (so CI installs the strat that made the
-repository).
+with tokens: `__TODAY__`, `__LAST_WEEK__`, `__PERIOD_START__`, `__PERIOD_END__` and
+`__REVIEW_BY__` (the example's year-long period starts this month, so its dates, check-in
+and progress are current; the check-in is a week old, so the `strat checkin` the README
+suggests works on the first day), `__COMPANY__`, and `__STRAT_VERSION__` (so CI installs
+the strat that made the repository).
 
 `starter_files` is pure (templates → {path: bytes}); `plan` finds the files that already
 exist; the CLI writes through `strat.write`, all or nothing.
@@ -55,7 +56,9 @@ def starter_files(today: dt.date, company: str = DEFAULT_COMPANY) -> dict[str, b
         # In YAML the company sits inside double quotes: escape it as JSON does (YAML's
         # double-quoted escapes are a superset), so any name stays one valid string.
         name = json.dumps(company, ensure_ascii=False)[1:-1] if rel.endswith((".yaml", ".yml")) else company
-        for token, value in (("__TODAY__", today.isoformat()), ("__PERIOD_START__", start.isoformat()),
+        for token, value in (("__TODAY__", today.isoformat()),
+                             ("__LAST_WEEK__", (today - dt.timedelta(days=7)).isoformat()),
+                             ("__PERIOD_START__", start.isoformat()),
                              ("__PERIOD_END__", end.isoformat()), ("__REVIEW_BY__", review.isoformat()),
                              ("__COMPANY__", name), ("__STRAT_VERSION__", __version__)):
             text = text.replace(token, value)

@@ -97,7 +97,7 @@ def _schema_errors(doc: Document, validator: Any) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set[tuple[str, JsonPath, str]] = set()
     for error in validator.iter_errors(doc.data):
-        for code, path, message, key in _explain(error):
+        for code, path, message, key in _explain(error, doc.data.get("kind")):
             mark = (code, path, "" if code == "S104" else message)  # one wrong-value finding per place
             if mark not in seen:
                 seen.add(mark)
@@ -105,8 +105,9 @@ def _schema_errors(doc: Document, validator: Any) -> list[Diagnostic]:
     return out
 
 
-def _explain(error: Any) -> Iterable[tuple[str, JsonPath, str, bool]]:
-    """One jsonschema error → (code, json path, message, point-at-key) findings."""
+def _explain(error: Any, kind: str | None = None) -> Iterable[tuple[str, JsonPath, str, bool]]:
+    """One jsonschema error → (code, json path, message, point-at-key) findings. `kind` is
+    the document's kind, for hints that look across the whole schema."""
     path: JsonPath = tuple(error.absolute_path)
     where = format_json_path(path)
     field_word = f"`{where}`" if where else "the document"
@@ -116,7 +117,10 @@ def _explain(error: Any) -> Iterable[tuple[str, JsonPath, str, bool]]:
         for name in value:
             if isinstance(instance, dict) and name not in instance:
                 full = format_json_path(path + (name,))
-                yield "S102", path, f"missing required field `{full}`", False
+                about = _first_sentence(error.schema.get("properties", {}).get(name, {}).get("description"))
+                under = f" under `{format_json_path(path)}`" if path else ""
+                hint = f"; add `{name}:`{under}" + (f", {about}" if about else "")
+                yield "S102", path, f"missing required field `{full}`{hint}", False
         return
     if keyword in ("additionalProperties", "unevaluatedProperties"):
         allowed = list(error.schema.get("properties", {}))
@@ -125,13 +129,20 @@ def _explain(error: Any) -> Iterable[tuple[str, JsonPath, str, bool]]:
             if name in allowed or any(p.search(name) for p in patterns):
                 continue
             close = difflib.get_close_matches(name, allowed, 1, 0.6)
-            hint = (f"; did you mean `{close[0]}`?" if close
-                    else f"; allowed here: {', '.join(allowed)} (or an `x-` key for your own data)")
+            homes = [h for h in _homes(kind).get(name, []) if h != _label(path)] if kind else []
+            if homes:  # a real field at another level: most often an indentation slip
+                where = " or ".join(f"under `{h}`" if h else "at the top level" for h in homes[:3])
+                hint = (f"; `{name}` belongs {where}: check this line's indentation (allowed here: "
+                        f"{', '.join(allowed)})")
+            elif close:
+                hint = f"; did you mean `{close[0]}`?"
+            else:
+                hint = f"; allowed here: {', '.join(allowed)} (or an `x-` key for your own data)"
             full = format_json_path(path + (name,))
             yield "S103", path + (name,), f"unknown field `{full}`{hint}", True
         return
     if keyword in ("oneOf", "anyOf"):
-        yield from _explain_choice(error, path, keyword)
+        yield from _explain_choice(error, path, keyword, kind)
         return
     if keyword == "type":
         wanted = value if isinstance(value, list) else [value]
@@ -181,7 +192,46 @@ def _explain(error: Any) -> Iterable[tuple[str, JsonPath, str, bool]]:
     yield "S104", path, f"{field_word}: {error.message}", False
 
 
-def _explain_choice(error: Any, path: JsonPath, keyword: str) -> Iterable[tuple[str, JsonPath, str, bool]]:
+def _first_sentence(description: Any) -> str:
+    """The first sentence of a schema description, to follow "add `x:`," in a message."""
+    if not isinstance(description, str) or not description.strip():
+        return ""
+    sentence = re.split(r"\. |: |; ", description.strip())[0].rstrip(".")
+    return sentence[0].lower() + sentence[1:] if sentence[1:2].islower() else sentence
+
+
+def _label(path: JsonPath) -> str:
+    """A JSON path as a field label: ('joint', 0) → 'joint[]'; () → ''."""
+    out = ""
+    for part in path:
+        out += "[]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@functools.cache
+def _homes(kind: str) -> dict[str, list[str]]:
+    """Field name → the labels of the mappings of `kind` that declare it ('' for the top
+    level, 'outcome', 'joint[]')."""
+    out: dict[str, list[str]] = {}
+    if kind not in schemas.kind_files():
+        return out
+
+    def walk(node: Any, label: str) -> None:
+        if not isinstance(node, dict):
+            return
+        for name, sub in (node.get("properties") or {}).items():
+            out.setdefault(name, []).append(label)
+            child = f"{label}.{name}" if label else name
+            walk(sub, child)
+            if isinstance(sub, dict) and isinstance(sub.get("items"), dict):
+                walk(sub["items"], child + "[]")
+
+    walk(schemas.inlined(kind), "")
+    return out
+
+
+def _explain_choice(error: Any, path: JsonPath, keyword: str,
+                    kind: str | None = None) -> Iterable[tuple[str, JsonPath, str, bool]]:
     """`oneOf`/`anyOf`: when every branch only requires a field, say so in words;
     otherwise report the most relevant branch's cause."""
     branches = error.validator_value
@@ -206,7 +256,7 @@ def _explain_choice(error: Any, path: JsonPath, keyword: str) -> Iterable[tuple[
     if cause is None:
         yield "S104", path, error.message, False
         return
-    yield from _explain(cause)
+    yield from _explain(cause, kind)
 
 
 def _or_list(names: list[str]) -> str:
