@@ -691,6 +691,164 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
     return EXIT_OK
 
 
+# --- strat import (strat.importcsv) ---------------------------------------------------------
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Turn other tools' exports into strategy files.
+
+    \b
+      strat import csv FILE --kind goal|objective|metric    a spreadsheet export (CSV)
+    """
+
+
+@import_group.command("csv")
+@click.argument("csv_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", "-k", required=True, type=click.Choice(("goal", "objective", "metric"), case_sensitive=False),
+              help="What each row is.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Write the files into DIR (default: strategy/goals/, objectives/ or metrics/).")
+@click.option("--dry-run", is_flag=True, help="Print the files that would be written; write nothing.")
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@click.option("--skip-bad", is_flag=True, help="Write the rows that convert, list the others (exit 1 if any).")
+@click.option("--date-format", default="auto", show_default=True, metavar="auto|dmy|mdy|PATTERN",
+              help="Day/month order of dates such as 03/04/2026: dmy, mdy, or a strptime pattern (%d.%m.%Y).")
+@click.option("--decimal", type=click.Choice(("auto", "point", "comma")), default="auto", show_default=True,
+              help="The decimal mark of the numbers (auto: read from the file).")
+@click.option("--delimiter", default=None, metavar="CHAR", help="The cell separator (default: sniffed; 'tab' for tab).")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="The file's encoding (default: UTF-8, or UTF-16 with a byte order mark).")
+def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force: bool, skip_bad: bool,
+               date_format: str, decimal: str, delimiter: str | None, encoding: str | None) -> int:
+    """Turn a spreadsheet export (CSV) into one YAML file per goal, objective or metric.
+
+    \b
+    Examples:
+      strat import csv okrs.csv --kind goal --dry-run    show the files, write nothing
+      strat import csv okrs.csv --kind goal              strategy/goals/<id>.yaml
+      strat import csv kpis.csv -k metric --out strategy/metrics/finance
+    Import metrics first, then objectives, then goals: references must resolve.
+
+    \b
+    The header is the first row naming known columns (lines above it are skipped);
+    case, spaces and punctuation in names do not matter:
+      goal       title|goal|key result, owner|owner email|dri, team|department|person,
+                 parent|objective id|aligned to (or objective, beside a title column),
+                 period|quarter, metric|kpi, baseline|start|from, target|goal value|to,
+                 current|actual, customer progress, status, due|deadline, plan,
+                 impact|annual impact (with currency and basis)
+      objective  title|objective|name, owner, metric|kpi, baseline, target,
+                 due|deadline and/or period|quarter, why|rationale, champions
+      metric     name|metric|kpi, unit, type (leading|lagging), better|direction
+                 (up|down, higher|lower), owner, description|definition, source,
+                 financial (yes|no), drives (metric) with hypothesis
+      id         made a slug (OKR-12 → okr-12); without an id column, a slug of the
+                 title, with -2, -3 for repeats
+      any other  kept as an x-<column-name> key, the cell's text as written
+
+    \b
+    Values:
+      references   ids, or names, titles and e-mail addresses, looked up in the
+                   strategy of the repository you run in (and in the sheet); an
+                   unknown one refuses the row, with a did-you-mean
+      numbers      1,200  1 200  1.200,50  $1.2M  600k  (300); the decimal mark is
+                   read from the file (0,45 says comma), else a point in
+                   comma-separated files; --decimal says it
+      percentages  45% becomes 0.45 (a ratio), or 45 when the metric's unit is %
+      dates        2026-03-31, 31/03/2026, 03/31/2026, 31.03.2026, Mar 31, 2026,
+                   31 Mar 2026, 2026-03-31T00:00:00; day/month order is read from
+                   the file (31/03 settles it); 03/04/2026 alone is refused unless
+                   --date-format says dmy or mdy
+      goal due     a goal has no due date: it picks the Strategy period it falls in
+                   (when no period is given) and is kept as x-due
+      status       On track, At risk, In progress → active; Done, Completed → done;
+                   Cancelled → dropped; Draft, Proposed → draft (the sheet's word is
+                   kept as x-sheet-status)
+
+    \b
+    Each file starts with the schema line editors read, is read back with strat's
+    own loader, validated and linted with the rest of the strategy before anything
+    is written, and written atomically. Existing files are never replaced without
+    --force. All or nothing: if any row cannot be converted, every bad row is listed
+    as FILE:LINE: problem and nothing is written (--skip-bad writes the good rows).
+
+    \b
+    Exit status: 0 written (or, with --dry-run, would be), 1 rows refused (nothing
+                 written; with --skip-bad the good rows were), 2 usage error.
+    """
+    from strat import importcsv
+    from strat.write import FileChange, WriteRefused, write_all
+
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}.get(delimiter.lower(), delimiter)
+        if len(delimiter) != 1 or delimiter in "\"\r\n" or delimiter.isalnum():
+            raise UsageProblem(f"--delimiter: one character such as , ; | or tab, got {delimiter!r}")
+    if "%" not in date_format and date_format not in ("auto", "dmy", "mdy"):
+        raise UsageProblem(f"--date-format: auto, dmy, mdy or a strptime pattern such as %d.%m.%Y, got {date_format!r}")
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageProblem(f"--encoding: unknown encoding {encoding!r}") from None
+    try:
+        raw = csv_file.read_bytes()
+    except OSError as exc:
+        raise UsageProblem(f"cannot read {csv_file}: {exc.strerror or exc}") from None
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageProblem(f"--out {out}: not a folder")
+    kind_name = importcsv.KINDS[kind.lower()]
+    repo, target, config_problems = importcsv.open_repository(Path.cwd(), out, kind_name)
+    if config_problems:
+        raise _ConfigProblem(config_problems)
+    options = importcsv.Options(kind_name, decimal, date_format.lower() if "%" not in date_format else date_format,
+                                delimiter, encoding, force, skip_bad)
+    shown = str(csv_file)
+    plan = importcsv.plan_import(raw, shown, options, repo, target)
+    for note in plan.notes:
+        click.echo(f"{shown}: {note}", err=True)
+    for problem in plan.problems:
+        click.echo(problem.shown(shown), err=True)
+    for warning in plan.warnings:
+        click.echo(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
+    count = f"{len(plan.problems)} problem{'' if len(plan.problems) == 1 else 's'}"
+    if plan.problems and (not skip_bad or not plan.files):
+        click.echo(f"Refused ({count}): nothing was written.", err=True)
+        return EXIT_FINDINGS
+    if not plan.files:
+        click.echo(f"strat import: no rows in {shown}; nothing to do", err=True)
+        return EXIT_OK
+    word = f"{kind_name.lower()}{'' if len(plan.files) == 1 else 's'}"
+    if dry_run:
+        for item in plan.files:
+            click.echo(f"==> {item.shown} <==\n{item.text}")
+        rows = len({p.line for p in plan.problems})
+        skipped = f"; {rows} row{'' if rows == 1 else 's'} with problems skipped" if plan.problems else ""
+        click.echo(f"Dry run: would write {len(plan.files)} {word}{skipped}; nothing was written.", err=True)
+        return EXIT_FINDINGS if plan.problems else EXIT_OK
+    try:
+        write_all(target.write_root, [FileChange(p.rel, p.text.encode("utf-8"), p.expected) for p in plan.files])
+    except WriteRefused as refused:
+        click.echo(f"strat import: {refused}", err=True)
+        return EXIT_FINDINGS
+    for item in plan.files:
+        click.echo(f"{item.shown}: {kind_name.lower()} `{item.id}` (line {item.line})")
+    replaced = sum(1 for p in plan.files if p.expected is not None)
+    also = f", {replaced} replaced" if replaced else ""
+    click.echo(f"Wrote {len(plan.files)} {word}{also}.", err=True)
+    if plan.problems:
+        rows = len({p.line for p in plan.problems})
+        click.echo(f"Skipped {rows} row{'' if rows == 1 else 's'} with problems ({count}); they were not written.",
+                   err=True)
+        return EXIT_FINDINGS
+    if repo.root is not None and not (repo.root / "schemas").is_dir():
+        click.echo("Editors validate as you type once the schemas named on each file's first line exist: "
+                   "strat schema --export schemas", err=True)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every outcome into the documented exit code."""
     try:
