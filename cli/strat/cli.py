@@ -32,9 +32,15 @@ def cli() -> None:
 
     \b
     Start here:
+      strat init my-strategy     a starter repository that works at once
       strat lint                 check the strategy/ folder of this repository
       strat explain A301         what a finding means and how to fix it
       strat schema goal          the fields of a kind (JSON Schema)
+
+    \b
+    Exit status: 0 success, 1 findings or a refused change, 2 usage error.
+    Shell completion (bash; zsh and fish alike): add to ~/.bashrc
+      eval "$(_STRAT_COMPLETE=bash_source strat)"
     """
 
 
@@ -55,8 +61,11 @@ def _locate(path: str | None, need_folder: bool = True) -> tuple[Path, Path, "ob
     else:
         target = (root / config.strategy).resolve()
         if need_folder and not target.is_dir():
+            looked = ("" if find_root(start) else
+                      f" (no strat.yaml or .git in {start.resolve()} or any folder above it, so strat "
+                      "took this folder for the repository)")
             raise UsageProblem(
-                f"no strategy folder at {target}; run strat inside a strategy repository, pass the "
+                f"no strategy folder at {target}{looked}; run strat inside a strategy repository, pass the "
                 "folder (strat lint PATH), or create one with `strat init`")
     root_resolved = root.resolve()
     if target != root_resolved and root_resolved not in target.parents:
@@ -89,8 +98,16 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
     """Check strategy files: YAML, schemas, references and alignment rules.
 
     PATH is the strategy folder (default: strategy/ of the enclosing repository, the
-    nearest folder with strat.yaml or .git) or a single file. Findings print as
-    path:line:col: CODE severity message, paths relative to the repository root.
+    nearest folder with strat.yaml or .git) or a single file; a file of the strategy
+    folder is checked with the rest of the strategy, so its references resolve, and only
+    its own findings are shown. Findings print as path:line:col: CODE severity message,
+    paths relative to the repository root.
+
+    \b
+    Examples:
+      strat lint
+      strat lint strategy/goals/faster-activation.yaml
+      strat lint --format github --strict     in CI
 
     \b
     Exit status: 0 no errors (warnings allowed unless --strict),
@@ -149,8 +166,20 @@ def _want_color(flag: bool | None) -> bool:
     return sys.stdout.isatty()
 
 
+def _complete_kinds(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from strat import schemas
+
+    return [k.lower() for k in schemas.kinds() if k.lower().startswith(incomplete.lower())]
+
+
+def _complete_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from strat.codes import all_codes
+
+    return [c for c in all_codes() if c.startswith(incomplete.upper())]
+
+
 @cli.command()
-@click.argument("kind", required=False)
+@click.argument("kind", required=False, shell_complete=_complete_kinds)
 @click.option("--export", "export_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write every schema into this folder instead of printing one.")
 def schema(kind: str | None, export_dir: Path | None) -> int:
@@ -160,6 +189,12 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     each kind has examples. Point your editor at them for validation as you type:
     the first line of a strategy file can be
     `# yaml-language-server: $schema=../../schemas/goal.schema.json`.
+
+    \b
+    Examples:
+      strat schema goal
+      strat schema --export schemas/
+    Exit status: 0 printed or written, 2 unknown kind.
     """
     import json
 
@@ -182,11 +217,12 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("code")
+@click.argument("code", shell_complete=_complete_codes)
 def explain(code: str) -> int:
     """Explain a diagnostic CODE: what it checks, why it matters, how to fix it.
 
-    Example: strat explain A301
+    Example: strat explain A301 (strat rules lists every code).
+    Exit status: 0 explained, 2 unknown code.
     """
     from strat.codes import all_codes
 
@@ -199,9 +235,14 @@ def explain(code: str) -> int:
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for tools.")
 def rules(fmt: str) -> int:
-    """List every diagnostic code with its name, default severity and summary."""
+    """List every diagnostic code with its name, default severity and summary.
+
+    Set a code's severity (or turn it off) in strat.yaml under `rules`; `strat explain
+    CODE` prints its documentation.
+    """
     import json
 
     from strat.codes import all_codes
@@ -252,6 +293,11 @@ def site_build(out: Path | None, strict: bool, quiet: bool, today: "object") -> 
     """Build the strategy site: generated pages, plus the hand-written pages of the docs
     folder (site/), with the repository's mkdocs.yml or a built-in default.
 
+    \b
+    Examples:
+      strat site build                   into public/ (or mkdocs.yml's site_dir)
+      strat site build --strict --out public     in CI: broken links fail the build
+
     Exit status: 0 built, 1 the strategy has lint errors, 2 usage error or MkDocs failure.
     """
     from strat.site.build import SiteOptions, build_site
@@ -269,7 +315,13 @@ def site_build(out: Path | None, strict: bool, quiet: bool, today: "object") -> 
 @_TODAY
 def site_serve(dev_addr: str, today: "object") -> int:
     """Preview the site locally; it re-renders when a strategy file, a hand-written page
-    or mkdocs.yml changes. Stop with Ctrl-C."""
+    or mkdocs.yml changes. Stop with Ctrl-C.
+
+    \b
+    Example:
+      strat site serve                   then open http://127.0.0.1:8000
+    Exit status: 0 stopped, 2 cannot serve (e.g. the port is taken: use --dev-addr).
+    """
     from strat.site.serve import serve_site
 
     host, _, port = dev_addr.rpartition(":")
@@ -291,6 +343,8 @@ def site_render(directory: Path, today: "object") -> int:
     The pages escape all text from YAML, but mkdocs-material's page <title> decodes it
     again: publish with `strat site build`, which ships the theme override that keeps
     titles escaped, or add that override (strat/site/overrides/main.html) yourself.
+
+    Exit status: 0 written, 1 the strategy has lint errors, 2 cannot write.
     """
     from strat.site.build import render_only
 
@@ -328,6 +382,9 @@ def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> in
     Examples:
       strat diff main                    what your working tree changes against main
       strat diff origin/main HEAD -f markdown >> "$GITHUB_STEP_SUMMARY"
+
+    Exit status: 0 shown (whatever the change), 2 a revision git does not know, or not a
+    git repository.
     """
     from strat import git
     from strat.diff import diff as run_diff
@@ -345,7 +402,8 @@ def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> in
 @cli.command()
 @click.argument("entity_id", metavar="ID")
 @click.option("--rev", default="HEAD", show_default=True, help="Walk history from this revision.")
-@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for tools.")
 def history(entity_id: str, rev: str, fmt: str) -> int:
     """The life of one entity through git history: each change, when, by whom.
 
@@ -353,6 +411,7 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
     author and the fields that changed. One walk of the history, however long.
 
     Example: strat history onboarding-activation
+    Exit status: 0 shown, 2 no commit changed ID, or not a git repository.
     """
     from strat import git
     from strat.history import entity_history
@@ -643,6 +702,8 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
     \b
     Example:
       strat init acme-strategy --company "Acme" && cd acme-strategy && strat tree
+
+    Exit status: 0 created, 1 a file could not be written, 2 files already exist.
     """
     import datetime as dt
 

@@ -51,6 +51,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     if not source.documents:
         return Config(path=CONFIG_NAME), []
     doc = source.documents[0]
+    _off_means_off(doc.data)
     errors = _validate(doc)
     if errors:
         return Config(path=CONFIG_NAME), errors
@@ -76,13 +77,22 @@ def _validator() -> Any:
     return Draft202012Validator(schemas.load_all()[schemas.CONFIG_FILE], registry=schemas.registry())
 
 
+def _off_means_off(data: Any) -> None:
+    """`A312: off` unquoted reads as the boolean false (strat reads YAML 1.1 booleans); in
+    `rules` it can only mean the severity `off`, so it is taken as that."""
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if isinstance(rules, dict):
+        for code, value in rules.items():
+            if value is False:
+                rules[code] = "off"
+
+
 def _validate(doc: Any) -> list[Diagnostic]:
-    from strat.load import format_json_path
+    from strat.validate import _explain
 
     out = []
     for error in _validator().iter_errors(doc.data):
-        path = tuple(error.absolute_path)
-        where = format_json_path(path) or "strat.yaml"
-        out.append(Diagnostic("S104", Severity.ERROR, f"strat.yaml: `{where}`: {error.message}",
-                              doc.location(path)))
+        for code, path, message, key in _explain(error):
+            code = "S104" if code == "S102" else code  # every setting is optional: a wrong value
+            out.append(Diagnostic(code, Severity.ERROR, f"strat.yaml: {message}", doc.location(path, key=key)))
     return out

@@ -136,8 +136,10 @@ def _explain(error: Any, kind: str | None = None) -> Iterable[tuple[str, JsonPat
                         f"{', '.join(allowed)})")
             elif close:
                 hint = f"; did you mean `{close[0]}`?"
-            else:
+            elif allowed:
                 hint = f"; allowed here: {', '.join(allowed)} (or an `x-` key for your own data)"
+            else:
+                hint = "; keys here must match " + " or ".join(f"`{p.pattern}`" for p in patterns)
             full = format_json_path(path + (name,))
             yield "S103", path + (name,), f"unknown field `{full}`{hint}", True
         return
