@@ -1,0 +1,473 @@
+"""The built site in a real browser: headless Chromium (Debian's `chromium`) driven by
+Playwright, against the site served over HTTP on 127.0.0.1.
+
+* This repository's own example strategy: every page loads with no console error, no
+  page error, no failed request and no request to any host but the test server (the
+  site works offline); the one-pager's diagrams are visible and every node is a link to
+  a page that loads; screenshots of the main pages go to tests/screenshots/ (git-ignored)
+  for a person to look at.
+* A hostile strategy (the payloads of test_site_hostile.py in every text field, and in
+  commit subjects and an author name for the changelog), built with the default
+  configuration and with every text-interpreting extension turned on: on every page, no
+  dialog opens (no script from YAML or git runs), nothing adds an event handler or a
+  javascript: link to the live DOM, tables keep their columns, and each entity's hostile
+  title, every check-in note and the commit subjects are shown as text.
+
+Playwright drives the system Chromium (`executable_path`); `playwright install` is never
+needed. The tests skip only when there is no Chromium binary (set STRAT_CHROMIUM to use
+another one); `.ci/run` installs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+import threading
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+
+import helpers
+from sitetest import html_files
+
+CHROMIUM = os.environ.get("STRAT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+if not CHROMIUM:
+    pytest.skip("no Chromium binary (install Debian's `chromium`, or set STRAT_CHROMIUM): the browser tests "
+                "need a real browser", allow_module_level=True)
+
+try:
+    from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+except ImportError as exc:  # a Chromium but not the test extra: say what to install, do not skip
+    raise ImportError("the browser tests need Playwright's Python package: pip install -e '.[test]' (never "
+                      "`playwright install`: the tests drive the system Chromium)") from exc
+
+from test_site_hostile import LOADED_MKDOCS, PAYLOADS, hostile_repo  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "tests" / "screenshots"
+TODAY = "2026-11-23"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
+        "--disable-domain-reliability", "--no-pings", "--disable-breakpad"]
+VIEWPORT = {"width": 1280, "height": 800}
+LOCAL = "127.0.0.1"
+NO_NETWORK = ("data", "blob", "about")  # schemes that never leave the browser
+
+
+# --- serving and recording ------------------------------------------------------------------
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+
+@dataclass
+class Served:
+    site: Path
+    url: str  # http://127.0.0.1:PORT/
+    root: Path | None = None  # the repository it was built from
+    name: str = ""
+
+    def url_of(self, html: Path) -> str:
+        rel = html.relative_to(self.site).as_posix()
+        return self.url + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+
+@contextlib.contextmanager
+def serve(site: Path, root: Path | None = None, name: str = "") -> Iterator[Served]:
+    """The folder over HTTP on 127.0.0.1, on a free port, from a thread."""
+    server = ThreadingHTTPServer((LOCAL, 0), functools.partial(_Quiet, directory=str(site)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Served(site, f"http://{LOCAL}:{server.server_address[1]}/", root, name)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def status_of(url: str) -> int:
+    """The HTTP status of a URL of the test server (redirects followed)."""
+    assert urlsplit(url).hostname == LOCAL, url
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (the local test server)
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@dataclass
+class Record:
+    """Everything the browser did in one context."""
+
+    requests: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # requests to another host (blocked)
+    failed: list[str] = field(default_factory=list)
+    bad_status: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # console errors and uncaught page errors
+    dialogs: list[str] = field(default_factory=list)
+    where: str = ""  # the page being visited, for messages
+
+    def problems(self) -> list[str]:
+        return self.foreign + self.failed + self.bad_status + self.errors + self.dialogs
+
+
+def recorded(context: BrowserContext) -> Record:
+    """Record every request, failure, console error, page error and dialog of the
+    context. A request to any host but the test server is recorded and aborted, so a
+    test never reaches the network even when the site is wrong."""
+    rec = Record()
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        parts = urlsplit(url)
+        if parts.scheme in NO_NETWORK or parts.hostname == LOCAL:
+            r.continue_()
+        else:
+            rec.foreign.append(f"{rec.where}: request to another host: {url}")
+            r.abort()
+
+    def failed(request: Any) -> None:
+        # A request cut short by the next navigation is not the site's fault.
+        if request.failure != "net::ERR_ABORTED" or urlsplit(request.url).hostname != LOCAL:
+            rec.failed.append(f"{rec.where}: {request.url} failed: {request.failure}")
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            rec.errors.append(f"{rec.where}: console error: {message.text} ({message.location})")
+
+    def dialog(d: Any) -> None:
+        rec.dialogs.append(f"{rec.where}: a {d.type} dialog opened: {d.message!r}")
+        d.dismiss()
+
+    def page(p: Page) -> None:
+        p.on("pageerror", lambda exc: rec.errors.append(f"{rec.where}: page error: {exc}"))
+        p.on("console", console)
+        p.on("dialog", dialog)
+
+    context.route("**/*", route)
+    context.on("request", lambda request: rec.requests.append(request.url))
+    context.on("requestfailed", failed)
+    context.on("response", lambda response: response.status >= 400 and rec.bad_status.append(
+        f"{rec.where}: HTTP {response.status} for {response.url}"))
+    context.on("page", page)
+    return rec
+
+
+def visit(page: Page, rec: Record, url: str, settle: bool = False) -> None:
+    """Open a page and check it loaded (HTTP 200). With `settle`, wait until the network
+    is idle, so late requests (the search index) are recorded too."""
+    rec.where = url
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    if settle:
+        page.wait_for_load_state("networkidle")
+
+
+def off_host(rec: Record) -> list[str]:
+    return [u for u in rec.requests if urlsplit(u).scheme not in NO_NETWORK and urlsplit(u).hostname != LOCAL]
+
+
+def text_of(page: Page, selector: str = "article") -> str:
+    """The rendered text of an element, whitespace collapsed."""
+    return " ".join(page.locator(selector).first.inner_text().split())
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[tuple[BrowserContext, Record]]:
+    ctx = browser.new_context(viewport=VIEWPORT, service_workers="block", color_scheme="light")
+    rec = recorded(ctx)
+    try:
+        yield ctx, rec
+    finally:
+        ctx.close()
+
+
+def _build(root: Path, out: Path) -> Path:
+    result = helpers.run_cli(["site", "build", "--today", TODAY, "--out", str(out)], cwd=root)
+    assert result.exit_code == 0, result.stderr + result.stdout
+    assert (out / "index.html").is_file()
+    return out
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """This repository's own strategy, mkdocs.yml and hand-written pages, built once."""
+    site = _build(REPO, tmp_path_factory.mktemp("example") / "public")
+    with serve(site) as served:
+        yield served
+
+
+# Commit subjects and an author name for the changelog page (git drops < and > from names).
+HISTORY = [("<script>alert(1)</script> | the base strategy", "{{ config }} | Mallory", "2026-10-01T12:00:00+00:00"),
+           ('<img src=x onerror=alert(1)> [x](javascript:alert(1)) --8<-- "/etc/passwd"',
+            'Grow ARR { onclick="alert(1)" }', "2026-11-02T12:00:00+00:00")]
+
+
+def _commit(root: Path, subject: str, author: str, when: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "a@example.invalid", "GIT_AUTHOR_DATE": when,
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid", "GIT_COMMITTER_DATE": when}
+    for args in (["add", "-A"], ["-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", subject]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
+
+
+@pytest.fixture(scope="module", params=[None, LOADED_MKDOCS], ids=["default-config", "every-extension"])
+def hostile(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The hostile strategy of test_site_hostile.py, built once per configuration, in a
+    git repository whose history (the base strategy, then the payloads) carries payloads
+    in commit subjects and author names, for the changelog page."""
+    base = tmp_path_factory.mktemp("hostile")
+    root = helpers.copy_base(base / "repo", git=True)
+    _commit(root, *HISTORY[0])
+    git_config = (root / ".git" / "config").read_text(encoding="utf-8")
+    hostile_repo(root, request.param)  # poisons every file; writes a snippet bait into .git/config
+    bait = (root / ".git" / "config").read_text(encoding="utf-8")
+    (root / ".git" / "config").write_text(git_config + bait, encoding="utf-8")
+    _commit(root, *HISTORY[1])
+    site = _build(root, base / "public")
+    with serve(site, root, "default-config" if request.param is None else "every-extension") as served:
+        yield served
+
+
+def _first_with(site: Path, folder: str, marker: str) -> Path:
+    """The first entity page of a folder (by name) that contains `marker`."""
+    for page in sorted((site / folder).glob("*/index.html")):
+        if marker in page.read_text(encoding="utf-8"):
+            return page
+    raise AssertionError(f"no page in {folder}/ contains {marker!r}")
+
+
+# --- the example strategy --------------------------------------------------------------------
+
+
+def test_every_page_loads_offline_without_errors(example: Served, context) -> None:
+    """Every page of the example: HTTP 200, no console or page error, no failed request,
+    and no request to any host but the test server (the site works with no network)."""
+    ctx, rec = context
+    page = ctx.new_page()
+    pages = html_files(example.site)
+    assert len(pages) > 100
+    visit(page, rec, example.url, settle=True)  # once with the network idle: the search index loads
+    for html in pages:
+        visit(page, rec, example.url_of(html))
+    page.wait_for_load_state("networkidle")
+    assert rec.problems() == []
+    assert off_host(rec) == []
+    assert any(u.endswith("search/search_index.json") for u in rec.requests), "the search index was not loaded"
+    assert any(u.endswith(".css") for u in rec.requests) and any(u.endswith(".js") for u in rec.requests)
+
+
+def test_one_pager_diagram_is_visible_and_every_node_links_to_a_page(example: Served, context) -> None:
+    ctx, rec = context
+    page = ctx.new_page()
+    visit(page, rec, example.url + "map/", settle=True)
+
+    diagrams = page.locator("article svg.strat-map")
+    assert diagrams.count() >= 1
+    for i in range(diagrams.count()):
+        diagram = diagrams.nth(i)
+        diagram.scroll_into_view_if_needed()
+        box = diagram.bounding_box()
+        assert diagram.is_visible() and box is not None and box["width"] > 200 and box["height"] > 100, (i, box)
+
+    links = page.locator("article svg.strat-map a")
+    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href') || e.getAttribute('xlink:href'))")
+    # A node per objective, metric, goal and initiative in the example, plus the North Star.
+    assert len(hrefs) >= 30, hrefs
+    assert all(hrefs), "an <a> in the diagram has no href"
+    targets = sorted({urljoin(page.url, h) for h in hrefs})
+    assert all(urlsplit(t).hostname == LOCAL for t in targets), targets
+    broken = [t for t in targets if status_of(t) != 200]
+    assert broken == []
+    # Every goal and objective of the example is a node of the one-pager.
+    for folder in ("goals", "objectives"):
+        pages = {example.url_of(p) for p in (example.site / folder).glob("*/index.html")}
+        assert pages <= set(targets), f"{folder} missing from the one-pager: {sorted(pages - set(targets))}"
+
+    # A click on a goal node opens the goal's page.
+    goal = page.locator("article svg.strat-map a[href*='goals/']").first
+    href = goal.get_attribute("href")
+    assert href
+    with page.expect_navigation() as navigation:
+        goal.click()
+    assert navigation.value is not None and navigation.value.status == 200
+    assert page.url == urljoin(example.url + "map/", href) and "/goals/" in page.url
+    assert page.locator("article h1").first.is_visible()
+    assert rec.problems() == []
+
+
+def test_goal_pages_show_their_chart_and_objective_pages_their_diagram(example: Served, context) -> None:
+    ctx, rec = context
+    page = ctx.new_page()
+    for html, selector in [(_first_with(example.site, "goals", "strat-chart"), "article svg.strat-chart"),
+                           (_first_with(example.site, "objectives", "strat-map"), "article svg.strat-map")]:
+        visit(page, rec, example.url_of(html))
+        svg = page.locator(selector).first
+        svg.scroll_into_view_if_needed()
+        box = svg.bounding_box()
+        assert svg.is_visible() and box is not None and box["width"] > 100 and box["height"] > 50, (html, box)
+        for href in svg.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+            assert status_of(urljoin(page.url, href)) == 200, (html, href)
+    assert rec.problems() == []
+
+
+def test_screenshots_of_the_main_pages(example: Served, context) -> None:
+    """Full-page screenshots into tests/screenshots/ (git-ignored), for a person to look
+    at: the checks here are only that each page rendered something of a sensible size."""
+    ctx, rec = context
+    page = ctx.new_page()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    goal = _first_with(example.site, "goals", "strat-chart")
+    objective = _first_with(example.site, "objectives", "strat-map")
+    shots = {
+        "home": example.site / "index.html",
+        "one-pager": example.site / "map" / "index.html",
+        f"goal-{goal.parent.name}": goal,
+        f"objective-{objective.parent.name}": objective,
+        "roi": example.site / "roi" / "index.html",
+    }
+    for name, html in shots.items():
+        visit(page, rec, example.url_of(html), settle=True)
+        path = SHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 20_000, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], \
+            f"{name}: the page scrolls sideways"
+    assert rec.problems() == []
+
+
+# --- the hostile strategy -----------------------------------------------------------------------
+
+# In the live DOM (after the theme's scripts ran), the page content must carry no
+# event-handler attribute and no javascript: (or vbscript:/data:) link.
+LIVE_DOM = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll('article *, title, .md-header *, .md-nav *')) {
+    for (const a of el.attributes) {
+      const v = a.value.replace(/[\\x00-\\x20]/g, '').toLowerCase();
+      if (a.name.startsWith('on')) found.push(`<${el.tagName} ${a.name}="${a.value}">`);
+      if (/^(javascript|vbscript|data):/.test(v) && /(href|src|action|data)$/.test(a.name))
+        found.push(`<${el.tagName} ${a.name}="${a.value}">`);
+    }
+  }
+  for (const s of document.querySelectorAll('article script, article iframe, article object, article embed'))
+    found.push(`<${s.tagName}> in the content`);
+  return found;
+}"""
+
+# Every row of every table in the content has as many cells as the table's header.
+TABLE_SHAPES = """() => [...document.querySelectorAll('article table')].flatMap((t, i) => {
+  const rows = [...t.rows];
+  const width = rows.length ? rows[0].cells.length : 0;
+  return rows.filter(r => r.cells.length !== width).map(r => `table ${i}: ${r.cells.length} cells, not ${width}: ${r.innerText.slice(0, 80)}`);
+})"""
+
+TITLE_FIELD = {"Goal": "title", "Objective": "title", "Plan": "title", "Initiative": "title", "Decision": "title",
+               "Team": "name", "Department": "name", "Person": "name", "Metric": "name"}
+FOLDER = {"Goal": "goals", "Objective": "objectives", "Plan": "plans", "Initiative": "initiatives",
+          "Decision": "decisions", "Team": "teams", "Department": "departments", "Person": "people",
+          "Metric": "metrics"}
+
+
+def _titles(root: Path) -> dict[str, str]:
+    """{page path below the site: the entity's hostile title or name} from the YAML."""
+    out = {}
+    for path in sorted((root / "strategy").rglob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if doc and doc.get("kind") in TITLE_FIELD and isinstance(doc.get(TITLE_FIELD[doc["kind"]]), str):
+                out[f"{FOLDER[doc['kind']]}/{doc['id']}/index.html"] = doc[TITLE_FIELD[doc["kind"]]]
+    return out
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_no_script_from_yaml_runs_on_any_page(hostile: Served, context) -> None:
+    """Every page of the hostile site: no dialog, no console or page error (a live
+    `<img src=x>` would be a failed request), no request off the test server, no event
+    handler or javascript: link in the live DOM, and tables keep their columns (a `|`
+    in a title does not split a cell)."""
+    ctx, rec = context
+    page = ctx.new_page()
+    pages = html_files(hostile.site)
+    assert len(pages) > 50
+    live: list[str] = []
+    tables: list[str] = []
+    visit(page, rec, hostile.url, settle=True)
+    for html in pages:
+        visit(page, rec, hostile.url_of(html))
+        where = html.relative_to(hostile.site).as_posix()
+        live += [f"{where}: {x}" for x in page.evaluate(LIVE_DOM)]
+        tables += [f"{where}: {x}" for x in page.evaluate(TABLE_SHAPES)]
+    page.wait_for_load_state("networkidle")
+    assert rec.dialogs == []
+    assert rec.problems() == []
+    assert off_host(rec) == []
+    assert live == []
+    assert tables == []
+
+
+def test_payloads_are_shown_as_text(hostile: Served, context) -> None:
+    """Each entity page shows its hostile title as text; a goal page shows every payload
+    of its check-in notes as text; the home page shows the mission as text."""
+    ctx, rec = context
+    page = ctx.new_page()
+    assert hostile.root is not None
+    titles = _titles(hostile.root)
+    assert len(titles) > 15
+    missing = []
+    for rel, title in titles.items():
+        html = hostile.site / rel
+        assert html.is_file(), rel
+        visit(page, rec, hostile.url_of(html))
+        if _plain(title) not in text_of(page):
+            missing.append(f"{rel}: {title!r}")
+        if rel.startswith("goals/"):
+            shown = text_of(page)
+            missing += [f"{rel}: check-in note {p!r}" for p in PAYLOADS if _plain(p) not in shown]
+    assert missing == []
+
+    visit(page, rec, hostile.url + "changelog/")
+    shown = text_of(page)
+    for subject, author, _ in HISTORY:
+        assert _plain(subject) in shown and _plain(author) in shown, (subject, author)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"hostile-changelog-{hostile.name}.png"), full_page=True)
+
+    strategy = yaml.safe_load((hostile.root / "strategy" / "strategy.yaml").read_text(encoding="utf-8"))
+    visit(page, rec, hostile.url)
+    mission = page.get_by_text(_plain(strategy["mission"]), exact=False).first
+    assert mission.is_visible(), strategy["mission"]
+    shot = hostile.name
+    page.screenshot(path=str(SHOTS / f"hostile-home-{shot}.png"), full_page=True)
+    visit(page, rec, hostile.url + "goals/faster-activation/")
+    page.get_by_text("<script>alert(1)</script>").first.scroll_into_view_if_needed()
+    assert page.get_by_text("<script>alert(1)</script>").first.is_visible()
+    page.screenshot(path=str(SHOTS / f"hostile-goal-{shot}.png"), full_page=True)
+    assert rec.problems() == []
