@@ -415,3 +415,12 @@ def test_metric_drives_clique_is_one_r204(hostile) -> None:
     [d] = [d for d in result.diagnostics if d["code"] == "R204"]
     assert d["path"] == "strategy/metrics/clique/m00.yaml"
     assert "m00 → m01 → m00" in d["message"]
+
+
+def test_bidirectional_override_in_the_file_is_refused() -> None:
+    # "Trojan Source": the diff a reviewer reads would show other text than the file holds.
+    from strat.load import parse_bytes
+
+    source, [d] = parse_bytes("kind: Goal\nid: g\ntitle: invoice\u202egnp.exe\n".encode(), "g.yaml")
+    assert source is None and (d.code, d.location.line, d.location.column) == ("E003", 3, 15)
+    assert "U+202E" in d.message

@@ -313,9 +313,12 @@ def parse_bytes(raw: bytes, rel: str) -> tuple[SourceFile | None, list[Diagnosti
 
 
 _UTF16_32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
-# C0 controls except tab/newline/carriage return, DEL, C1 controls, and the Unicode line
-# separators that YAML counts as line breaks (they would shift every reported line).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# C0 controls except tab/newline/carriage return, DEL, C1 controls, the Unicode line
+# separators that YAML counts as line breaks (they would shift every reported line), and
+# bidirectional controls, which make a pull request's diff show reviewers other text than
+# the file holds ("Trojan Source"; write them as \u escapes in double quotes if needed).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                      "\ufffe\uffff]")
 
 
 def _decode(raw: bytes) -> str:

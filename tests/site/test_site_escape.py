@@ -20,7 +20,7 @@ PAYLOADS = [
     "a | b",
     "    four spaces: a code block",
     "# not a heading",
-    "R&D &amp; ü 日本 \u202e",
+    "R&D &amp; ü 日本",  # bidi controls are dropped: see the test below
 ]
 
 
@@ -60,3 +60,11 @@ def test_slug_refuses_anything_else(ident: object) -> None:
 def test_site_name_is_html_escaped() -> None:
     assert escape.site_name("<b>A & B</b>") == "&lt;b&gt;A &amp; B&lt;/b&gt;"
     assert escape.site_name("") == "Strategy"
+
+
+def test_bidirectional_controls_are_dropped_from_site_text() -> None:
+    from strat.site.escape import text
+
+    shown = text("invoice\u202egnp.exe\u2066x\u2069")
+    assert "8238" not in shown and "8294" not in shown  # no &#8238; (U+202E) or &#8294; (U+2066)
+    assert "gnp" in shown

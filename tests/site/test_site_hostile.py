@@ -102,7 +102,9 @@ def hostile_repo(root: Path, mkdocs_yml: str | None) -> Path:
         docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
         for doc in docs:
             poison(doc, payloads)
-        path.write_text(yaml.dump_all(docs, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=1000),
+        # allow_unicode=False: non-ASCII payloads (U+202E among them) arrive as \u escapes, the one
+        # way a strategy file may carry a bidirectional control (raw ones are refused as E003).
+        path.write_text(yaml.dump_all(docs, Dumper=_NoAliases, sort_keys=False, allow_unicode=False, width=1000),
                         encoding="utf-8")
     (root / ".git").mkdir(exist_ok=True)
     (root / ".git" / "config").write_text("[core]\n\tSNIPPET-SECRET = 1\n", encoding="utf-8")
