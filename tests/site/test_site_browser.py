@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -405,7 +406,9 @@ def _titles(root: Path) -> dict[str, str]:
 
 
 def _plain(text: str) -> str:
-    return " ".join(text.split())
+    """The text as a reader sees it: whitespace collapsed, and bidirectional controls
+    dropped (the site removes them so U+202E cannot flip "gnp.exe" into "exe.png")."""
+    return " ".join(re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text).split())
 
 
 def test_no_script_from_yaml_runs_on_any_page(hostile: Served, context) -> None:
