@@ -41,8 +41,10 @@ class RuleContext:
 
     # --- entities ------------------------------------------------------------------
 
+    @functools.lru_cache(maxsize=None)
     def entities(self, kind: str) -> list[Document]:
-        """Entities of a kind that passed the schema and whose references resolved."""
+        """Entities of a kind that passed the schema and whose references resolved
+        (computed once per kind: every rule asks)."""
         return [d for d in self.model.of_kind(kind) if self.usable(d)]
 
     def usable(self, doc: Document | None) -> bool:
