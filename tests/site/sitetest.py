@@ -115,3 +115,16 @@ def scan_html(text: str) -> Scan:
 
 def html_files(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html"))
+
+
+# The payloads the site issue names: each must render as plain text wherever YAML text
+# reaches a page. Test modules extend this list with their own cases.
+ISSUE_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    'Grow ARR { onclick="alert(1)" }',
+    '--8<-- "/etc/passwd"',
+    "{{ config }}",
+    "Left | right | cell",
+]

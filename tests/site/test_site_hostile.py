@@ -14,16 +14,10 @@ import pytest
 import yaml
 
 import helpers
-from sitetest import html_files, scan_html
+from sitetest import ISSUE_PAYLOADS, html_files, scan_html
 
 PAYLOADS = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "[x](javascript:alert(1))",
-    'Grow ARR { onclick="alert(1)" }',
-    '--8<-- "/etc/passwd"',
-    "{{ config }}",
-    "Left | right | cell",
+    *ISSUE_PAYLOADS,
     '--8<-- ".git/config"',
     "</title><script>alert(2)</script>",
     '"><svg onload=alert(3)>',
