@@ -150,3 +150,32 @@ def test_split_map_for_a_big_strategy(base) -> None:
         width = float(re.search(r'width="([0-9.]+)"', drawing).group(1))
         assert width <= svg.WIDE + 100
     assert isinstance(docs[0], Document)
+
+
+def test_long_goal_lists_are_shortened_and_point_to_the_full_lists(base, monkeypatch) -> None:
+    """A big strategy: each goal is listed in full on its objective's page and its
+    holder's page; plans, metrics, departments and the goals index show the goals most in
+    need of attention and link to where the rest are."""
+    import posixpath
+
+    from strat.site import render
+
+    monkeypatch.setattr(render, "GOALS_SHOWN", 1)
+    monkeypatch.setattr(render, "GOALS_INDEX_IN_FULL", 1)
+    pages = render_site(base.model, base.ctx, [FINDING], CODES)
+    facts = build_facts(base.ctx)
+    index = pages[paths.index("Goal")]
+    assert "## By objective" in index and "## Aligned to no objective" in index
+    for o in facts.entities["Objective"]:
+        assert paths.md_link(paths.index("Goal"), paths.entity("Objective", o.id)) in index
+        objective_page = pages[paths.entity("Objective", o.id)]
+        for g in facts.aligned.get(o.id, []):  # in full on the objective's page
+            assert f'href="{paths.href(paths.entity("Objective", o.id), paths.entity("Goal", g))}"' in objective_page
+    shortened = [p for p, text in pages.items() if "goals most in need of attention, of" in text]
+    assert shortened, "some list is longer than one goal"
+    for path in shortened:
+        assert "Every goal is listed in full on its objective" in pages[path]
+    for path, text in pages.items():
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            assert resolved in pages, f"{path}: link to {target}"

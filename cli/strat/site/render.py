@@ -33,6 +33,13 @@ from strat.site.facts import (STATUS_LABELS, STATUS_ORDER, Facts, Progress, buil
 CSS_PATH = "stylesheets/strat.css"
 LINEAGE_PER_KIND = 12  # entries of one kind and role in "Depends on, used by"
 MAP_DIAGRAMS_UP_TO = 80  # goals: above this the one-pager shows the overview only
+# Goal tables: every goal is listed in full on its objective's page and on its holder's
+# page (team, person or department). Elsewhere (plans, metrics, departments, related
+# goals, the goals index) a long list shows the goals most in need of attention and
+# points to the full lists, so the site grows with the number of goals, not with it
+# times the number of places a goal appears.
+GOALS_SHOWN = 25
+GOALS_INDEX_IN_FULL = 100  # goals: above this the goals index groups them by objective
 KIND_LABELS = {"Objective": "Objective", "Plan": "Plan", "Goal": "Goal", "Metric": "Metric",
                "Initiative": "Initiative", "Team": "Team", "Department": "Department", "Person": "Person",
                "Decision": "Decision"}
@@ -176,6 +183,17 @@ class _Site:
         lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
         return "\n".join(lines)
 
+    def html_table(self, headers: list[str], rows: Iterable[list[str]]) -> str:
+        """The same table as `table`, as one raw HTML block (cells already HTML: links
+        from `a`, not `link`). Python-Markdown passes it through whole instead of parsing
+        every cell for inline Markdown, which is most of the time a long table costs."""
+        rows = list(rows)
+        if not rows:
+            return ""
+        head = "".join(f"<th>{h}</th>" for h in headers)
+        body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
     def facts_box(self, items: list[tuple[str, str]]) -> str:
         """Key facts as a raw HTML block (values already HTML)."""
         cells = "".join(f'<div><dt>{esc(k)}</dt><dd>{v}</dd></div>' for k, v in items if v)
@@ -200,11 +218,19 @@ class _Site:
     def date_range(self, progress: Progress) -> str:
         return f"{progress.start} to {progress.end}" if progress.start and progress.end else ""
 
-    def goal_rows(self, page: str, goal_ids: Iterable[str], holder: bool = True, objective: bool = True) -> str:
+    def goal_rows(self, page: str, goal_ids: Iterable[str], holder: bool = True, objective: bool = True,
+                  limit: int | None = None, more: str = "") -> str:
         """A table of goals, worst status first. Who holds each goal and the objective it
-        serves sit under its title, so the table stays readable in a narrow column."""
+        serves sit under its title, so the table stays readable in a narrow column. With
+        `limit`, a longer list shows its first `limit` goals, then says how many there
+        are and `more` (Markdown: where the full lists are)."""
         goals = [g for g in (self.f.get(i, "Goal") for i in dict.fromkeys(goal_ids)) if g is not None]
         goals.sort(key=lambda g: (STATUS_ORDER[self.f.progress[g.id].status], self.f.title(g).casefold()))
+        note = ""
+        if limit is not None and len(goals) > limit:
+            note = (f"\n\nThese are the {limit} goals most in need of attention, of {len(goals)}."
+                    + (f" {more}" if more else ""))
+            goals = goals[:limit]
         rows = []
         for goal in goals:
             p = self.f.progress[goal.id]
@@ -213,16 +239,35 @@ class _Site:
             context = []
             h = self.f.holder(goal) if holder else None
             if h:
-                context.append(f"{esc(KIND_LABELS[h[0]].lower())} {self.link(page, h[1], h[0])}")
+                context.append(f"{esc(KIND_LABELS[h[0]].lower())} {self.a(page, h[1], h[0])}")
             target = self.f.objective.get(goal.id) if objective else None
             if target:
-                context.append("for " + self.link(page, target, "Objective"))
-            cell = self.link(page, goal.id, "Goal")
+                context.append("for " + self.a(page, target, "Objective"))
+            cell = self.a(page, goal.id, "Goal")
             if context:
                 cell += '<br><span class="strat-sub">' + " · ".join(context) + "</span>"
             now = esc(measure(p.current, unit)) if p.current is not None else "–"
             rows.append([cell, self.badge(p.status), self.bar(p), now])
-        return self.table(["Goal", "Status", "Progress", "Now"], rows)
+        return self.html_table(["Goal", "Status", "Progress", "Now"], rows) + note
+
+    def full_lists(self, page: str, goal_ids: Iterable[str]) -> str:
+        """Where the goals of a shortened list are listed in full: their objectives' pages
+        (with how many of these goals each has), and the goals index for goals aligned to
+        no objective."""
+        counts: dict[str, int] = {}
+        unaligned = 0
+        for gid in dict.fromkeys(goal_ids):
+            target = self.f.objective.get(gid)
+            if target and self.f.get(target, "Objective") is not None:
+                counts[target] = counts.get(target, 0) + 1
+            else:
+                unaligned += 1
+        where = [f"{self.link(page, o, 'Objective')} ({n})" for o, n in
+                 sorted(counts.items(), key=lambda x: self.f.title(self.f.get(x[0], "Objective")).casefold())]  # type: ignore[arg-type]
+        if unaligned:
+            where.append(f"[goals aligned to no objective]({paths.md_link(page, paths.index('Goal'))}) ({unaligned})")
+        return ("Every goal is listed in full on its objective's page and on the page of its team, person or "
+                "department: " + ", ".join(where) + ".") if where else ""
 
     def lineage(self, doc: Document, page: str) -> str:
         """What this entity depends on and what uses it (like dbt docs)."""
@@ -470,7 +515,33 @@ class _Site:
         return self.table(["Plan", "Owner", "Period", "Objectives", "Goals"], rows)
 
     def _index_goal(self, docs: list[Document], page: str) -> str:
-        return self.goal_rows(page, [g.id for g in docs])
+        ids = [g.id for g in docs]
+        if len(ids) <= GOALS_INDEX_IN_FULL:
+            return self.goal_rows(page, ids)
+        # A big strategy: one table of every goal would repeat the objectives' pages, which
+        # list their goals in full; this page lists the goals aligned to no objective.
+        by_objective: dict[str, list[str]] = {}
+        unaligned = []
+        for gid in ids:
+            target = self.f.objective.get(gid)
+            if target and self.f.get(target, "Objective") is not None:
+                by_objective.setdefault(target, []).append(gid)
+            else:
+                unaligned.append(gid)
+        rows = [[self.link(page, o.id), esc(len(by_objective.get(o.id, []))), self.rollup(by_objective.get(o.id, []))]
+                for o in self.f.entities.get("Objective", [])]
+        parts = [f"{len(ids)} goals. Each objective's page lists the goals aligned to it; each team's, person's and "
+                 f"department's page lists the goals it holds (see [teams]({paths.md_link(page, paths.index('Team'))}), "
+                 f"[people]({paths.md_link(page, paths.index('Person'))}) and "
+                 f"[departments]({paths.md_link(page, paths.index('Department'))})).",
+                 "## By objective\n\n" + self.table(["Objective", "Goals", "Status"], rows)]
+        attention = [g for g in ids if self.f.progress[g].status in ("off-track", "at-risk")]
+        if attention:
+            parts.append("## Needs attention\n\n" + self.goal_rows(page, attention, limit=GOALS_SHOWN,
+                                                                   more=self.full_lists(page, attention)))
+        parts.append("## Aligned to no objective\n\n" + (self.goal_rows(page, unaligned) if unaligned else
+                                                          "Every goal is aligned to an objective."))
+        return self.join(*parts)
 
     def _index_metric(self, docs: list[Document], page: str) -> str:
         star = self.f.north_star()
@@ -570,7 +641,8 @@ class _Site:
         supporting = self.f.supported_by.get(o.id, [])
         if supporting:
             parts.append("## Goals that also support it\n\nSecondary links: shown here, never counted by the one-link "
-                         "rule.\n\n" + self.goal_rows(page, supporting))
+                         "rule.\n\n" + self.goal_rows(page, supporting, limit=GOALS_SHOWN,
+                                                  more=self.full_lists(page, supporting)))
         health = [h for h in data.get("health") or [] if isinstance(h, dict)]
         if health:
             rows = []
@@ -598,7 +670,8 @@ class _Site:
         if data.get("narrative"):
             parts.append("## Narrative\n\n" + block(data["narrative"]))
         goals = self.f.plan_goals.get(p.id, [])
-        parts.append("## Goals in this plan\n\n" + (self.goal_rows(page, goals) if goals else "None yet."))
+        parts.append("## Goals in this plan\n\n" + (self.goal_rows(
+            page, goals, limit=GOALS_SHOWN, more=self.full_lists(page, goals)) if goals else "None yet."))
         parts += [self.lint_section(p, page), self.lineage(p, page)]
         return self.join(*parts)
 
@@ -654,10 +727,10 @@ class _Site:
                 from strat.site.facts import fraction
                 share = fraction(_num(k.get("baseline")), _num(k.get("target")), _num(k.get("current")))
                 pct = f"{int(round(share * 100))}%" if share is not None else "–"
-                rows.append([esc(k.get("title") or ""), self.link(page, k.get("metric"), "Metric"),
+                rows.append([esc(k.get("title") or ""), self.a(page, k.get("metric"), "Metric"),
                              esc(f"{measure(k.get('baseline'), u)} → {measure(k.get('target'), u)}"),
                              esc(measure(k.get("current"), u)) or "–", esc(pct)])
-            parts.append("## Key results\n\n" + self.table(["Key result", "Metric", "From → to", "Now", "Progress"], rows))
+            parts.append("## Key results\n\n" + self.html_table(["Key result", "Metric", "From → to", "Now", "Progress"], rows))
 
         if data.get("customer_progress"):
             parts.append("## Customer progress\n\n" + self.callout("quote", "The progress the customer makes",
@@ -686,22 +759,24 @@ class _Site:
             for r in reversed(p.readings):
                 rows.append([self.day(r.date), esc(measure(r.value, unit)),
                              esc(number(r.confidence)) if r.confidence is not None else "–",
-                             esc(r.note or ""), self.link(page, r.by, "Person") if r.by else ""])
-            parts.append("## Check-ins\n\n" + self.table(["Date", "Value", "Confidence", "Note", "By"], rows))
+                             esc(r.note or ""), self.a(page, r.by, "Person") if r.by else ""])
+            parts.append("## Check-ins\n\n" + self.html_table(["Date", "Value", "Confidence", "Note", "By"], rows))
         else:
             parts.append("## Check-ins\n\nNo check-ins yet.")
 
         initiatives = self.f.initiatives.get(g.id, [])
         if initiatives:
-            rows = [[self.link(page, i, "Initiative"), self.initiative_status(self.f.get(i, "Initiative")),
+            rows = [[self.a(page, i, "Initiative"), self.initiative_status(self.f.get(i, "Initiative")),
                      esc(self.f.get(i, "Initiative").data.get("hypothesis"))] for i in initiatives]  # type: ignore[union-attr]
-            parts.append("## Initiatives\n\n" + self.table(["Initiative", "Status", "Hypothesis"], rows))
+            parts.append("## Initiatives\n\n" + self.html_table(["Initiative", "Status", "Hypothesis"], rows))
         children = self.f.children.get(g.id, [])
         if children:
-            parts.append("## Goals aligned to this goal\n\n" + self.goal_rows(page, children, objective=False))
+            parts.append("## Goals aligned to this goal\n\n" + self.goal_rows(
+                page, children, objective=False, limit=GOALS_SHOWN, more=self.full_lists(page, children)))
         supporting = self.f.supported_by.get(g.id, [])
         if supporting:
-            parts.append("## Goals that support it\n\n" + self.goal_rows(page, supporting))
+            parts.append("## Goals that support it\n\n" + self.goal_rows(
+                page, supporting, limit=GOALS_SHOWN, more=self.full_lists(page, supporting)))
         parts += [self.lint_section(g, page), self.lineage(g, page)]
         return self.join(*parts)
 
@@ -771,10 +846,12 @@ class _Site:
             parts.append("## Objectives\n\n" + "\n".join(lines))
         goals = self.f.metric_goals.get(m.id, [])
         if goals:
-            parts.append("## Goals measured by it\n\n" + self.goal_rows(page, goals))
+            parts.append("## Goals measured by it\n\n" + self.goal_rows(
+                page, goals, limit=GOALS_SHOWN, more=self.full_lists(page, goals)))
         krs = [g for g in self.f.metric_krs.get(m.id, []) if g not in goals]
         if krs:
-            parts.append("## Goals with a key result on it\n\n" + self.goal_rows(page, krs))
+            parts.append("## Goals with a key result on it\n\n" + self.goal_rows(
+                page, krs, limit=GOALS_SHOWN, more=self.full_lists(page, krs)))
         initiatives = [i for i in self.f.entities.get("Initiative", [])
                        if isinstance(i.data.get("expected"), dict) and i.data["expected"].get("metric") == m.id]
         if initiatives:
@@ -914,7 +991,8 @@ class _Site:
             parts.append("## Teams\n\n" + self.table(["Team", "Lead", "Annual cost", "Goals"], rows))
         goals = self.department_goals(d.id)
         parts.append("## Goals\n\nThe department's own goals and those of its teams and people.\n\n" +
-                     (self.goal_rows(page, goals, objective=True) if goals else "No goals yet."))
+                     (self.goal_rows(page, goals, objective=True, limit=GOALS_SHOWN,
+                                     more=self.full_lists(page, goals)) if goals else "No goals yet."))
         partner = [(g, i, j) for g, i, j in self.f.joint_goals() if j.get("department") == d.id]
         if partner:
             parts.append("## Joint goals it co-owns\n\nGoals of other departments whose benefit lands here; this "
