@@ -16,6 +16,7 @@ matter, which the renderer never writes YAML text into.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ]")
@@ -37,7 +38,12 @@ def text(value: Any) -> str:
     spaces would start a code block); control characters are dropped."""
     if value is None:
         return ""
-    raw = value if isinstance(value, str) else str(value)
+    return _text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(raw: str) -> str:
+    # Cached: a site repeats the same titles and names in many places.
     return _UNSAFE.sub(_ref, " ".join(_CONTROL.sub("", raw).split()))
 
 
