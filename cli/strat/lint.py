@@ -48,9 +48,10 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
         if alone is not None:
             return alone
     loaded = load_tree(root, folder, config.include, config.exclude)
-    git_facts = _git_facts(root, folder, config, options) if _is_active("A311", config, options) else None
+    stale_check = _active("A311", config, options)
+    git_facts = _git_facts(root, folder, config, options) if stale_check else None
     result = check(loaded, config, options, git_facts)
-    if _is_active("A311", config, options) and git_facts is None and result.model and result.model.of_kind("Goal"):
+    if stale_check and git_facts is None and result.model and result.model.of_kind("Goal"):
         # A note, not a finding: it stays info whatever severity A311 is configured at.
         result.diagnostics.append(Diagnostic(
             "A311", Severity.INFO, "not a git repository (or git is unavailable): the stale-goal check was skipped",
@@ -74,16 +75,10 @@ def _lint_file_in_context(root: Path, file: Path, config: Config, options: LintO
     return LintResult(mine, 1, len(read[0].documents), whole.model, whole.loaded)
 
 
-def _is_active(code: str, config: Config, options: LintOptions) -> bool:
-    from strat.codes import matches
-
-    return _active(code, config, options, matches)
-
-
 def check(loaded: LoadResult, config: Config | None = None, options: LintOptions | None = None,
           git_facts: "GitFacts | None" = None) -> LintResult:
     """Every check over documents already loaded (from the file system or from git)."""
-    from strat.codes import all_codes, matches
+    from strat.codes import all_codes
     from strat.ignores import apply_ignores, find_ignores
     from strat.refs import check_references
     from strat.validate import validate_documents
@@ -98,21 +93,25 @@ def check(loaded: LoadResult, config: Config | None = None, options: LintOptions
     diagnostics.extend(check_references(model))
 
     codes = all_codes()
-    active = {c for c in codes if _active(c, config, options, matches)}
+    active = {c for c in codes if _active(c, config, options)}
     diagnostics.extend(run_rules(model, config, options, active, git_facts))
 
     diagnostics = [d for d in diagnostics if d.code in active or d.code not in codes]
-    diagnostics = apply_severities(diagnostics, config)
     ignores = [i for f in loaded.files for i in find_ignores(f.path, f.text)]
     if ignores:
+        # May add I001 findings, which are subject to --select/--ignore and severities too.
         diagnostics = apply_ignores(diagnostics, ignores, set(codes), active)
-        diagnostics = [d for d in diagnostics if d.code in active]
-        diagnostics = apply_severities(diagnostics, config)
+        diagnostics = [d for d in diagnostics if d.code in active or d.code not in codes]
+    diagnostics = apply_severities(diagnostics, config)
     diagnostics.sort(key=lambda d: d.sort_key)
     return LintResult(diagnostics, len(loaded.files), len(loaded.documents), model, loaded)
 
 
-def _active(code: str, config: Config, options: LintOptions, matches) -> bool:  # type: ignore[no-untyped-def]
+def _active(code: str, config: Config, options: LintOptions) -> bool:
+    """Whether a code is checked this run: not `off` in strat.yaml, and let through by
+    --select / --ignore."""
+    from strat.codes import matches
+
     if config.rules.get(code) == "off":
         return False
     if options.select and not matches(code, options.select):
@@ -126,7 +125,7 @@ def run_rules(model: Model, config: Config, options: LintOptions, active: set[st
     from strat.rules import RULES
     from strat.rules.context import RuleContext
 
-    selected = [m for code, m in RULES.items() if code in active and (git_facts is not None or code != "A311")]
+    selected = [m for code, m in RULES.items() if code in active]
     if not selected:
         return []
     ctx = RuleContext(model, config, options.today or dt.date.today(), git_facts)
