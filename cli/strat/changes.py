@@ -184,20 +184,23 @@ def diff_entities(before: dict[str, Document], after: dict[str, Document],
     for ident in sorted(set(before) | set(after)):
         old, new = before.get(ident), after.get(ident)
         if old is None and new is not None:
-            out.append(EntityChange(new.kind, ident, "added", new.path, title=_title(new),
+            out.append(EntityChange(new.kind, ident, "added", new.path, title=title_of(new),
                                     context=_placement(new, context)))
         elif new is None and old is not None:
-            out.append(EntityChange(old.kind, ident, "removed", old.path, title=_title(old)))
+            out.append(EntityChange(old.kind, ident, "removed", old.path, title=title_of(old)))
         elif old is not None and new is not None:
             fields = compare(old.data, new.data)
             moved = old.path != new.path
             if fields or moved:
                 out.append(EntityChange(new.kind, ident, "moved" if moved and not fields else "changed",
-                                        new.path, old.path if moved else None, _title(new), fields=fields))
+                                        new.path, old.path if moved else None, title_of(new), fields=fields))
     return out
 
 
-def _title(doc: Document) -> str:
+def title_of(doc: Document | None) -> str:
+    """What people call an entity: its title, name or company ('' if none)."""
+    if doc is None:
+        return ""
     for key in ("title", "name", "company"):
         value = doc.data.get(key)
         if isinstance(value, str):

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from strat import git
-from strat.changes import EntityChange, FieldChange, compare, diff_entities, entities
+from strat.changes import EntityChange, FieldChange, compare, diff_entities, entities, title_of
 from strat.load import Document, parse_bytes
 
 
@@ -79,7 +78,7 @@ def entity_history(root: Path, folder: str, ident: str, revision: str = "HEAD") 
         if kind is None:
             latest = after or before
             kind = latest.kind if latest is not None else None
-            title = _title(latest)
+            title = title_of(latest)
         if before is None:
             entries.append(HistoryEntry(commit, "added", after.path))  # type: ignore[union-attr]
         elif after is None:
@@ -91,13 +90,6 @@ def entity_history(root: Path, folder: str, ident: str, revision: str = "HEAD") 
                 entries.append(HistoryEntry(commit, "moved" if moved and not fields else "changed", after.path,
                                             before.path if moved else None, fields))
     return EntityHistory(ident, kind, title, entries)
-
-
-def _title(doc: Document | None) -> str:
-    if doc is None:
-        return ""
-    value: Any = doc.data.get("title") or doc.data.get("name") or doc.data.get("company") or ""
-    return value if isinstance(value, str) else ""
 
 
 def changelog(root: Path, folder: str, revision: str = "HEAD", limit: int | None = 200

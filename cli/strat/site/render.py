@@ -1166,7 +1166,7 @@ class _Site:
                  "The findings of `strat lint` on the strategy as published, so gaps are visible to everyone. "
                  "Errors stop a pull request; warnings and infos do not, but each is a gap worth closing. Every code "
                  f"links to its [rule]({paths.md_link(page, paths.RULES)}).",
-                 f'<div class="strat-stats">' + "".join(
+                 '<div class="strat-stats">' + "".join(
                      f'<div class="strat-stat"><span class="strat-stat__n">{counts[s]}</span>'
                      f'<span class="strat-stat__label">{esc(s.value + ("s" if counts[s] != 1 else ""))}</span></div>'
                      for s in Severity) + "</div>"]
