@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -120,6 +121,17 @@ class Record:
     errors: list[str] = field(default_factory=list)  # console errors and uncaught page errors
     dialogs: list[str] = field(default_factory=list)
     where: str = ""  # the page being visited, for messages
+    inflight: dict[Any, str] = field(default_factory=dict)  # requests sent and not yet finished or failed
+    last_change: float = field(default_factory=time.monotonic)
+
+    def started(self, request: Any) -> None:
+        self.requests.append(request.url)
+        self.inflight[request] = request.url
+        self.last_change = time.monotonic()
+
+    def ended(self, request: Any) -> None:
+        self.inflight.pop(request, None)
+        self.last_change = time.monotonic()
 
     def problems(self) -> list[str]:
         return self.foreign + self.failed + self.bad_status + self.errors + self.dialogs
@@ -159,22 +171,38 @@ def recorded(context: BrowserContext) -> Record:
         p.on("dialog", dialog)
 
     context.route("**/*", route)
-    context.on("request", lambda request: rec.requests.append(request.url))
+    context.on("request", rec.started)
+    context.on("requestfinished", rec.ended)
     context.on("requestfailed", failed)
+    context.on("requestfailed", rec.ended)
     context.on("response", lambda response: response.status >= 400 and rec.bad_status.append(
         f"{rec.where}: HTTP {response.status} for {response.url}"))
     context.on("page", page)
     return rec
 
 
-def visit(page: Page, rec: Record, url: str, settle: bool = False) -> None:
-    """Open a page and check it loaded (HTTP 200). With `settle`, wait until the network
-    is idle, so late requests (the search index) are recorded too."""
+def settle(page: Page, rec: Record, quiet: float = 0.5, timeout: float = 30.0) -> None:
+    """Wait until every request the context sent has finished or failed and nothing new
+    started for `quiet` seconds, so late requests (the search index) are recorded too.
+
+    Counted from the context's own request events rather than Playwright's
+    `networkidle`, which can be lost for good when a request finishes before
+    DOMContentLoaded (microsoft/playwright#42598) and then hangs until its timeout."""
+    deadline = time.monotonic() + timeout
+    while rec.inflight or time.monotonic() - rec.last_change < quiet:
+        assert time.monotonic() < deadline, f"{rec.where}: requests still running after {timeout} s: " \
+            f"{sorted(rec.inflight.values())}"
+        page.wait_for_timeout(50)  # lets Playwright deliver the events
+
+
+def visit(page: Page, rec: Record, url: str, settle_down: bool = False) -> None:
+    """Open a page and check it loaded (HTTP 200). With `settle_down`, wait until the
+    network is quiet (see `settle`)."""
     rec.where = url
     response = page.goto(url, wait_until="load")
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"
-    if settle:
-        page.wait_for_load_state("networkidle")
+    if settle_down:
+        settle(page, rec)
 
 
 def off_host(rec: Record) -> list[str]:
@@ -273,10 +301,10 @@ def test_every_page_loads_offline_without_errors(example: Served, context) -> No
     page = ctx.new_page()
     pages = html_files(example.site)
     assert len(pages) > 100
-    visit(page, rec, example.url, settle=True)  # once with the network idle: the search index loads
+    visit(page, rec, example.url, settle_down=True)  # once with the network idle: the search index loads
     for html in pages:
         visit(page, rec, example.url_of(html))
-    page.wait_for_load_state("networkidle")
+    settle(page, rec)
     assert rec.problems() == []
     assert off_host(rec) == []
     assert any(u.endswith("search/search_index.json") for u in rec.requests), "the search index was not loaded"
@@ -286,7 +314,7 @@ def test_every_page_loads_offline_without_errors(example: Served, context) -> No
 def test_one_pager_diagram_is_visible_and_every_node_links_to_a_page(example: Served, context) -> None:
     ctx, rec = context
     page = ctx.new_page()
-    visit(page, rec, example.url + "map/", settle=True)
+    visit(page, rec, example.url + "map/", settle_down=True)
 
     diagrams = page.locator("article svg.strat-map")
     assert diagrams.count() >= 1
@@ -353,7 +381,7 @@ def test_screenshots_of_the_main_pages(example: Served, context) -> None:
         "roi": example.site / "roi" / "index.html",
     }
     for name, html in shots.items():
-        visit(page, rec, example.url_of(html), settle=True)
+        visit(page, rec, example.url_of(html), settle_down=True)
         path = SHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 20_000, path
@@ -422,13 +450,13 @@ def test_no_script_from_yaml_runs_on_any_page(hostile: Served, context) -> None:
     assert len(pages) > 50
     live: list[str] = []
     tables: list[str] = []
-    visit(page, rec, hostile.url, settle=True)
+    visit(page, rec, hostile.url, settle_down=True)
     for html in pages:
         visit(page, rec, hostile.url_of(html))
         where = html.relative_to(hostile.site).as_posix()
         live += [f"{where}: {x}" for x in page.evaluate(LIVE_DOM)]
         tables += [f"{where}: {x}" for x in page.evaluate(TABLE_SHAPES)]
-    page.wait_for_load_state("networkidle")
+    settle(page, rec)
     assert rec.dialogs == []
     assert rec.problems() == []
     assert off_host(rec) == []
