@@ -41,6 +41,7 @@ MARKER = ".strat-site"  # left in a folder strat built, so a rebuild may empty i
 USER_MAIN = "strat-user-main.html"
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROGRESS_FROM = 200  # pages: report progress page by page from this size on
+STASH_RAW_BLOCKS = True  # False only in the test that proves `rawblocks` changes no byte of the site
 
 DEFAULT_FEATURES = ["navigation.tabs", "navigation.sections", "navigation.top", "navigation.prune",
                     "navigation.footer", "toc.follow", "search.suggest", "search.highlight", "content.tooltips"]
@@ -335,21 +336,33 @@ def _run_mkdocs(layout: _Layout, pages: dict[str, str], company: Any, tmp: Path,
         "extra_css": [*(raw.get("extra_css") or []), "stylesheets/strat.css"],
         "strict": strict,
     }
-    return _mkdocs_build(config_file, overrides, len(pages) + len(hand_pages), say, err)
+    return _mkdocs_build(config_file, overrides, set(pages), len(pages) + len(hand_pages), say, err)
 
 
-def _mkdocs_build(config_file: Path, overrides: dict[str, Any], total: int, say: "_Say", err: TextIO) -> int:
+def _mkdocs_build(config_file: Path, overrides: dict[str, Any], generated: set[str], total: int, say: "_Say",
+                  err: TextIO) -> int:
+    """Run MkDocs with strat's plugin: progress on large builds and, on generated pages,
+    raw HTML blocks stashed without an HTML parse (`rawblocks`)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
     from mkdocs.plugins import BasePlugin
 
-    class Progress(BasePlugin):  # type: ignore[type-arg]
-        """Counts pages as MkDocs renders them; on a terminal, shows the count."""
+    from strat.site.rawblocks import GeneratedRawHtml
+
+    raw_blocks = GeneratedRawHtml()
+
+    class StratPlugin(BasePlugin):  # type: ignore[type-arg]
+        """Tells the raw-block stash which pages are generated; counts pages as MkDocs
+        renders them and, on large builds, says how far it got."""
 
         def __init__(self) -> None:
             self.done = 0
             self.step = max(1, total // 10)
+
+        def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+            raw_blocks.active = STASH_RAW_BLOCKS and page.file.src_uri in generated
+            return markdown
 
         def on_post_page(self, output: str, page: Any, config: Any) -> str:
             self.done += 1
@@ -360,11 +373,12 @@ def _mkdocs_build(config_file: Path, overrides: dict[str, Any], total: int, say:
     handler = _MkDocsLog(err)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
-    progress = Progress()
+    plugin = StratPlugin()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         cfg = load_config(config_file=str(config_file), **overrides)
-        cfg.plugins["strat-progress"] = progress
+        cfg.plugins["strat"] = plugin
+        cfg.markdown_extensions.append(raw_blocks)  # an instance, as mkdocs-autorefs adds its own
         build(cfg)
     except MkDocsException as exc:
         raise SiteProblem(f"MkDocs failed: {exc}") from None
@@ -373,7 +387,7 @@ def _mkdocs_build(config_file: Path, overrides: dict[str, Any], total: int, say:
     finally:
         logger.removeHandler(handler)
         say.end_progress()
-    return progress.done
+    return plugin.done
 
 
 class _MkDocsLog(logging.Handler):
