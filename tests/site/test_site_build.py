@@ -294,3 +294,19 @@ def test_build_is_reproducible(tmp_path: Path) -> None:
     for page in ("goals/faster-activation/index.html", "map/index.html", "index.html"):
         assert (root / "a" / page).read_bytes() == (root / "b" / page).read_bytes()
     shutil.rmtree(root / "a")
+
+
+def test_progress_counts_pages_up_to_the_number_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large builds report "wrote N/TOTAL pages" on stderr; the count ends at the total,
+    which counts pages only (not the stylesheet or other assets)."""
+    from strat.site import build as site_build
+
+    monkeypatch.setattr(site_build, "PROGRESS_FROM", 10)
+    out = tmp_path / "public"
+    result = build(REPO, "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    counts = re.findall(r"wrote (\d+)/(\d+) pages", result.stderr)
+    assert counts, result.stderr
+    done, total = map(int, counts[-1])
+    built = int(re.search(r"built (\d+) pages", result.stderr).group(1))
+    assert done == total == built

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 
 from strat.codes import CodeInfo, all_codes
 from strat.diagnostics import Diagnostic, Location, Severity
@@ -179,3 +180,25 @@ def test_long_goal_lists_are_shortened_and_point_to_the_full_lists(base, monkeyp
         for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
             assert resolved in pages, f"{path}: link to {target}"
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("Cut the time to a first full schedule for new accounts from eleven days to four", 2),
+    ("Reduce support ticket volume per account by a third", 2),
+    ("Grow annual recurring revenue", 1),
+    ("Supercalifragilisticexpialidocious-onboarding-for-everyone", 2),
+])
+def test_node_titles_are_cut_between_words(title: str, lines: int) -> None:
+    """A node title too long for its box ends with " …" after a whole word; a word is cut
+    only when it alone is longer than a line."""
+    wrapped = svg._wrap(title, 120, 11, lines)
+    assert len(wrapped) <= lines
+    limit = int(120 / (11 * svg.CHAR))
+    assert all(len(line) <= limit for line in wrapped), wrapped
+    if " ".join(wrapped) != title:
+        last = wrapped[-1]
+        assert last.endswith("…")
+        kept = last.removesuffix("…").rstrip().split()
+        words = title.split()
+        if len(words) > 1 and kept:
+            assert kept[-1] in words, wrapped  # the last kept word is whole

@@ -336,7 +336,8 @@ def _run_mkdocs(layout: _Layout, pages: dict[str, str], company: Any, tmp: Path,
         "extra_css": [*(raw.get("extra_css") or []), "stylesheets/strat.css"],
         "strict": strict,
     }
-    return _mkdocs_build(config_file, overrides, set(pages), len(pages) + len(hand_pages), say, err)
+    total = sum(1 for rel in [*pages, *hand_pages] if rel.endswith(".md"))  # pages, not stylesheets or images
+    return _mkdocs_build(config_file, overrides, set(pages), total, say, err)
 
 
 def _mkdocs_build(config_file: Path, overrides: dict[str, Any], generated: set[str], total: int, say: "_Say",

@@ -457,10 +457,17 @@ def _wrap(content: str, width: float, size: int, max_lines: int) -> list[str]:
         lines.append(current)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = _fit(lines[-1] + " …", width, size)
-        if not lines[-1].endswith("…"):
-            lines[-1] = lines[-1][: limit - 1].rstrip() + "…"
+        lines[-1] = _ellipsis(lines[-1], limit)
     return lines or [""]
+
+
+def _ellipsis(line: str, limit: int) -> str:
+    """The line with " …" after its last whole word that leaves room for it; a word is
+    cut only when it alone is too long."""
+    words = line.split()
+    while words and len(" ".join(words)) + 2 > limit:
+        words.pop()
+    return " ".join(words) + " …" if words else line[: limit - 1].rstrip() + "…"
 
 
 def _fit(content: str, width: float, size: int) -> str:
