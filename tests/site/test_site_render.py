@@ -202,3 +202,16 @@ def test_node_titles_are_cut_between_words(title: str, lines: int) -> None:
         words = title.split()
         if len(words) > 1 and kept:
             assert kept[-1] in words, wrapped  # the last kept word is whole
+
+
+def test_lineage_names_each_entity_once_with_all_its_relations(base) -> None:
+    """"Depends on" and "Used by" list each other entity once; two relations to the same
+    entity (owner and check-in by) share its line."""
+    pages = render_site(base.model, base.ctx, [], CODES)
+    merged = 0
+    for path, text in pages.items():
+        for column in re.findall(r'<p class="strat-kicker">(?:Depends on|Used by)</p>(.*?)</div>', text):
+            hrefs = re.findall(r'<li><span class="strat-kindtag">[^<]*</span> <a href="([^"]+)"', column)
+            assert len(hrefs) == len(set(hrefs)), (path, hrefs)
+            merged += len(re.findall(r'<span class="strat-muted">[^<]*, [^<]*</span></li>', column))
+    assert merged > 0  # the base strategy has entities related in two ways

@@ -272,24 +272,30 @@ class _Site:
     def lineage(self, doc: Document, page: str) -> str:
         """What this entity depends on and what uses it (like dbt docs)."""
         def items(relations: list[Any], outgoing: bool) -> str:
-            lis = []
+            labels: dict[str, list[str]] = {}  # each other entity once, with every relation to it
             shown: dict[tuple[str, str], int] = {}
-            hidden: dict[tuple[str, str], int] = {}
+            hidden: dict[tuple[str, str], set[str]] = {}
             for rel in relations:
                 other = self.f.get(rel.target if outgoing else rel.source)
                 if other is None:
                     continue
+                if other.id in labels:
+                    if rel.label not in labels[other.id]:
+                        labels[other.id].append(rel.label)
+                    continue
                 group = (other.kind, rel.label)
                 # A hub (a metric measuring 300 goals) lists a few of each kind here; the
                 # sections above list them all.
-                if shown.get(group, 0) >= LINEAGE_PER_KIND:
-                    hidden[group] = hidden.get(group, 0) + 1
+                if shown.get(group, 0) >= LINEAGE_PER_KIND or any(other.id in ids for ids in hidden.values()):
+                    hidden.setdefault(group, set()).add(other.id)
                     continue
                 shown[group] = shown.get(group, 0) + 1
-                lis.append(f'<li><span class="strat-kindtag">{KIND_LABELS[other.kind]}</span> '
-                           f'{self.a(page, other.id)} <span class="strat-muted">{rel.label}</span></li>')
-            for (kind, label), n in hidden.items():
-                lis.append(f'<li class="strat-muted">and {n} more: {INDEX_TITLES[kind].lower()} ({label})</li>')
+                labels[other.id] = [rel.label]
+            lis = [f'<li><span class="strat-kindtag">{KIND_LABELS[self.f.get(oid).kind]}</span> '
+                   f'{self.a(page, oid)} <span class="strat-muted">{", ".join(ls)}</span></li>'
+                   for oid, ls in labels.items()]
+            for (kind, label), ids in hidden.items():
+                lis.append(f'<li class="strat-muted">and {len(ids)} more: {INDEX_TITLES[kind].lower()} ({label})</li>')
             return "<ul>" + "".join(lis) + "</ul>" if lis else '<p class="strat-muted">nothing</p>'
 
         depends = self.f.depends.get(doc.id, [])
