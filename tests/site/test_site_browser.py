@@ -349,6 +349,30 @@ def test_one_pager_diagram_is_visible_and_every_node_links_to_a_page(example: Se
     assert page.locator("article h1").first.is_visible()
     assert rec.problems() == []
 
+def test_on_a_phone_the_overview_opens_whole(example: Served, browser: Browser) -> None:
+    """At a phone's width (390 px) the one-pager's overview is drawn to the screen's width
+    (the North Star and every objective in view), while the per-objective diagrams keep
+    their size and scroll sideways."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                              service_workers="block", color_scheme="light")
+    try:
+        rec = recorded(ctx)
+        page = ctx.new_page()
+        visit(page, rec, example.url + "map/")
+        boxes = page.evaluate("[...document.querySelectorAll('article .strat-scroll')].map(e => "
+                              "[e.classList.contains('strat-fit'), e.scrollWidth, e.clientWidth])")
+        fit = [b for b in boxes if b[0]]
+        assert len(fit) == 1 and fit[0][1] <= fit[0][2], boxes
+        assert any(width > client for f, width, client in boxes if not f), boxes
+        overview = page.locator("article .strat-fit svg.strat-map")
+        box = overview.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert overview.locator("a").count() >= 2
+        assert rec.problems() == []
+    finally:
+        ctx.close()
+
+
 
 def test_goal_pages_show_their_chart_and_objective_pages_their_diagram(example: Served, context) -> None:
     ctx, rec = context

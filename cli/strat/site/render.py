@@ -445,7 +445,8 @@ class _Site:
             if objective is not None:
                 doc = self.f.get(objective, "Objective")
                 parts.append(f"## {esc(self.f.title(doc))}" if doc else "")
-            parts.append(f'<div class="strat-wide strat-scroll" data-search-exclude>{drawing}</div>')
+            fit = " strat-fit" if objective is None and split else ""  # the overview fits a phone's screen
+            parts.append(f'<div class="strat-wide strat-scroll{fit}" data-search-exclude>{drawing}</div>')
         if split and big:
             rows = [[self.link(page, o.id), esc(len(self.f.aligned.get(o.id, []))),
                      self.rollup(self.f.aligned.get(o.id, []))] for o in self.f.entities.get("Objective", [])]
