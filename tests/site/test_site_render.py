@@ -10,7 +10,7 @@ import pytest
 from strat.codes import CodeInfo, all_codes
 from strat.diagnostics import Diagnostic, Location, Severity
 from strat.site import paths, svg
-from strat.site.facts import build_facts
+from strat.site.facts import REF_LABELS, build_facts
 from strat.site.render import render_site
 
 from sitetest import GOLDEN, check_golden
@@ -208,10 +208,15 @@ def test_lineage_names_each_entity_once_with_all_its_relations(base) -> None:
     """"Depends on" and "Used by" list each other entity once; two relations to the same
     entity (owner and check-in by) share its line."""
     pages = render_site(base.model, base.ctx, [], CODES)
+    order = list(REF_LABELS.values())
     merged = 0
     for path, text in pages.items():
         for column in re.findall(r'<p class="strat-kicker">(?:Depends on|Used by)</p>(.*?)</div>', text):
             hrefs = re.findall(r'<li><span class="strat-kindtag">[^<]*</span> <a href="([^"]+)"', column)
             assert len(hrefs) == len(set(hrefs)), (path, hrefs)
             merged += len(re.findall(r'<span class="strat-muted">[^<]*, [^<]*</span></li>', column))
+            # The closest relations first: owner, parent, team, plan, metrics, then the rest.
+            ranks = [order.index(labels.split(", ")[0]) for labels in
+                     re.findall(r'</a> <span class="strat-muted">([^<]*)</span></li>', column)]
+            assert ranks == sorted(ranks), (path, ranks)
     assert merged > 0  # the base strategy has entities related in two ways

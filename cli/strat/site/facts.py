@@ -37,16 +37,16 @@ CONFIDENT, DOUBTFUL = 0.7, 0.4
 BEHIND, FAR_BEHIND = 0.10, 0.25
 
 # Field of a reference (schema `x-strat-ref`) → how the site names the relation.
-REF_LABELS = {
-    "owner": "owner", "parent": "parent", "team": "team", "department": "department", "person": "person",
-    "plan": "plan", "outcome.metric": "outcome metric", "key_results[].metric": "key result metric",
-    "supports[]": "supports", "joint[].department": "joint goal with", "joint[].owner": "joint goal owner",
-    "joint[].metric": "joint goal metric", "benefits[].department": "benefits", "checkins[].by": "check-in by",
-    "members[]": "member", "lead": "lead", "leader": "leader", "drives[].metric": "drives",
-    "health[].metric": "health check", "champions[]": "champion", "objectives[]": "objective", "goal": "goal",
-    "expected.metric": "expected to move", "decided_by": "decided by", "supersedes": "supersedes",
-    "north_star": "North Star",
+REF_LABELS = {  # in the order a page lists relations: the closest first
+    "owner": "owner", "lead": "lead", "leader": "leader", "parent": "parent", "team": "team",
+    "department": "department", "person": "person", "plan": "plan", "outcome.metric": "outcome metric",
+    "key_results[].metric": "key result metric", "supports[]": "supports", "benefits[].department": "benefits",
+    "joint[].department": "joint goal with", "joint[].owner": "joint goal owner", "joint[].metric": "joint goal metric",
+    "checkins[].by": "check-in by", "members[]": "member", "drives[].metric": "drives", "health[].metric": "health check",
+    "champions[]": "champion", "objectives[]": "objective", "goal": "goal", "expected.metric": "expected to move",
+    "decided_by": "decided by", "supersedes": "supersedes", "north_star": "North Star",
 }
+_RANK = {label: i for i, label in enumerate(REF_LABELS.values())}
 
 if TYPE_CHECKING:
     from strat.roi import RoiRow
@@ -260,6 +260,10 @@ def build_facts(ctx: RuleContext) -> Facts:
                 relation = Relation(doc.id, target, label)
                 facts.depends.setdefault(doc.id, []).append(relation)
                 facts.used_by.setdefault(target, []).append(relation)
+    # The closest relations first (owner, parent, team, plan, outcome metric ...), in the
+    # order of REF_LABELS; sort is stable, so each label keeps the documents' order.
+    for relations in (*facts.depends.values(), *facts.used_by.values()):
+        relations.sort(key=lambda r: _RANK[r.label])
     strategy = ctx.model.strategy
     star = facts.north_star()
     if strategy is not None and star is not None:
