@@ -113,6 +113,13 @@ def _index_strategy_entries(model: Model, strategy: Document) -> Iterator[Diagno
                     model.periods[ident] = Period(ident, start, end)
 
 
+def mapping(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """`data[key]` when it is a mapping, else an empty one: the schema reports a wrong
+    type, and code that reads the model carries on with what is usable."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def field_values(data: Any, pattern: tuple[str, ...], prefix: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:
     """Every value at a schema field pattern ("*" = each list item), with its JSON path."""
     items: list[tuple[Any, JsonPath, int]] = [(data, prefix, 0)]

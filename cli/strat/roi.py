@@ -19,6 +19,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from strat.model import mapping
 from strat.rules.context import RuleContext
 
 BASIS = ("ROI = the expected annual impact of a team's goals ÷ the team's annual cost. Counted: the "
@@ -81,7 +82,7 @@ def roi_rows(ctx: RuleContext) -> list[RoiRow]:
     for team in ctx.entities("Team"):
         data = team.data
         name = _text(data.get("name")) or team.id
-        cost_data = data.get("cost") if isinstance(data.get("cost"), dict) else {}
+        cost_data = mapping(data, "cost")
         cost, currency = _amount(cost_data.get("annual")), cost_data.get("currency")
         currency = currency if isinstance(currency, str) else None
         impacts = []

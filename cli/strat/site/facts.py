@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from strat.load import Document
-from strat.model import references
+from strat.model import mapping, references
 from strat.rules.context import RuleContext
 from strat.site.escape import is_slug
 
@@ -221,7 +221,7 @@ def build_facts(ctx: RuleContext) -> Facts:
             facts.holder_goals.setdefault(holder[1], []).append(goal.id)
         if facts.get(data.get("plan"), "Plan"):
             facts.plan_goals.setdefault(data["plan"], []).append(goal.id)
-        outcome = data.get("outcome") if isinstance(data.get("outcome"), dict) else {}
+        outcome = mapping(data, "outcome")
         if facts.get(outcome.get("metric"), "Metric"):
             facts.metric_goals.setdefault(outcome["metric"], []).append(goal.id)
         for kr in data.get("key_results") or []:
@@ -340,7 +340,7 @@ def goal_progress(goal: Document, ctx: RuleContext) -> Progress:
     by, and reads the latest confidence: on track when progress is at most 10 points
     behind time and confidence is at least 0.7 (or not stated); off track when more than
     25 points behind or confidence below 0.4; at risk in between."""
-    outcome = goal.data.get("outcome") if isinstance(goal.data.get("outcome"), dict) else {}
+    outcome = mapping(goal.data, "outcome")
     baseline, target = _number(outcome.get("baseline")), _number(outcome.get("target"))
     found = readings(goal)
     current = found[-1].value if found else _number(outcome.get("current"))

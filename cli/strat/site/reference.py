@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 from strat import schemas
 from strat.codes import CodeInfo
+from strat.model import mapping
 from strat.site import paths
 from strat.site.escape import text as esc
 
@@ -277,7 +278,7 @@ def _object_of(node: dict[str, Any], current: str) -> tuple[dict[str, Any] | Non
 def _type(page: str, f: _Field) -> str:
     node, raw = f.node, f.raw
     if node.get("type") == "array":
-        items = node.get("items") if isinstance(node.get("items"), dict) else {}
+        items = mapping(node, "items")
         inner, _ = schemas.resolve_local(items, f.file)
         word = _scalar_type(page, inner, items)
         out = f"list of {word}"

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 from strat.codes import CodeInfo
 from strat.diagnostics import Diagnostic, Severity
 from strat.load import Document
-from strat.model import Model
+from strat.model import Model, mapping
 from strat.rules.context import RuleContext
 from strat.site import paths, svg
 from strat.site.escape import block, html_block, slug
@@ -578,7 +578,7 @@ class _Site:
     def _index_team(self, docs: list[Document], page: str) -> str:
         rows = []
         for t in docs:
-            cost = t.data.get("cost") if isinstance(t.data.get("cost"), dict) else {}
+            cost = mapping(t.data, "cost")
             rows.append([self.link(page, t.id), self.link(page, t.data.get("department"), "Department"),
                          self.link(page, t.data.get("lead"), "Person"),
                          esc(money(cost.get("annual"), cost.get("currency"))),
@@ -685,7 +685,7 @@ class _Site:
     def goal(self, g: Document, page: str) -> str:
         data = g.data
         p = self.f.progress[g.id]
-        outcome = data.get("outcome") if isinstance(data.get("outcome"), dict) else {}
+        outcome = mapping(data, "outcome")
         metric = self.f.get(outcome.get("metric"), "Metric")
         unit = metric.data.get("unit") if metric else None
         holder = self.f.holder(g)
@@ -888,9 +888,9 @@ class _Site:
         data = i.data
         goal = self.f.get(data.get("goal"), "Goal")
         objective = self.f.objective.get(goal.id) if goal else None
-        expected = data.get("expected") if isinstance(data.get("expected"), dict) else {}
+        expected = mapping(data, "expected")
         metric = self.f.get(expected.get("metric"), "Metric")
-        cost = data.get("cost") if isinstance(data.get("cost"), dict) else {}
+        cost = mapping(data, "cost")
         box = self.facts_box([
             ("Status", self.initiative_status(i)),
             ("Goal", self.a(page, data.get("goal"), "Goal")),
@@ -911,7 +911,7 @@ class _Site:
 
     def team(self, t: Document, page: str) -> str:
         data = t.data
-        cost = data.get("cost") if isinstance(data.get("cost"), dict) else {}
+        cost = mapping(data, "cost")
         row = next((r for r in self.f.roi_rows if r.team == t.id), None)
         box = self.facts_box([
             ("Department", self.a(page, data.get("department"), "Department")),
