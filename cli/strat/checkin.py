@@ -111,7 +111,7 @@ class CheckinPlan:
 
     def diff(self) -> str:
         """A unified diff of every change, for `--dry-run`."""
-        out = []
+        out: list[str] = []
         for change in self.changes:
             old = (change.expected or b"").decode("utf-8-sig").splitlines(keepends=True)
             new = change.content.decode("utf-8-sig").splitlines(keepends=True)

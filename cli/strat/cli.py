@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from strat import __version__
+
+if TYPE_CHECKING:  # imported inside _locate at run time: `strat --version` stays fast
+    from strat.config import Config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_CHOICES = ("text", "json", "github", "sarif", "markdown")
@@ -44,7 +48,7 @@ def cli() -> None:
     """
 
 
-def _locate(path: str | None, need_folder: bool = True) -> tuple[Path, Path, "object"]:
+def _locate(path: str | None, need_folder: bool = True) -> tuple[Path, Path, Config]:
     """(repository root, strategy folder or file, config) for a command. Commands that
     read git history pass need_folder=False: the folder may be gone from the work tree."""
     from strat.config import find_root, load_config
@@ -125,7 +129,7 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
         report = Report(problem.diagnostics, 1, 0, color=_want_color(color))
         click.echo(FORMATS[fmt](report), nl=False)
         return EXIT_FINDINGS
-    result = run_lint(root, target, config, options)  # type: ignore[arg-type]
+    result = run_lint(root, target, config, options)
     report = Report(result.diagnostics, result.files, result.documents, color=_want_color(color))
     click.echo(FORMATS[fmt](report), nl=False, color=report.color)
     _write_job_summary(report)
@@ -209,10 +213,10 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     by_lower = {k.lower(): k for k in schemas.kinds()}
     if kind is None:
         raise UsageProblem(f"name a kind ({', '.join(k.lower() for k in schemas.kinds())}) or use --export DIR")
-    name = by_lower.get(kind.lower())
-    if name is None:
+    kind_name = by_lower.get(kind.lower())
+    if kind_name is None:
         raise UsageProblem(f"unknown kind {kind!r}; kinds: {', '.join(k.lower() for k in schemas.kinds())}")
-    click.echo(json.dumps(schemas.schema_for(name), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(schemas.schema_for(kind_name), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -392,7 +396,7 @@ def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> in
 
     root, _, config = _locate(None, need_folder=False)
     try:
-        report = run_diff(root, config.strategy, base, head, config, compare_lint)  # type: ignore[attr-defined]
+        report = run_diff(root, config.strategy, base, head, config, compare_lint)
     except git.GitError as problem:
         raise UsageProblem(str(problem)) from None
     click.echo(DIFF_FORMATS[fmt](report), nl=False)
@@ -419,7 +423,7 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 
     root, _, config = _locate(None, need_folder=False)
     try:
-        found = entity_history(root, config.strategy, entity_id, rev)  # type: ignore[attr-defined]
+        found = entity_history(root, config.strategy, entity_id, rev)
     except git.GitError as problem:
         raise UsageProblem(str(problem)) from None
     if not found.entries:

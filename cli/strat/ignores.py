@@ -24,7 +24,7 @@ class Ignore:
 
 def find_ignores(path: str, text: str) -> list[Ignore]:
     """Every ignore comment of a file. Cheap: a substring test before the regex."""
-    out = []
+    out: list[Ignore] = []
     if "strat:" not in text:
         return out
     for number, line in enumerate(text.splitlines(), 1):

@@ -847,9 +847,9 @@ class _Sheet:
             for fld in DATE_FIELDS[self.kind]:
                 cell = row.cells.get(fld)
                 if cell and cell.lower() not in PLACEHOLDERS and self.options.date_format in ("auto", "dmy", "mdy"):
-                    parts = split_date(cell)
-                    if isinstance(parts, DateText):
-                        seen = date_order_evidence(parts)
+                    date_parts = split_date(cell)
+                    if isinstance(date_parts, DateText):
+                        seen = date_order_evidence(date_parts)
                         if seen:
                             orders.append((row.line, cell, seen))
                             fields[(row.line, cell)] = fld
@@ -1581,13 +1581,13 @@ def _lint_overlay(repo: Repository, target: Target, planned: dict[int, Planned]
     warnings: dict[int, list[str]] = {}
     infos: dict[str, int] = {}
     for d in result.diagnostics:
-        item = by_path.get(d.location.path)
-        if item is None:
+        new_file = by_path.get(d.location.path)
+        if new_file is None:
             continue
         if d.severity is Severity.ERROR:
-            errors.setdefault(item.line, []).append(f"{d.code} {d.message} (strat lint would fail)")
+            errors.setdefault(new_file.line, []).append(f"{d.code} {d.message} (strat lint would fail)")
         elif d.severity is Severity.WARNING:
-            warnings.setdefault(item.line, []).append(f"{d.code} {d.message}")
+            warnings.setdefault(new_file.line, []).append(f"{d.code} {d.message}")
         else:
             infos[d.code] = infos.get(d.code, 0) + 1
     note = None

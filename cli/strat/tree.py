@@ -114,7 +114,7 @@ class _Builder:
             "goals": facts.rollup(facts.aligned.get(objective.id, [])),
         }
         node = Node("objective", objective.id, clean(facts.title(objective)), info)
-        groups: dict[str, list[Any]] = {}
+        groups: dict[str | None, list[Any]] = {}  # None: goals whose outcome names no metric
         for gid in facts.children.get(objective.id, []):
             goal = facts.get(gid, "Goal")
             outcome = goal.data.get("outcome") or {}

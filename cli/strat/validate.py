@@ -147,7 +147,7 @@ def _explain(error: Any, kind: str | None = None) -> Iterable[tuple[str, JsonPat
         yield from _explain_choice(error, path, keyword, kind)
         return
     if keyword == "type":
-        wanted = value if isinstance(value, list) else [value]
+        wanted: list[str] = value if isinstance(value, list) else [value]
         words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
         hint = ""
         if "number" in wanted and isinstance(instance, str) and instance.strip().endswith("%"):

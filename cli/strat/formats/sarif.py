@@ -30,7 +30,7 @@ def render(report: Report) -> str:
 
     codes = all_codes()
     used = sorted({d.code for d in report.diagnostics}, key=list(codes).index if codes else None)
-    rules = []
+    rules: list[dict[str, object]] = []
     index = {}
     for code in used:
         info = codes.get(code)

@@ -30,9 +30,10 @@ outcome: {metric: activation-rate, baseline: 0.32, target: 0.45}
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from strat.diagnostics import Severity
+from strat.load import JsonPath
 from strat.rules.context import Finding, RuleContext, ids
 
 CODE = "A304"
@@ -45,7 +46,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if "team" not in goal.data and "person" not in goal.data:
             continue
         holder = "team" if "team" in goal.data else "person"
-        measures = [(("outcome", "metric"), goal.data.get("outcome", {}).get("metric"))]
+        measures: list[tuple[JsonPath, Any]] = [(("outcome", "metric"), goal.data.get("outcome", {}).get("metric"))]
         measures += [(("key_results", i, "metric"), kr.get("metric"))
                      for i, kr in enumerate(goal.data.get("key_results", []))]
         for path, metric_id in measures:

@@ -55,8 +55,10 @@ def _measure(ctx: RuleContext, doc: Document, path: JsonPath, measure: Any) -> I
     where = doc.location(path + ("target",))
     if not path:
         label = f"objective `{doc.id}`"
+    elif isinstance(path[-1], int):  # ("key_results", i)
+        label = f"key result {path[-1] + 1} of `{doc.id}`"
     else:
-        label = f"the outcome of `{doc.id}`" if path == ("outcome",) else f"key result {path[1] + 1} of `{doc.id}`"
+        label = f"the outcome of `{doc.id}`"
     if baseline == target:
         yield Finding(where, f"{label} has target equal to baseline ({_num(target)}): an outcome "
                       f"moves `{metric.id}`; set the target you want to reach")

@@ -40,7 +40,9 @@ SEVERITY = Severity.ERROR
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     strategy = ctx.model.strategy
-    north_star = ctx.metric(strategy.data.get("north_star")) if strategy is not None else None
+    if strategy is None:
+        return
+    north_star = ctx.metric(strategy.data.get("north_star"))
     if north_star is None:
         return
     connected = ctx.drivers_of(north_star.id) | ctx.driven_from(north_star.id)

@@ -347,7 +347,8 @@ def goal_progress(goal: Document, ctx: RuleContext) -> Progress:
     confidence = next((r.confidence for r in reversed(found) if r.confidence is not None), None)
     share = fraction(baseline, target, current)
 
-    period = ctx.model.periods.get(goal.data.get("period")) if isinstance(goal.data.get("period"), str) else None
+    period_id = goal.data.get("period")
+    period = ctx.model.periods.get(period_id) if isinstance(period_id, str) else None
     start, end = (_date(period.start), _date(period.end)) if period else (None, None)
     elapsed = None
     if start and end and end > start:

@@ -273,6 +273,7 @@ class _Site:
         """What this entity depends on and what uses it (like dbt docs)."""
         def items(relations: list[Any], outgoing: bool) -> str:
             labels: dict[str, list[str]] = {}  # each other entity once, with every relation to it
+            kinds: dict[str, str] = {}
             shown: dict[tuple[str, str], int] = {}
             hidden: dict[tuple[str, str], set[str]] = {}
             for rel in relations:
@@ -291,7 +292,8 @@ class _Site:
                     continue
                 shown[group] = shown.get(group, 0) + 1
                 labels[other.id] = [rel.label]
-            lis = [f'<li><span class="strat-kindtag">{KIND_LABELS[self.f.get(oid).kind]}</span> '
+                kinds[other.id] = other.kind
+            lis = [f'<li><span class="strat-kindtag">{KIND_LABELS[kinds[oid]]}</span> '
                    f'{self.a(page, oid)} <span class="strat-muted">{", ".join(ls)}</span></li>'
                    for oid, ls in labels.items()]
             for (kind, label), ids in hidden.items():
@@ -562,7 +564,7 @@ class _Site:
             if not members:
                 continue
             rows = [[self.link(page, m.id), esc(m.data.get("unit")), esc({"up": "up ↑", "down": "down ↓"}.get(
-                m.data.get("better"), m.data.get("better"))),
+                _text(m.data.get("better")), m.data.get("better"))),
                 ", ".join(self.link(page, t, "Metric") for t in self.f.ctx.drives.get(m.id, [])),
                 esc(len(self.f.metric_goals.get(m.id, [])))] for m in members]
             out.append(f"## {esc(title)}\n\n" + self.table(["Metric", "Unit", "Better", "Drives", "Goals"], rows))
@@ -570,7 +572,7 @@ class _Site:
 
     def _index_initiative(self, docs: list[Document], page: str) -> str:
         order = {"running": 0, "proposed": 1, "shipped": 2, "killed": 3}
-        docs = sorted(docs, key=lambda d: (order.get(d.data.get("status"), 9), self.f.title(d).casefold()))
+        docs = sorted(docs, key=lambda d: (order.get(_text(d.data.get("status")), 9), self.f.title(d).casefold()))
         rows = [[self.link(page, i.id), self.initiative_status(i), self.link(page, i.data.get("goal"), "Goal"),
                  self.link(page, i.data.get("owner"), "Person"), esc(i.data.get("review_by") or "")] for i in docs]
         return self.table(["Initiative", "Status", "Goal", "Owner", "Review by"], rows)
@@ -819,7 +821,7 @@ class _Site:
         box = self.facts_box([
             ("Type", esc(f"{data.get('type')}: " + ("business outcome" if data.get("type") == "lagging"
                                                      else "customer or product behaviour"))),
-            ("Better", esc({"up": "up ↑", "down": "down ↓"}.get(data.get("better"), data.get("better")))),
+            ("Better", esc({"up": "up ↑", "down": "down ↓"}.get(_text(data.get("better")), data.get("better")))),
             ("Unit", esc(data.get("unit"))),
             ("Owner", self.a(page, data.get("owner"), "Person") if data.get("owner") else ""),
             ("Financial", esc("yes") if data.get("financial") else ""),
@@ -871,7 +873,7 @@ class _Site:
 
     def initiative_status(self, i: Document | None) -> str:
         state = i.data.get("status") if i is not None else None
-        tone = {"running": "info", "shipped": "good", "killed": "muted", "proposed": "muted"}.get(state, "")
+        tone = {"running": "info", "shipped": "good", "killed": "muted", "proposed": "muted"}.get(_text(state), "")
         label = str(state or "")
         if i is not None and state == "running" and self.review_overdue(i):
             return self.tag(label, tone) + " " + self.tag("review overdue", "warn")
@@ -956,12 +958,12 @@ class _Site:
                  if row.cost else "The team states no `cost`.", "", "Basis, goal by goal:", ""]
         for gid in counted:
             g = self.f.get(gid, "Goal")
-            impact = g.data.get("impact") if g else {}
+            impact = mapping(g.data, "impact") if g else {}
             lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
                          f" — {esc(impact.get('basis'))}")
         for gid in other:
             g = self.f.get(gid, "Goal")
-            impact = g.data.get("impact") if g else {}
+            impact = mapping(g.data, "impact") if g else {}
             lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
                          " (another currency than the team's cost: shown, not counted)")
         return "\n".join(lines)
@@ -991,7 +993,7 @@ class _Site:
             rows = []
             for tid in teams:
                 t = self.f.get(tid, "Team")
-                cost = t.data.get("cost") if t and isinstance(t.data.get("cost"), dict) else {}
+                cost = mapping(t.data, "cost") if t else {}
                 rows.append([self.link(page, tid, "Team"), self.link(page, t.data.get("lead") if t else None, "Person"),
                              esc(money(cost.get("annual"), cost.get("currency"))),
                              self.rollup(self.f.holder_goals.get(tid, []))])
@@ -1046,7 +1048,8 @@ class _Site:
 
     def decision_status(self, d: Document) -> str:
         state = d.data.get("status")
-        return self.tag(str(state or ""), {"accepted": "good", "proposed": "info", "superseded": "muted"}.get(state, ""))
+        tone = {"accepted": "good", "proposed": "info", "superseded": "muted"}.get(_text(state), "")
+        return self.tag(str(state or ""), tone)
 
     def decision(self, d: Document, page: str) -> str:
         data = d.data
@@ -1088,8 +1091,9 @@ class _Site:
                          self.link(page, j.get("department"), "Department"), self.link(page, j.get("owner"), "Person"),
                          self.badge(self.f.progress[g.id].status)])
         parts.append(self.table(["Goal", "From", "Benefit lands in", "Co-owned by", "Goal status"], rows))
-        for dep in sorted(by_partner, key=lambda x: self.f.title(self.f.get(x)).casefold() if self.f.get(x) else x):
-            name = self.f.title(self.f.get(dep)) if self.f.get(dep) else dep
+        for dep in sorted(by_partner, key=lambda x: self.f.title(doc).casefold() if (doc := self.f.get(x)) else x):
+            partner = self.f.get(dep)
+            name = self.f.title(partner) if partner else dep
             parts.append(f"## Landing in {esc(name)}\n\n" + self.joint_cards(page, by_partner[dep]))
         return self.join(*parts)
 
@@ -1194,16 +1198,16 @@ class _Site:
         rows = []
         for code, found in by_code.items():
             for d in found:
-                ident = entity_of.get(id(d))
+                entity = entity_of.get(id(d))
                 rows.append([self.severity(d.severity), f"[{esc(code)}]({paths.md_link(page, paths.rule(code))})",
-                             self.link(page, ident) if ident else "", esc(f"{d.location.path}:{d.location.line}"),
+                             self.link(page, entity) if entity else "", esc(f"{d.location.path}:{d.location.line}"),
                              esc(d.message)])
         parts.append("## Findings\n\n" + self.table(["Severity", "Code", "Entity", "Where", "Finding"], rows))
         return self.join(*parts)
 
     def rules_index(self) -> str:
         page = paths.RULES
-        seen = {}
+        seen: dict[str, int] = {}
         for d in self.diagnostics:
             seen[d.code] = seen.get(d.code, 0) + 1
         rows = [[f"[{esc(c.code)}]({paths.md_link(page, paths.rule(c.code))})", esc(c.name),
@@ -1246,6 +1250,11 @@ def _signed(delta: Any, unit: Any) -> str:
     """A change, with its sign: '+5%', '-100'."""
     shown = measure(delta, unit)
     return "+" + shown if isinstance(delta, (int, float)) and not isinstance(delta, bool) and delta > 0 else shown
+
+
+def _text(value: Any) -> str:
+    """A field's value when it is text, else empty: the key to look it up in a table of labels."""
+    return value if isinstance(value, str) else ""
 
 
 def _days_until(day: Any, today: dt.date) -> int | None:

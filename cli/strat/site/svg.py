@@ -161,20 +161,21 @@ def full_tree(facts: Facts, overview: bool) -> Tree | None:
 
 def _objective_tree(facts: Facts, objective: Document, max_width: float) -> Tree:
     tree = Tree(_objective_node(facts, objective), max_width=max_width)
-    goals = [facts.get(g, "Goal") for g in facts.aligned.get(objective.id, [])]
-    goals = [g for g in goals if g is not None and g.data.get("status") != "dropped"]
+    found = [facts.get(g, "Goal") for g in facts.aligned.get(objective.id, [])]
+    goals = [g for g in found if g is not None and g.data.get("status") != "dropped"]
     own_metric = objective.data.get("metric")
     by_metric: dict[str, list[Document]] = {}
     for goal in goals:
         metric = (goal.data.get("outcome") or {}).get("metric")
-        if facts.get(metric, "Metric"):
+        if isinstance(metric, str) and facts.get(metric, "Metric"):
             by_metric.setdefault(metric, []).append(goal)
     order = sorted(by_metric, key=lambda m: (m != own_metric, -len(by_metric[m]),
                                              facts.title(facts.get(m, "Metric")).casefold()))  # type: ignore[arg-type]
     for metric_id in order:
         metric = facts.get(metric_id, "Metric")
         assert metric is not None
-        arrow = {"up": "↑", "down": "↓"}.get(metric.data.get("better"), "")
+        better = metric.data.get("better")
+        arrow = {"up": "↑", "down": "↓"}.get(better, "") if isinstance(better, str) else ""
         node = Node(f"metric:{metric_id}@{objective.id}", "metric", paths.entity("Metric", metric_id),
                     facts.title(metric), [f"{metric.data.get('type', '')} {arrow}".strip()])
         explained = facts.explains(metric_id, objective)
