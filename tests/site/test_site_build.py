@@ -310,3 +310,17 @@ def test_progress_counts_pages_up_to_the_number_built(tmp_path: Path, monkeypatc
     done, total = map(int, counts[-1])
     built = int(re.search(r"built (\d+) pages", result.stderr).group(1))
     assert done == total == built
+
+
+def test_search_index_leaves_out_the_lineage_lists(base_site) -> None:
+    """The "Depends on, used by" lists are not indexed (every name there has its own page);
+    the rest of an entity page is."""
+    import json
+
+    root, result = base_site
+    assert result.exit_code == 0, result.stderr
+    docs = json.loads((root / "public" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    lineage = [d for d in docs if d["location"].endswith("#depends-on-used-by")]
+    assert lineage and all(d["text"] == "" for d in lineage), lineage[:2]
+    progress = [d for d in docs if d["location"].startswith("goals/") and d["location"].endswith("#progress")]
+    assert progress and all(d["text"] for d in progress)

@@ -304,9 +304,14 @@ class _Site:
         used = [r for r in self.f.used_by.get(doc.id, []) if r.source != "strategy"]
         star = any(r.source == "strategy" for r in self.f.used_by.get(doc.id, []))
         extra = '<p class="strat-muted">The Strategy names it as the North Star.</p>' if star else ""
+        # Kept out of the search index: each name here is indexed on its own page, and a
+        # search for a person should not return every goal she owns as a separate hit.
+        # The mark is on each column: material's indexer ends an exclusion at the first
+        # end tag of the same name, so one on the outer div would stop after "Depends on".
         return ("## Depends on, used by\n\n"
-                f'<div class="strat-lineage"><div><p class="strat-kicker">Depends on</p>{items(depends, True)}</div>'
-                f'<div><p class="strat-kicker">Used by</p>{extra}{items(used, False)}</div></div>')
+                '<div class="strat-lineage">'
+                f'<div data-search-exclude><p class="strat-kicker">Depends on</p>{items(depends, True)}</div>'
+                f'<div data-search-exclude><p class="strat-kicker">Used by</p>{extra}{items(used, False)}</div></div>')
 
     def lint_section(self, doc: Document, page: str) -> str:
         found = self.findings.get(doc.id, [])
