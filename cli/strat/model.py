@@ -120,6 +120,12 @@ def mapping(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def as_text(value: Any) -> str:
+    """The value when it is text, else empty: for names and keys read from fields the
+    schema may have reported as the wrong type."""
+    return value if isinstance(value, str) else ""
+
+
 def field_values(data: Any, pattern: tuple[str, ...], prefix: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:
     """Every value at a schema field pattern ("*" = each list item), with its JSON path."""
     items: list[tuple[Any, JsonPath, int]] = [(data, prefix, 0)]

@@ -19,7 +19,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from strat.model import mapping
+from strat.model import as_text, mapping
 from strat.rules.context import RuleContext
 
 BASIS = ("ROI = the expected annual impact of a team's goals ÷ the team's annual cost. Counted: the "
@@ -67,10 +67,6 @@ def _amount(value: Any) -> float | None:
     return value
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def roi_rows(ctx: RuleContext) -> list[RoiRow]:
     """Every valid team's ROI, best first; teams whose ROI cannot be shown last (by name)."""
     held: dict[str, list[Any]] = {}
@@ -81,7 +77,7 @@ def roi_rows(ctx: RuleContext) -> list[RoiRow]:
     rows = []
     for team in ctx.entities("Team"):
         data = team.data
-        name = _text(data.get("name")) or team.id
+        name = as_text(data.get("name")) or team.id
         cost_data = mapping(data, "cost")
         cost, currency = _amount(cost_data.get("annual")), cost_data.get("currency")
         currency = currency if isinstance(currency, str) else None
@@ -93,8 +89,8 @@ def roi_rows(ctx: RuleContext) -> list[RoiRow]:
             amount, cur = _amount(impact.get("annual")), impact.get("currency")
             if amount is None or not isinstance(cur, str):
                 continue
-            impacts.append(GoalImpact(goal.id, _text(goal.data.get("title")) or goal.id, amount, cur,
-                                      _text(impact.get("basis"))))
+            impacts.append(GoalImpact(goal.id, as_text(goal.data.get("title")) or goal.id, amount, cur,
+                                      as_text(impact.get("basis"))))
         totals: dict[str, float] = {}
         for item in impacts:
             totals[item.currency] = totals.get(item.currency, 0) + item.annual

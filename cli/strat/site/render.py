@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 from strat.codes import CodeInfo
 from strat.diagnostics import Diagnostic, Severity
 from strat.load import Document
-from strat.model import Model, mapping
+from strat.model import Model, as_text, mapping
 from strat.rules.context import RuleContext
 from strat.site import paths, svg
 from strat.site.escape import block, html_block, slug
@@ -569,7 +569,7 @@ class _Site:
             if not members:
                 continue
             rows = [[self.link(page, m.id), esc(m.data.get("unit")), esc({"up": "up ↑", "down": "down ↓"}.get(
-                _text(m.data.get("better")), m.data.get("better"))),
+                as_text(m.data.get("better")), m.data.get("better"))),
                 ", ".join(self.link(page, t, "Metric") for t in self.f.ctx.drives.get(m.id, [])),
                 esc(len(self.f.metric_goals.get(m.id, [])))] for m in members]
             out.append(f"## {esc(title)}\n\n" + self.table(["Metric", "Unit", "Better", "Drives", "Goals"], rows))
@@ -577,7 +577,7 @@ class _Site:
 
     def _index_initiative(self, docs: list[Document], page: str) -> str:
         order = {"running": 0, "proposed": 1, "shipped": 2, "killed": 3}
-        docs = sorted(docs, key=lambda d: (order.get(_text(d.data.get("status")), 9), self.f.title(d).casefold()))
+        docs = sorted(docs, key=lambda d: (order.get(as_text(d.data.get("status")), 9), self.f.title(d).casefold()))
         rows = [[self.link(page, i.id), self.initiative_status(i), self.link(page, i.data.get("goal"), "Goal"),
                  self.link(page, i.data.get("owner"), "Person"), esc(i.data.get("review_by") or "")] for i in docs]
         return self.table(["Initiative", "Status", "Goal", "Owner", "Review by"], rows)
@@ -826,7 +826,7 @@ class _Site:
         box = self.facts_box([
             ("Type", esc(f"{data.get('type')}: " + ("business outcome" if data.get("type") == "lagging"
                                                      else "customer or product behaviour"))),
-            ("Better", esc({"up": "up ↑", "down": "down ↓"}.get(_text(data.get("better")), data.get("better")))),
+            ("Better", esc({"up": "up ↑", "down": "down ↓"}.get(as_text(data.get("better")), data.get("better")))),
             ("Unit", esc(data.get("unit"))),
             ("Owner", self.a(page, data.get("owner"), "Person") if data.get("owner") else ""),
             ("Financial", esc("yes") if data.get("financial") else ""),
@@ -878,7 +878,7 @@ class _Site:
 
     def initiative_status(self, i: Document | None) -> str:
         state = i.data.get("status") if i is not None else None
-        tone = {"running": "info", "shipped": "good", "killed": "muted", "proposed": "muted"}.get(_text(state), "")
+        tone = {"running": "info", "shipped": "good", "killed": "muted", "proposed": "muted"}.get(as_text(state), "")
         label = str(state or "")
         if i is not None and state == "running" and self.review_overdue(i):
             return self.tag(label, tone) + " " + self.tag("review overdue", "warn")
@@ -1053,7 +1053,7 @@ class _Site:
 
     def decision_status(self, d: Document) -> str:
         state = d.data.get("status")
-        tone = {"accepted": "good", "proposed": "info", "superseded": "muted"}.get(_text(state), "")
+        tone = {"accepted": "good", "proposed": "info", "superseded": "muted"}.get(as_text(state), "")
         return self.tag(str(state or ""), tone)
 
     def decision(self, d: Document, page: str) -> str:
@@ -1255,11 +1255,6 @@ def _signed(delta: Any, unit: Any) -> str:
     """A change, with its sign: '+5%', '-100'."""
     shown = measure(delta, unit)
     return "+" + shown if isinstance(delta, (int, float)) and not isinstance(delta, bool) and delta > 0 else shown
-
-
-def _text(value: Any) -> str:
-    """A field's value when it is text, else empty: the key to look it up in a table of labels."""
-    return value if isinstance(value, str) else ""
 
 
 def _days_until(day: Any, today: dt.date) -> int | None:

@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from strat.load import Document
+from strat.model import as_text, mapping
 from strat.site import paths
 from strat.site.escape import text as esc
 from strat.site.facts import STATUS_LABELS, STATUS_ORDER, Facts, Progress, measure, number
@@ -166,7 +167,7 @@ def _objective_tree(facts: Facts, objective: Document, max_width: float) -> Tree
     own_metric = objective.data.get("metric")
     by_metric: dict[str, list[Document]] = {}
     for goal in goals:
-        metric = (goal.data.get("outcome") or {}).get("metric")
+        metric = mapping(goal.data, "outcome").get("metric")
         if isinstance(metric, str) and facts.get(metric, "Metric"):
             by_metric.setdefault(metric, []).append(goal)
     order = sorted(by_metric, key=lambda m: (m != own_metric, -len(by_metric[m]),
@@ -174,8 +175,7 @@ def _objective_tree(facts: Facts, objective: Document, max_width: float) -> Tree
     for metric_id in order:
         metric = facts.get(metric_id, "Metric")
         assert metric is not None
-        better = metric.data.get("better")
-        arrow = {"up": "↑", "down": "↓"}.get(better, "") if isinstance(better, str) else ""
+        arrow = {"up": "↑", "down": "↓"}.get(as_text(metric.data.get("better")), "")
         node = Node(f"metric:{metric_id}@{objective.id}", "metric", paths.entity("Metric", metric_id),
                     facts.title(metric), [f"{metric.data.get('type', '')} {arrow}".strip()])
         explained = facts.explains(metric_id, objective)
