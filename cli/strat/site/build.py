@@ -41,7 +41,7 @@ MARKER = ".strat-site"  # left in a folder strat built, so a rebuild may empty i
 USER_MAIN = "strat-user-main.html"
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROGRESS_FROM = 200  # pages: report progress page by page from this size on
-STASH_RAW_BLOCKS = True  # False only in the test that proves `rawblocks` changes no byte of the site
+SHORTCUTS = True  # False only in the test that proves `rawblocks` and `searchview` change no byte of the site
 
 DEFAULT_FEATURES = ["navigation.tabs", "navigation.sections", "navigation.top", "navigation.prune",
                     "navigation.footer", "toc.follow", "search.suggest", "search.highlight", "content.tooltips"]
@@ -343,13 +343,16 @@ def _run_mkdocs(layout: _Layout, pages: dict[str, str], company: Any, tmp: Path,
 def _mkdocs_build(config_file: Path, overrides: dict[str, Any], generated: set[str], total: int, say: "_Say",
                   err: TextIO) -> int:
     """Run MkDocs with strat's plugin: progress on large builds and, on generated pages,
-    raw HTML blocks stashed without an HTML parse (`rawblocks`)."""
+    two shortcuts that leave every output byte as it would be: raw HTML blocks stashed
+    without an HTML parse (`rawblocks`), and the search indexer spared the blocks it
+    skips (`searchview`)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
-    from mkdocs.plugins import BasePlugin
+    from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
     from strat.site.rawblocks import GeneratedRawHtml
+    from strat.site.searchview import for_search
 
     raw_blocks = GeneratedRawHtml()
 
@@ -360,10 +363,26 @@ def _mkdocs_build(config_file: Path, overrides: dict[str, Any], generated: set[s
         def __init__(self) -> None:
             self.done = 0
             self.step = max(1, total // 10)
+            self.whole: str | None = None  # a page's content while the search indexer reads less of it
 
         def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
-            raw_blocks.active = STASH_RAW_BLOCKS and page.file.src_uri in generated
+            raw_blocks.active = SHORTCUTS and page.file.src_uri in generated
             return markdown
+
+        @event_priority(100)  # before mkdocs-material's search indexer (priority 0)
+        def _search_view(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+            slim = for_search(page.content) if SHORTCUTS and page.file.src_uri in generated else None
+            if slim is not None:
+                self.whole, page.content = page.content, slim
+            return context
+
+        @event_priority(-100)  # after it: the page is written whole
+        def _whole_page(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+            if self.whole is not None:
+                page.content, self.whole = self.whole, None
+            return context
+
+        on_page_context = CombinedEvent(_search_view, _whole_page)
 
         def on_post_page(self, output: str, page: Any, config: Any) -> str:
             self.done += 1
