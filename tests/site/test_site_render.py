@@ -220,3 +220,30 @@ def test_lineage_names_each_entity_once_with_all_its_relations(base) -> None:
                      re.findall(r'</a> <span class="strat-muted">([^<]*)</span></li>', column)]
             assert ranks == sorted(ranks), (path, ranks)
     assert merged > 0  # the base strategy has entities related in two ways
+
+
+def test_lineage_of_a_hub_lists_a_few_and_counts_the_rest(tmp_path) -> None:
+    """A metric that 20 goals name twice (outcome and key result): its "Used by" lists 12
+    goals, each once with both relations, and says "and 8 more" once (a goal is never
+    counted twice for its two relations)."""
+    import helpers
+    from sitetest import load
+
+    root = helpers.copy_base(tmp_path / "repo", git=False)
+    template = (root / "strategy" / "goals" / "fewer-setup-tickets.yaml").read_text(encoding="utf-8")
+    for i in range(19):
+        text = template.replace("id: fewer-setup-tickets", f"id: hub-goal-{i:02}")
+        text += "key_results:\n  - {title: Fewer setup tickets, metric: setup-tickets, baseline: 1200, target: 900}\n"
+        (root / "strategy" / "goals" / f"hub-goal-{i:02}.yaml").write_text(text, encoding="utf-8")
+    loaded = load(root)
+    page = render_site(loaded.model, loaded.ctx, [], CODES)["metrics/setup-tickets.md"]
+    used_by = re.search(r'<p class="strat-kicker">Used by</p>(.*?)</div>', page).group(1)
+    rows = re.findall(r'<span class="strat-kindtag">Goal</span> <a href="([^"]+)">.*?</a> '
+                      r'<span class="strat-muted">([^<]*)</span>', used_by)
+    goals = [href for href, _ in rows]
+    assert len(goals) == len(set(goals)), goals
+    outcome = [href for href, labels in rows if labels.startswith("outcome metric")]
+    assert len(outcome) == 12 and all(labels == "outcome metric, key result metric"
+                                      for href, labels in rows if "hub-goal" in href), rows
+    # 21 goals have it as their outcome: 12 shown, 9 counted once, not again as key results.
+    assert re.findall(r"and (\d+) more: goals \(([^)]*)\)", used_by) == [("9", "outcome metric")], used_by

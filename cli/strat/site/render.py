@@ -275,10 +275,11 @@ class _Site:
             labels: dict[str, list[str]] = {}  # each other entity once, with every relation to it
             kinds: dict[str, str] = {}
             shown: dict[tuple[str, str], int] = {}
-            hidden: dict[tuple[str, str], set[str]] = {}
+            hidden: dict[tuple[str, str], int] = {}
+            hidden_ids: set[str] = set()
             for rel in relations:
                 other = self.f.get(rel.target if outgoing else rel.source)
-                if other is None:
+                if other is None or other.id in hidden_ids:
                     continue
                 if other.id in labels:
                     if rel.label not in labels[other.id]:
@@ -287,8 +288,9 @@ class _Site:
                 group = (other.kind, rel.label)
                 # A hub (a metric measuring 300 goals) lists a few of each kind here; the
                 # sections above list them all.
-                if shown.get(group, 0) >= LINEAGE_PER_KIND or any(other.id in ids for ids in hidden.values()):
-                    hidden.setdefault(group, set()).add(other.id)
+                if shown.get(group, 0) >= LINEAGE_PER_KIND:
+                    hidden[group] = hidden.get(group, 0) + 1
+                    hidden_ids.add(other.id)
                     continue
                 shown[group] = shown.get(group, 0) + 1
                 labels[other.id] = [rel.label]
@@ -296,8 +298,8 @@ class _Site:
             lis = [f'<li><span class="strat-kindtag">{KIND_LABELS[kinds[oid]]}</span> '
                    f'{self.a(page, oid)} <span class="strat-muted">{", ".join(ls)}</span></li>'
                    for oid, ls in labels.items()]
-            for (kind, label), ids in hidden.items():
-                lis.append(f'<li class="strat-muted">and {len(ids)} more: {INDEX_TITLES[kind].lower()} ({label})</li>')
+            for (kind, label), n in hidden.items():
+                lis.append(f'<li class="strat-muted">and {n} more: {INDEX_TITLES[kind].lower()} ({label})</li>')
             return "<ul>" + "".join(lis) + "</ul>" if lis else '<p class="strat-muted">nothing</p>'
 
         depends = self.f.depends.get(doc.id, [])
