@@ -247,3 +247,15 @@ def test_lineage_of_a_hub_lists_a_few_and_counts_the_rest(tmp_path) -> None:
                                       for href, labels in rows if "hub-goal" in href), rows
     # 21 goals have it as their outcome: 12 shown, 9 counted once, not again as key results.
     assert re.findall(r"and (\d+) more: goals \(([^)]*)\)", used_by) == [("9", "outcome metric")], used_by
+
+
+def test_every_reference_to_an_entity_has_a_lineage_label() -> None:
+    """"Depends on, used by" names each relation through REF_LABELS; a reference field of
+    the schemas without a label would silently drop out of every page."""
+    from strat import schemas
+    from strat.site.facts import _label
+
+    kinds = set(schemas.reference_fields())
+    missing = [f"{kind}.{_label(ref.pattern)}" for kind, refs in schemas.reference_fields().items() for ref in refs
+               if set(ref.targets) & kinds and _label(tuple(0 if p == "*" else p for p in ref.pattern)) not in REF_LABELS]
+    assert missing == []

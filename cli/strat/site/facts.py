@@ -39,7 +39,7 @@ BEHIND, FAR_BEHIND = 0.10, 0.25
 # Field of a reference (schema `x-strat-ref`) → how the site names the relation.
 REF_LABELS = {  # in the order a page lists relations: the closest first
     "owner": "owner", "lead": "lead", "leader": "leader", "parent": "parent", "team": "team",
-    "department": "department", "person": "person", "plan": "plan", "outcome.metric": "outcome metric",
+    "department": "department", "person": "person", "plan": "plan", "metric": "metric", "outcome.metric": "outcome metric",
     "key_results[].metric": "key result metric", "supports[]": "supports", "benefits[].department": "benefits",
     "joint[].department": "joint goal with", "joint[].owner": "joint goal owner", "joint[].metric": "joint goal metric",
     "checkins[].by": "check-in by", "members[]": "member", "drives[].metric": "drives", "health[].metric": "health check",
