@@ -13,6 +13,13 @@ Only the shape strat writes is cut: a `<div ... data-search-exclude>` holding no
 `<div>` (the indexer itself ends an exclusion at the first `</div>`, so such a block is
 exactly what it skips). A page with any other use of a `data-search-` attribute is left
 whole. Text from YAML cannot produce either: `escape.esc` encodes `<`.
+
+The build's plugin swaps the slim content in just before the indexer (event priority
+100) and the whole content back after the other `on_page_context` handlers (-100): a
+third-party plugin that edited `page.content` in its own `on_page_context`, between the
+two, would see the slim page and its edit would be lost on generated pages. None of the
+plugins strat is used with does that (content plugins work in `on_page_content` or
+`on_post_page`); if one ever does, its priority decides where to move the bracket.
 """
 
 from __future__ import annotations
