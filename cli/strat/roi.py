@@ -155,8 +155,7 @@ def render_text(rows: list[RoiRow]) -> str:
                 out.append(f"    {g.goal}: {_money(g.annual, g.currency, compact=False)}"
                            + (f" ({_clean(g.basis)})" if g.basis else ""))
             if r.partial:
-                left = " + ".join(_money(r.impact[c], c) for c in r.other_currencies)
-                out.append(f"    not in the ratio: {left} (another currency than the cost; never converted)")
+                out.append(f"    {_not_in_ratio(r)}")
     if unknown:
         if shown:
             out.append("")
@@ -167,6 +166,12 @@ def render_text(rows: list[RoiRow]) -> str:
     if not rows:
         out.append("No teams.")
     return "\n".join(out) + "\n"
+
+
+def _not_in_ratio(r: RoiRow) -> str:
+    """The impact in other currencies than the team's cost: shown, never converted."""
+    left = " + ".join(_money(r.impact[c], c) for c in r.other_currencies)
+    return f"not in the ratio: {left} (another currency than the cost; never converted)"
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|~#"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
@@ -192,8 +197,7 @@ def render_markdown(rows: list[RoiRow]) -> str:
                 out.append(f"  - `{g.goal}`: {_money(g.annual, g.currency, compact=False)}"
                            + (f" — {_md(g.basis)}" if g.basis else ""))
             if r.partial:
-                left = " + ".join(_money(r.impact[c], c) for c in r.other_currencies)
-                out.append(f"  - not in the ratio: {left} (another currency than the cost; never converted)")
+                out.append(f"  - {_not_in_ratio(r)}")
     if unknown:
         out += ["", "### ROI cannot be shown", ""]
         out += [f"- **{_md(r.name)}** (`{r.team}`): {_md(r.reason or '')}" for r in unknown]

@@ -272,8 +272,7 @@ class _Site:
     def lineage(self, doc: Document, page: str) -> str:
         """What this entity depends on and what uses it (like dbt docs)."""
         def items(relations: list[Any], outgoing: bool) -> str:
-            labels: dict[str, list[str]] = {}  # each other entity once, with every relation to it
-            kinds: dict[str, str] = {}
+            entries: dict[str, tuple[str, list[str]]] = {}  # each other entity once: its kind, every relation to it
             shown: dict[tuple[str, str], int] = {}
             hidden: dict[tuple[str, str], int] = {}
             hidden_ids: set[str] = set()
@@ -281,9 +280,9 @@ class _Site:
                 other = self.f.get(rel.target if outgoing else rel.source)
                 if other is None or other.id in hidden_ids:
                     continue
-                if other.id in labels:
-                    if rel.label not in labels[other.id]:
-                        labels[other.id].append(rel.label)
+                if other.id in entries:
+                    if rel.label not in entries[other.id][1]:
+                        entries[other.id][1].append(rel.label)
                     continue
                 group = (other.kind, rel.label)
                 # A hub (a metric measuring 300 goals) lists a few of each kind here; the
@@ -293,11 +292,10 @@ class _Site:
                     hidden_ids.add(other.id)
                     continue
                 shown[group] = shown.get(group, 0) + 1
-                labels[other.id] = [rel.label]
-                kinds[other.id] = other.kind
-            lis = [f'<li><span class="strat-kindtag">{KIND_LABELS[kinds[oid]]}</span> '
-                   f'{self.a(page, oid)} <span class="strat-muted">{", ".join(ls)}</span></li>'
-                   for oid, ls in labels.items()]
+                entries[other.id] = (other.kind, [rel.label])
+            lis = [f'<li><span class="strat-kindtag">{KIND_LABELS[kind]}</span> '
+                   f'{self.a(page, oid)} <span class="strat-muted">{", ".join(labels)}</span></li>'
+                   for oid, (kind, labels) in entries.items()]
             for (kind, label), n in hidden.items():
                 lis.append(f'<li class="strat-muted">and {n} more: {INDEX_TITLES[kind].lower()} ({label})</li>')
             return "<ul>" + "".join(lis) + "</ul>" if lis else '<p class="strat-muted">nothing</p>'
