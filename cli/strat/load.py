@@ -402,6 +402,8 @@ def _parse_text(text: str, rel: str) -> tuple[list[Document], list[Diagnostic]]:
         if exc.context_mark is not None and exc.context in _AT_THE_START:
             mark = exc.context_mark  # where the quote, bracket or key that never ends begins
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if exc.problem and "maximum nesting depth" in exc.problem:
+            raise _deeper_than_limit(text, exc.problem_mark, loader_cls, rel, line, column) from None
         if exc.problem == "found incompatible YAML document":
             raise _Refused("E007", "%YAML directives are not allowed in strategy files", line, column) from None
         raise _Refused("E001", _syntax_message(exc, text, line, column), line, column) from None
@@ -413,6 +415,24 @@ def _parse_text(text: str, rel: str) -> tuple[list[Document], list[Diagnostic]]:
         # Loader edge: anything the parser raises that is not a YAMLError still becomes
         # a diagnostic, never a traceback.
         raise _Refused("E001", f"not valid YAML: {type(exc).__name__}: {exc}", 1, 1) from None
+
+
+def _deeper_than_limit(text: str, mark: Any, loader_cls: Any, rel: str, line: int, column: int) -> "_Refused":
+    """PyYAML >= 6.0.4 stops deep flow nesting in its scanner, which reads ahead of the
+    events our builder counts: the finding is placed where our own limit is crossed, by
+    building the text up to the scanner's stop (short: at most its nesting cap)."""
+    import yaml
+
+    end = getattr(mark, "index", None)
+    if isinstance(end, int) and 0 < end <= len(text):
+        try:
+            _build(yaml.parse(text[:end], Loader=loader_cls), rel)
+        except _Refused as refused:
+            if refused.code == "E005":
+                return refused
+        except yaml.YAMLError:
+            pass
+    return _Refused("E005", f"nesting is deeper than {MAX_DEPTH} levels", line, column)
 
 
 # Parser contexts whose finding is best shown where the construct began: an unclosed quote
