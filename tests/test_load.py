@@ -499,3 +499,15 @@ def test_an_excluded_nested_repository_is_not_reported(tmp_path: Path, exclude: 
     (tmp_path / "strategy" / "vendor" / "broken.yaml").write_text("kind: [\n")
     result = load_tree(tmp_path, tmp_path / "strategy", exclude=exclude)
     assert result.diagnostics == [] and result.files == []
+
+
+@pytest.mark.parametrize("target", ["strategy/vendor", "strategy/vendor/goals", "strategy/vendor/goals/g.yaml"])
+def test_a_path_inside_a_nested_repository_gets_the_same_answer(tmp_path: Path, target: str) -> None:
+    # `strat lint strategy/vendor/goals/g.yaml` must not read what `strat lint` refuses.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "strategy" / "vendor" / "goals").mkdir(parents=True)
+    (tmp_path / "strategy" / "vendor" / ".git").write_text("gitdir: ../../.git/modules/vendor\n")
+    (tmp_path / "strategy" / "vendor" / "goals" / "g.yaml").write_text("kind: Goal\nid: [unclosed\n")
+    result = load_tree(tmp_path, tmp_path / target)
+    assert [(d.code, d.location.path) for d in result.diagnostics] == [("E006", "strategy/vendor")]
+    assert result.files == []

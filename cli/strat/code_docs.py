@@ -205,7 +205,8 @@ file and covers:
 - a file or folder that cannot be read because of denied permission or another I/O error;
 - a folder that is another git repository: a git submodule, or a clone with its own `.git`.
   It gets one finding and none of its files are read, unless strat.yaml's `include` or
-  `exclude` leave it out (`exclude: ["vendor/**"]`).
+  `exclude` leave it out (`exclude: ["vendor/**"]`). Run inside that folder, strat takes
+  it for the repository it is and lints it on its own.
 Files and folders whose names start with a dot, such as `.git`, are skipped silently.
 
 ## Why it matters

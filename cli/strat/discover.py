@@ -32,6 +32,11 @@ def find_files(
     root_real = Path(os.path.realpath(root))
     found: list[tuple[Path, str]] = []
     seen_dirs: set[str] = set()
+    for above in _folders_between(root, folder):  # `strat lint strategy/vendor/goals`: the same answer
+        other = _other_repository(above, root_real)
+        if other:
+            diagnostics.append(_other_repository_diag(root, above, folder, other))
+            return []
     if folder.is_file() or folder.is_symlink() and not folder.is_dir():
         stack: list[Path] = []
         candidates = [folder]
@@ -45,11 +50,8 @@ def find_files(
         seen_dirs.add(real)
         other = _other_repository(current, root_real)
         if other:
-            rel_dir = relative_path(root, current)
-            if excluded_folder is None or not excluded_folder(rel_dir):
-                diagnostics.append(_file_diag(root, current, "E006", (
-                    f"`{rel_dir}` is {other}: strat does not read it, as its files and history are not this "
-                    f"repository's; copy the files in, or exclude it in strat.yaml (`exclude: [\"{_in_folder(root, folder, rel_dir)}/**\"]`)")))
+            if excluded_folder is None or not excluded_folder(relative_path(root, current)):
+                diagnostics.append(_other_repository_diag(root, current, folder, other))
             continue
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
@@ -94,6 +96,29 @@ def _other_repository(path: Path, root_real: Path) -> str | None:
     if os.path.lexists(marker):
         return "another git repository (it has its own `.git`)"
     return None
+
+
+def _folders_between(root: Path, target: Path) -> list[Path]:
+    """The folders strictly between `root` and `target` (and `target`'s own folder when it
+    is a file), outermost first."""
+    root_abs, path = Path(os.path.abspath(root)), Path(os.path.abspath(target))
+    if root_abs not in path.parents:
+        return []
+    out = []
+    current = path if path.is_dir() and not path.is_symlink() else path.parent
+    if current == path:
+        current = current.parent
+    while current != root_abs and root_abs in current.parents:
+        out.append(current)
+        current = current.parent
+    return out[::-1]
+
+
+def _other_repository_diag(root: Path, where: Path, folder: Path, what: str) -> Diagnostic:
+    rel_dir = relative_path(root, where)
+    return _file_diag(root, where, "E006", (
+        f"`{rel_dir}` is {what}: strat does not read it, as its files and history are not this repository's; "
+        f"copy the files in, or exclude it in strat.yaml (`exclude: [\"{_in_folder(root, folder, rel_dir)}/**\"]`)"))
 
 
 def _in_folder(root: Path, folder: Path, rel_dir: str) -> str:
