@@ -10,15 +10,16 @@ lets it refuse, before anything is constructed or expanded:
 * nesting deeper than `MAX_DEPTH` and files larger than `MAX_FILE_BYTES` (E005);
 * folders that are another git repository (a submodule, or a nested clone with its own
   ``.git``): one E006 for the folder, none of its files read. Their history is not this
-  repository's, so a reviewer and `strat diff`/`strat history` would not see what they hold.
+  repository's, so a reviewer and `strat diff`/`strat history` would not see what they hold
+  (found by `strat.discover`, which also keeps symlinks inside the repository).
 
-Nothing that silently adds nothing: a strategy file that holds no document (empty, only
-whitespace, comments or `---`/`...` markers) is E008, a warning, at its first comment;
-so is a file whose part after its last `---` holds only comments (a goal commented out
-at the end of a multi-document file). A document that is `~`/`null`, or empty between
-two `---` markers, is E004. A bare `---` at the end of a file is a common, harmless
-habit and is not reported. (`strat.yaml` is read with the same parser but without E008:
-an empty configuration means the defaults.)
+Files that add nothing are named, not dropped in silence: a strategy file that holds no
+document (empty, only whitespace, comments or `---`/`...` markers) is E008, a warning, at
+its first comment; so is a file whose part after its last `---` holds only comments (a
+goal commented out at the end of a multi-document file). A document that is `~`/`null`,
+or empty between two `---` markers, is E004. A bare `---` at the end of a file is a
+common, harmless habit and is not reported. (`strat.yaml` is read with the same parser
+but without E008: an empty configuration means the defaults.)
 
 Scalars resolve like YAML 1.2's core schema for numbers and null, except that YAML 1.1
 booleans (``yes``/``no``/``on``/``off``) are kept as booleans so the schema reports them as
