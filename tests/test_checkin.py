@@ -442,3 +442,16 @@ def test_write_all_refuses_paths_outside_the_root(tmp_path: Path) -> None:
     with pytest.raises(write.WriteRefused, match="outside the repository"):
         write.write_all(tmp_path / "root", [write.FileChange("../escape.txt", b"x", None)])
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_a_warning_in_the_goal_file_does_not_block_a_check_in(tmp_path: Path) -> None:
+    # A goal parked as comments after the last `---` is E008, a warning: lint names it, and
+    # a check-in into the other goal of the file still lands (warnings never refuse).
+    root = copy_base(tmp_path / "repo")
+    path = root / "strategy/goals/support-deflection.yaml"
+    path.write_text(path.read_text() + "---\n# kind: Goal\n# id: parked\n")
+    assert lint_json(root).findings() == {("strategy/goals/support-deflection.yaml", 23, "E008")}
+    result = checkin(root, "support-deflection", "--value", "870", "--date", "2026-11-20")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert path.read_text().endswith("---\n# kind: Goal\n# id: parked\n")
+    assert "value: 870" in path.read_text()

@@ -251,3 +251,14 @@ def test_a_misspelt_setting(repo: Path) -> None:
     found = {(d["line"], d["code"]): d["message"] for d in result.diagnostics}
     assert found[(1, "S103")] == "strat.yaml: unknown field `max_link`; did you mean `max_links`?"
     assert "`rules.A312` must be one of error, warning, info, off, got true" in found[(3, "S104")]
+
+
+def test_a_goal_commented_out_is_named_not_silently_dropped(repo: Path) -> None:
+    """Parking a goal by commenting it out takes it off the site and every check: lint
+    says so (a warning, so CI stays green unless --strict)."""
+    text = (repo / GOAL).read_text(encoding="utf-8")
+    (repo / GOAL).write_text("".join(f"# {line}\n" for line in text.splitlines()), encoding="utf-8")
+    result = lint(repo)
+    d = only(result, "E008")
+    assert (d["path"], d["line"], d["severity"]) == (GOAL, 1, "warning")
+    assert "holds only comments" in d["message"] and "restore its content, or delete the file" in d["message"]

@@ -110,10 +110,13 @@ def test_tabs(hostile) -> None:
     assert "tab" in d["message"]
 
 
-@pytest.mark.parametrize("text", ["", "\n\n", "# nothing here yet\n", "---\n", "---\n...\n"])
-def test_empty_and_comment_only_files(hostile, text: str) -> None:
+@pytest.mark.parametrize(("text", "line"), [("", 1), ("\n\n", 1), ("\n# nothing here yet\n", 2), ("---\n", 1),
+                                          ("---\n...\n", 1), ("...\n", 1)])
+def test_empty_and_comment_only_files_are_a_warning(hostile, text: str, line: int) -> None:
+    # The file adds nothing (a goal commented out or emptied by a merge): named, but not an error.
     result = hostile({F: text})
-    assert result.diagnostics == [] and result.exit_code == 0
+    assert result.findings() == {(F, line, "E008")}, result.diagnostics
+    assert result.diagnostics[0]["severity"] == "warning" and result.exit_code == 0
     assert result.json["summary"]["documents"] == 23
 
 

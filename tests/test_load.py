@@ -151,18 +151,77 @@ def test_several_documents_per_file() -> None:
     assert all(d.path == "strategy/x.yaml" for d in source.documents)
 
 
-def test_empty_documents_are_skipped_but_keep_their_index() -> None:
+def test_empty_documents_keep_their_index() -> None:
+    # The empty first document (between two `---`) is E004 but still counts as document 0.
     source, diagnostics = parse("---\n---\nkind: Person\nid: a\n")
-    assert diagnostics == []
+    assert [(d.code, d.location.line) for d in diagnostics] == [("E004", 1)]
     assert source is not None
     assert [(d.index, d.id) for d in source.documents] == [(1, "a")]
 
 
-def test_empty_and_comment_only_files_have_no_documents() -> None:
-    for text in ("", "# only a comment\n", "\n\n"):
-        source, diagnostics = parse(text)
-        assert diagnostics == []
-        assert source is not None and source.documents == []
+# Files that add nothing: (text, expected [(code, line, column)]). Each row a way a goal
+# silently disappears today, or a harmless habit that must stay quiet.
+NOTHING_TO_READ = [
+    ("", [("E008", 1, 1)]),
+    ("\n\n   \n", [("E008", 1, 1)]),
+    ("\ufeff", [("E008", 1, 1)]),  # only a byte-order mark
+    ("# kind: Goal\n# id: g1\n", [("E008", 1, 1)]),
+    ("\n\n# kind: Goal\n", [("E008", 3, 1)]),  # at the first comment line
+    ("\r\n# kind: Goal\r\n", [("E008", 2, 1)]),
+    ("---\n", [("E008", 1, 1)]),
+    ("--- # comment\n", [("E008", 1, 1)]),
+    ("# header\n---\n", [("E008", 1, 1)]),
+    ("...\n", [("E008", 1, 1)]),  # libyaml refuses a lone `...`; YAML 1.2 reads no document
+    ("\n# c\n...\n", [("E008", 2, 1)]),
+    ("---\n...\n", [("E008", 1, 1)]),
+    ("~\n", [("E004", 1, 1)]),
+    ("null\n", [("E004", 1, 1)]),
+    ("---\n~\n", [("E004", 2, 1)]),  # `---` then `~` is a document
+    ("---\n---\n", [("E004", 1, 1)]),  # empty between two markers
+    ("kind: Person\nid: a\n--- ~\n", [("E004", 3, 5)]),
+    ("kind: Person\nid: a\n---\n---\nkind: Person\nid: b\n", [("E004", 3, 1)]),
+    ("kind: Person\nid: a\n---\n# kind: Goal\n# id: g1\n---\nkind: Person\nid: b\n", [("E004", 3, 1)]),
+    ("kind: Person\nid: a\n---\n# kind: Goal\n# id: g1\n", [("E008", 4, 1)]),  # commented out at the end
+    # Harmless: a trailing `---` with nothing after it, `...` endings, comments inside a document.
+    ("kind: Person\nid: a\n---\n", []),
+    ("kind: Person\nid: a\n---\n\n\n", []),
+    ("---\nkind: Person\nid: a\n---\n", []),
+    ("kind: Person\nid: a\n...\n", []),
+    ("kind: Person\nid: a\n...\n---\n", []),
+    ("kind: Person\nid: a\n---\n...\n", []),
+    ("# header\n---\nkind: Person\nid: a\n# trailing comment\n", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NOTHING_TO_READ)
+def test_files_and_documents_that_add_nothing_are_named(text: str, expected: list) -> None:
+    source, diagnostics = parse(text)
+    assert source is not None
+    assert [(d.code, d.location.line, d.location.column) for d in diagnostics] == expected
+    severities = {"E004": "error", "E008": "warning"}
+    assert all(d.severity.value == severities[d.code] for d in diagnostics)
+    assert all(d.message for d in diagnostics)
+
+
+def test_e008_message_says_what_to_do() -> None:
+    _, [empty] = parse("")
+    _, [comments] = parse("# kind: Goal\n")
+    _, [tail] = parse("kind: Person\nid: a\n---\n# kind: Goal\n")
+    assert "is empty" in empty.message and "delete the file" in empty.message
+    assert "only comments" in comments.message and "restore" in comments.message
+    assert "after the last `---` (line 3)" in tail.message and "uncomment" in tail.message
+
+
+def test_strat_yaml_may_be_empty(tmp_path: Path) -> None:
+    # The configuration is read by the same loader without E008: empty means the defaults.
+    from strat.config import load_config
+
+    for text in ("", "# all defaults\n"):
+        (tmp_path / "strat.yaml").write_text(text)
+        config, problems = load_config(tmp_path)
+        assert problems == [] and config.strategy == "strategy"
+    source, diagnostics = load_file(tmp_path / "strat.yaml", "strat.yaml", report_empty=False)
+    assert source is not None and source.documents == [] and diagnostics == []
 
 
 def test_text_is_kept_for_ignore_comments() -> None:
@@ -374,7 +433,7 @@ def test_load_file_size_limit(tmp_path: Path) -> None:
     exactly = tmp_path / "exact.yaml"
     exactly.write_bytes(b"#" * (MAX_FILE_BYTES - 1) + b"\n")
     source, diagnostics = load_file(exactly, "strategy/exact.yaml")
-    assert diagnostics == [] and source is not None
+    assert [d.code for d in diagnostics] == ["E008"] and source is not None  # within the limit: only comments
 
 
 def test_unreadable_file_is_e006(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -393,3 +452,62 @@ def test_unreadable_file_is_e006(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert source is None
     assert (d.code, d.location.path) == ("E006", "strategy/locked.yaml")
     assert "permission" in d.message
+
+
+# Another git repository inside the strategy tree: (where its `.git` is, what it is).
+NESTED_REPOSITORIES = [
+    ("strategy/vendor/.git", "file"),  # a submodule: `.git` is a file with `gitdir: ...`
+    ("strategy/vendor/.git", "folder"),  # a clone or `git init` inside the tree
+    ("strategy/a/b/vendor/.git", "folder"),
+    ("strategy/.git", "file"),  # the whole strategy folder is a submodule of the repository
+]
+
+
+@pytest.mark.parametrize(("marker", "form"), NESTED_REPOSITORIES)
+def test_a_nested_repository_is_one_e006_and_none_of_its_files_is_read(tmp_path: Path, marker: str,
+                                                                         form: str) -> None:
+    (tmp_path / ".git").mkdir()
+    folder = (tmp_path / marker).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    if form == "file":
+        (tmp_path / marker).write_text("gitdir: ../.git/modules/vendor\n")
+    else:
+        (tmp_path / marker).mkdir()
+    (folder / "broken.yaml").write_text("kind: Goal\nid: [unclosed\n")  # E001 if it were read
+    (folder / "sub").mkdir()
+    (folder / "sub" / "p.yaml").write_text("kind: Person\nid: nested\nname: N\n")
+    (tmp_path / "strategy" / "p.yaml").write_text("kind: Person\nid: mine\nname: M\n")
+    result = load_tree(tmp_path, tmp_path / "strategy")
+    rel = folder.relative_to(tmp_path).as_posix()
+    assert [(d.code, d.location.path, d.location.line) for d in result.diagnostics] == [("E006", rel, 1)]
+    message = result.diagnostics[0].message
+    assert f"`{rel}` is" in message and ("submodule" if form == "file" else "another git repository") in message
+    assert "exclude" in message
+    assert [d.id for d in result.documents] == ([] if rel == "strategy" else ["mine"])
+
+
+def test_the_repository_itself_is_not_a_nested_repository(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "p.yaml").write_text("kind: Person\nid: mine\nname: M\n")
+    result = load_tree(tmp_path, tmp_path)
+    assert result.diagnostics == [] and [d.id for d in result.documents] == ["mine"]
+
+
+@pytest.mark.parametrize("exclude", [["vendor/**"], ["vendor/*.yaml"], ["**/vendor/**"]])
+def test_an_excluded_nested_repository_is_not_reported(tmp_path: Path, exclude: list[str]) -> None:
+    (tmp_path / "strategy" / "vendor" / ".git").mkdir(parents=True)
+    (tmp_path / "strategy" / "vendor" / "broken.yaml").write_text("kind: [\n")
+    result = load_tree(tmp_path, tmp_path / "strategy", exclude=exclude)
+    assert result.diagnostics == [] and result.files == []
+
+
+@pytest.mark.parametrize("target", ["strategy/vendor", "strategy/vendor/goals", "strategy/vendor/goals/g.yaml"])
+def test_a_path_inside_a_nested_repository_gets_the_same_answer(tmp_path: Path, target: str) -> None:
+    # `strat lint strategy/vendor/goals/g.yaml` must not read what `strat lint` refuses.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "strategy" / "vendor" / "goals").mkdir(parents=True)
+    (tmp_path / "strategy" / "vendor" / ".git").write_text("gitdir: ../../.git/modules/vendor\n")
+    (tmp_path / "strategy" / "vendor" / "goals" / "g.yaml").write_text("kind: Goal\nid: [unclosed\n")
+    result = load_tree(tmp_path, tmp_path / target)
+    assert [(d.code, d.location.path) for d in result.diagnostics] == [("E006", "strategy/vendor")]
+    assert result.files == []

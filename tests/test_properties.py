@@ -31,7 +31,7 @@ yamlish_bytes = st.one_of(
 def test_parse_bytes_never_raises_and_reports_only_file_codes(raw: bytes) -> None:
     source, diagnostics = parse_bytes(raw, "strategy/x.yaml")
     for d in diagnostics:
-        assert d.code in {"E001", "E002", "E003", "E004", "E005", "E006", "E007"}, d
+        assert d.code in {"E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008"}, d
         assert d.location.path == "strategy/x.yaml"
         assert d.location.line >= 1 and d.location.column >= 1
         assert d.message

@@ -1,5 +1,5 @@
 """Documentation of the diagnostic codes that are not alignment rules: files and YAML
-(E001–E007), schemas (S101–S105), references (R201–R204) and ignore comments (I001).
+(E001–E008), schemas (S101–S105), references (R201–R204) and ignore comments (I001).
 
 The alignment rules (A3xx) carry their documentation in their own module docstrings.
 These codes are reported by the loader (`strat.load`), the schema validator
@@ -116,20 +116,26 @@ Save the same file as UTF-8, using the editor's "Save with encoding" option or
 name: ARR Europe (€)
 ```
 """),
-    "E004": ("not-a-mapping", """Not a mapping: a document is a list or a single value, or it has no `kind`.
+    "E004": ("not-a-mapping", """Not a mapping: a document is a list, a single value, empty or `~`, or it has no `kind`.
 
 ## What it checks
 Every YAML document in a file (several may be separated by `---`) is a mapping of fields
 whose `kind` says what it is. The finding is at the start of the document and covers:
 - the document is a list or a single value;
+- the document is `~` or `null`: it holds nothing;
+- the document is empty between two `---` markers (nothing, or only comments, between them);
 - the document is a mapping with no `kind`, or with `kind` left empty.
-Empty documents, such as one after a trailing `---`, are ignored. An unknown `kind` is S101.
+A bare `---` at the end of a file (an empty last document) is a common habit and is not
+reported; comments after it are E008, like a file that holds no document at all. An
+unknown `kind` is S101.
 
 ## Why it matters
 Without `kind`, strat cannot tell a goal from a metric. The schema, reference and
 alignment checks cannot run on the document, and it does not appear on the site. Common
 causes are a list pasted at the top level (`- id: ...`), a copied document that lost its
-first line, or fields indented under a stray key.
+first line, or fields indented under a stray key. An empty or `~` document is what is left
+of a goal that was commented out or cut by a merge: it adds nothing, and nothing else says
+that the goal is gone.
 
 ## Fails
 ```yaml
@@ -188,7 +194,7 @@ joint:
     target: 4            # written out, like the outcome's
 ```
 """),
-    "E006": ("unsafe-path", """Cannot be read safely: a symlink out of the repository, a bad link, or no permission.
+    "E006": ("unsafe-path", """Cannot be read safely: a symlink out of the repository, a bad link, a submodule, or no permission.
 
 ## What it checks
 strat collects every `*.yaml` and `*.yml` file below the strategy folder. It follows a
@@ -196,7 +202,11 @@ symbolic link only if the target is inside the repository. The finding is at the
 file and covers:
 - a symlink whose target is outside the repository (the target is never read);
 - a symlink loop, or a broken `*.yaml` symlink whose target does not exist;
-- a file or folder that cannot be read because of denied permission or another I/O error.
+- a file or folder that cannot be read because of denied permission or another I/O error;
+- a folder that is another git repository: a git submodule, or a clone with its own `.git`.
+  It gets one finding and none of its files are read, unless strat.yaml's `include` or
+  `exclude` leave it out (`exclude: ["vendor/**"]`). Run inside that folder, strat takes
+  it for the repository it is and lints it on its own.
 Files and folders whose names start with a dot, such as `.git`, are skipped silently.
 
 ## Why it matters
@@ -206,6 +216,9 @@ reads. Without this check, a pull request could add a link such as
 that could end up in an error message or on the public site. A broken link or an
 unreadable file means part of the strategy is missing from the checks and from the site,
 with no other warning. Links are checked before any file is opened, never afterwards.
+A submodule's files belong to another repository: its history is not this one's, so a
+pull request that moves the submodule to another commit shows reviewers one changed line,
+not the goals that changed, and `strat diff` and `strat history` cannot follow them.
 
 ## Fails
 ```console
@@ -255,6 +268,40 @@ unit: USD
 type: lagging
 better: up
 financial: true
+```
+"""),
+    "E008": ("nothing-to-read", """Nothing to read: a strategy file holds no document (empty, whitespace or comments only).
+
+## What it checks
+Every `*.yaml` or `*.yml` file under the strategy folder holds at least one document. The
+finding is a warning, at the file's first comment line (line 1 when it has none), for:
+- an empty file, or one with only spaces, blank lines or a byte-order mark;
+- a file with only comments, or only `---`/`...` markers and comments;
+- a file whose part after its last `---` holds only comments (a document commented out at
+  the end of a multi-document file).
+A document that is `~`, or empty between two `---` markers, is E004 (an error). `strat.yaml`
+may be empty: that means the defaults. To keep a placeholder file on purpose, write the
+reason on its first line: `# strat: ignore[E008] goals for 2027 go here`.
+
+## Why it matters
+A goal that was commented out, or emptied by a bad merge or a truncated copy, disappears
+from the alignment map, the site and every check, and a lint that says "All clear" gives
+nobody a reason to look. The warning names the file, so the pull request that emptied it
+shows it. It is a warning, not an error, because an empty file breaks nothing else; run
+`strat lint --strict` (or set `E008: error` in strat.yaml) to make it fail CI.
+
+## Fails
+```yaml
+# kind: Goal
+# id: first-schedule-in-four-days
+# title: First full schedule within four days of signature
+```
+
+## Passes
+```yaml
+kind: Goal
+id: first-schedule-in-four-days
+title: First full schedule within four days of signature
 ```
 """),
     "S101": ("unknown-kind", """Unknown kind: a document's `kind` is not one that strat knows.

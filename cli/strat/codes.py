@@ -23,7 +23,7 @@ class CodeInfo:
         return self.doc.strip().splitlines()[0].strip()
 
 
-_DEFAULT_SEVERITY = {"I001": Severity.WARNING}
+_DEFAULT_SEVERITY = {"I001": Severity.WARNING, "E008": Severity.WARNING}
 
 
 @functools.cache

@@ -45,7 +45,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config(), []
-    source, diagnostics = load_file(path, CONFIG_NAME)
+    source, diagnostics = load_file(path, CONFIG_NAME, report_empty=False)  # empty: the defaults
     if source is None or diagnostics:
         return Config(path=CONFIG_NAME), diagnostics
     if not source.documents:

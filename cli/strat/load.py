@@ -7,7 +7,19 @@ lets it refuse, before anything is constructed or expanded:
 * anchors and aliases (E005: they hide content from reviewers, and an alias bomb that
   loads in milliseconds explodes in whatever walks the data next);
 * explicit tags, ``%YAML``/``%TAG`` directives and ``<<`` merge keys (E007);
-* nesting deeper than `MAX_DEPTH` and files larger than `MAX_FILE_BYTES` (E005).
+* nesting deeper than `MAX_DEPTH` and files larger than `MAX_FILE_BYTES` (E005);
+* folders that are another git repository (a submodule, or a nested clone with its own
+  ``.git``): one E006 for the folder, none of its files read. Their history is not this
+  repository's, so a reviewer and `strat diff`/`strat history` would not see what they hold
+  (found by `strat.discover`, which also keeps symlinks inside the repository).
+
+Files that add nothing are named, not dropped in silence: a strategy file that holds no
+document (empty, only whitespace, comments or `---`/`...` markers) is E008, a warning, at
+its first comment; so is a file whose part after its last `---` holds only comments (a
+goal commented out at the end of a multi-document file). A document that is `~`/`null`,
+or empty between two `---` markers, is E004. A bare `---` at the end of a file is a
+common, harmless habit and is not reported. (`strat.yaml` is read with the same parser
+but without E008: an empty configuration means the defaults.)
 
 Scalars resolve like YAML 1.2's core schema for numbers and null, except that YAML 1.1
 booleans (``yes``/``no``/``on``/``off``) are kept as booleans so the schema reports them as
@@ -25,11 +37,17 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from strat.diagnostics import Diagnostic, Location, Severity
+from strat.discover import (  # re-exported: callers import them from here
+    YAML_SUFFIXES as YAML_SUFFIXES,
+    find_files as find_files,
+    glob_regex as glob_regex,
+    relative_path as relative_path,
+    selected as selected,
+)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NUMBER_CHARS = 400
-YAML_SUFFIXES = (".yaml", ".yml")
 
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -77,6 +95,7 @@ class SourceFile:
     path: str
     text: str
     documents: list[Document]
+    empty_tail: int | None = None  # line of the `---` of an empty last document, if any
 
 
 @dataclass(slots=True)
@@ -108,125 +127,7 @@ class _Refused(Exception):
         self.code, self.message, self.line, self.column = code, message, line, column
 
 
-# --- discovery -------------------------------------------------------------------------
-
-
-def find_files(
-    root: Path, folder: Path, diagnostics: list[Diagnostic]
-) -> list[tuple[Path, str]]:
-    """Every *.yaml / *.yml below `folder`, as (absolute path, repo-relative path), sorted.
-
-    Symlinks are followed only while they stay inside `root`; one that leads outside is
-    reported (E006) and its target never read. Symlink loops are reported, not followed
-    forever. Hidden folders (``.git``) are skipped."""
-    root_real = Path(os.path.realpath(root))
-    found: list[tuple[Path, str]] = []
-    seen_dirs: set[str] = set()
-    if folder.is_file() or folder.is_symlink() and not folder.is_dir():
-        stack: list[Path] = []
-        candidates = [folder]
-    else:
-        stack, candidates = [folder], []
-    while stack:
-        current = stack.pop()
-        real = os.path.realpath(current)
-        if real in seen_dirs:
-            continue
-        seen_dirs.add(real)
-        try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
-        except OSError as exc:
-            diagnostics.append(_file_diag(root, current, "E006", f"cannot read folder: {exc.strerror}"))
-            continue
-        subdirs = []
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            if entry.is_symlink():
-                problem = _symlink_problem(path, root_real)
-                if problem:
-                    if entry.name.endswith(YAML_SUFFIXES) or _is_dir_quiet(path):
-                        diagnostics.append(_file_diag(root, path, "E006", problem))
-                    continue
-            if _is_dir_quiet(path):
-                subdirs.append(path)
-            elif entry.name.endswith(YAML_SUFFIXES):
-                candidates.append(path)
-        stack.extend(reversed(subdirs))
-    for path in candidates:
-        if path.is_symlink():
-            problem = _symlink_problem(path, root_real)
-            if problem:
-                diagnostics.append(_file_diag(root, path, "E006", problem))
-                continue
-        found.append((path, relative_path(root, path)))
-    found.sort(key=lambda item: item[1])
-    return found
-
-
-def _is_dir_quiet(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
-
-
-def _symlink_problem(path: Path, root_real: Path) -> str | None:
-    try:
-        target = Path(path).resolve(strict=True)
-    except RuntimeError:
-        return "symlink loop: the link never reaches a file"
-    except OSError:
-        return "broken symlink: its target does not exist"
-    if target != root_real and root_real not in target.parents:
-        return "symlink leads outside the repository; refusing to read it"
-    return None
-
-
-def relative_path(root: Path, path: Path) -> str:
-    try:
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
-
-
-def _file_diag(root: Path, path: Path, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, Location(relative_path(root, path), line, column))
-
-
 # --- reading ---------------------------------------------------------------------------
-
-
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A path glob as a regex: `**/` any folders (or none), `*` within one name, `?` one
-    character. Python 3.11's `PurePath.match` has no `**`."""
-    out = ""
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            out += "[^/]"
-            i += 1
-        else:
-            out += re.escape(pattern[i])
-            i += 1
-    return re.compile(out + r"\Z")
-
-
-def selected(path_in_folder: str, include: list[str] | None, exclude: list[str] | None) -> bool:
-    """Whether a file (relative to the strategy folder) is linted under include/exclude."""
-    if include and not any(glob_regex(p).match(path_in_folder) for p in include):
-        return False
-    return not (exclude and any(glob_regex(p).match(path_in_folder) for p in exclude))
 
 
 def load_tree(root: Path, folder: Path, include: list[str] | None = None,
@@ -236,9 +137,16 @@ def load_tree(root: Path, folder: Path, include: list[str] | None = None,
     diagnostics: list[Diagnostic] = []
     files: list[SourceFile] = []
     base = relative_path(root, folder) if folder.is_dir() else ""
-    for abs_path, rel in find_files(root, folder, diagnostics):
-        inside = rel[len(base) + 1:] if base and base != "." and rel.startswith(base + "/") else rel
-        if base and not selected(inside, include, exclude):
+
+    def inside(rel: str) -> str:
+        return rel[len(base) + 1:] if base and base != "." and rel.startswith(base + "/") else rel
+
+    def excluded_folder(rel_dir: str) -> bool:
+        # A file directly in the folder stands for all of it: `vendor/**` and `vendor/*.yaml` both leave it out.
+        return bool(base) and not selected(inside(rel_dir) + "/x.yaml", include, exclude)
+
+    for abs_path, rel in find_files(root, folder, diagnostics, excluded_folder):
+        if base and not selected(inside(rel), include, exclude):
             continue
         source, diags = load_file(abs_path, rel)
         diagnostics.extend(diags)
@@ -274,8 +182,9 @@ def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tupl
     return LoadResult(files, diagnostics)
 
 
-def load_file(abs_path: Path, rel: str) -> tuple[SourceFile | None, list[Diagnostic]]:
-    """Read one file safely: size limit first, then decoding, then parsing."""
+def load_file(abs_path: Path, rel: str, *, report_empty: bool = True) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Read one file safely: size limit first, then decoding, then parsing. With
+    `report_empty` (strategy files), a file that adds nothing is E008 (see `parse_bytes`)."""
     try:
         # O_NOFOLLOW: the discovery step vetted symlinks; a file swapped for a link since
         # then is refused rather than followed.
@@ -298,18 +207,59 @@ def load_file(abs_path: Path, rel: str) -> tuple[SourceFile | None, list[Diagnos
             "E005", Severity.ERROR,
             f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files",
             Location(rel))]
-    return parse_bytes(raw, rel)
+    return parse_bytes(raw, rel, report_empty=report_empty)
 
 
-def parse_bytes(raw: bytes, rel: str) -> tuple[SourceFile | None, list[Diagnostic]]:
-    """Decode and parse the bytes of one file. Never raises."""
+def parse_bytes(raw: bytes, rel: str, *, report_empty: bool = True) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Decode and parse the bytes of one file. Never raises. With `report_empty` (every
+    strategy file; not `strat.yaml`), a file that holds no document, or only comments
+    after its last `---`, gets an E008 warning."""
+    tail: list[int] = []
     try:
         text = _decode(raw)
-        documents, diagnostics = _parse_text(text, rel)
+        documents, diagnostics = _parse_text(text, rel, tail)
     except _Refused as refused:
         return None, [Diagnostic(refused.code, Severity.ERROR, refused.message,
                                  Location(rel, refused.line, refused.column))]
-    return SourceFile(rel, text, documents), diagnostics
+    source = SourceFile(rel, text, documents, tail[0] if tail else None)
+    if report_empty:
+        diagnostics.extend(nothing_to_read(source, diagnostics))
+    return source, diagnostics
+
+
+def nothing_to_read(source: SourceFile, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """E008 for a file that adds nothing to the strategy: no document and no other
+    finding (so not a `~` document, which is E004), or, after the documents, a last `---`
+    followed only by comments. At the first comment line, where an ignore comment
+    (`# strat: ignore[E008] why`) can keep a placeholder file quiet."""
+    lines = source.text.split("\n")
+    if not source.documents and not diagnostics:
+        first = _first_comment(lines, 0)
+        what = "holds only comments" if first else "is empty"
+        return [Diagnostic("E008", Severity.WARNING, (
+            f"this file {what}: it holds no document, so it adds nothing to the strategy (a goal commented out or "
+            "emptied by a bad merge disappears without a word); restore its content, or delete the file"),
+            Location(source.path, first or 1, 1))]
+    if source.empty_tail is not None:
+        first = _first_comment(lines, source.empty_tail)
+        if first:
+            return [Diagnostic("E008", Severity.WARNING, (
+                f"after the last `---` (line {source.empty_tail}) this file holds only comments, which add nothing "
+                "to the strategy: a document commented out is not read; uncomment it, or delete the `---` and the "
+                "comments"), Location(source.path, first, 1))]
+    return []
+
+
+_COMMENT_LINE = re.compile(r"\s*(?:(?:---|\.\.\.)(?=\s|$))?\s*#")
+_MARKERS_ONLY = re.compile(r"(?:(?:---|\.\.\.)(?=\s|$))?\s*(?:#.*)?")
+
+
+def _first_comment(lines: list[str], after: int) -> int | None:
+    """The 1-based number of the first comment line after line `after`, if any."""
+    for number in range(after, len(lines)):
+        if _COMMENT_LINE.match(lines[number]):
+            return number + 1
+    return None
 
 
 _UTF16_32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
@@ -389,15 +339,17 @@ def resolve_plain(value: str, line: int, column: int) -> Any:
     return value
 
 
-def _parse_text(text: str, rel: str) -> tuple[list[Document], list[Diagnostic]]:
+def _parse_text(text: str, rel: str, tail: list[int] | None = None) -> tuple[list[Document], list[Diagnostic]]:
     import yaml  # PyYAML: its C parser gives events with positions, fast
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return _build(yaml.parse(text, Loader=loader_cls), rel)
+        return _build(yaml.parse(text, Loader=loader_cls), rel, tail)
     except _Refused:
         raise
     except yaml.MarkedYAMLError as exc:
+        if all(_MARKERS_ONLY.fullmatch(line) for line in text.split("\n")):
+            return [], []  # only `...` markers and comments: YAML 1.2 reads no document (libyaml refuses)
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and exc.context in _AT_THE_START:
             mark = exc.context_mark  # where the quote, bracket or key that never ends begins
@@ -478,16 +430,20 @@ def _syntax_hint(problem: str, context: str, char: str) -> str:
     return ""
 
 
-def _build(events: Iterator[Any], rel: str) -> tuple[list[Document], list[Diagnostic]]:
+def _build(events: Iterator[Any], rel: str, tail: list[int] | None = None) -> tuple[list[Document], list[Diagnostic]]:
     """Turn parser events into documents. Iterative: depth is bounded by MAX_DEPTH, not by
-    Python's recursion limit."""
+    Python's recursion limit. A document that holds nothing (`~`, or empty between two
+    `---`) is E004; the line of an empty last document's `---` is appended to `tail`."""
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
+    empty_at: Position | None = None  # the `---` of the last document, when it held nothing
+    doc_start: Position = (1, 1)
     # Stack frames: [container, json_path, pending_key, key_position, key_positions_seen]
     stack: list[list[Any]] = []
     values: dict[JsonPath, Position] = {}
     keys: dict[JsonPath, Position] = {}
     root: Any = None
+    root_empty = False
     root_pos: Position = (1, 1)
     index = 0
 
@@ -497,12 +453,20 @@ def _build(events: Iterator[Any], rel: str) -> tuple[list[Document], list[Diagno
         if name == "DocumentStartEvent":
             if getattr(event, "version", None) or getattr(event, "tags", None):
                 raise _Refused("E007", "%YAML and %TAG directives are not allowed in strategy files", line, column)
-            values, keys, root = {}, {}, None
+            if empty_at is not None:  # the document before this one held nothing
+                diagnostics.append(Diagnostic("E004", Severity.ERROR, _EMPTY_BETWEEN, Location(rel, *empty_at)))
+                empty_at = None
+            values, keys, root, doc_start = {}, {}, None, (line, column)
+            root_empty = False
             continue
         if name == "DocumentEndEvent":
             if isinstance(root, dict):
                 documents.append(Document(rel, index, root, root_pos, values, keys))
-            elif root is not None:
+            elif root is None and root_empty:
+                empty_at = doc_start
+            elif root is None:
+                diagnostics.append(Diagnostic("E004", Severity.ERROR, _NULL_DOCUMENT, Location(rel, *root_pos)))
+            else:
                 diagnostics.append(Diagnostic(
                     "E004", Severity.ERROR,
                     f"a document must be a mapping with `kind` and `id`, got {_type_word(root)}",
@@ -531,6 +495,7 @@ def _build(events: Iterator[Any], rel: str) -> tuple[list[Document], list[Diagno
             _add(stack, value, (line, column), rel, values, keys, diagnostics)
             if not stack:
                 root, root_pos = value, (line, column)
+                root_empty = event.value == "" and bool(event.implicit[0]) and not event.style
         elif name in ("MappingStartEvent", "SequenceStartEvent"):
             if len(stack) >= MAX_DEPTH:
                 raise _Refused("E005", f"nesting is deeper than {MAX_DEPTH} levels", line, column)
@@ -541,10 +506,16 @@ def _build(events: Iterator[Any], rel: str) -> tuple[list[Document], list[Diagno
             stack.append([container, path, _NO_KEY, None, {}])
         elif name in ("MappingEndEvent", "SequenceEndEvent"):
             stack.pop()
+    if empty_at is not None and tail is not None:
+        tail.append(empty_at[0])
     return documents, diagnostics
 
 
 _NO_KEY = object()
+_NULL_DOCUMENT = ("this document is `~` (null): it holds no goal, metric or decision and adds nothing; write its "
+                  "fields (`kind`, `id`, ...) or delete it together with its `---`")
+_EMPTY_BETWEEN = ("empty document between two `---` markers (nothing, or only comments): a goal commented out or "
+                  "cut by a merge is not read; restore its fields, or delete the extra `---`")
 
 
 def _implicit(event: Any) -> bool:
