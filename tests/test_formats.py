@@ -18,7 +18,6 @@ from urllib.parse import unquote
 import pytest
 
 import helpers
-from strat import inert
 from strat.codes import all_codes
 from strat.diagnostics import Diagnostic, Location, Severity
 from strat.formats import github, markdown
@@ -466,6 +465,8 @@ def test_job_summary_unwritable_target_warns_and_keeps_the_exit_code(
 
 
 def test_markdown_cell_neutralises_markup() -> None:
+    from strat import inert
+
     # Line breaks are shown as \r and \n (the one convention of strat.inert), no longer as spaces.
     cell = inert.markdown("a|b `c` <img src=x onerror=y> [link](http://e) & d\r\ne\rf")
     assert cell == ("a&#124;b &#96;c&#96; &lt;img src=x onerror=y&gt; &#91;link&#93;(http://e) &amp; "
