@@ -631,8 +631,7 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -
     Exit status: 0 shown (entities with lint errors are left out: see strat lint),
     2 usage error or an ID that is not an objective or goal.
     """
-    import json
-
+    from strat import inert
     from strat.loaded import load_strategy
     from strat.tree import ASCII, TreeProblem, build_tree, render_text, to_json
 
@@ -643,7 +642,7 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -
     except TreeProblem as problem:
         raise UsageProblem(str(problem)) from None
     if fmt == "json":
-        _say(json.dumps(to_json(node), indent=2, ensure_ascii=False))
+        _say(inert.json_dumps(to_json(node), indent=2))
     else:
         want = _want_color(color)
         if _can_print("█├→★·–"):
@@ -943,10 +942,11 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
 def _show(problem: click.ClickException) -> None:
     """Click's own error display, with the message (which may quote an argument or a
     value from the repository) made inert like every other line strat prints."""
-    from strat import inert
+    import io
 
-    problem.message = inert.lines(problem.message)
-    problem.show()
+    shown = io.StringIO()
+    problem.show(file=shown)
+    _say(shown.getvalue(), err=True, nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -107,11 +107,13 @@ def text(value: object) -> str:
 
 
 def lines(document: str, keep_sgr: bool = False) -> str:
-    """Output made of strat's own lines with values inside (a message, a report): each
-    line break stays, every other hidden character is shown visibly, and no line can be
-    read as a workflow command. With `keep_sgr`, the colour codes (ESC [ … m) strat adds
-    on a terminal stay; values must then have gone through `text` before colouring."""
-    return "\n".join(_no_workflow_command(visible(line, keep_sgr=keep_sgr)) for line in document.split("\n"))
+    """Output made of strat's own lines with values inside (a message, a report, a diff
+    of a file): each line break and tab stays, every other hidden character is shown
+    visibly, and no line can be read as a workflow command. With `keep_sgr`, the colour
+    codes (ESC [ … m) strat adds on a terminal stay; values must then have gone through
+    `text` before colouring."""
+    return "\n".join(_no_workflow_command(visible(line, keep="\t", keep_sgr=keep_sgr))
+                     for line in document.split("\n"))
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -202,5 +204,6 @@ def not_utf8(value: str) -> str | None:
     for i, char in enumerate(value):
         if 0xD800 <= ord(char) <= 0xDFFF:
             byte = f"0x{ord(char) - 0xDC00:02X}" if 0xDC80 <= ord(char) <= 0xDCFF else f"U+{ord(char):04X}"
-            return f"it is not valid UTF-8 (byte {byte} at position {i + 1})"
+            return (f"it is not valid UTF-8 text (byte {byte} at position {i + 1}); "
+                    "strat reads and writes text as UTF-8")
     return None

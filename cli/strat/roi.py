@@ -131,7 +131,7 @@ def _ratio(row: RoiRow) -> str:
     return f"{'≥ ' if row.partial else ''}{row.ratio:.2f}×"
 
 
-def _clean(value: str) -> str:
+def _clean(value: object) -> str:
     return inert.text(value)
 
 
