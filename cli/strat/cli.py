@@ -463,9 +463,12 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 
 @cli.command()
 @click.argument("goal", required=False, callback=_text_argument)
-@click.option("--value", metavar="NUMBER", callback=_text_argument, help="The value of the goal's outcome metric (required with GOAL).")
-@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_text_argument, help="The day of the reading (default: today; never in the future).")
-@click.option("--confidence", metavar="0..1", callback=_text_argument, help="How sure the owner is of reaching the target, from 0 to 1.")
+@click.option("--value", metavar="NUMBER", callback=_text_argument,
+              help="The value of the goal's outcome metric (required with GOAL).")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_text_argument,
+              help="The day of the reading (default: today; never in the future).")
+@click.option("--confidence", metavar="0..1", callback=_text_argument,
+              help="How sure the owner is of reaching the target, from 0 to 1.")
 @click.option("--note", metavar="TEXT", callback=_text_argument, help="A short note: what moved the number.")
 @click.option("--by", metavar="PERSON", callback=_text_argument, help="Who checked in (a Person id).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -710,7 +713,8 @@ def roi(fmt: str) -> int:
 
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--company", default=None, metavar="NAME", callback=_text_argument, help="The company's name (default: Example Co).")
+@click.option("--company", default=None, metavar="NAME", callback=_text_argument,
+              help="The company's name (default: Example Co).")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def init(directory: Path | None, company: str | None, force: bool) -> int:
     """Start a strategy repository in DIRECTORY (default: here) that works at once.

@@ -56,7 +56,8 @@ def render_markdown(report: DiffReport) -> str:
     for label, findings in (("Findings introduced", report.introduced), ("Findings fixed", report.fixed)):
         if findings:
             lines += [f"### {label}", "", "| Code | Where | Finding |", "|---|---|---|"]
-            lines += [f"| {d.code} | {inert.markdown(d.location)} | {inert.markdown(d.message)} |" for d in findings[:100]]
+            lines += [f"| {d.code} | {inert.markdown(d.location)} | {inert.markdown(d.message)} |"
+                      for d in findings[:100]]
             if len(findings) > 100:
                 lines.append(f"\n… and {len(findings) - 100} more.")
             lines.append("")
