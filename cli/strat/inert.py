@@ -21,10 +21,22 @@ How a hostile character is shown (the same in every text output):
   repository text: GitHub Actions reads those as workflow commands. The first colon is
   shown as ``\\x3a`` and ``##[`` as ``#\\x23[``.
 
-Markdown (`markdown`) starts from the same visible form and adds HTML character
-references for everything Markdown would act on (see `markdown`). JSON (`json_dumps`)
-keeps every string exact, escaping invisible characters the JSON way (``\\u202e``);
-only bytes that are not UTF-8 become the text ``\\xNN``, as JSON must be UTF-8.
+The visible forms are for people: a title that really holds the four characters
+``\\x1b`` looks the same as one holding ESC; `--format json` tells them apart.
+
+Markdown (`markdown`) starts from the same visible form and adds numeric character
+references (``&#35;``) for everything Markdown would act on (see `markdown`). GitHub
+links @mentions and #123 references in the rendered text, where neither a backslash nor
+a character reference stops it (github/cmark-gfm#181); an empty HTML comment between
+the sign and the name does and shows nothing: ``@<!-- -->org/team``. JSON
+(`json_dumps`) keeps every string exact, escaping invisible characters the JSON way
+(``\\u202e``); only bytes that are not UTF-8 become the text ``\\xNN``, as JSON must be
+UTF-8. A SARIF `uri` percent-encodes the bytes (`uri_path`).
+
+Where it applies: the formatters (`strat.formats`, `diffreport`, `historyreport`, `roi`,
+`tree`) pass each value through the function for their format before adding strat's own
+markup or colours, and `cli.py` prints every line through `lines` (`_say`), so messages
+that quote input are covered too.
 """
 
 from __future__ import annotations
