@@ -216,3 +216,11 @@ def test_every_hidden_category_is_covered() -> None:
     for char in ("\x01", "\u200b", "\u2028", "\u2029", "\udcff", "\x85"):
         assert unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs"}
         assert char not in inert.text(f"a{char}b")
+
+
+def test_json_escapes_every_hidden_code_point_of_this_unicode_database() -> None:
+    # json_dumps finds hidden characters with a fixed list (fast); the Unicode database of
+    # the running Python must hold none outside it: each is written as an escape, never raw.
+    hidden = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in {"Cc", "Cf", "Cs", "Zl", "Zp"}]
+    raw = [f"U+{ord(c):04X}" for c in hidden if c in inert.json_dumps(c)]
+    assert not raw, raw[:20]

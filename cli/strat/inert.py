@@ -52,7 +52,9 @@ from urllib.parse import quote
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ZWJ = "\u200d"
-_SGR = re.compile(r"\x1b\[[0-9;]*m")
+# Only characters outside printable ASCII can be hidden; the category decides.
+_CANDIDATE = re.compile(r"[^\x20-\x7e]")
+_CANDIDATE_SGR = re.compile(r"\x1b\[[0-9;]*m|[^\x20-\x7e]")
 # GitHub's runner trims leading white space (.NET's definition, which str.isspace covers)
 # before it looks for `::`; colour codes strat adds itself may precede it too.
 _LEADING_COMMAND = re.compile(r"^((?:\s|\x1b\[[0-9;]*m)*):(?=:)")
@@ -85,24 +87,18 @@ def _emoji_joiner(text: str, i: int) -> bool:
 def visible(text: str, keep: str = "", keep_sgr: bool = False) -> str:
     """`text` with every hidden character but those in `keep` shown visibly (the
     convention above); with `keep_sgr`, colour codes (ESC [ … m) stay too."""
-    if text.isprintable() or not any(_hidden(c) and c not in keep for c in text):
+    if text.isprintable():
         return text
-    out = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if keep_sgr and char == "\x1b":
-            match = _SGR.match(text, i)
-            if match:
-                out.append(match.group())
-                i = match.end()
-                continue
-        if char in keep or not _hidden(char) or (char == _ZWJ and _emoji_joiner(text, i)):
-            out.append(char)
-        else:
-            out.append(_shown(char))
-        i += 1
-    return "".join(out)
+
+    def shown(match: re.Match[str]) -> str:
+        char = match.group()
+        if len(char) > 1 or char in keep or not _hidden(char):  # a colour code, or a visible character
+            return char
+        if char == _ZWJ and _emoji_joiner(text, match.start()):
+            return char
+        return _shown(char)
+
+    return (_CANDIDATE_SGR if keep_sgr else _CANDIDATE).sub(shown, text)
 
 
 def _no_workflow_command(line: str) -> str:
@@ -175,7 +171,13 @@ def markdown_sentence(sentence: str, mentions: bool = False, cell: bool = False)
 
 # --- JSON and SARIF ----------------------------------------------------------------------
 
-_NOT_ASCII = re.compile("[\x7f-\U0010ffff]")
+# Every code point of the hidden categories that JSON leaves raw (it escapes U+0000–U+001F
+# itself): C1 controls and DEL, format characters, separators, surrogates. A test checks
+# this list against the Unicode database of the running Python.
+_JSON_HIDDEN = re.compile(
+    "[\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -197,7 +199,7 @@ def json_dumps(data: Any, **options: Any) -> str:
     are unchanged), bytes that are not UTF-8 as the text ``\\xNN``, and ``##[`` as
     ``#\\u0023[`` so a CI log cannot read a workflow command out of it."""
     raw = json.dumps(data, ensure_ascii=False, **options)
-    return _NOT_ASCII.sub(_json_escape, raw).replace("##[", "#\\u0023[")
+    return _JSON_HIDDEN.sub(_json_escape, raw).replace("##[", "#\\u0023[")
 
 
 def uri_path(path: str) -> str:
