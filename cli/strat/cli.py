@@ -26,6 +26,31 @@ class UsageProblem(click.UsageError):
     """A problem with how strat was called or where: exit 2 with a clear message."""
 
 
+def _say(message: object = "", err: bool = False, nl: bool = True, color: bool | None = None,
+         formatted: bool = False) -> None:
+    """Print for the user: every line strat prints goes through here. Messages and
+    reports carry values from the repository and the command line; `strat.inert.lines`
+    keeps their line breaks, shows every other control, escape or bidi character visibly
+    and keeps any line from reading as a GitHub workflow command. Colour codes strat adds
+    itself (`color`) stay. `formatted` output (workflow commands) is printed as rendered:
+    its formatter made each value inert for its format."""
+    from strat import inert
+
+    text = str(message) if formatted else inert.lines(str(message), keep_sgr=bool(color))
+    click.echo(text, err=err, nl=nl, color=color)
+
+
+def _text_argument(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An argument strat stores in UTF-8 YAML or matches against names from it: refused
+    (exit 2) when it holds bytes that are not UTF-8, rather than written or crashing."""
+    from strat.inert import not_utf8
+
+    why = not_utf8(value) if isinstance(value, str) else None
+    if why:
+        raise click.BadParameter(why)
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", "-V", prog_name="strat", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -127,11 +152,11 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
         root, target, config = _locate(path)
     except _ConfigProblem as problem:
         report = Report(problem.diagnostics, 1, 0, color=_want_color(color))
-        click.echo(FORMATS[fmt](report), nl=False)
+        _say(FORMATS[fmt](report), nl=False, color=report.color, formatted=fmt == "github")
         return EXIT_FINDINGS
     result = run_lint(root, target, config, options)
     report = Report(result.diagnostics, result.files, result.documents, color=_want_color(color))
-    click.echo(FORMATS[fmt](report), nl=False, color=report.color)
+    _say(FORMATS[fmt](report), nl=False, color=report.color, formatted=fmt == "github")
     _write_job_summary(report)
     return exit_status(result.diagnostics, strict)
 
@@ -149,7 +174,7 @@ def _write_job_summary(report: "object") -> None:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(markdown.render(report))  # type: ignore[arg-type]
     except OSError as exc:
-        click.echo(f"strat: cannot write the job summary to {target}: {exc.strerror}", err=True)
+        _say(f"strat: cannot write the job summary to {target}: {exc.strerror}", err=True)
 
 
 def _codes_option(value: str, option: str) -> tuple[str, ...]:
@@ -208,7 +233,7 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
         export_dir.mkdir(parents=True, exist_ok=True)
         for name, content in schemas.load_all().items():
             (export_dir / name).write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        click.echo(f"wrote {len(schemas.load_all())} schemas to {export_dir}", err=True)
+        _say(f"wrote {len(schemas.load_all())} schemas to {export_dir}", err=True)
         return EXIT_OK
     by_lower = {k.lower(): k for k in schemas.kinds()}
     if kind is None:
@@ -216,12 +241,12 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     kind_name = by_lower.get(kind.lower())
     if kind_name is None:
         raise UsageProblem(f"unknown kind {kind!r}; kinds: {', '.join(k.lower() for k in schemas.kinds())}")
-    click.echo(json.dumps(schemas.schema_for(kind_name), indent=2, ensure_ascii=False))
+    _say(json.dumps(schemas.schema_for(kind_name), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
 @cli.command()
-@click.argument("code", shell_complete=_complete_codes)
+@click.argument("code", shell_complete=_complete_codes, callback=_text_argument)
 def explain(code: str) -> int:
     """Explain a diagnostic CODE: what it checks, why it matters, how to fix it.
 
@@ -233,8 +258,8 @@ def explain(code: str) -> int:
     info = all_codes().get(code.strip().upper())
     if info is None:
         raise UsageProblem(f"unknown code {code!r}; `strat rules` lists every code")
-    click.echo(f"{info.code} {info.name} (default: {info.severity.value})\n")
-    click.echo(info.doc)
+    _say(f"{info.code} {info.name} (default: {info.severity.value})\n")
+    _say(info.doc)
     return EXIT_OK
 
 
@@ -253,12 +278,12 @@ def rules(fmt: str) -> int:
 
     codes = all_codes()
     if fmt == "json":
-        click.echo(json.dumps([{"code": c.code, "name": c.name, "severity": c.severity.value, "summary": c.summary}
+        _say(json.dumps([{"code": c.code, "name": c.name, "severity": c.severity.value, "summary": c.summary}
                                for c in codes.values()], indent=2))
         return EXIT_OK
     width = max(len(c.name) for c in codes.values())
     for c in codes.values():
-        click.echo(f"{c.code}  {c.name:<{width}}  {c.severity.value:<7}  {c.summary}")
+        _say(f"{c.code}  {c.name:<{width}}  {c.severity.value:<7}  {c.summary}")
     return EXIT_OK
 
 
@@ -362,12 +387,12 @@ def site_render(directory: Path, today: "object") -> int:
 def _config_problem(problem: "_ConfigProblem") -> int:
     from strat.formats import FORMATS, Report
 
-    click.echo(FORMATS["text"](Report(problem.diagnostics, 1, 0, color=False)), nl=False, err=True)
+    _say(FORMATS["text"](Report(problem.diagnostics, 1, 0, color=False)), nl=False, err=True)
     return EXIT_FINDINGS
 
 @cli.command()
-@click.argument("base")
-@click.argument("head", required=False)
+@click.argument("base", callback=_text_argument)
+@click.argument("head", required=False, callback=_text_argument)
 @click.option("--format", "-f", "fmt", type=click.Choice(("markdown", "text", "json")), default="text",
               show_default=True, help="markdown for a pull request or job summary, text for a terminal, json for tools.")
 @click.option("--lint/--no-lint", "compare_lint", default=None,
@@ -399,13 +424,14 @@ def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> in
         report = run_diff(root, config.strategy, base, head, config, compare_lint)
     except git.GitError as problem:
         raise UsageProblem(str(problem)) from None
-    click.echo(DIFF_FORMATS[fmt](report), nl=False)
+    _say(DIFF_FORMATS[fmt](report), nl=False)
     return EXIT_OK
 
 
 @cli.command()
-@click.argument("entity_id", metavar="ID")
-@click.option("--rev", default="HEAD", show_default=True, help="Walk history from this revision.")
+@click.argument("entity_id", metavar="ID", callback=_text_argument)
+@click.option("--rev", default="HEAD", show_default=True, callback=_text_argument,
+              help="Walk history from this revision.")
 @click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
 def history(entity_id: str, rev: str, fmt: str) -> int:
@@ -428,7 +454,7 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
         raise UsageProblem(str(problem)) from None
     if not found.entries:
         raise UsageProblem(f"no commit changed an entity with id {entity_id!r} (from {rev})")
-    click.echo(HISTORY_FORMATS[fmt](found), nl=False)
+    _say(HISTORY_FORMATS[fmt](found), nl=False)
     return EXIT_OK
 
 
@@ -436,12 +462,15 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 
 
 @cli.command()
-@click.argument("goal", required=False)
-@click.option("--value", metavar="NUMBER", help="The value of the goal's outcome metric (required with GOAL).")
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day of the reading (default: today; never in the future).")
-@click.option("--confidence", metavar="0..1", help="How sure the owner is of reaching the target, from 0 to 1.")
-@click.option("--note", metavar="TEXT", help="A short note: what moved the number.")
-@click.option("--by", metavar="PERSON", help="Who checked in (a Person id).")
+@click.argument("goal", required=False, callback=_text_argument)
+@click.option("--value", metavar="NUMBER", callback=_text_argument,
+              help="The value of the goal's outcome metric (required with GOAL).")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_text_argument,
+              help="The day of the reading (default: today; never in the future).")
+@click.option("--confidence", metavar="0..1", callback=_text_argument,
+              help="How sure the owner is of reaching the target, from 0 to 1.")
+@click.option("--note", metavar="TEXT", callback=_text_argument, help="A short note: what moved the number.")
+@click.option("--by", metavar="PERSON", callback=_text_argument, help="Who checked in (a Person id).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Check in many goals at once from a CSV file (instead of GOAL and the options above).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
@@ -493,28 +522,28 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
             raise UsageProblem("--value is required: the value of the goal's outcome metric")
         requests, problems = [Request(goal, value, day, confidence, note, by)], []
     if not problems and not requests:
-        click.echo(f"strat checkin: no check-ins in {csv_file}; nothing to do", err=True)
+        _say(f"strat checkin: no check-ins in {csv_file}; nothing to do", err=True)
         return EXIT_OK
     root, target, _ = _locate(None)
     plan = plan_checkins(root, load_model(root, target), requests, dt.date.today())
     problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
     if problems:
         for problem in problems:
-            click.echo(f"strat checkin: {problem}" if not problem.where else str(problem), err=True)
+            _say(f"strat checkin: {problem}" if not problem.where else str(problem), err=True)
         count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
-        click.echo(f"Refused ({count}): nothing was written.", err=True)
+        _say(f"Refused ({count}): nothing was written.", err=True)
         return EXIT_FINDINGS
     if dry_run:
-        click.echo(plan.diff(), nl=False)
+        _say(plan.diff(), nl=False)
         return EXIT_OK
     try:
         write_all(root, plan.changes)
     except WriteRefused as refused:
-        click.echo(f"strat checkin: {refused}", err=True)
+        _say(f"strat checkin: {refused}", err=True)
         return EXIT_FINDINGS
     for added in plan.added:
         also = f"; outcome.current {added.current[0]} → {added.current[1]}" if added.current else ""
-        click.echo(f"{added.path}: goal `{added.goal}` checked in {added.value} on {added.date}{also}")
+        _say(f"{added.path}: goal `{added.goal}` checked in {added.value} on {added.date}{also}")
     return EXIT_OK
 
 
@@ -557,23 +586,23 @@ def codeowners(check: bool, output: Path | None) -> int:
     try:
         outcome = owners.plan(root, target, config, output)
     except owners.CodeownersProblem as problem:
-        click.echo(f"strat codeowners: {problem}", err=True)
+        _say(f"strat codeowners: {problem}", err=True)
         return EXIT_FINDINGS
     for note in outcome.notes:
-        click.echo(f"strat codeowners: {note}", err=True)
+        _say(f"strat codeowners: {note}", err=True)
     if outcome.up_to_date:
-        click.echo(f"{outcome.shown} is up to date ({outcome.files} strategy files with reviewers).", err=True)
+        _say(f"{outcome.shown} is up to date ({outcome.files} strategy files with reviewers).", err=True)
         return EXIT_OK
     if check:
-        click.echo(owners.diff(outcome.old, outcome.new, outcome.shown), nl=False)
-        click.echo(f"{outcome.shown} is out of date; run `strat codeowners` to update it.", err=True)
+        _say(owners.diff(outcome.old, outcome.new, outcome.shown), nl=False)
+        _say(f"{outcome.shown} is out of date; run `strat codeowners` to update it.", err=True)
         return EXIT_FINDINGS
     try:
         owners.write(outcome)
     except WriteRefused as refused:
-        click.echo(f"strat codeowners: {refused}", err=True)
+        _say(f"strat codeowners: {refused}", err=True)
         return EXIT_FINDINGS
-    click.echo(f"wrote {outcome.shown} ({outcome.files} strategy files with reviewers)")
+    _say(f"wrote {outcome.shown} ({outcome.files} strategy files with reviewers)")
     return EXIT_OK
 
 
@@ -581,7 +610,7 @@ def codeowners(check: bool, output: Path | None) -> int:
 
 
 @cli.command()
-@click.argument("entity_id", metavar="[ID]", required=False)
+@click.argument("entity_id", metavar="[ID]", required=False, callback=_text_argument)
 @click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
@@ -605,8 +634,7 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -
     Exit status: 0 shown (entities with lint errors are left out: see strat lint),
     2 usage error or an ID that is not an objective or goal.
     """
-    import json
-
+    from strat import inert
     from strat.loaded import load_strategy
     from strat.tree import ASCII, TreeProblem, build_tree, render_text, to_json
 
@@ -617,17 +645,17 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -
     except TreeProblem as problem:
         raise UsageProblem(str(problem)) from None
     if fmt == "json":
-        click.echo(json.dumps(to_json(node), indent=2, ensure_ascii=False))
+        _say(inert.json_dumps(to_json(node), indent=2))
     else:
         want = _want_color(color)
         if _can_print("█├→★·–"):
-            click.echo(render_text(node, want), nl=False, color=want)
+            _say(render_text(node, want), nl=False, color=want)
         else:  # not a UTF-8 terminal: ASCII lines, and titles with what the terminal can show
             encoding = getattr(sys.stdout, "encoding", None) or "ascii"
             text = render_text(node, want, ASCII).encode(encoding, "replace").decode(encoding)
-            click.echo(text, nl=False, color=want)
+            _say(text, nl=False, color=want)
     if loaded.errors:
-        click.echo(f"strat tree: {loaded.errors} lint error(s): entities with errors are left out; run `strat lint`",
+        _say(f"strat tree: {loaded.errors} lint error(s): entities with errors are left out; run `strat lint`",
                    err=True)
     return EXIT_OK
 
@@ -673,9 +701,9 @@ def roi(fmt: str) -> int:
 
     root, target, config = _locate(None)
     loaded = load_strategy(root, target, config)
-    click.echo(FORMATS[fmt](roi_rows(loaded.ctx)), nl=False)
+    _say(FORMATS[fmt](roi_rows(loaded.ctx)), nl=False)
     if loaded.errors:
-        click.echo(f"strat roi: {loaded.errors} lint error(s): entities with errors are left out; run `strat lint`",
+        _say(f"strat roi: {loaded.errors} lint error(s): entities with errors are left out; run `strat lint`",
                    err=True)
     return EXIT_OK
 
@@ -685,7 +713,8 @@ def roi(fmt: str) -> int:
 
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--company", default=None, metavar="NAME", help="The company's name (default: Example Co).")
+@click.option("--company", default=None, metavar="NAME", callback=_text_argument,
+              help="The company's name (default: Example Co).")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def init(directory: Path | None, company: str | None, force: bool) -> int:
     """Start a strategy repository in DIRECTORY (default: here) that works at once.
@@ -735,20 +764,20 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
     try:
         write_all(target, changes)
     except WriteRefused as refused:
-        click.echo(f"strat init: {refused}", err=True)
+        _say(f"strat init: {refused}", err=True)
         return EXIT_FINDINGS
-    click.echo(f"Created a strategy repository in {target} ({len(files)} files"
+    _say(f"Created a strategy repository in {target} ({len(files)} files"
                + (f", {len(present)} replaced" if present else "") + ").")
     if not git.is_repository(target):
         try:
             git.init_repository(target)
-            click.echo("Initialised a git repository (branch main).")
+            _say("Initialised a git repository (branch main).")
         except git.GitError as problem:
-            click.echo(f"strat init: could not run git init ({problem}); run it yourself: strat reads git "
+            _say(f"strat init: could not run git init ({problem}); run it yourself: strat reads git "
                        "history for stale goals, diffs and the site's changelog", err=True)
     here = Path.cwd().absolute()
     step = f"  cd {directory}\n" if target != here and directory is not None else ""
-    click.echo("\nNext:\n" + step +
+    _say("\nNext:\n" + step +
                "  strat lint            all clear: the example satisfies every rule\n"
                "  strat tree            the one-pager in your terminal\n"
                "  strat site serve      the site, at http://127.0.0.1:8000\n"
@@ -873,45 +902,55 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
     shown = str(csv_file)
     plan = importcsv.plan_import(raw, shown, options, repo, target)
     for note in plan.notes:
-        click.echo(f"{shown}: {note}", err=True)
+        _say(f"{shown}: {note}", err=True)
     for problem in plan.problems:
-        click.echo(problem.shown(shown), err=True)
+        _say(problem.shown(shown), err=True)
     for warning in plan.warnings:
-        click.echo(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
+        _say(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
     count = f"{len(plan.problems)} problem{'' if len(plan.problems) == 1 else 's'}"
     if plan.problems and (not skip_bad or not plan.files):
-        click.echo(f"Refused ({count}): nothing was written.", err=True)
+        _say(f"Refused ({count}): nothing was written.", err=True)
         return EXIT_FINDINGS
     if not plan.files:
-        click.echo(f"strat import: no rows in {shown}; nothing to do", err=True)
+        _say(f"strat import: no rows in {shown}; nothing to do", err=True)
         return EXIT_OK
     word = f"{kind_name.lower()}{'' if len(plan.files) == 1 else 's'}"
     if dry_run:
         for item in plan.files:
-            click.echo(f"==> {item.shown} <==\n{item.text}")
+            _say(f"==> {item.shown} <==\n{item.text}")
         rows = len({p.line for p in plan.problems})
         skipped = f"; {rows} row{'' if rows == 1 else 's'} with problems skipped" if plan.problems else ""
-        click.echo(f"Dry run: would write {len(plan.files)} {word}{skipped}; nothing was written.", err=True)
+        _say(f"Dry run: would write {len(plan.files)} {word}{skipped}; nothing was written.", err=True)
         return EXIT_FINDINGS if plan.problems else EXIT_OK
     try:
         write_all(target.write_root, [FileChange(p.rel, p.text.encode("utf-8"), p.expected) for p in plan.files])
     except WriteRefused as refused:
-        click.echo(f"strat import: {refused}", err=True)
+        _say(f"strat import: {refused}", err=True)
         return EXIT_FINDINGS
     for item in plan.files:
-        click.echo(f"{item.shown}: {kind_name.lower()} `{item.id}` (line {item.line})")
+        _say(f"{item.shown}: {kind_name.lower()} `{item.id}` (line {item.line})")
     replaced = sum(1 for p in plan.files if p.expected is not None)
     also = f", {replaced} replaced" if replaced else ""
-    click.echo(f"Wrote {len(plan.files)} {word}{also}.", err=True)
+    _say(f"Wrote {len(plan.files)} {word}{also}.", err=True)
     if plan.problems:
         rows = len({p.line for p in plan.problems})
-        click.echo(f"Skipped {rows} row{'' if rows == 1 else 's'} with problems ({count}); they were not written.",
+        _say(f"Skipped {rows} row{'' if rows == 1 else 's'} with problems ({count}); they were not written.",
                    err=True)
         return EXIT_FINDINGS
     if repo.root is not None and not (repo.root / "schemas").is_dir():
-        click.echo("Editors validate as you type once the schemas named on each file's first line exist: "
+        _say("Editors validate as you type once the schemas named on each file's first line exist: "
                    "strat schema --export schemas", err=True)
     return EXIT_OK
+
+
+def _show(problem: click.ClickException) -> None:
+    """Click's own error display, with the message (which may quote an argument or a
+    value from the repository) made inert like every other line strat prints."""
+    import io
+
+    shown = io.StringIO()
+    problem.show(file=shown)
+    _say(shown.getvalue(), err=True, nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -921,22 +960,22 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as done:
         code = done.exit_code
     except click.UsageError as problem:
-        problem.show()
+        _show(problem)
         code = EXIT_USAGE
     except _ConfigProblem as problem:
         for d in problem.diagnostics:
-            click.echo(f"{d.location}: {d.code} {d.severity.value} {d.message}", err=True)
+            _say(f"{d.location}: {d.code} {d.severity.value} {d.message}", err=True)
         code = EXIT_FINDINGS
     except click.ClickException as problem:
-        problem.show()
+        _show(problem)
         code = EXIT_USAGE
     except click.Abort:
-        click.echo("Aborted.", err=True)
+        _say("Aborted.", err=True)
         code = EXIT_USAGE
     except KeyboardInterrupt:
         code = 130
     except Exception as exc:  # an internal error must never look like "findings" (1)
-        click.echo(f"strat: internal error: {type(exc).__name__}: {exc}\n"
+        _say(f"strat: internal error: {type(exc).__name__}: {exc}\n"
                    "This is a bug in strat; please report it with the command you ran.", err=True)
         code = EXIT_USAGE
     sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,16 +1,18 @@
 """Renderers for `strat diff`: pure functions from a DiffReport to text, chosen by name
-from `DIFF_FORMATS` (its keys are the `--format` choices)."""
+from `DIFF_FORMATS` (its keys are the `--format` choices).
+
+Every value from the repository or its history goes through `strat.inert`: `text` for
+the terminal, `markdown` (sentences: `markdown_sentence`) for a pull request comment,
+`json_dumps` for tools."""
 
 from __future__ import annotations
 
-import json
 from typing import Callable
 
-from strat import schemas
+from strat import inert, schemas
 from strat.changes import MISSING, EntityChange
 from strat.diagnostics import Diagnostic
 from strat.diff import DiffReport
-from strat.formats.markdown import md_cell, md_text
 from strat.load import format_json_path
 
 
@@ -36,25 +38,26 @@ def _counts(report: DiffReport) -> str:
 
 def _lint_line(report: DiffReport) -> str:
     if not report.lint_compared:
-        return report.lint_note or "lint not compared (--no-lint)"
+        return inert.text(report.lint_note) or "lint not compared (--no-lint)"
     return f"lint: {len(report.introduced)} finding(s) introduced, {len(report.fixed)} fixed"
 
 
 def render_markdown(report: DiffReport) -> str:
-    lines = [f"## Strategy changes: `{report.base[:12]}` → {md_cell(report.head_label)}", "",
+    lines = [f"## Strategy changes: `{inert.text(report.base[:12])}` → {inert.markdown(report.head_label)}", "",
              f"**{_counts(report)}** · {_lint_line(report)}", ""]
     for kind, changes in _by_kind(report.changes):
         lines.append(f"### {_plural(kind)}")
         for change in changes:
-            title = f" — *{md_cell(change.title)}*" if change.title else ""
+            title = f" — *{inert.markdown(change.title)}*" if change.title else ""
             sentences = change.sentences()
-            lines.append(f"- {md_text(sentences[0])}{title}")
-            lines.extend(f"  - {md_text(s.split(': ', 1)[-1])}" for s in sentences[1:])
+            lines.append(f"- {inert.markdown_sentence(sentences[0])}{title}")
+            lines.extend(f"  - {inert.markdown_sentence(s.split(': ', 1)[-1])}" for s in sentences[1:])
         lines.append("")
     for label, findings in (("Findings introduced", report.introduced), ("Findings fixed", report.fixed)):
         if findings:
             lines += [f"### {label}", "", "| Code | Where | Finding |", "|---|---|---|"]
-            lines += [f"| {d.code} | {md_cell(str(d.location))} | {md_cell(d.message)} |" for d in findings[:100]]
+            lines += [f"| {d.code} | {inert.markdown(d.location)} | {inert.markdown(d.message)} |"
+                      for d in findings[:100]]
             if len(findings) > 100:
                 lines.append(f"\n… and {len(findings) - 100} more.")
             lines.append("")
@@ -62,15 +65,17 @@ def render_markdown(report: DiffReport) -> str:
 
 
 def render_text(report: DiffReport) -> str:
-    lines = [f"strategy changes {report.base[:12]} → {report.head_label}: {_counts(report)}; {_lint_line(report)}"]
+    lines = [f"strategy changes {inert.text(report.base[:12])} → {inert.text(report.head_label)}: {_counts(report)}; "
+             f"{_lint_line(report)}"]
     for kind, changes in _by_kind(report.changes):
         lines.append(f"\n{_plural(kind)}:")
         for change in changes:
-            lines.extend(f"  {s}" for s in change.sentences())
+            lines.extend(f"  {inert.text(s)}" for s in change.sentences())
     for label, findings in (("introduced", report.introduced), ("fixed", report.fixed)):
         if findings:
             lines.append(f"\nfindings {label}:")
-            lines.extend(f"  {d.location}: {d.code} {d.severity.value} {d.message}" for d in findings)
+            lines.extend(f"  {inert.text(d.location)}: {d.code} {d.severity.value} {inert.text(d.message)}"
+                         for d in findings)
     return "\n".join(lines) + "\n"
 
 
@@ -98,7 +103,7 @@ def render_json(report: DiffReport) -> str:
         "lint": {"compared": report.lint_compared, "note": report.lint_note, "introduced": [_diag(d) for d in report.introduced],
                  "fixed": [_diag(d) for d in report.fixed]},
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
+    return inert.json_dumps(payload, indent=2, default=str) + "\n"
 
 
 DIFF_FORMATS: dict[str, Callable[[DiffReport], str]] = {

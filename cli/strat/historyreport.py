@@ -1,28 +1,32 @@
-"""Renderers for `strat history`: pure functions from an EntityHistory to text."""
+"""Renderers for `strat history`: pure functions from an EntityHistory to text.
+
+Titles, paths, field changes and the commits' authors and subjects come from the
+repository: each goes through `strat.inert` (`text` for the terminal, `json_dumps`)."""
 
 from __future__ import annotations
 
-import json
 from typing import Callable
 
+from strat import inert
 from strat.changes import MISSING, describe_field_change
 from strat.history import EntityHistory
 from strat.load import format_json_path
 
 
 def render_text(found: EntityHistory) -> str:
-    head = f"{(found.kind or 'entity').lower()} `{found.id}`" + (f" — {found.title}" if found.title else "")
+    head = (f"{inert.text((found.kind or 'entity').lower())} `{inert.text(found.id)}`"
+            + (f" — {inert.text(found.title)}" if found.title else ""))
     lines = [head, ""]
     for entry in found.entries:
         c = entry.commit
-        lines.append(f"{c.date}  {c.sha[:10]}  {c.author}  {c.subject}")
+        lines.append("  ".join(inert.text(part) for part in (c.date, c.sha[:10], c.author, c.subject)))
         if entry.status == "added":
-            lines.append(f"    created in {entry.path}")
+            lines.append(f"    created in {inert.text(entry.path)}")
         elif entry.status == "removed":
-            lines.append(f"    removed from {entry.path}")
+            lines.append(f"    removed from {inert.text(entry.path)}")
         if entry.old_path:
-            lines.append(f"    moved from {entry.old_path} to {entry.path}")
-        lines.extend(f"    {describe_field_change(f)}" for f in entry.fields)
+            lines.append(f"    moved from {inert.text(entry.old_path)} to {inert.text(entry.path)}")
+        lines.extend(f"    {inert.text(describe_field_change(f))}" for f in entry.fields)
     lines.append(f"\n{len(found.entries)} change(s)")
     return "\n".join(lines) + "\n"
 
@@ -42,7 +46,7 @@ def render_json(found: EntityHistory) -> str:
             for e in found.entries
         ],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
+    return inert.json_dumps(payload, indent=2, default=str) + "\n"
 
 
 HISTORY_FORMATS: dict[str, Callable[[EntityHistory], str]] = {"text": render_text, "json": render_json}

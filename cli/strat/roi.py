@@ -13,12 +13,12 @@ Teams whose ROI cannot be shown are listed last, with the reason.
 
 from __future__ import annotations
 
-import json
 import math
 import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from strat import inert
 from strat.model import as_text, mapping
 from strat.rules.context import RuleContext
 
@@ -131,10 +131,8 @@ def _ratio(row: RoiRow) -> str:
     return f"{'≥ ' if row.partial else ''}{row.ratio:.2f}×"
 
 
-def _clean(value: str) -> str:
-    from strat.tree import clean
-
-    return clean(value)
+def _clean(value: object) -> str:
+    return inert.text(value)
 
 
 def render_text(rows: list[RoiRow]) -> str:
@@ -143,26 +141,27 @@ def render_text(rows: list[RoiRow]) -> str:
     out = [textwrap.fill(BASIS, 88), ""]
     if shown:
         table = [("Team", "Cost", "Impact", "ROI")] + [
-            (f"{_clean(r.name)} ({r.team})", _money(r.cost, r.currency), _impact(r), _ratio(r)) for r in shown]
+            (f"{_clean(r.name)} ({_clean(r.team)})", _clean(_money(r.cost, r.currency)), _clean(_impact(r)), _ratio(r))
+            for r in shown]
         widths = [max(len(line[i]) for line in table) for i in range(4)]
         for line in table:
             out.append("  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(line)).rstrip())
         out.append("")
         out.append("Where the impact comes from:")
         for r in shown:
-            out.append(f"  {_clean(r.name)} ({r.team}):")
+            out.append(f"  {_clean(r.name)} ({_clean(r.team)}):")
             for g in r.goals:
-                out.append(f"    {g.goal}: {_money(g.annual, g.currency, compact=False)}"
+                out.append(f"    {_clean(g.goal)}: {_clean(_money(g.annual, g.currency, compact=False))}"
                            + (f" ({_clean(g.basis)})" if g.basis else ""))
             if r.partial:
-                out.append(f"    {_not_in_ratio(r)}")
+                out.append(f"    {_clean(_not_in_ratio(r))}")
     if unknown:
         if shown:
             out.append("")
         out.append("ROI cannot be shown:")
         for r in unknown:
-            out.append(f"  {_clean(r.name)} ({r.team}): {r.reason}"
-                       + (f"; impact {_impact(r)}" if r.impact else ""))
+            out.append(f"  {_clean(r.name)} ({_clean(r.team)}): {_clean(r.reason)}"
+                       + (f"; impact {_clean(_impact(r))}" if r.impact else ""))
     if not rows:
         out.append("No teams.")
     return "\n".join(out) + "\n"
@@ -174,33 +173,35 @@ def _not_in_ratio(r: RoiRow) -> str:
     return f"not in the ratio: {left} (another currency than the cost; never converted)"
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|~#"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
-
-
 def _md(value: str) -> str:
     """Text from YAML, inert in Markdown (a pull request comment, a job summary)."""
-    return _clean(value).translate(_MD_SPECIAL)
+    return inert.markdown(value)
+
+
+def _code(ident: str, cell: bool = False) -> str:
+    """An id as a code span; an id holding a backtick cannot leave it."""
+    return inert.markdown_sentence(f"`{ident}`", cell=cell)
 
 
 def render_markdown(rows: list[RoiRow]) -> str:
     shown = [r for r in rows if r.ratio is not None]
     unknown = [r for r in rows if r.ratio is None]
-    out = ["## ROI by team", "", _md(BASIS).replace("\\`", "`"), ""]
+    out = ["## ROI by team", "", inert.markdown_sentence(BASIS), ""]
     if shown:
         out += ["| Team | Cost | Impact | ROI |", "|---|---:|---:|---:|"]
-        out += [f"| {_md(r.name)} (`{r.team}`) | {_money(r.cost, r.currency)} | {_impact(r)} | {_ratio(r)} |"
-                for r in shown]
+        out += [f"| {_md(r.name)} ({_code(r.team, cell=True)}) | {_md(_money(r.cost, r.currency))} | {_md(_impact(r))} "
+                f"| {_ratio(r)} |" for r in shown]
         out += ["", "### Where the impact comes from", ""]
         for r in shown:
             out.append(f"- **{_md(r.name)}**")
             for g in r.goals:
-                out.append(f"  - `{g.goal}`: {_money(g.annual, g.currency, compact=False)}"
+                out.append(f"  - {_code(g.goal)}: {_md(_money(g.annual, g.currency, compact=False))}"
                            + (f" — {_md(g.basis)}" if g.basis else ""))
             if r.partial:
-                out.append(f"  - {_not_in_ratio(r)}")
+                out.append(f"  - {_md(_not_in_ratio(r))}")
     if unknown:
         out += ["", "### ROI cannot be shown", ""]
-        out += [f"- **{_md(r.name)}** (`{r.team}`): {_md(r.reason or '')}" for r in unknown]
+        out += [f"- **{_md(r.name)}** ({_code(r.team)}): {inert.markdown_sentence(r.reason or '')}" for r in unknown]
     return "\n".join(out) + "\n"
 
 
@@ -218,7 +219,7 @@ def to_json(rows: list[RoiRow]) -> dict[str, Any]:
 
 
 def render_json(rows: list[RoiRow]) -> str:
-    return json.dumps(to_json(rows), indent=2, ensure_ascii=False) + "\n"
+    return inert.json_dumps(to_json(rows), indent=2) + "\n"
 
 
 FORMATS: dict[str, Callable[[list[RoiRow]], str]] = {

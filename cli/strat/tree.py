@@ -7,13 +7,12 @@ status, computed exactly as the site computes them (`strat.site.facts`), so the 
 and the site never disagree.
 
 `build_tree` is pure (model → nodes); `render_text` and `to_json` are pure formats over
-the nodes. Text from YAML is stripped of control characters before it reaches a
-terminal: a title cannot move the cursor or change colours.
+the nodes. Text from YAML goes through `strat.inert.text` before it reaches a terminal:
+a title cannot move the cursor or change colours; hidden characters are shown visibly.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,6 @@ BAR_CELLS = 10
 STATUS_COLORS = {"on-track": "green", "at-risk": "yellow", "off-track": "red", "done": "cyan",
                  "no-data": "bright_black", "not-started": "bright_black", "draft": "bright_black",
                  "dropped": "bright_black"}
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class TreeProblem(Exception):
@@ -42,8 +40,11 @@ class Node:
 
 
 def clean(value: Any) -> str:
-    """Text from YAML as one terminal-safe line."""
-    return " ".join(_CONTROL.sub(" ", "" if value is None else str(value)).split())
+    """Text from YAML as one terminal-safe line (`strat.inert.text`: hidden characters
+    shown visibly, e.g. ESC as \\x1b), without the line break a YAML block scalar ends with."""
+    from strat import inert
+
+    return inert.text(None if value is None else str(value).strip())
 
 
 def build_tree(ctx: RuleContext, root_id: str | None = None) -> Node:

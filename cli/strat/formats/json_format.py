@@ -1,9 +1,12 @@
-"""`--format json`: {"diagnostics": [...], "summary": {...}} as the SPEC defines."""
+"""`--format json`: {"diagnostics": [...], "summary": {...}} as the SPEC defines.
+
+Strings are exact; `strat.inert.json_dumps` writes invisible characters as JSON escapes,
+the bytes of a file name that are not UTF-8 as the text `\\xNN`, and `##[` as `#\\u0023[`,
+so the report is valid UTF-8 and a CI log that shows it reads no workflow command."""
 
 from __future__ import annotations
 
-import json
-
+from strat import inert
 from strat.diagnostics import Location
 from strat.formats.report import Report
 
@@ -26,6 +29,4 @@ def render(report: Report) -> str:
         ],
         "summary": {**report.counts, "files": report.files, "documents": report.documents},
     }
-    # "##[" only occurs inside JSON strings, where \u0023 is the same character: a CI log
-    # that shows this report can then not read a workflow command out of YAML text.
-    return json.dumps(payload, indent=2, ensure_ascii=False).replace("##[", "#\\u0023[") + "\n"
+    return inert.json_dumps(payload, indent=2) + "\n"

@@ -1,12 +1,9 @@
 """`--format sarif`: SARIF 2.1.0 for code scanning (GitHub's Security tab and others),
-with each rule's metadata and help text."""
+with each rule's metadata and help text. Valid for any file name: see `strat.inert`."""
 
 from __future__ import annotations
 
-import json
-from urllib.parse import quote
-
-from strat import __version__
+from strat import __version__, inert
 from strat.diagnostics import Location
 from strat.formats.report import Report
 
@@ -18,8 +15,9 @@ def _physical(loc: Location) -> dict[str, object]:
     return {
         "physicalLocation": {
             # A URI reference (RFC 3986), as SARIF requires and upload-sarif checks: a
-            # space, `%` or `:` in a file name is percent-encoded.
-            "artifactLocation": {"uri": quote(loc.path), "uriBaseId": "%SRCROOT%"},
+            # space, `%` or `:` in a file name is percent-encoded, and so is each byte
+            # of a file name that is not UTF-8.
+            "artifactLocation": {"uri": inert.uri_path(loc.path), "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": max(loc.line, 1), "startColumn": max(loc.column, 1)},
         }
     }
@@ -68,4 +66,4 @@ def render(report: Report) -> str:
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return inert.json_dumps(log, indent=2) + "\n"

@@ -1,9 +1,11 @@
 """`--format text`: one line per finding, `path:line:col: CODE severity message`, then a
-one-line summary. Colour only when asked (the CLI asks on a terminal)."""
+one-line summary. Colour only when asked (the CLI asks on a terminal). Paths and
+messages pass through `strat.inert.text` before strat adds its own colours."""
 
 from __future__ import annotations
 
-from strat.formats.report import Report, one_line
+from strat import inert
+from strat.formats.report import Report
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -21,8 +23,8 @@ def render(report: Report) -> str:
     lines = []
     for d in report.diagnostics:
         sev = d.severity.value
-        lines.append(f"{style(str(d.location), bold=True)}: {style(d.code, fg=_COLORS[sev], bold=True)} "
-                     f"{style(sev, fg=_COLORS[sev])} {one_line(d.message)}")
+        lines.append(f"{style(inert.text(d.location), bold=True)}: {style(d.code, fg=_COLORS[sev], bold=True)} "
+                     f"{style(sev, fg=_COLORS[sev])} {inert.text(d.message)}")
     counts = report.counts
     scope = f"{_plural(report.documents, 'document')} in {_plural(report.files, 'file')}"
     if not report.diagnostics:
