@@ -426,8 +426,9 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
         found = entity_history(root, config.strategy, entity_id, rev)
     except git.GitError as problem:
         raise UsageProblem(str(problem)) from None
-    if not found.entries:
-        raise UsageProblem(f"no commit changed an entity with id {entity_id!r} (from {rev})")
+    if not found.entries and found.cut is None:
+        raise UsageProblem(f"no commit changed an entity with id {entity_id!r} (from {rev})"
+                           + "".join(f"; {note}" for note in found.notes))
     click.echo(HISTORY_FORMATS[fmt](found), nl=False)
     return EXIT_OK
 

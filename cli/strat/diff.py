@@ -26,6 +26,7 @@ class DiffReport:
     fixed: list[Diagnostic] = field(default_factory=list)
     lint_compared: bool = True
     lint_note: str = ""  # why the lint comparison was skipped
+    notes: list[str] = field(default_factory=list)  # what the comparison does not read (submodules)
 
     @property
     def head_label(self) -> str:
@@ -69,7 +70,19 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
                         lint_compared=compare_lint, lint_note=note)
     if compare_lint:
         report.introduced, report.fixed = lint_delta(before_all, after_all, config)
+    report.notes = submodule_notes(root, folder, base, head)
     return report
+
+
+def submodule_notes(root: Path, folder: str, base: str, head: str | None) -> list[str]:
+    """One note per submodule (gitlink) below the strategy folder on either side: strat
+    never reads into one, so a change inside it is not in the diff."""
+    from strat import git
+    from strat.history import submodule_note
+
+    links = set(git.tree(root, base, folder).submodules)
+    links.update(git.tree(root, head, folder).submodules if head is not None else git.worktree_submodules(root, folder))
+    return [submodule_note(path) for path in sorted(links)]
 
 
 def _load_head(root: Path, folder: str, head: str | None, paths: set[str] | None, cache: dict,

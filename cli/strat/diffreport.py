@@ -43,6 +43,7 @@ def _lint_line(report: DiffReport) -> str:
 def render_markdown(report: DiffReport) -> str:
     lines = [f"## Strategy changes: `{report.base[:12]}` → {md_cell(report.head_label)}", "",
              f"**{_counts(report)}** · {_lint_line(report)}", ""]
+    lines += [f"> {md_text(note)}" for note in report.notes] + ([""] if report.notes else [])
     for kind, changes in _by_kind(report.changes):
         lines.append(f"### {_plural(kind)}")
         for change in changes:
@@ -63,6 +64,7 @@ def render_markdown(report: DiffReport) -> str:
 
 def render_text(report: DiffReport) -> str:
     lines = [f"strategy changes {report.base[:12]} → {report.head_label}: {_counts(report)}; {_lint_line(report)}"]
+    lines += [f"note: {note}" for note in report.notes]
     for kind, changes in _by_kind(report.changes):
         lines.append(f"\n{_plural(kind)}:")
         for change in changes:
@@ -95,6 +97,7 @@ def render_json(report: DiffReport) -> str:
                          "added": f.old is MISSING, "removed": f.new is MISSING} for f in c.fields]}
             for c in report.changes
         ],
+        "notes": report.notes,
         "lint": {"compared": report.lint_compared, "note": report.lint_note, "introduced": [_diag(d) for d in report.introduced],
                  "fixed": [_diag(d) for d in report.fixed]},
     }
