@@ -432,3 +432,23 @@ def test_repository_owned_by_someone_else_is_said_in_words(tmp_path: Path) -> No
     os.chown(root / ".git", 12345, 12345)
     result = run(root, "history", "faster-activation")
     assert result.exit_code == 2 and "safe.directory" in result.stderr
+
+
+# --- commit metadata is data, never structure ------------------------------------------------------
+
+HOSTILE_SUBJECTS = [
+    "\x01" + "f" * 40,                                                      # the record marker and an id
+    "\x01x\x01y",
+]
+
+
+@pytest.mark.parametrize("subject", HOSTILE_SUBJECTS, ids=repr)
+def test_a_commit_subject_cannot_forge_history(tmp_path: Path, subject: str) -> None:
+    root = history_repo(tmp_path / "repo")
+    edit(root / GOAL, "  target: 0.55\n", "  target: 0.6\n")
+    git(root, "commit", "-qam", subject, date="2026-11-21T10:00:00+00:00")
+    found = entity_history(root, "strategy", "faster-activation")
+    assert [e.commit.subject for e in found.entries][1:] == [
+        "Hand activation to Alice", "Raise the activation target", "Initial strategy"]
+    assert found.entries[0].commit.subject == subject
+    assert [f.words for f in found.entries[0].fields] == ["outcome.target 0.55 → 0.6"]
