@@ -372,6 +372,12 @@ def test_a_submodule_under_the_strategy_is_named_by_diff_and_history(tmp_path: P
     assert history.exit_code == 0 and any(n.startswith(note) for n in history.json["notes"])
     hidden = run(root, "history", "hidden")
     assert hidden.exit_code == 2 and note in hidden.stderr
+    # lint, diff and history agree: one E006 for the submodule, nothing read inside it
+    added = run(root, "diff", "HEAD~1", "HEAD", "--format", "json").json["lint"]
+    assert [(d["code"], d["path"]) for d in added["introduced"]] == [("E006", "strategy/sub")]
+    for where in (root, shallow_clone(root, tmp_path / "clone", depth=5)):  # checked out, and not (a plain clone)
+        same = run(where, "diff", "HEAD", "--format", "json").json["lint"]
+        assert (same["introduced"], same["fixed"]) == ([], []), where
 
 
 # --- revisions in words ------------------------------------------------------------------------------

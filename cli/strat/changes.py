@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from strat.load import Document, JsonPath, LoadResult, format_json_path
+
+if TYPE_CHECKING:
+    from strat.diagnostics import Diagnostic
 
 # Lists whose items are matched by a natural key rather than by position, so that adding
 # one check-in reads as "check-in added", not as every later item changing.
@@ -238,12 +241,31 @@ def load_revision(root: Path, commit: str, folder: str, paths: set[str] | None =
     from strat import git
     from strat.load import load_sources, selected
 
-    tree = git.list_tree(root, commit, folder)
+    found = git.tree(root, commit, folder)
     prefix = folder.rstrip("/") + "/"
-    tree = {p: s for p, s in tree.items()
+    tree = {p: s for p, s in found.files.items()
             if (paths is None or p in paths) and selected(p[len(prefix):] if p.startswith(prefix) else p, include, exclude)}
     blobs = git.read_blobs(root, list(tree.values()))
-    return load_sources({p: blobs[s] for p, s in tree.items() if s in blobs}, cache)
+    loaded = load_sources({p: blobs[s] for p, s in tree.items() if s in blobs}, cache)
+    for link in found.submodules:
+        inside = link[len(prefix):] if link.startswith(prefix) else link
+        if selected(inside + "/x.yaml", include, exclude):  # a file in it stands for the folder, as on disk
+            loaded.diagnostics.append(submodule_finding(link, folder))
+    return loaded
+
+
+def submodule_finding(rel_dir: str, folder: str) -> "Diagnostic":
+    """The one E006 for a submodule below the strategy folder, as lint reports one found on
+    disk (strat.discover), so both sides of `strat diff` name it the same way and a
+    submodule present on both is neither introduced nor fixed."""
+    from strat.diagnostics import Diagnostic, Location, Severity
+
+    base = folder.rstrip("/")
+    in_folder = rel_dir[len(base) + 1:] if base not in ("", ".") and rel_dir.startswith(base + "/") else rel_dir
+    return Diagnostic("E006", Severity.ERROR, (
+        f"`{rel_dir}` is a git submodule (another repository): strat does not read it, as its files and history "
+        f"are not this repository's; copy the files in, or exclude it in strat.yaml "
+        f"(`exclude: [\"{in_folder}/**\"]`)"), Location(rel_dir, 1, 1))
 
 
 def changed_paths(root: Path, base: str, head: str | None, folder: str) -> set[str]:

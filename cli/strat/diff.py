@@ -92,7 +92,7 @@ def _load_head(root: Path, folder: str, head: str | None, paths: set[str] | None
     if head is not None:
         return load_revision(root, head, folder, paths, cache, config.include, config.exclude)
     if paths is None:
-        return load_tree(root, root / folder, config.include, config.exclude)
+        return _without_submodules(root, folder, load_tree(root, root / folder, config.include, config.exclude), config)
     prefix = folder.rstrip("/") + "/"
     paths = {p for p in paths
              if selected(p[len(prefix):] if p.startswith(prefix) else p, config.include, config.exclude)}
@@ -105,6 +105,31 @@ def _load_head(root: Path, folder: str, head: str | None, paths: set[str] | None
             if source is not None:
                 result.files.append(source)
     return result
+
+
+def _without_submodules(root: Path, folder: str, loaded: LoadResult, config: Config) -> LoadResult:
+    """The working tree as the git side sees it: nothing read inside a submodule, and the
+    one E006 that names it (whether or not it is checked out)."""
+    from strat import git
+    from strat.changes import submodule_finding
+    from strat.load import selected
+
+    links = git.worktree_submodules(root, folder)
+    if not links:
+        return loaded
+
+    def inside(path: str) -> bool:
+        return any(path.startswith(link + "/") for link in links)
+
+    out = LoadResult([f for f in loaded.files if not inside(f.path)],
+                     [d for d in loaded.diagnostics if not inside(d.location.path)])
+    prefix = folder.rstrip("/") + "/"
+    for link in links:
+        finding = submodule_finding(link, folder)
+        if (selected((link[len(prefix):] if link.startswith(prefix) else link) + "/x.yaml", config.include, config.exclude)
+                and all((d.code, d.location.path) != (finding.code, finding.location.path) for d in out.diagnostics)):
+            out.diagnostics.append(finding)
+    return out
 
 
 def lint_delta(before: LoadResult, after: LoadResult, config: Config) -> tuple[list[Diagnostic], list[Diagnostic]]:

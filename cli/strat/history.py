@@ -70,8 +70,8 @@ def cut_note(commit: git.Commit) -> str:
 
 
 def submodule_note(path: str) -> str:
-    return (f"{path} is a git submodule: strat does not read into submodules, so what it defines is neither "
-            "linted as strategy nor shown in history or diffs")
+    return (f"{path} is a git submodule: strat does not read into submodules (lint reports it, E006), so what "
+            "it defines is not in diffs or history")
 
 
 def entity_history(root: Path, folder: str, ident: str, revision: str = "HEAD") -> EntityHistory:
