@@ -458,3 +458,22 @@ def test_a_commit_subject_cannot_forge_history(tmp_path: Path, subject: str) -> 
         "Hand activation to Alice", "Raise the activation target", "Initial strategy"]
     assert found.entries[0].commit.subject == subject
     assert [f.words for f in found.entries[0].fields] == ["outcome.target 0.55 → 0.6"]
+
+
+def test_a_goal_changed_by_a_recent_merge_is_not_stale(tmp_path: Path) -> None:
+    """A311 reads the main line: a goal edited on a branch in June and merged last week
+    changed last week (the merge changes it against its first parent)."""
+    root = helpers.copy_base(tmp_path / "repo")
+    goal = root / "strategy/goals/support-deflection.yaml"
+    edit(goal, "date: 2026-11-15", "date: 2026-06-01")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "June", date="2026-06-01T10:00:00+00:00")
+    git(root, "branch", "-M", "main")
+    git(root, "checkout", "-qb", "side")
+    edit(goal, "owner: bjones", "owner: asmith")
+    git(root, "commit", "-qam", "Side, in June", date="2026-06-02T10:00:00+00:00")
+    git(root, "checkout", "-q", "main")
+    git(root, "commit", "-q", "--allow-empty", "-m", "Main, in June", date="2026-06-03T10:00:00+00:00")
+    assert [d["path"] for d in a311(lint(root))] == ["strategy/goals/support-deflection.yaml"]
+    git(root, "merge", "-q", "--no-ff", "-m", "Merge side", "side", date="2026-11-20T10:00:00+00:00")
+    assert a311(lint(root)) == []

@@ -15,7 +15,10 @@ operator's environment is trusted, but strat reads the repository it was pointed
 * Nothing configured for the repository runs: `core.fsmonitor` is off, diffs never use
   an external diff or a textconv driver, submodules are never entered, and settings that
   change the output strat parses (relative paths, colour, signatures, `log.follow`…)
-  are pinned on the command line.
+  are pinned on the command line. The operator's own configuration (global config,
+  `GIT_CONFIG_*`) is kept: it is trusted, and the pinned settings come after it. Nothing
+  of the repository's content configures git: `.gitattributes` drivers need local
+  configuration and strat asks for no diff text; `.gitmodules` and `.mailmap` are not used.
 * A revision from the user is refused when it looks like an option, a range or a
   negation, and resolves to exactly one commit; every failure is a sentence in words.
 * Gitlinks (submodules, mode 160000) are never read: they are reported so the caller can

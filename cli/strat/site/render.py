@@ -1116,7 +1116,7 @@ class _Site:
             return self.join(*parts)
         shown = 40
         for commit, changes in self.changelog:
-            if getattr(commit, "cut", False):  # a shallow clone's boundary: its parents are missing
+            if commit.cut:  # a shallow clone's boundary: its parents are missing
                 parts.append(f"## {esc(commit.date)} · {esc(commit.subject or commit.sha[:10])}\n\n"
                              f"History stops here (commit {esc(commit.sha[:10])}): the site was built from a shallow "
                              "clone, so this commit's changes and everything before it are not shown. Build from a "
