@@ -412,7 +412,9 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
     """The life of one entity through git history: each change, when, by whom.
 
     Lists every commit that changed the entity ID, newest first, with the date, the
-    author and the fields that changed. One walk of the history, however long.
+    author and the fields that changed. One walk of the history, however long. A merge
+    shows only what its resolution made that neither side had; a shallow clone says
+    where its history stops.
 
     Example: strat history onboarding-activation
     Exit status: 0 shown, 2 no commit changed ID, or not a git repository.
