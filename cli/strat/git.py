@@ -126,10 +126,6 @@ def _spec(prefix: str, folder: str) -> str:
     return f":(top,literal){joined}" if joined else ":(top)"
 
 
-def folder_spec(prefix: str, folder: str) -> str:
-    return _spec(prefix, folder)
-
-
 def _relative(prefix: str, path: str) -> str | None:
     """A top-relative path as a root-relative one (None when outside `root`)."""
     if not prefix:
@@ -233,7 +229,7 @@ def resolve(root: Path, revision: str) -> str:
     done = _git(root, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
     out = done.stdout.decode("ascii", "replace").split()
     err = done.stderr.decode("utf-8", "replace")
-    if "ambiguous" in err:
+    if "is ambiguous" in err:
         raise RevisionError(
             f"ambiguous revision {revision!r}: more than one branch, tag or object has that name; use a full "
             "name (refs/heads/…, refs/tags/…) or a longer commit id")
