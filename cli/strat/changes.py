@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from strat.load import Document, JsonPath, LoadResult, format_json_path
+
+if TYPE_CHECKING:
+    from strat.diagnostics import Diagnostic
 
 # Lists whose items are matched by a natural key rather than by position, so that adding
 # one check-in reads as "check-in added", not as every later item changing.
@@ -236,14 +239,20 @@ def load_revision(root: Path, commit: str, folder: str, paths: set[str] | None =
     """The strategy files of a commit (all of them, or only `paths`), read from git
     objects, filtered by the configuration's include/exclude globs."""
     from strat import git
+    from strat.discover import other_repository_finding
     from strat.load import load_sources, selected
 
-    tree = git.list_tree(root, commit, folder)
+    found = git.tree(root, commit, folder)
     prefix = folder.rstrip("/") + "/"
-    tree = {p: s for p, s in tree.items()
+    tree = {p: s for p, s in found.files.items()
             if (paths is None or p in paths) and selected(p[len(prefix):] if p.startswith(prefix) else p, include, exclude)}
     blobs = git.read_blobs(root, list(tree.values()))
-    return load_sources({p: blobs[s] for p, s in tree.items() if s in blobs}, cache)
+    loaded = load_sources({p: blobs[s] for p, s in tree.items() if s in blobs}, cache)
+    for link in found.submodules:
+        inside = link[len(prefix):] if link.startswith(prefix) else link
+        if selected(inside + "/x.yaml", include, exclude):  # a file in it stands for the folder, as on disk
+            loaded.diagnostics.append(other_repository_finding(link, folder))
+    return loaded
 
 
 def changed_paths(root: Path, base: str, head: str | None, folder: str) -> set[str]:

@@ -438,7 +438,9 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
     """The life of one entity through git history: each change, when, by whom.
 
     Lists every commit that changed the entity ID, newest first, with the date, the
-    author and the fields that changed. One walk of the history, however long.
+    author and the fields that changed. One walk of the history, however long. A merge
+    shows only what its resolution made that neither side had; a shallow clone says
+    where its history stops.
 
     Example: strat history onboarding-activation
     Exit status: 0 shown, 2 no commit changed ID, or not a git repository.
@@ -452,8 +454,9 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
         found = entity_history(root, config.strategy, entity_id, rev)
     except git.GitError as problem:
         raise UsageProblem(str(problem)) from None
-    if not found.entries:
-        raise UsageProblem(f"no commit changed an entity with id {entity_id!r} (from {rev})")
+    if not found.entries and found.cut is None:
+        raise UsageProblem(f"no commit changed an entity with id {entity_id!r} (from {rev})"
+                           + "".join(f"; {note}" for note in found.notes))
     _say(HISTORY_FORMATS[fmt](found), nl=False)
     return EXIT_OK
 

@@ -26,6 +26,7 @@ class DiffReport:
     fixed: list[Diagnostic] = field(default_factory=list)
     lint_compared: bool = True
     lint_note: str = ""  # why the lint comparison was skipped
+    notes: list[str] = field(default_factory=list)  # what the comparison does not read (submodules)
 
     @property
     def head_label(self) -> str:
@@ -69,7 +70,19 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
                         lint_compared=compare_lint, lint_note=note)
     if compare_lint:
         report.introduced, report.fixed = lint_delta(before_all, after_all, config)
+    report.notes = submodule_notes(root, folder, base, head)
     return report
+
+
+def submodule_notes(root: Path, folder: str, base: str, head: str | None) -> list[str]:
+    """One note per submodule (gitlink) below the strategy folder on either side: strat
+    never reads into one, so a change inside it is not in the diff."""
+    from strat import git
+    from strat.history import submodule_note
+
+    links = set(git.tree(root, base, folder).submodules)
+    links.update(git.tree(root, head, folder).submodules if head is not None else git.worktree_submodules(root, folder))
+    return [submodule_note(path) for path in sorted(links)]
 
 
 def _load_head(root: Path, folder: str, head: str | None, paths: set[str] | None, cache: dict,
@@ -79,7 +92,7 @@ def _load_head(root: Path, folder: str, head: str | None, paths: set[str] | None
     if head is not None:
         return load_revision(root, head, folder, paths, cache, config.include, config.exclude)
     if paths is None:
-        return load_tree(root, root / folder, config.include, config.exclude)
+        return _without_submodules(root, folder, load_tree(root, root / folder, config.include, config.exclude), config)
     prefix = folder.rstrip("/") + "/"
     paths = {p for p in paths
              if selected(p[len(prefix):] if p.startswith(prefix) else p, config.include, config.exclude)}
@@ -92,6 +105,31 @@ def _load_head(root: Path, folder: str, head: str | None, paths: set[str] | None
             if source is not None:
                 result.files.append(source)
     return result
+
+
+def _without_submodules(root: Path, folder: str, loaded: LoadResult, config: Config) -> LoadResult:
+    """The working tree as the git side sees it: nothing read inside a submodule, and the
+    one E006 that names it (whether or not it is checked out)."""
+    from strat import git
+    from strat.discover import other_repository_finding
+    from strat.load import selected
+
+    links = git.worktree_submodules(root, folder)
+    if not links:
+        return loaded
+
+    def inside(path: str) -> bool:
+        return any(path.startswith(link + "/") for link in links)
+
+    out = LoadResult([f for f in loaded.files if not inside(f.path)],
+                     [d for d in loaded.diagnostics if not inside(d.location.path)])
+    prefix = folder.rstrip("/") + "/"
+    for link in links:
+        finding = other_repository_finding(link, folder)
+        if (selected((link[len(prefix):] if link.startswith(prefix) else link) + "/x.yaml", config.include, config.exclude)
+                and all((d.code, d.location.path) != (finding.code, finding.location.path) for d in out.diagnostics)):
+            out.diagnostics.append(finding)
+    return out
 
 
 def lint_delta(before: LoadResult, after: LoadResult, config: Config) -> tuple[list[Diagnostic], list[Diagnostic]]:

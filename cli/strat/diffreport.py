@@ -45,6 +45,7 @@ def _lint_line(report: DiffReport) -> str:
 def render_markdown(report: DiffReport) -> str:
     lines = [f"## Strategy changes: `{inert.text(report.base[:12])}` → {inert.markdown(report.head_label)}", "",
              f"**{_counts(report)}** · {_lint_line(report)}", ""]
+    lines += [f"> {inert.markdown_sentence(note)}" for note in report.notes] + ([""] if report.notes else [])
     for kind, changes in _by_kind(report.changes):
         lines.append(f"### {_plural(kind)}")
         for change in changes:
@@ -67,6 +68,7 @@ def render_markdown(report: DiffReport) -> str:
 def render_text(report: DiffReport) -> str:
     lines = [f"strategy changes {inert.text(report.base[:12])} → {inert.text(report.head_label)}: {_counts(report)}; "
              f"{_lint_line(report)}"]
+    lines += [f"note: {inert.text(note)}" for note in report.notes]
     for kind, changes in _by_kind(report.changes):
         lines.append(f"\n{_plural(kind)}:")
         for change in changes:
@@ -100,6 +102,7 @@ def render_json(report: DiffReport) -> str:
                          "added": f.old is MISSING, "removed": f.new is MISSING} for f in c.fields]}
             for c in report.changes
         ],
+        "notes": report.notes,
         "lint": {"compared": report.lint_compared, "note": report.lint_note, "introduced": [_diag(d) for d in report.introduced],
                  "fixed": [_diag(d) for d in report.fixed]},
     }

@@ -115,17 +115,18 @@ def _folders_between(root: Path, target: Path) -> list[Path]:
 
 
 def _other_repository_diag(root: Path, where: Path, folder: Path, what: str) -> Diagnostic:
-    rel_dir = relative_path(root, where)
-    return _file_diag(root, where, "E006", (
+    return other_repository_finding(relative_path(root, where), relative_path(root, folder), what)
+
+
+def other_repository_finding(rel_dir: str, folder: str, what: str = "a git submodule (another repository)") -> Diagnostic:
+    """The one E006 for a submodule or nested repository at `rel_dir` (repo-relative) below
+    the strategy folder `folder`: lint (on disk) and `strat diff` (from git objects) name it
+    in the same words, so one present on both sides is neither introduced nor fixed."""
+    base = folder.rstrip("/")
+    in_folder = rel_dir[len(base) + 1:] if base not in ("", ".") and rel_dir.startswith(base + "/") else rel_dir
+    return Diagnostic("E006", Severity.ERROR, (
         f"`{rel_dir}` is {what}: strat does not read it, as its files and history are not this repository's; "
-        f"copy the files in, or exclude it in strat.yaml (`exclude: [\"{_in_folder(root, folder, rel_dir)}/**\"]`)"))
-
-
-def _in_folder(root: Path, folder: Path, rel_dir: str) -> str:
-    """`rel_dir` (repo-relative) as strat.yaml's include/exclude write it: relative to the
-    strategy folder."""
-    base = relative_path(root, folder)
-    return rel_dir[len(base) + 1:] if base not in ("", ".") and rel_dir.startswith(base + "/") else rel_dir
+        f"copy the files in, or exclude it in strat.yaml (`exclude: [\"{in_folder}/**\"]`)"), Location(rel_dir, 1, 1))
 
 
 def _is_dir_quiet(path: Path) -> bool:

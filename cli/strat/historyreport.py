@@ -28,6 +28,7 @@ def render_text(found: EntityHistory) -> str:
             lines.append(f"    moved from {inert.text(entry.old_path)} to {inert.text(entry.path)}")
         lines.extend(f"    {inert.text(describe_field_change(f))}" for f in entry.fields)
     lines.append(f"\n{len(found.entries)} change(s)")
+    lines.extend(f"note: {inert.text(note)}" for note in found.notes)
     return "\n".join(lines) + "\n"
 
 
@@ -36,7 +37,7 @@ def render_json(found: EntityHistory) -> str:
         return None if v is MISSING else v
 
     payload = {
-        "id": found.id, "kind": found.kind, "title": found.title,
+        "id": found.id, "kind": found.kind, "title": found.title, "notes": found.notes,
         "changes": [
             {"commit": e.commit.sha, "date": e.commit.date, "timestamp": e.commit.timestamp,
              "author": e.commit.author, "email": e.commit.email, "subject": e.commit.subject,

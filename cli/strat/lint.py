@@ -57,6 +57,12 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
             "A311", Severity.INFO, "not a git repository (or git is unavailable): the stale-goal check was skipped",
             Location(relative_path(root, folder))))
         result.diagnostics.sort(key=lambda d: d.sort_key)
+    elif stale_check and git_facts is not None and git_facts.history_cut and result.model \
+            and result.model.of_kind("Goal"):
+        result.diagnostics.append(Diagnostic(
+            "A311", Severity.INFO, "shallow clone: A311 cannot judge staleness from history; fetch with "
+            "`fetch-depth: 0` (actions/checkout) or `git fetch --unshallow`", Location(relative_path(root, folder))))
+        result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 
 
@@ -145,6 +151,8 @@ def _git_facts(root: Path, folder: Path, config: Config, options: LintOptions) -
         return None
     since = (options.today or dt.date.today()) - dt.timedelta(days=config.stale_after_days)
     try:
+        if git.history_cut_since(root, since):
+            return GitFacts(history_cut=True)
         return GitFacts(git.recently_changed(root, since, relative_path(root, folder)))
     except git.GitError:
         return None

@@ -3,7 +3,12 @@
 ## What it checks
 An active goal with no check-in in the last `stale_after_days` days (default 45) and
 no commit touching its file in that time, from git history. Reported at the goal's
-`id`. Outside a git repository the rule is skipped with one info note.
+`id`. Outside a git repository the rule is skipped with one info note; so it is in a
+shallow clone cut inside the window (CI's default depth-1 checkout): the commits that
+would show a goal's file changed are missing, so the rule says it cannot judge rather
+than calling every goal stale or none. Fetch the history (`fetch-depth: 0` on
+actions/checkout) to run it. A file name is matched byte for byte, whatever its
+characters.
 
 ## Why it matters
 A goal nobody has looked at for six weeks is not steering anything. Regular check-ins
@@ -40,7 +45,7 @@ SEVERITY = Severity.WARNING
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    if ctx.git is None:  # outside git: the engine adds one info note instead
+    if ctx.git is None or ctx.git.history_cut:  # outside git, or a shallow clone: one info note instead
         return
     goals = [g for g in ctx.entities("Goal") if g.data.get("status", "active") == "active"]
     days = ctx.config.stale_after_days

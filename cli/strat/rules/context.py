@@ -30,6 +30,9 @@ class GitFacts:
     """What the engine learned from git before the rules ran (None outside a repo)."""
 
     recently_changed: set[str] = field(default_factory=set)  # repo-relative paths
+    # A shallow clone cut inside the stale window: the history that would clear a goal is
+    # missing, so staleness cannot be judged (the engine adds one info note instead).
+    history_cut: bool = False
 
 
 @dataclass(eq=False)  # hashed by identity: per-run caches hang off it

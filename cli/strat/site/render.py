@@ -1116,6 +1116,12 @@ class _Site:
             return self.join(*parts)
         shown = 40
         for commit, changes in self.changelog:
+            if commit.cut:  # a shallow clone's boundary: its parents are missing
+                parts.append(f"## {esc(commit.date)} · {esc(commit.subject or commit.sha[:10])}\n\n"
+                             f"History stops here (commit {esc(commit.sha[:10])}): the site was built from a shallow "
+                             "clone, so this commit's changes and everything before it are not shown. Build from a "
+                             "full clone (`fetch-depth: 0` on actions/checkout) to see them.")
+                continue
             items = []
             for change in changes:
                 subject = (self.link(page, change.id, change.kind, change.id) if change.status != "removed"
