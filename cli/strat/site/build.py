@@ -99,10 +99,13 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
             return EXIT_FINDINGS
         say(f"rendered {sum(1 for p in rendered.pages if p.endswith('.md'))} pages from {rendered.documents} documents "
             f"({_count(rendered.diagnostics)}); building with MkDocs into {_show(layout.out_dir, root)}")
-        with tempfile.TemporaryDirectory(prefix="strat-site-") as tmp:
-            built = _run_mkdocs(layout, rendered.pages, rendered.company, Path(tmp), options.strict, say, err)
-        (layout.out_dir / MARKER).write_text("Built by `strat site build`; it empties this folder on every build.\n",
-                                             encoding="utf-8")
+        _claim(layout.out_dir)
+        try:
+            with tempfile.TemporaryDirectory(prefix="strat-site-") as tmp:
+                built = _run_mkdocs(layout, rendered.pages, rendered.company, Path(tmp), options.strict, say, err)
+        except SiteProblem as problem:
+            raise SiteProblem(f"{problem}\nstrat site: {_show(layout.out_dir, root)} may hold part of a site; it is "
+                              "still marked as strat's, so the next build replaces it") from None
     except ConfigRefused as refused:
         print(f"strat site: {refused}", file=err)
         return EXIT_FINDINGS
@@ -526,12 +529,26 @@ def _protect(out: Path, root: Path, protected: list[Path]) -> Path:
 
 
 def _check_out_dir(out: Path, root: Path, protected: list[Path]) -> None:
-    """MkDocs empties its output folder: only accept a new or empty folder, or one that
-    holds a site built before."""
+    """MkDocs empties its output folder: only accept a new or empty folder, or one strat
+    claimed before (its `MARKER` file; a `sitemap.xml` proves nothing: any site, or any
+    folder, may hold one)."""
     real = _protect(out, root, protected)
-    if real.is_dir() and any(real.iterdir()) and not (real / MARKER).exists() and not (real / "sitemap.xml").exists():
-        raise SiteProblem(f"the output folder {out} is not empty and holds no site built before; the build would "
-                          "empty it. Give an empty or new folder")
+    if not real.is_dir() or (real / MARKER).is_file():
+        return
+    entries = sorted(p.name for p in real.iterdir())
+    if entries:
+        shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
+        raise SiteProblem(f"the output folder {out} is not empty ({shown}) and has no {MARKER} file, so it is not a "
+                          "site strat built; a build empties its output folder, so strat will not build there. Give "
+                          "an empty or new folder, or delete this one if what it holds is not needed")
+
+
+def _claim(out: Path) -> None:
+    """Mark the output folder as strat's before MkDocs writes into it (MkDocs keeps
+    hidden files when it empties a folder), so a build that fails half-way, on a full
+    disk say, leaves a folder the next build accepts."""
+    out.mkdir(parents=True, exist_ok=True)
+    safe_write(out, MARKER, "Built by `strat site build`; it empties this folder on every build.\n")
 
 
 def _check_render_dir(out: Path, root: Path, protected: list[Path]) -> None:
