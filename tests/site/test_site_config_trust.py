@@ -43,7 +43,7 @@ class Hostile:
     env: dict[str, str] = field(default_factory=dict)
 
 
-HOOK = "import pathlib\npathlib.Path({MARKER!r}).write_text('ran')\n"
+HOOK = "import pathlib\npathlib.Path('{MARKER}').write_text('ran')\n"
 SSTI = ('{% extends "base.html" %}{% block announce %}'
         "{{ self.__init__.__globals__.__builtins__.__import__('os').system('touch {MARKER}') }}"
         "{% endblock %}\n")
@@ -164,13 +164,13 @@ def test_hostile_mkdocs_yml_is_refused(tmp_path: Path, case: Hostile, monkeypatc
 
     result = helpers.run_cli(["site", "build", "--today", TODAY, *case.args], cwd=root)
 
+    assert not (tmp_path / "marker").exists(), "code named by the repository ran"
+    assert _snapshot(tmp_path, root) == before, "something outside the repository changed"
+    assert _published(root, SECRET) == [], "a secret from outside the repository was published"
+    assert not (root / "public").exists()
     assert result.exit_code == 1, result.stderr
     assert case.refused in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
-    assert not (tmp_path / "marker").exists(), "code named by the repository ran"
-    assert _snapshot(tmp_path, root) == before, "something outside the repository changed"
-    assert not (root / "public").exists()
-    assert _published(root, SECRET) == []
 
 
 @pytest.mark.parametrize("case", [c for c in HOSTILE if c.id in ("hooks", "extension-from-repo",
@@ -183,10 +183,10 @@ def test_hostile_mkdocs_yml_is_refused_as_a_process(tmp_path: Path, case: Hostil
     before = _snapshot(tmp_path, root)
     proc = subprocess.run([sys.executable, "-m", "strat", "site", "build", "--today", TODAY], cwd=root,
                           capture_output=True, text=True, timeout=300)
+    assert not (tmp_path / "marker").exists(), "code named by the repository ran"
+    assert _snapshot(tmp_path, root) == before
     assert proc.returncode == 1, proc.stderr
     assert case.refused in proc.stderr and "Traceback" not in proc.stderr
-    assert not (tmp_path / "marker").exists()
-    assert _snapshot(tmp_path, root) == before
 
 
 def test_repository_templates_render_in_the_sandbox(tmp_path: Path) -> None:
@@ -195,9 +195,9 @@ def test_repository_templates_render_in_the_sandbox(tmp_path: Path) -> None:
     root = _repo(tmp_path, {"mkdocs.yml": "site_name: X\ntheme: {name: material, custom_dir: overrides}\n",
                             "overrides/main.html": SSTI})
     result = helpers.run_cli(["site", "build", "--today", TODAY], cwd=root)
+    assert not (tmp_path / "marker").exists(), "a template from the repository ran a command"
     assert result.exit_code == 2, result.stderr
     assert "SecurityError" in result.stderr and "Traceback" not in result.stderr
-    assert not (tmp_path / "marker").exists()
 
 
 META = {"mkdocs.yml": BASE + "plugins: [search, {material/meta: {meta_file: meta.yml}}]\n",
