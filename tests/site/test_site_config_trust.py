@@ -279,3 +279,15 @@ def test_out_may_point_outside_the_repository(tmp_path: Path) -> None:
     assert (tmp_path / "published" / "index.html").exists()
     foreign = helpers.run_cli(["site", "build", "--today", TODAY, "--out", str(tmp_path / "outside")], cwd=root)
     assert foreign.exit_code == 2  # a folder holding other files, not a site strat built
+
+
+@pytest.mark.parametrize("shadow", ["yaml.py", "click/__init__.py", "material/__init__.py", "pymdownx/__init__.py",
+                                    "jinja2/__init__.py"])
+def test_python_m_strat_never_imports_a_package_from_the_repository(tmp_path: Path, shadow: str) -> None:
+    """`python -m strat` puts the working folder (the repository) first on Python's import
+    path; a package of the same name as one strat or MkDocs imports must not run."""
+    root = _repo(tmp_path, {"mkdocs.yml": BASE + "markdown_extensions: [pymdownx.snippets]\n", shadow: HOOK})
+    proc = subprocess.run([sys.executable, "-m", "strat", "site", "build", "--today", TODAY], cwd=root,
+                          capture_output=True, text=True, timeout=300)
+    assert not (tmp_path / "marker").exists(), f"{shadow} from the repository ran"
+    assert proc.returncode == 0, proc.stderr
