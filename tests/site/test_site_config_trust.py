@@ -107,6 +107,11 @@ HOSTILE = [
             "extra_templates"),
     Hostile("watch-out", {"mkdocs.yml": BASE + "watch: [{OUT}]\n"}, "watch"),
     Hostile("mkdocs-yml-symlink", {"mkdocs.yml": Link("{OUT}/parent.yml")}, "symlink"),
+    Hostile("aliases-bomb", {"mkdocs.yml": BASE + "extra:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                             + "".join(f"  {chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+                                       for i in range(8))}, "aliases"),
+    Hostile("custom-dir-relative-up", {"mkdocs.yml": "site_name: X\ntheme:\n  name: material\n"
+                                                     "  custom_dir: !relative $config_dir/../outside\n"}, "!relative"),
 ]
 
 
@@ -291,3 +296,20 @@ def test_python_m_strat_never_imports_a_package_from_the_repository(tmp_path: Pa
                           capture_output=True, text=True, timeout=300)
     assert not (tmp_path / "marker").exists(), f"{shadow} from the repository ran"
     assert proc.returncode == 0, proc.stderr
+
+
+def test_render_reads_mkdocs_yml_safely_too(tmp_path: Path) -> None:
+    root = _repo(tmp_path, {"mkdocs.yml": BASE + "site_description: !!python/object/apply:os.system ['touch {MARKER}']\n"})
+    result = helpers.run_cli(["site", "render", str(tmp_path / "md"), "--today", TODAY], cwd=root)
+    assert not (tmp_path / "marker").exists()
+    assert result.exit_code == 1 and "python/object/apply:os.system" in result.stderr
+
+
+def test_theme_overrides_may_be_named_relative_to_the_config(tmp_path: Path) -> None:
+    root = _repo(tmp_path, {"mkdocs.yml": "site_name: X\ntheme:\n  name: material\n"
+                                          "  custom_dir: !relative $config_dir/overrides\n",
+                            "overrides/main.html": '{% extends "base.html" %}{% block announce %}FROM-OVERRIDES'
+                                                   '{% endblock %}\n'})
+    result = helpers.run_cli(["site", "build", "--today", TODAY], cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert "FROM-OVERRIDES" in (root / "public" / "index.html").read_text(encoding="utf-8")

@@ -149,3 +149,14 @@ def test_odd_paths_get_a_plain_400_or_404(served: Served, path: str) -> None:
     status, body = _request(served.port, path, timeout=10)
     assert status in (400, 404), (status, body[:200])
     assert "Traceback" not in body and "root:x:0:0" not in body
+
+
+def test_serve_refuses_a_hostile_mkdocs_yml_before_serving(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    root = helpers.copy_base(tmp_path / "repo", {
+        "mkdocs.yml": "site_name: X\ntheme: {name: material}\nhooks: [evil.py]\n",
+        "evil.py": f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n"}, git=False)
+    proc = subprocess.run([sys.executable, "-m", "strat", "site", "serve", "-a", f"127.0.0.1:{_free_port()}",
+                           "--today", TODAY], cwd=root, capture_output=True, text=True, timeout=120)
+    assert not marker.exists()
+    assert proc.returncode == 1 and "hooks" in proc.stderr and "Traceback" not in proc.stderr

@@ -60,6 +60,7 @@ import yaml
 MKDOCS_FILE = "mkdocs.yml"
 MAX_BYTES = 1024 * 1024  # a configuration file, not a data file
 MAX_INHERIT = 8
+MAX_NODES = 100_000  # values in the configuration, aliases counted each time they are used
 
 PLUGINS = {"search", "tags", "offline"}  # with or without the `material/` prefix
 EXTENSIONS = {
@@ -141,6 +142,9 @@ def _read(root: Path, path: Path, chain: list[Path]) -> dict[str, Any]:
         return {}
     if not isinstance(result, dict):
         raise ConfigRefused(f"{shown} is not a mapping")
+    if _too_big(result, [MAX_NODES]):
+        raise ConfigRefused(f"{shown} expands to more than {MAX_NODES:,} values (YAML aliases used over and over?); "
+                            "it is a configuration file")
     parent_name = result.pop("INHERIT", None)
     if parent_name is None:
         return result
@@ -154,6 +158,16 @@ def _read(root: Path, path: Path, chain: list[Path]) -> dict[str, Any]:
     if parent in chain or parent == path:
         raise ConfigRefused(f"{shown}: INHERIT {parent_name!r} inherits from itself")
     return mergedeep.merge(_read(root, parent, [*chain, path]), result)
+
+
+def _too_big(value: Any, budget: list[int]) -> bool:
+    """Whether walking `value` visits more than the budget's values (an alias counts each
+    time it is used: that is how MkDocs walks it)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return True
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return any(_too_big(item, budget) for item in items)
 
 
 class _Loader(yaml.SafeLoader):
@@ -241,6 +255,7 @@ def vet(root: Path, raw: dict[str, Any], trust: Trust) -> dict[str, Any]:
     """Refuse what the configuration may not do; return it with repository paths made
     absolute (so the working folder never matters)."""
     cfg = dict(raw)
+    _relatives(root, cfg)
     if cfg.get("hooks"):
         raise ConfigRefused(f"{MKDOCS_FILE}: `hooks:` is refused: MkDocs would import and run the Python files it "
                             "names. strat never runs code from the repository")
@@ -261,7 +276,6 @@ def vet(root: Path, raw: dict[str, Any], trust: Trust) -> dict[str, Any]:
                 raise ConfigRefused(f"{MKDOCS_FILE}: {key} {path!r} leads out of the docs folder")
     cfg["plugins"] = _plugins(root, cfg.get("plugins"), trust)
     cfg["markdown_extensions"] = _extensions(root, cfg.get("markdown_extensions"), trust)
-    _relatives(root, cfg)
     return cfg
 
 
