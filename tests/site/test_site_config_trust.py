@@ -299,7 +299,8 @@ def test_python_m_strat_never_imports_a_package_from_the_repository(tmp_path: Pa
 
 
 def test_render_reads_mkdocs_yml_safely_too(tmp_path: Path) -> None:
-    root = _repo(tmp_path, {"mkdocs.yml": BASE + "site_description: !!python/object/apply:os.system ['touch {MARKER}']\n"})
+    root = _repo(tmp_path, {"mkdocs.yml": BASE + "site_description: !!python/object/apply:os.system "
+                                                 "['touch {MARKER}']\n"})
     result = helpers.run_cli(["site", "render", str(tmp_path / "md"), "--today", TODAY], cwd=root)
     assert not (tmp_path / "marker").exists()
     assert result.exit_code == 1 and "python/object/apply:os.system" in result.stderr
@@ -313,3 +314,14 @@ def test_theme_overrides_may_be_named_relative_to_the_config(tmp_path: Path) -> 
     result = helpers.run_cli(["site", "build", "--today", TODAY], cwd=root)
     assert result.exit_code == 0, result.stderr
     assert "FROM-OVERRIDES" in (root / "public" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("config", ['plugins: ["\\e]0;owned\\a\\e[2J"]\n',
+                                    'markdown_extensions: ["x\\u202eexe.py"]\n',
+                                    "extra: !!python/name:os.%1b[31m\n"], ids=["plugin", "extension", "tag"])
+def test_refusals_show_escapes_visibly(tmp_path: Path, config: str) -> None:
+    root = _repo(tmp_path, {"mkdocs.yml": BASE + config})
+    result = helpers.run_cli(["site", "build", "--today", TODAY], cwd=root)
+    assert result.exit_code == 1, result.stderr
+    assert not any(c in result.stderr for c in "\x1b\x07\u202e"), result.stderr
+    assert "\\x1b" in result.stderr or "\\u202e" in result.stderr

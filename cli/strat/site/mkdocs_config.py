@@ -121,7 +121,7 @@ def read(root: Path, path: Path) -> dict[str, Any]:
 def _read(root: Path, path: Path, chain: list[Path]) -> dict[str, Any]:
     import mergedeep  # type: ignore[import-untyped]
 
-    shown = _rel(root, path)
+    shown = shown_text(_rel(root, path))
     try:
         with open(path, "rb") as fd:
             data = fd.read(MAX_BYTES + 1)
@@ -203,15 +203,15 @@ def _relative(loader: _Loader, node: yaml.Node) -> Relative:
 
 def _python_name(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
     if suffix not in PYTHON_NAMES:
-        raise loader.refuse(node, f"`!!python/name:{suffix}` is refused: mkdocs.yml may name only the functions "
-                                  "material and pymdown-extensions document (see `strat site build --help`)")
+        raise loader.refuse(node, f"`!!python/name:{shown_text(suffix)}` is refused: mkdocs.yml may name only "
+                                  "the functions material and pymdown-extensions document")
     return _import(suffix)
 
 
 def _python_apply(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
     if suffix not in PYTHON_FACTORIES:
-        raise loader.refuse(node, f"`!!python/object/apply:{suffix}` is refused: it would call Python code named "
-                                  "by the repository")
+        raise loader.refuse(node, f"`!!python/object/apply:{shown_text(suffix)}` is refused: it would call Python "
+                                  "code named by the repository")
     kwds: Any = {}
     if isinstance(node, yaml.MappingNode):
         value = loader.construct_mapping(node, deep=True)
@@ -227,7 +227,7 @@ def _python_apply(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
 
 
 def _python_other(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
-    raise loader.refuse(node, f"the tag `!!python/{suffix}` is refused: it would import or run Python code "
+    raise loader.refuse(node, f"the tag `!!python/{shown_text(suffix)}` is refused: it would import or run Python code "
                               "named by the repository")
 
 
@@ -286,7 +286,7 @@ def _plugins(root: Path, value: Any, trust: Trust) -> Any:
         if short not in PLUGINS and name not in trust.plugins and short not in trust.plugins:
             raise ConfigRefused(f"{MKDOCS_FILE}: the plugin {name!r} is refused: a plugin runs code of its own on "
                                 f"every page, and strat allows only {', '.join(sorted(PLUGINS))} by default. If "
-                                f"you trust it, build with `--allow-plugin {name}`")
+                                f"you trust it, build with `--allow-plugin {shown_text(name)}`")
         if short == "tags" and isinstance(conf, dict) and "export_file" in conf:
             target = conf["export_file"]
             if not isinstance(target, str) or not _plain_relative(target):
@@ -306,7 +306,7 @@ def _extensions(root: Path, value: Any, trust: Trust) -> Any:
         if short not in EXTENSIONS and name not in trust.extensions:
             raise ConfigRefused(f"{MKDOCS_FILE}: the Markdown extension {name!r} is refused: strat allows "
                                 "Python-Markdown's and pymdown-extensions' own (not pymdownx.b64). If you trust "
-                                f"it, build with `--allow-extension {name}`")
+                                f"it, build with `--allow-extension {shown_text(name)}`")
         if name == "pymdownx.snippets":
             conf = _snippets(root, dict(conf) if isinstance(conf, dict) else {})
         out.append({name: conf} if conf is not None else name)
@@ -345,8 +345,9 @@ def _no_symlink_out(root: Path, base: Path) -> None:
         for name in [*dirs, *files]:
             path = os.path.join(current, name)
             if os.path.islink(path) and not _below(os.path.realpath(path), real_root):
-                raise ConfigRefused(f"{MKDOCS_FILE}: pymdownx.snippets base_path holds {_rel(root, Path(path))}, "
-                                    "a symlink that leads out of the repository; snippets would follow it")
+                shown = shown_text(_rel(root, Path(path)))
+                raise ConfigRefused(f"{MKDOCS_FILE}: pymdownx.snippets base_path holds {shown}, a symlink that leads "
+                                    "out of the repository; snippets would follow it")
 
 
 def _relatives(root: Path, value: Any) -> Any:
@@ -464,6 +465,12 @@ def _named(value: Any, key: str) -> list[tuple[str, Any]]:
         if not isinstance(name, str):
             raise ConfigRefused(f"{MKDOCS_FILE}: {key}: unexpected name {name!r}")
     return items
+
+
+def shown_text(text: str) -> str:
+    """Text from the repository as a message may show it: as it is when every character
+    is printable, else as a Python literal (escapes visible, never sent to the terminal)."""
+    return text if text.isprintable() else ascii(text)
 
 
 def _rel(root: Path, path: Path) -> str:
