@@ -48,6 +48,14 @@ SSTI = ('{% extends "base.html" %}{% block announce %}'
         "{{ self.__init__.__globals__.__builtins__.__import__('os').system('touch {MARKER}') }}"
         "{% endblock %}\n")
 
+EMOJI = """\
+markdown_extensions:
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+      options: {custom_icons: [ICONS]}
+"""
+
 HOSTILE = [
     Hostile("hooks", {"mkdocs.yml": BASE + "hooks: [hooks/evil.py]\n", "hooks/evil.py": HOOK}, "hooks"),
     Hostile("python-object-apply", {"mkdocs.yml": BASE + "site_description: !!python/object/apply:os.system "
@@ -107,6 +115,11 @@ HOSTILE = [
             "extra_templates"),
     Hostile("watch-out", {"mkdocs.yml": BASE + "watch: [{OUT}]\n"}, "watch"),
     Hostile("mkdocs-yml-symlink", {"mkdocs.yml": Link("{OUT}/parent.yml")}, "symlink"),
+    Hostile("emoji-icons-outside", {"mkdocs.yml": BASE + EMOJI.replace("ICONS", "../outside"),
+                                    "site/leak.md": "# Leak\n\n:strat-leak:\n"}, "custom_icons"),
+    Hostile("emoji-icons-symlink-out", {"mkdocs.yml": BASE + EMOJI.replace("ICONS", "icons"),
+                                        "icons/strat-leak.svg": Link("{OUT}/strat-leak.svg"),
+                                        "site/leak.md": "# Leak\n\n:strat-leak:\n"}, "symlink"),
     Hostile("aliases-bomb", {"mkdocs.yml": BASE + "extra:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n"
                              + "".join(f"  {chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
                                        for i in range(8))}, "aliases"),
@@ -120,6 +133,8 @@ def _outside(tmp: Path) -> Path:
     out = tmp / "outside"
     out.mkdir()
     (out / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (out / "strat-leak.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg"><text>{SECRET}</text></svg>\n',
+                                    encoding="utf-8")
     (out / "parent.yml").write_text(BASE + f"site_description: {SECRET}\n", encoding="utf-8")
     (out / "sitemap.xml").write_text("<urlset/>\n", encoding="utf-8")
     (out / "precious.txt").write_text("my only copy\n", encoding="utf-8")

@@ -35,7 +35,8 @@ output folder:
   and a base folder holding a symlink that leads out of the repository is refused
   (snippets follow symlinks). Others are refused unless named with `--allow-extension NAME`.
 - **Paths**: `docs_dir`, `site_dir`, `theme.custom_dir`, `extra_css`, `extra_javascript`,
-  `extra_templates`, `watch` stay in the repository (`..`, absolute paths and symlinks out
+  `extra_templates`, `watch`, and material's emoji `custom_icons` folders (read, symlinks
+  followed, by the emoji index) stay in the repository (`..`, absolute paths and symlinks out
   are refused). `site_dir` is where the build writes and empties: outside the repository
   it is refused; the operator's `--out` may point anywhere and passes the output-folder
   checks either way.
@@ -309,6 +310,8 @@ def _extensions(root: Path, value: Any, trust: Trust) -> Any:
                                 f"it, build with `--allow-extension {shown_text(name)}`")
         if name == "pymdownx.snippets":
             conf = _snippets(root, dict(conf) if isinstance(conf, dict) else {})
+        if name == "pymdownx.emoji" and isinstance(conf, dict) and isinstance(conf.get("options"), dict):
+            conf = _emoji(root, conf)
         out.append({name: conf} if conf is not None else name)
     return out
 
@@ -338,7 +341,26 @@ def _snippets(root: Path, conf: dict[str, Any]) -> dict[str, Any]:
     return conf
 
 
-def _no_symlink_out(root: Path, base: Path) -> None:
+def _emoji(root: Path, conf: dict[str, Any]) -> dict[str, Any]:
+    """material's emoji index reads every `*.svg` below `options.custom_icons` (and
+    follows symlinks): each folder must be in the repository, with no symlink out."""
+    options = dict(conf["options"])
+    icons = options.get("custom_icons")
+    if icons is None:
+        return conf
+    if not isinstance(icons, list):
+        raise ConfigRefused(f"{MKDOCS_FILE}: pymdownx.emoji custom_icons must be a list of folders")
+    checked = []
+    for folder in icons:
+        path = _confined_value(root, folder, "pymdownx.emoji custom_icons")
+        if path.is_dir():
+            _no_symlink_out(root, path, "pymdownx.emoji custom_icons")
+        checked.append(str(path))
+    options["custom_icons"] = checked
+    return {**conf, "options": options}
+
+
+def _no_symlink_out(root: Path, base: Path, what: str = "pymdownx.snippets base_path") -> None:
     real_root = os.path.realpath(root)
     for current, dirs, files in os.walk(base, followlinks=False):
         dirs[:] = [d for d in dirs if d != ".git"]
@@ -346,8 +368,8 @@ def _no_symlink_out(root: Path, base: Path) -> None:
             path = os.path.join(current, name)
             if os.path.islink(path) and not _below(os.path.realpath(path), real_root):
                 shown = shown_text(_rel(root, Path(path)))
-                raise ConfigRefused(f"{MKDOCS_FILE}: pymdownx.snippets base_path holds {shown}, a symlink that leads "
-                                    "out of the repository; snippets would follow it")
+                raise ConfigRefused(f"{MKDOCS_FILE}: {what} holds {shown}, a symlink that leads out of the "
+                                    "repository; the extension would follow it")
 
 
 def _relatives(root: Path, value: Any) -> Any:
