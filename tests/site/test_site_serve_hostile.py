@@ -160,3 +160,25 @@ def test_serve_refuses_a_hostile_mkdocs_yml_before_serving(tmp_path: Path) -> No
                            "--today", TODAY], cwd=root, capture_output=True, text=True, timeout=120)
     assert not marker.exists()
     assert proc.returncode == 1 and "hooks" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_hostile_mkdocs_yml_written_while_serving_is_refused(tmp_path: Path) -> None:
+    """The preview reads mkdocs.yml again on every rebuild, through the same checks: a
+    change that adds a hook is refused and the last accepted configuration is used."""
+    marker = tmp_path / "marker"
+    root = helpers.copy_base(tmp_path / "repo", {"mkdocs.yml": "site_name: X\ntheme: {name: material}\n"}, git=False)
+    (tmp_path / "tmp").mkdir()
+    server = Served(root, tmp_path / "tmp")
+    try:
+        url = "/goals/faster-activation/"
+        assert _wait_for(server.port, url, TITLE)
+        (root / "evil.py").write_text(f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n",
+                                      encoding="utf-8")
+        (root / "mkdocs.yml").write_text("site_name: X\ntheme: {name: material}\nhooks: [evil.py]\n", encoding="utf-8")
+        time.sleep(2)
+        _retitle(root, "Rebuilt with the last accepted configuration")
+        assert _wait_for(server.port, url, "Rebuilt with the last accepted configuration")
+    finally:
+        err = server.stop()
+    assert not marker.exists(), "the hook ran"
+    assert "hooks" in err and "last accepted mkdocs.yml" in err and "Traceback" not in err

@@ -4,6 +4,8 @@ The same steps as `strat site build`, into a temporary folder, served by MkDocs'
 live-reload server. The server watches the strategy folder, the hand-written pages and
 `mkdocs.yml`; any change re-lints, re-renders and rebuilds, and open browsers reload.
 When a change introduces lint errors they are printed and the last good site stays up.
+`mkdocs.yml` is read again, through `mkdocs_config`'s checks, on every rebuild; a version
+it refuses is reported and the last accepted one is used.
 
 MkDocs' file watcher gives up on a folder that is deleted (a `git checkout` or `git stash`
 may delete and restore `strategy/`), so a small thread checks every watched path twice a
