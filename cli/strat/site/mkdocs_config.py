@@ -27,8 +27,8 @@ output folder:
   names), `optimize` (runs image tools, cache folder), `info` (zips the project for bug
   reports), `group` (turns on any plugin), `projects` (builds other projects) and every
   third-party plugin, whose behaviour strat cannot vouch for.
-- **Markdown extensions** are imported by name, so the name alone could import a module
-  from the working folder. Allowed: Python-Markdown's own and pymdown-extensions' (all but
+- **Markdown extensions** are imported by name: a name is code to run. (`python -m strat`
+  also drops the working folder from the import path, see `strat/__main__.py`.) Allowed: Python-Markdown's own and pymdown-extensions' (all but
   `b64`, which embeds any image file a page names). `pymdownx.snippets` reads files: its
   `base_path` must be in the repository (relative paths are taken from the repository
   root, not the working folder), `restrict_base_path` stays on, `url_download` stays off,
@@ -44,8 +44,9 @@ output folder:
   templates, and Jinja outside its sandbox can reach Python (`{{ x.__class__ ... }}`);
   when the repository brings templates the theme is rendered in Jinja's sandbox.
 
-A refusal is a `ConfigRefused` (exit 1) that names the setting, and the file and line
-where the YAML says it."""
+A file past `MAX_BYTES`, or whose aliases expand past `MAX_NODES` values, is refused too.
+A refusal is a `ConfigRefused` (exit 1) that names the setting, and for a YAML tag the
+file and line; text from the repository in it is shown with its escapes visible."""
 
 from __future__ import annotations
 
