@@ -307,6 +307,20 @@ def site() -> None:
     """
 
 
+_ALLOW_PLUGIN = click.option("--allow-plugin", "allow_plugins", multiple=True, metavar="NAME",
+                             help="Let mkdocs.yml use this MkDocs plugin (repeatable). Only search, tags and "
+                                  "offline are allowed without it: a plugin runs code of its own.")
+_ALLOW_EXTENSION = click.option("--allow-extension", "allow_extensions", multiple=True, metavar="NAME",
+                                help="Let mkdocs.yml use this Markdown extension beyond Python-Markdown's and "
+                                     "pymdown-extensions' own (repeatable).")
+
+
+def _trust(plugins: tuple[str, ...], extensions: tuple[str, ...]) -> "object":
+    from strat.site.mkdocs_config import Trust
+
+    return Trust(set(plugins), set(extensions))
+
+
 def _site_args(today: "object") -> tuple[Path, Path, "object", "object"]:
     root, target, config = _locate(None)
     return root, target, config, today.date() if today else None  # type: ignore[attr-defined]
@@ -317,8 +331,11 @@ def _site_args(today: "object") -> tuple[Path, Path, "object", "object"]:
               help="Output folder (default: site_dir of mkdocs.yml, else public/). Emptied on every build.")
 @click.option("--strict", is_flag=True, help="Fail (exit 2) on MkDocs warnings such as broken links.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@_ALLOW_PLUGIN
+@_ALLOW_EXTENSION
 @_TODAY
-def site_build(out: Path | None, strict: bool, quiet: bool, today: "object") -> int:
+def site_build(out: Path | None, strict: bool, quiet: bool, allow_plugins: tuple[str, ...],
+               allow_extensions: tuple[str, ...], today: "object") -> int:
     """Build the strategy site: generated pages, plus the hand-written pages of the docs
     folder (site/), with the repository's mkdocs.yml or a built-in default.
 
@@ -327,7 +344,11 @@ def site_build(out: Path | None, strict: bool, quiet: bool, today: "object") -> 
       strat site build                   into public/ (or mkdocs.yml's site_dir)
       strat site build --strict --out public     in CI: broken links fail the build
 
-    Exit status: 0 built, 1 the strategy has lint errors, 2 usage error or MkDocs failure.
+    mkdocs.yml is repository content: it may not run code (no hooks, only known plugins
+    and extensions) nor name paths outside the repository (see the site's About page).
+
+    Exit status: 0 built, 1 the strategy has lint errors or mkdocs.yml asks for something
+    refused, 2 usage error or MkDocs failure.
     """
     from strat.site.build import SiteOptions, build_site
 
@@ -335,21 +356,26 @@ def site_build(out: Path | None, strict: bool, quiet: bool, today: "object") -> 
         root, target, config, day = _site_args(today)
     except _ConfigProblem as problem:
         return _config_problem(problem)
-    return build_site(root, target, config, SiteOptions(out=out, strict=strict, today=day, quiet=quiet))  # type: ignore[arg-type]
+    return build_site(root, target, config, SiteOptions(out=out, strict=strict, today=day, quiet=quiet,  # type: ignore[arg-type]
+                                                        trust=_trust(allow_plugins, allow_extensions)))  # type: ignore[arg-type]
 
 
 @site.command("serve")
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
               help="Where to serve the preview.")
+@_ALLOW_PLUGIN
+@_ALLOW_EXTENSION
 @_TODAY
-def site_serve(dev_addr: str, today: "object") -> int:
+def site_serve(dev_addr: str, allow_plugins: tuple[str, ...], allow_extensions: tuple[str, ...],
+               today: "object") -> int:
     """Preview the site locally; it re-renders when a strategy file, a hand-written page
     or mkdocs.yml changes. Stop with Ctrl-C.
 
     \b
     Example:
       strat site serve                   then open http://127.0.0.1:8000
-    Exit status: 0 stopped, 2 cannot serve (e.g. the port is taken: use --dev-addr).
+    Exit status: 0 stopped, 1 mkdocs.yml asks for something refused, 2 cannot serve
+    (e.g. the port is taken: use --dev-addr).
     """
     from strat.site.serve import serve_site
 
@@ -360,7 +386,8 @@ def site_serve(dev_addr: str, today: "object") -> int:
         root, target, config, day = _site_args(today)
     except _ConfigProblem as problem:
         return _config_problem(problem)
-    return serve_site(root, target, config, host=host, port=int(port), today=day)  # type: ignore[arg-type]
+    return serve_site(root, target, config, host=host, port=int(port), today=day,  # type: ignore[arg-type]
+                      trust=_trust(allow_plugins, allow_extensions))  # type: ignore[arg-type]
 
 
 @site.command("render")

@@ -31,8 +31,9 @@ from typing import Any, Callable, TextIO
 
 from strat.config import Config
 from strat.diagnostics import Severity
-from strat.site import paths
+from strat.site import mkdocs_config, paths
 from strat.site.escape import site_name
+from strat.site.mkdocs_config import ConfigRefused, Trust
 
 MKDOCS_FILE = "mkdocs.yml"
 DEFAULT_DOCS = "site"  # hand-written pages, when there is no mkdocs.yml
@@ -57,6 +58,7 @@ class SiteOptions:
     strict: bool = False  # MkDocs warnings fail the build
     today: dt.date | None = None  # the day statuses are computed for
     quiet: bool = False
+    trust: Trust = field(default_factory=Trust)  # plugins and extensions the operator allowed
 
 
 @dataclass(slots=True)
@@ -77,6 +79,7 @@ class _Layout:
     hand_dir: Path | None = None
     out_dir: Path | None = None
     directory_urls: bool = True
+    templates: bool = False  # the repository brings Jinja templates: render the theme sandboxed
 
 
 # --- entry points ------------------------------------------------------------------------
@@ -88,7 +91,7 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
     say = _Say(err, options.quiet)
     started = time.monotonic()
     try:
-        layout = _layout(root, config, options.out, cwd=Path.cwd())
+        layout = _layout(root, config, options.out, cwd=Path.cwd(), trust=options.trust)
         assert layout.out_dir is not None
         _check_out_dir(layout.out_dir, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
         rendered = render_strategy(root, folder, config, options.today, layout.directory_urls, err)
@@ -96,10 +99,16 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
             return EXIT_FINDINGS
         say(f"rendered {sum(1 for p in rendered.pages if p.endswith('.md'))} pages from {rendered.documents} documents "
             f"({_count(rendered.diagnostics)}); building with MkDocs into {_show(layout.out_dir, root)}")
-        with tempfile.TemporaryDirectory(prefix="strat-site-") as tmp:
-            built = _run_mkdocs(layout, rendered.pages, rendered.company, Path(tmp), options.strict, say, err)
-        (layout.out_dir / MARKER).write_text("Built by `strat site build`; it empties this folder on every build.\n",
-                                             encoding="utf-8")
+        _claim(layout.out_dir)
+        try:
+            with tempfile.TemporaryDirectory(prefix="strat-site-") as tmp:
+                built = _run_mkdocs(layout, rendered.pages, rendered.company, Path(tmp), options.strict, say, err)
+        except SiteProblem as problem:
+            raise SiteProblem(f"{problem}\nstrat site: {_show(layout.out_dir, root)} may hold part of a site; it is "
+                              "still marked as strat's, so the next build replaces it") from None
+    except ConfigRefused as refused:
+        print(f"strat site: {refused}", file=err)
+        return EXIT_FINDINGS
     except SiteProblem as problem:
         print(f"strat site: {problem}", file=err)
         return EXIT_USAGE
@@ -122,6 +131,9 @@ def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.d
         out.mkdir(parents=True, exist_ok=True)
         for rel, text in sorted(rendered.pages.items()):
             safe_write(out, rel, text)
+    except ConfigRefused as refused:
+        print(f"strat site: {refused}", file=err)
+        return EXIT_FINDINGS
     except SiteProblem as problem:
         print(f"strat site: {problem}", file=err)
         return EXIT_USAGE
@@ -173,13 +185,19 @@ def _changelog(root: Path, folder: Path) -> list | None:
 # --- configuration -------------------------------------------------------------------------
 
 
-def _layout(root: Path, config: Config, out: Path | None, cwd: Path) -> _Layout:
+def _layout(root: Path, config: Config, out: Path | None, cwd: Path, trust: Trust | None = None) -> _Layout:
+    """Where things are. With `trust` (build, serve), the whole configuration is checked
+    (`mkdocs_config.vet`); without (render, which runs no MkDocs), it is only read safely
+    and its folders confined."""
     mkdocs_file = root / MKDOCS_FILE
     if mkdocs_file.is_symlink():
-        raise SiteProblem(f"{MKDOCS_FILE} is a symlink; strat reads it only as a regular file")
+        raise ConfigRefused(f"{MKDOCS_FILE} is a symlink; strat reads it only as a regular file")
     layout = _Layout(root, mkdocs_file if mkdocs_file.is_file() else None)
     if layout.mkdocs_file is not None:
-        layout.raw = _read_mkdocs(layout.mkdocs_file)
+        layout.raw = mkdocs_config.read(root, layout.mkdocs_file)
+        if trust is not None:
+            layout.raw = mkdocs_config.vet(root, layout.raw, trust)
+            layout.templates = mkdocs_config.brings_templates(root, layout.raw)
     docs = layout.raw.get("docs_dir", DEFAULT_DOCS)
     layout.hand_dir = _inside(root, root / str(docs), "docs_dir")
     if layout.hand_dir is not None and not layout.hand_dir.is_dir():
@@ -195,25 +213,12 @@ def _layout(root: Path, config: Config, out: Path | None, cwd: Path) -> _Layout:
     return layout
 
 
-def _read_mkdocs(path: Path) -> dict[str, Any]:
-    from mkdocs.utils.yaml import yaml_load
-
-    try:
-        with open(path, "rb") as fd:
-            data = yaml_load(fd)
-    except Exception as exc:  # a YAML error, a missing INHERIT parent, an unknown tag
-        raise SiteProblem(f"cannot read {MKDOCS_FILE}: {exc}") from None
-    if not isinstance(data, dict):
-        raise SiteProblem(f"{MKDOCS_FILE} is not a mapping")
-    return data
-
-
 def _inside(root: Path, path: Path, what: str) -> Path | None:
     """`path` as an absolute path, refused when it leads outside the repository."""
     resolved = Path(os.path.abspath(path))
     real_root = Path(os.path.realpath(root))
     if os.path.realpath(resolved) != str(real_root) and real_root not in Path(os.path.realpath(resolved)).parents:
-        raise SiteProblem(f"{what} {path} is outside the repository")
+        raise ConfigRefused(f"{what} {path} is outside the repository")
     return resolved
 
 
@@ -317,16 +322,7 @@ def _run_mkdocs(layout: _Layout, pages: dict[str, str], company: Any, tmp: Path,
     for rel, text in pages.items():
         safe_write(docs, rel, text)
 
-    if layout.mkdocs_file is not None:
-        config_file = layout.mkdocs_file
-        raw = layout.raw
-    else:
-        import yaml
-
-        raw = default_config(company)
-        config_file = tmp / MKDOCS_FILE
-        config_file.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-
+    raw = layout.raw if layout.mkdocs_file is not None else default_config(company)
     overrides = {
         "docs_dir": str(docs),
         "site_dir": str(layout.out_dir),
@@ -337,17 +333,20 @@ def _run_mkdocs(layout: _Layout, pages: dict[str, str], company: Any, tmp: Path,
         "strict": strict,
     }
     total = sum(1 for rel in [*pages, *hand_pages] if rel.endswith(".md"))  # pages, not stylesheets or images
-    return _mkdocs_build(config_file, overrides, set(pages), total, say, err)
+    # MkDocs never reads mkdocs.yml itself: it gets the checked configuration, with the
+    # repository root as the folder of the configuration file.
+    options = {key: value for key, value in raw.items() if key not in overrides}
+    options.update(overrides)
+    return _mkdocs_build(layout.root / MKDOCS_FILE, options, layout.templates, set(pages), total, say, err)
 
 
-def _mkdocs_build(config_file: Path, overrides: dict[str, Any], generated: set[str], total: int, say: "_Say",
-                  err: TextIO) -> int:
+def _mkdocs_build(config_path: Path, options: dict[str, Any], sandboxed: bool, generated: set[str], total: int,
+                  say: "_Say", err: TextIO) -> int:
     """Run MkDocs with strat's plugin: progress on large builds and, on generated pages,
     two shortcuts that leave every output byte as it would be: raw HTML blocks stashed
     without an HTML parse (`rawblocks`), and the search indexer spared the blocks it
     skips (`searchview`)."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
     from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
@@ -396,7 +395,9 @@ def _mkdocs_build(config_file: Path, overrides: dict[str, Any], generated: set[s
     plugin = StratPlugin()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        cfg = load_config(config_file=str(config_file), **overrides)
+        cfg = _load_config(config_path, options)
+        if sandboxed:
+            mkdocs_config.sandbox_theme(cfg.theme)
         cfg.plugins["strat"] = plugin
         cfg.markdown_extensions.append(raw_blocks)  # an instance, as mkdocs-autorefs adds its own
         build(cfg)
@@ -408,6 +409,26 @@ def _mkdocs_build(config_file: Path, overrides: dict[str, Any], generated: set[s
         logger.removeHandler(handler)
         say.end_progress()
     return plugin.done
+
+
+def _load_config(config_path: Path, options: dict[str, Any]) -> Any:
+    """MkDocs' `load_config`, from a checked dictionary instead of a file."""
+    from mkdocs import exceptions
+    from mkdocs.config.defaults import MkDocsConfig
+
+    cfg = MkDocsConfig(config_file_path=str(config_path))
+    cfg.load_dict(mkdocs_config.resolve_relatives(options, cfg))
+    errors, warnings = cfg.validate()
+    log = logging.getLogger("mkdocs.config")
+    for name, warning in warnings:
+        log.warning(f"Config value '{name}': {warning}")
+    for name, error in errors:
+        log.error(f"Config value '{name}': {error}")
+    if errors:
+        raise exceptions.Abort("Aborted with a configuration error!")
+    if cfg.strict and warnings:
+        raise exceptions.Abort(f"Aborted with {len(warnings)} configuration warnings in 'strict' mode!")
+    return cfg
 
 
 class _MkDocsLog(logging.Handler):
@@ -508,12 +529,26 @@ def _protect(out: Path, root: Path, protected: list[Path]) -> Path:
 
 
 def _check_out_dir(out: Path, root: Path, protected: list[Path]) -> None:
-    """MkDocs empties its output folder: only accept a new or empty folder, or one that
-    holds a site built before."""
+    """MkDocs empties its output folder: only accept a new or empty folder, or one strat
+    claimed before (its `MARKER` file; a `sitemap.xml` proves nothing: any site, or any
+    folder, may hold one)."""
     real = _protect(out, root, protected)
-    if real.is_dir() and any(real.iterdir()) and not (real / MARKER).exists() and not (real / "sitemap.xml").exists():
-        raise SiteProblem(f"the output folder {out} is not empty and holds no site built before; the build would "
-                          "empty it. Give an empty or new folder")
+    if not real.is_dir() or (real / MARKER).is_file():
+        return
+    entries = sorted(mkdocs_config.shown_text(p.name) for p in real.iterdir())
+    if entries:
+        shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
+        raise SiteProblem(f"the output folder {out} is not empty ({shown}) and has no {MARKER} file, so it is not a "
+                          "site strat built; a build empties its output folder, so strat will not build there. Give "
+                          "an empty or new folder, or delete this one if what it holds is not needed")
+
+
+def _claim(out: Path) -> None:
+    """Mark the output folder as strat's before MkDocs writes into it (MkDocs keeps
+    hidden files when it empties a folder), so a build that fails half-way, on a full
+    disk say, leaves a folder the next build accepts."""
+    out.mkdir(parents=True, exist_ok=True)
+    safe_write(out, MARKER, "Built by `strat site build`; it empties this folder on every build.\n")
 
 
 def _check_render_dir(out: Path, root: Path, protected: list[Path]) -> None:
