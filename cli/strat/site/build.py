@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from strat import inert
 from strat.config import Config
 from strat.diagnostics import Severity
 from strat.site import mkdocs_config, paths
@@ -107,10 +108,10 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
             raise SiteProblem(f"{problem}\nstrat site: {_show(layout.out_dir, root)} may hold part of a site; it is "
                               "still marked as strat's, so the next build replaces it") from None
     except ConfigRefused as refused:
-        print(f"strat site: {refused}", file=err)
+        print(inert.lines(f"strat site: {refused}"), file=err)
         return EXIT_FINDINGS
     except SiteProblem as problem:
-        print(f"strat site: {problem}", file=err)
+        print(inert.lines(f"strat site: {problem}"), file=err)
         return EXIT_USAGE
     say(f"built {built} pages in {time.monotonic() - started:.1f}s: {_show(layout.out_dir / 'index.html', root)}")
     return EXIT_OK
@@ -132,12 +133,12 @@ def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.d
         for rel, text in sorted(rendered.pages.items()):
             safe_write(out, rel, text)
     except ConfigRefused as refused:
-        print(f"strat site: {refused}", file=err)
+        print(inert.lines(f"strat site: {refused}"), file=err)
         return EXIT_FINDINGS
     except SiteProblem as problem:
-        print(f"strat site: {problem}", file=err)
+        print(inert.lines(f"strat site: {problem}"), file=err)
         return EXIT_USAGE
-    print(f"strat site: wrote {len(rendered.pages)} files to {out}", file=err)
+    print(inert.lines(f"strat site: wrote {len(rendered.pages)} files to {out}"), file=err)
     return EXIT_OK
 
 
@@ -440,7 +441,7 @@ class _MkDocsLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            print(f"mkdocs: {record.levelname.lower()}: {record.getMessage()}", file=self.err)
+            print(inert.lines(f"mkdocs: {record.levelname.lower()}: {record.getMessage()}"), file=self.err)
         except Exception:  # never let logging break the build
             pass
 
@@ -571,17 +572,17 @@ class _Say:
         if self.quiet:
             return
         self.end_progress()
-        print(f"strat site: {message}", file=self.err)
+        print(inert.lines(f"strat site: {message}"), file=self.err)
 
     def progress(self, message: str) -> None:
         if self.quiet:
             return
         if self.tty:
-            self.err.write(f"\rstrat site: {message}")
+            self.err.write("\r" + inert.text(f"strat site: {message}"))
             self.err.flush()
             self.open_line = True
         else:
-            print(f"strat site: {message}", file=self.err)
+            print(inert.lines(f"strat site: {message}"), file=self.err)
 
     def end_progress(self) -> None:
         if self.open_line:

@@ -29,6 +29,7 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
+from strat import inert
 from strat.config import Config
 from strat.site.build import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, SiteProblem, _layout, _Layout, _run_mkdocs, _Say,
                               render_strategy)
@@ -49,10 +50,10 @@ def serve_site(root: Path, folder: Path, config: Config, *, host: str = "127.0.0
         try:
             layout = _layout(root, config, None, cwd=Path.cwd(), trust=trust)
         except ConfigRefused as refused:
-            print(f"strat site: {refused}", file=err)
+            print(inert.lines(f"strat site: {refused}"), file=err)
             return EXIT_FINDINGS
         except SiteProblem as problem:
-            print(f"strat site: {problem}", file=err)
+            print(inert.lines(f"strat site: {problem}"), file=err)
             return EXIT_USAGE
         site_dir = Path(tmp) / "site"
         site_dir.mkdir()
@@ -76,7 +77,7 @@ def serve_site(root: Path, folder: Path, config: Config, *, host: str = "127.0.0
         except KeyboardInterrupt:
             say("stopped")
         except OSError as exc:
-            print(f"strat site: cannot serve on {host}:{port}: {exc.strerror}", file=err)
+            print(inert.lines(f"strat site: cannot serve on {host}:{port}: {exc.strerror}"), file=err)
             return EXIT_USAGE
         finally:
             keeper.stop.set()
