@@ -129,3 +129,21 @@ def commit_all(root: Path, when: str, message: str = "strategy") -> None:
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, env=env)
     subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", message], check=True, env=env)
+
+
+NODE_DIR = Path(__file__).parent / "node"
+
+
+def node_module(name: str) -> Path | None:
+    """The folder of an npm package the suite drives for real (tests/node/package.json:
+    yaml-language-server, axe-core), installed once with `npm ci` from the lock file; None
+    when Node.js or npm is missing (the tests that need it then skip and say why; `.ci/run`
+    installs Node.js, so CI never skips them)."""
+    folder = NODE_DIR / "node_modules" / name
+    if folder.is_dir():
+        return folder
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        return None
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NODE_DIR, check=True,
+                   stdout=subprocess.DEVNULL, timeout=600)
+    return folder if folder.is_dir() else None
