@@ -378,6 +378,9 @@ def test_a_submodule_under_the_strategy_is_named_by_diff_and_history(tmp_path: P
     for where in (root, shallow_clone(root, tmp_path / "clone", depth=5)):  # checked out, and not (a plain clone)
         same = run(where, "diff", "HEAD", "--format", "json").json["lint"]
         assert (same["introduced"], same["fixed"]) == ([], []), where
+        # lint itself names the submodule too, checked out or an empty folder (actions/checkout's default)
+        linted = run(where, "lint", "--format", "json").json["diagnostics"]
+        assert [(d["code"], d["path"]) for d in linted if d["code"] == "E006"] == [("E006", "strategy/sub")], where
 
 
 # --- revisions in words ------------------------------------------------------------------------------

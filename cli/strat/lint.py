@@ -48,6 +48,8 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
         if alone is not None:
             return alone
     loaded = load_tree(root, folder, config.include, config.exclude)
+    if options.use_git:
+        loaded.diagnostics.extend(_submodules_not_checked_out(root, folder, config, loaded.diagnostics))
     stale_check = _active("A311", config, options)
     git_facts = _git_facts(root, folder, config, options) if stale_check else None
     result = check(loaded, config, options, git_facts)
@@ -140,6 +142,27 @@ def run_rules(model: Model, config: Config, options: LintOptions, active: set[st
         for finding in module.check(ctx):
             out.append(Diagnostic(module.CODE, module.SEVERITY, finding.message, finding.location, finding.related))
     return out
+
+
+def _submodules_not_checked_out(root: Path, folder: Path, config: Config, found: list[Diagnostic]) -> list[Diagnostic]:
+    """The submodules git knows below the strategy folder that the loader could not see (not
+    checked out, as actions/checkout leaves them: an empty folder): the same one E006 as a
+    checked-out one, so lint, diff and history treat every submodule alike."""
+    from strat import git
+    from strat.discover import other_repository_finding, selected
+
+    if not folder.is_dir() or not git.is_repository(root):
+        return []
+    rel_folder = relative_path(root, folder)
+    try:
+        links = git.worktree_submodules(root, rel_folder)
+    except git.GitError:
+        return []
+    seen = {d.location.path for d in found if d.code == "E006"}
+    prefix = rel_folder.rstrip("/") + "/"
+    return [other_repository_finding(link, rel_folder) for link in links
+            if link not in seen and selected((link[len(prefix):] if link.startswith(prefix) else link) + "/x.yaml",
+                                             config.include, config.exclude)]
 
 
 def _git_facts(root: Path, folder: Path, config: Config, options: LintOptions) -> "GitFacts | None":
