@@ -363,3 +363,54 @@ def test_an_undocumented_ignore_is_caught(tmp_path: Path) -> None:
     assert zizmor(broken_source, tmp_path) == []
     assert [f.rule for f in zizmor(broken_source, tmp_path, ignores=False)] == ["unpinned-uses"] != \
         IGNORED.get(source.name, [])
+
+
+# --- the release workflow -----------------------------------------------------------------
+
+RELEASE = PROJECT / ".github" / "workflows" / "release.yml"
+
+
+def test_release_publishes_through_trusted_publishing_from_one_job() -> None:
+    workflow = yaml.safe_load(RELEASE.read_text(encoding="utf-8"))
+    on = workflow.get("on", workflow.get(True))
+    assert set(on) == {"push"} and set(on["push"]) == {"tags"}  # a version tag, nothing else
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    publishers = [job_id for job_id, job in jobs.items()
+                  if any(str(s.get("uses", "")).startswith("pypa/gh-action-pypi-publish@") for s in job["steps"])]
+    assert publishers == ["publish"]
+    publish = jobs["publish"]
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    assert publish["needs"] == "build"
+    assert not any("password" in (s.get("with") or {}) for s in publish["steps"])  # no API token
+    assert not any(s.get("run") for s in publish["steps"])  # it uploads what build made, and runs nothing
+    for job_id, job in jobs.items():
+        if job_id != "publish":
+            assert "id-token" not in (job.get("permissions") or {}), job_id
+    runs = "\n".join(str(s.get("run", "")) for s in jobs["build"]["steps"])
+    assert "python -m build" in runs and "twine check --strict" in runs and "check-wheel-contents" in runs
+
+
+@pytest.mark.parametrize(("tag", "built", "ok"), [
+    ("v0.1.0", "0.1.0", True),
+    ("v0.2.0", "0.1.0", False),
+    ("v0.1", "0.1.0", False),
+    ("0.1.0", "0.1.0", True),     # `v` is optional in the tag
+    ("v0.1.0rc1", "0.1.0", False),
+    ("v*", "0.1.0", False),       # a glob in a tag name is not a version
+])
+def test_release_refuses_a_tag_that_is_not_the_built_version(tmp_path: Path, tag: str, built: str, ok: bool) -> None:
+    workflow = yaml.safe_load(RELEASE.read_text(encoding="utf-8"))
+    (step,) = [s for s in workflow["jobs"]["build"]["steps"] if s.get("name", "").startswith("The tag")]
+    assert set(step["env"]) == {"TAG"} and "${{" not in step["run"]
+    (tmp_path / "dist").mkdir()
+    for name in (f"strategy_as_code-{built}-py3-none-any.whl", f"strategy_as_code-{built}.tar.gz"):
+        (tmp_path / "dist" / name).write_bytes(b"")
+    env = {k: v for k, v in lint_env().items()}
+    env["TAG"] = tag
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert (done.returncode == 0) is ok, done.stdout + done.stderr
+    if not ok:
+        assert done.stdout.startswith("::error title=release::")
