@@ -324,17 +324,34 @@ def test_export_writes_the_bundle_and_refreshes_it(tmp_path: Path) -> None:
     assert {p.name: p.read_bytes() for p in (starter / "schemas").iterdir()} == editors.export_files()
 
 
-def test_export_never_writes_through_a_link_out_of_the_folder(tmp_path: Path) -> None:
-    outside = tmp_path / "outside.json"
-    outside.write_text("keep\n")
-    out = tmp_path / "schemas"
-    out.mkdir()
-    (out / editors.BUNDLE_FILE).symlink_to(outside)
-    result = run_cli(["schema", "--export", str(out)])
-    assert result.exit_code == 1
-    assert "outside" in result.stderr
-    assert outside.read_text() == "keep\n"
-    assert sorted(p.name for p in out.iterdir()) == [editors.BUNDLE_FILE]  # all or nothing
+LINKS_OUT = [
+    # (what is a link to the outside, the folder given to --export, relative to the repository)
+    ("the bundle", "schemas"),
+    ("the folder", "schemas"),
+    ("a folder on the way", "editor/schemas"),
+]
+
+
+@pytest.mark.parametrize("link, folder", LINKS_OUT, ids=[link for link, _ in LINKS_OUT])
+def test_export_never_writes_through_a_link_out_of_the_repository(tmp_path: Path, link: str, folder: str) -> None:
+    outside = tmp_path / "outside"
+    (outside / "schemas").mkdir(parents=True)
+    (outside / editors.BUNDLE_FILE).write_text("keep\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    if link == "the bundle":
+        (repo / folder).mkdir(parents=True)
+        (repo / folder / editors.BUNDLE_FILE).symlink_to(outside / editors.BUNDLE_FILE)
+    elif link == "the folder":
+        (repo / folder).symlink_to(outside)
+    else:
+        (repo / "editor").symlink_to(outside)
+    before = sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*"))
+    result = run_cli(["schema", "--export", folder], cwd=repo)
+    assert result.exit_code == 1, result.stderr
+    assert "link" in result.stderr or "outside" in result.stderr
+    assert (outside / editors.BUNDLE_FILE).read_text() == "keep\n"
+    assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*")) == before  # all or nothing
 
 
 def test_pattern_words_cover_every_pattern_in_the_schemas() -> None:

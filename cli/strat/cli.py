@@ -769,6 +769,8 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
       .github/workflows/strategy.yml   CI: lint and strat diff on pull requests (safe
                                        for forks), the site published from main
       .pre-commit-config.yaml          strat lint before every commit
+      schemas/, .vscode/               editor support: schemas/strat.schema.json, named
+                                       on every document, checks it as you type
       README.md, .gitignore
     and runs `git init` when DIRECTORY is not in a git repository yet.
 

@@ -24,6 +24,7 @@ only editors see:
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +101,12 @@ def export(folder: Path) -> int:
     atomically, all or nothing, never through a link that leads out of the folder.
     Existing copies are replaced (that is the refresh); other files are left alone.
     Returns the number of files; raises WriteRefused or OSError."""
-    from strat.write import FileChange, target_path, write_all
+    from strat.write import FileChange, WriteRefused, target_path, write_all
 
+    link = _link_below_here(folder)
+    if link is not None:
+        raise WriteRefused(f"{link} is a symbolic link; strat writes the schemas only into a real folder "
+                           "(give the folder it points to, if that is where they belong)")
     files = export_files()
     folder.mkdir(parents=True, exist_ok=True)
     changes = []
@@ -110,6 +115,23 @@ def export(folder: Path) -> int:
         changes.append(FileChange(name, content, current.read_bytes() if current.is_file() else None))
     write_all(folder, changes)
     return len(files)
+
+
+def _link_below_here(folder: Path) -> Path | None:
+    """The first symbolic link on the way from the current folder to `folder`, if
+    `folder` is below it: a repository's `schemas` may be a link planted to send the
+    export elsewhere. A folder outside the current one was named outright: trusted."""
+    here = Path.cwd().absolute()
+    target = here / folder
+    try:
+        parts = Path(os.path.normpath(target)).relative_to(here).parts
+    except ValueError:
+        return None
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            return here
+    return None
 
 
 def _json(content: Any) -> bytes:
