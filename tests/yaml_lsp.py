@@ -48,6 +48,10 @@ class YamlLanguageServer:
         })
         self.notify("initialized", {})
         self.notify("workspace/didChangeConfiguration", {"settings": settings})
+        # The server pulls its settings (workspace/configuration) and applies them
+        # asynchronously; a code lens request waits for that, so files opened after it
+        # are validated with the settings, not before them.
+        self.request("textDocument/codeLens", {"textDocument": {"uri": (root + "/.settings-applied.yaml")}})
 
     # -- wire --
     def _send(self, message: dict[str, Any]) -> None:
