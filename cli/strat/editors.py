@@ -13,8 +13,9 @@ only editors see:
   document (`owner`, `team`, `parent`, `outcome.metric`, …) shows its own description on
   hover, not the generic text of an id (the language server lists a `$ref` target's
   description before the field's own);
-- each `pattern` carries a `patternErrorMessage` in words (the language server shows it
-  instead of the raw regular expression);
+- each `pattern` carries a `patternErrorMessage` in words, taken from the schemas' own
+  descriptions and examples (the language server shows it instead of the raw regular
+  expression);
 - `x-strat-ref`, strat's own keyword, is left out.
 
 `strat schema --export DIR` and `strat init` write it next to the canonical schemas, and
@@ -23,6 +24,7 @@ only editors see:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -32,30 +34,37 @@ from strat import schemas
 
 BUNDLE_FILE = "strat.schema.json"
 
-# The words an editor shows when a value does not match a field's pattern, by the
-# pattern's distinctive part (the same wording as strat's own S104 messages).
-_PATTERN_WORDS = (
-    ("[a-z0-9-]{0,79}", "Must be an id: lowercase letters, digits and dashes, starting with a letter or "
-                        "digit, at most 80 characters (e.g. faster-activation)."),
-    ("\\d{4}-\\d{2}-\\d{2}", "Must be a date written YYYY-MM-DD (e.g. 2026-03-31)."),
-    ("[A-Z]{3}", "Must be a three-letter ISO 4217 currency code in capitals, such as EUR or USD."),
-    ("@", "Must be an e-mail address such as ana@example.com."),
-)
+def _first_sentence(text: str) -> str:
+    sentence = text.split(". ")[0].strip()
+    return sentence[:-1] if sentence.endswith(".") else sentence
 
 
-def pattern_words(pattern: str) -> str:
-    """The words for a pattern failure; a generic sentence for a pattern not listed."""
-    for part, words in _PATTERN_WORDS:
-        if part in pattern:
-            return words
-    return f"Does not have the expected form (the pattern {pattern})."
+@functools.cache
+def _pattern_descriptions() -> dict[str, str]:
+    """Each shared definition's pattern → the definition's first sentence ("An id: a
+    lowercase slug of letters, digits and dashes (…)")."""
+    defs = schemas.load_all()[schemas.DEFS_FILE].get("$defs", {})
+    return {d["pattern"]: _first_sentence(d["description"]) for d in defs.values()
+            if isinstance(d.get("pattern"), str) and isinstance(d.get("description"), str)}
+
+
+def pattern_words(node: dict[str, Any]) -> str:
+    """What an editor says when a value does not match the field's pattern, in the
+    schema's own words: the shared definition's description (or else the field's), and
+    the field's first example. Never the regular expression."""
+    described = _pattern_descriptions().get(node["pattern"]) or _first_sentence(str(node.get("description", "")))
+    words = f"Expected {described[:1].lower()}{described[1:]}" if described else "Not in the expected form"
+    examples = node.get("examples")
+    if isinstance(examples, list) and examples and isinstance(examples[0], str):
+        words += f", e.g. {examples[0]}"
+    return words + "."
 
 
 def _for_editors(node: Any) -> Any:
     if isinstance(node, dict):
         out = {k: _for_editors(v) for k, v in node.items() if k not in (schemas.REF_KEYWORD, "$schema")}
         if isinstance(node.get("pattern"), str):
-            out["patternErrorMessage"] = pattern_words(node["pattern"])
+            out["patternErrorMessage"] = pattern_words(node)
         return out
     if isinstance(node, list):
         return [_for_editors(v) for v in node]
