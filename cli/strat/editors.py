@@ -11,8 +11,9 @@ only editors see:
 
 - every `$ref` is inlined, so the file stands alone and a field that refers to another
   document (`owner`, `team`, `parent`, `outcome.metric`, …) shows its own description on
-  hover, not the generic text of an id (the language server lists a `$ref` target's
-  description before the field's own);
+  hover, not the generic text of an id (the language server turns a `$ref` with a
+  sibling keyword such as `x-strat-ref` into an `allOf`, and hover shows the first
+  description it meets: the target's);
 - each `pattern` carries a `patternErrorMessage` in words, taken from the schemas' own
   descriptions and examples (the language server shows it instead of the raw regular
   expression);
@@ -33,6 +34,7 @@ from typing import Any
 from strat import schemas
 
 BUNDLE_FILE = "strat.schema.json"
+
 
 def _first_sentence(text: str) -> str:
     sentence = text.split(". ")[0].strip()
