@@ -180,7 +180,7 @@ def test_a_mistake_in_the_second_document_is_reported_at_its_line(
         words: str) -> None:
     path = starter / "strategy" / "people" / "people.yaml"
     text = path.read_text(encoding="utf-8")
-    first, second = documents(text)[:2]
+    second = documents(text)[1]
     lines = text.split("\n")
     block = "\n".join(lines[second[0]:second[1]])
     if wiring == "settings file":  # a document added without the schema line: .vscode/settings.json covers it
@@ -192,8 +192,7 @@ def test_a_mistake_in_the_second_document_is_reported_at_its_line(
         found = messages(starter_server.open(path, edited))
     finally:
         starter_server.open(path)
-    expected_line = line_of(edited, at, after=second[0])
-    assert [m for m in found if words in m[1]] == [(expected_line, next(m for _, m in found if words in m))], found
+    assert [line for line, message in found if words in message] == [line_of(edited, at, after=second[0])], found
     assert all(line >= second[0] for line, _ in found), found  # nothing blamed on the first document
 
 
