@@ -215,26 +215,25 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     """Print the JSON Schema of KIND (goal, metric, …) or export them all.
 
     The schemas are the reference for every field: each property has a description and
-    each kind has examples. Point your editor at them for validation as you type:
-    the first line of a strategy file can be
-    `# yaml-language-server: $schema=../../schemas/goal.schema.json`.
+    each kind has examples. --export also writes strat.schema.json, the schema editors
+    use: it checks any document by its kind, so one line at the head of each document
+    of a strategy file gives validation, completion and hover as you type:
+    `# yaml-language-server: $schema=../../schemas/strat.schema.json`.
+    strat init writes these files; --export refreshes them (it replaces the files it
+    writes, and nothing else).
 
     \b
     Examples:
       strat schema goal
       strat schema --export schemas/
-    Exit status: 0 printed or written, 2 unknown kind.
+    Exit status: 0 printed or written, 1 a file could not be written, 2 unknown kind.
     """
     import json
 
     from strat import schemas
 
     if export_dir is not None:
-        export_dir.mkdir(parents=True, exist_ok=True)
-        for name, content in schemas.load_all().items():
-            (export_dir / name).write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _say(f"wrote {len(schemas.load_all())} schemas to {export_dir}", err=True)
-        return EXIT_OK
+        return _export_schemas(export_dir)
     by_lower = {k.lower(): k for k in schemas.kinds()}
     if kind is None:
         raise UsageProblem(f"name a kind ({', '.join(k.lower() for k in schemas.kinds())}) or use --export DIR")
@@ -242,6 +241,19 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     if kind_name is None:
         raise UsageProblem(f"unknown kind {kind!r}; kinds: {', '.join(k.lower() for k in schemas.kinds())}")
     _say(json.dumps(schemas.schema_for(kind_name), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _export_schemas(export_dir: Path) -> int:
+    from strat import editors
+    from strat.write import WriteRefused
+
+    try:
+        count = editors.export(export_dir)
+    except (WriteRefused, OSError) as problem:
+        _say(f"strat schema --export: {problem}", err=True)
+        return EXIT_FINDINGS
+    _say(f"wrote {count} schemas to {export_dir} ({editors.BUNDLE_FILE} is the one editors use)", err=True)
     return EXIT_OK
 
 
@@ -757,6 +769,8 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
       .github/workflows/strategy.yml   CI: lint and strat diff on pull requests (safe
                                        for forks), the site published from main
       .pre-commit-config.yaml          strat lint before every commit
+      schemas/, .vscode/               editor support: schemas/strat.schema.json, named
+                                       on every document, checks it as you type
       README.md, .gitignore
     and runs `git init` when DIRECTORY is not in a git repository yet.
 
