@@ -10,10 +10,12 @@ navigation and strat's stylesheet linked.
 ProperDocs comes with the `test` extra (its own module, command and entry points, beside
 mkdocs). Zensical 0.1.1 is installed into a venv of its own under tests/.builders-venv
 (git-ignored) the first time it is needed; where it cannot be installed, its tests skip
-and say why (it needs `zensical-ui`, which not every package index serves)."""
+and say why (it needs `zensical-ui`, which not every package index serves), unless
+STRAT_TEST_ZENSICAL names a `zensical` command to use instead."""
 
 from __future__ import annotations
 
+import html
 import html.parser
 import os
 import posixpath
@@ -53,7 +55,11 @@ _ZENSICAL: dict[str, object] = {}
 
 
 def _zensical() -> Path:
-    """The `zensical` command of a venv of its own, made once (and kept between runs)."""
+    """The `zensical` command of a venv of its own, made once (and kept between runs), or
+    the one named by STRAT_TEST_ZENSICAL (for a machine whose package index lacks it)."""
+    given = os.environ.get("STRAT_TEST_ZENSICAL")
+    if given:
+        return Path(given)
     if "path" not in _ZENSICAL:
         folder = VENVS / "zensical"
         command = folder / "bin" / "zensical"
@@ -192,8 +198,8 @@ class _NavLinks(html.parser.HTMLParser):
     def handle_starttag(self, tag: str, attrs: list) -> None:
         values = dict(attrs)
         inside = any(nav for _, nav in self.stack)
-        if tag == "a" and values.get("href") and (inside or tag == "nav"):
-            self.hrefs.append(values["href"])
+        if tag == "a" and values.get("href") is not None and inside:  # "" is the page itself
+            self.hrefs.append(values["href"] or "")
         if tag not in self.VOID:
             self.stack.append((tag, tag == "nav" or "navbar" in (values.get("class") or "").split()))
 
@@ -314,3 +320,19 @@ def test_render_copies_no_code_from_the_repositorys_mkdocs_yml(tmp_path: Path) -
     assert "evil.extension" not in str(config["markdown_extensions"])
     assert {"Our page": "ours.md"} in config["nav"]
     assert (out / "docs" / "ours.md").read_text(encoding="utf-8") == "# Ours\n"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS + ["AT&T &amp; co", "a\\b", "&#x3c;script&#x3e;", "&lt"])
+def test_a_render_title_is_text_even_when_a_theme_decodes_it(payload: str) -> None:
+    """What `striptags` (or any decoding) makes of the front matter title holds no markup,
+    no quote that could end an attribute, no template tag and no character reference."""
+    from strat.site.escape import text, title_text
+    from strat.site.portable import with_title
+
+    title = title_text(payload)
+    for decoded in (title, html.unescape(title), html.unescape(html.unescape(title))):
+        assert not set(decoded) & set("<>\"'`{}\\"), (payload, decoded)
+    assert not re.search(r"&[A-Za-z0-9#]", title)
+    page = with_title(f"# {text(payload)}\n\nBody.\n")  # the heading as the renderer writes it
+    front, body = page.split("---\n")[1:]
+    assert yaml.safe_load(front) == {"title": title} and body == f"\n# {text(payload)}\n\nBody.\n"
