@@ -302,13 +302,17 @@ def test_render_replaces_its_own_pages_and_refuses_a_folder_of_someone_else(tmp_
 
 def test_render_copies_no_code_from_the_repositorys_mkdocs_yml(tmp_path: Path) -> None:
     """Plugins, hooks, extensions and templates named by the repository's mkdocs.yml are
-    not passed on to another builder; its name, navigation and theme settings are."""
+    not passed on to another builder, nor addresses on other hosts; its name, navigation,
+    theme settings and own stylesheets are."""
     root = helpers.copy_base(tmp_path / "repo", git=False, files={
         "mkdocs.yml": "site_name: Ours\ndocs_dir: site\ntheme:\n  name: material\n  custom_dir: overrides\n"
-                      "  language: de\nplugins:\n  - search\n  - macros\nhooks:\n  - hooks.py\n"
+                      "  language: de\n  logo: https://tracker.example/logo.png\n"
+                      "plugins:\n  - search\n  - macros\nhooks:\n  - hooks.py\n"
                       "markdown_extensions:\n  - pymdownx.snippets\n  - evil.extension\n"
+                      "extra_css:\n  - https://tracker.example/x.css\n  - ours.css\n"
                       "nav:\n  - Our page: ours.md\n",
         "site/ours.md": "# Ours\n",
+        "site/ours.css": "p {}\n",
     })
     out = tmp_path / "project"
     result = helpers.run_cli(["site", "render", str(out), "--today", helpers.TODAY], cwd=root)
@@ -318,6 +322,7 @@ def test_render_copies_no_code_from_the_repositorys_mkdocs_yml(tmp_path: Path) -
     assert "custom_dir" not in config["theme"] and config["theme"]["font"] is False
     assert "hooks" not in config and config["plugins"] == ["search"]
     assert "evil.extension" not in str(config["markdown_extensions"])
+    assert "logo" not in config["theme"] and config["extra_css"] == ["ours.css", "stylesheets/strat.css"]
     assert {"Our page": "ours.md"} in config["nav"]
     assert (out / "docs" / "ours.md").read_text(encoding="utf-8") == "# Ours\n"
 

@@ -16,9 +16,11 @@ print the page title into `<title>`, and some decode character references first
 escaped as references would come back as live markup there.
 
 The configuration holds only what strat knows to be data: the site name, the theme's
-plain settings (never `custom_dir`: templates are code), strat's Markdown extensions, the
-search plugin, the stylesheet, `font: false` and `highlightjs: false` (no fonts or scripts
-from other hosts), the navigation and the page-address style the links were written for.
+plain settings (never `custom_dir`: templates are code; no address on another host),
+strat's Markdown extensions, the search plugin, the stylesheets (strat's, and the
+repository's own among its hand-written pages), `font: false` and `highlightjs: false`
+(no fonts or scripts from other hosts), the navigation and the page-address style the
+links were written for.
 Plugins, hooks and extensions that the repository's `mkdocs.yml` names are left out: a
 pull request must not be able to choose code that another builder imports.
 """
@@ -41,6 +43,7 @@ from strat.config import Config
 from strat.site import build
 from strat.site.escape import title_text
 from strat.site.mkdocs_config import ConfigRefused
+from strat.site.render import CSS_PATH
 
 CONFIG_FILE = "mkdocs.yml"
 DOCS = "docs"
@@ -49,6 +52,7 @@ EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", {"toc": {"perma
 THEME_DROPPED = {"custom_dir", "font", "highlightjs"}  # templates are code; the other two strat sets
 _HEADING = re.compile(r"^# (.+)$", re.M)
 _TAG = re.compile(r"<[^>]*>")
+_REMOTE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*:|[/\\]{2})")
 
 
 def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.date | None = None,
@@ -119,7 +123,7 @@ def config_text(raw: dict[str, Any], company: Any, pages: dict[str, str], hand: 
     theme_raw = raw.get("theme")
     if isinstance(theme_raw, str):
         theme_raw = {"name": theme_raw}
-    theme = {key: value for key, value in _plain(theme_raw or {}).items() if key not in THEME_DROPPED}
+    theme = {key: value for key, value in _plain(theme_raw or {}, local=True).items() if key not in THEME_DROPPED}
     if not theme.get("name"):
         theme = {**build.default_config(company)["theme"], **theme}
     theme.update({"font": False, "highlightjs": False})
@@ -130,7 +134,7 @@ def config_text(raw: dict[str, Any], company: Any, pages: dict[str, str], hand: 
         "theme": theme,
         "markdown_extensions": EXTENSIONS,
         "plugins": ["search"],
-        "extra_css": [*(v for v in _plain(raw.get("extra_css") or []) if isinstance(v, str)), build_css()],
+        "extra_css": [*(v for v in _plain(raw.get("extra_css") or []) if v in hand), CSS_PATH],
         "nav": build._nav(_plain(raw.get("nav")), pages, [p for p in hand if p.endswith(".md")]),
         "not_in_nav": build._not_in_nav(raw.get("not_in_nav")),
     }
@@ -152,21 +156,19 @@ _Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
     "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
 
 
-def build_css() -> str:
-    from strat.site.render import CSS_PATH
-
-    return CSS_PATH
-
-
-def _plain(value: Any) -> Any:
+def _plain(value: Any, local: bool = False) -> Any:
     """Plain YAML data only: strings, numbers, booleans, lists and string-keyed mappings.
-    Anything else (a Python name, a `!relative` path) is left out."""
-    if isinstance(value, (str, bool, int, float)) or value is None:
+    Anything else (a Python name, a `!relative` path) is left out; with `local`, so is a
+    string that is an address on another host (a theme's `logo` would load from there)."""
+    if isinstance(value, str):
+        return None if local and _REMOTE.match(value) else value
+    if isinstance(value, (bool, int, float)) or value is None:
         return value
     if isinstance(value, list):
-        return [v for v in (_plain(x) for x in value) if v is not None]
+        return [v for v in (_plain(x, local) for x in value) if v is not None]
     if isinstance(value, dict):
-        return {k: v for k, v in ((k, _plain(x)) for k, x in value.items() if isinstance(k, str)) if v is not None}
+        return {k: v for k, v in ((k, _plain(x, local)) for k, x in value.items() if isinstance(k, str))
+                if v is not None}
     return None
 
 
