@@ -404,8 +404,8 @@ def site_render(directory: Path, today: "object") -> int:
     \b
     Example:
       strat site render out              the project, into out/
-    then build it with any of: mkdocs build -f out/mkdocs.yml, properdocs build -f
-    out/mkdocs.yml, or zensical build -f out/mkdocs.yml (the site goes to out/site/).
+      mkdocs build -f out/mkdocs.yml     then the site, into out/site/ (properdocs
+                                         build and zensical build work the same way)
 
     Every page carries its title in front matter, made safe for any theme, so no theme
     override is needed. mkdocs.yml is strat's own: plugins, hooks and extensions of the
