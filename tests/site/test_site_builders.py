@@ -71,7 +71,8 @@ def _zensical() -> Path:
             if done.returncode != 0:
                 shutil.rmtree(folder, ignore_errors=True)
                 _ZENSICAL["path"] = None
-                _ZENSICAL["why"] = f"{ZENSICAL} cannot be installed here: " + " ".join(done.stderr.split()[-30:])
+                errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")] or [done.stderr[-500:]]
+                _ZENSICAL["why"] = f"{ZENSICAL} cannot be installed here: " + " ".join(errors)
         if _ZENSICAL.get("why") is None:
             _ZENSICAL["path"] = command
     if _ZENSICAL["path"] is None:
