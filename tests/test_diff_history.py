@@ -183,7 +183,7 @@ def test_site_changelog_page_from_history(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "pages"
     result = run(repo, "site", "render", str(out), "--today", helpers.TODAY)
     assert result.exit_code == 0, result.stderr
-    raw = (out / "changelog.md").read_text()
+    raw = (out / "docs" / "changelog.md").read_text()
     assert "<script>" not in raw  # encoded as character references in the Markdown
     page = html.unescape(raw)
     headings = [line for line in page.splitlines() if line.startswith("## ")]
@@ -199,4 +199,4 @@ def test_site_changelog_outside_git_says_so(tmp_path: Path) -> None:
     root = helpers.copy_base(tmp_path / "repo", git=False)
     out = tmp_path / "pages"
     assert run(root, "site", "render", str(out), "--today", helpers.TODAY).exit_code == 0
-    assert "outside a git repository" in (out / "changelog.md").read_text()
+    assert "outside a git repository" in (out / "docs" / "changelog.md").read_text()

@@ -312,7 +312,7 @@ def site() -> None:
     \b
       strat site build           the site, into public/ (or mkdocs.yml's site_dir)
       strat site serve           a local preview that follows every YAML change
-      strat site render DIR      the generated Markdown alone, for another builder
+      strat site render DIR      a project for another builder (MkDocs, ProperDocs, Zensical)
 
     A strategy with lint errors is not published (exit 1); warnings are shown on the
     site's Lint health page.
@@ -406,15 +406,28 @@ def site_serve(dev_addr: str, allow_plugins: tuple[str, ...], allow_extensions: 
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @_TODAY
 def site_render(directory: Path, today: "object") -> int:
-    """Write the generated Markdown pages into DIRECTORY, without building the site.
+    """Write the site as a project for another MkDocs-compatible builder (MkDocs with
+    any theme, ProperDocs, Zensical) into DIRECTORY, without building it.
 
-    The pages escape all text from YAML, but mkdocs-material's page <title> decodes it
-    again: publish with `strat site build`, which ships the theme override that keeps
-    titles escaped, or add that override (strat/site/overrides/main.html) yourself.
+    \b
+      DIRECTORY/mkdocs.yml   configuration: navigation, stylesheet, no web fonts
+      DIRECTORY/docs/        generated pages, hand-written pages, strat.css
 
-    Exit status: 0 written, 1 the strategy has lint errors, 2 cannot write.
+    \b
+    Example:
+      strat site render out              the project, into out/
+      mkdocs build -f out/mkdocs.yml     then the site, into out/site/ (properdocs
+                                         build and zensical build work the same way)
+
+    Every page carries its title in front matter, made safe for any theme, so no theme
+    override is needed. mkdocs.yml is strat's own: plugins, hooks and extensions of the
+    repository's mkdocs.yml are not copied (merge what you trust). DIRECTORY must be new,
+    empty, or one strat rendered into before (its docs/ is then replaced).
+
+    Exit status: 0 written, 1 the strategy has lint errors or mkdocs.yml is refused,
+    2 cannot write.
     """
-    from strat.site.build import render_only
+    from strat.site.portable import render_only
 
     try:
         root, target, config, day = _site_args(today)
