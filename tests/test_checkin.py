@@ -405,25 +405,28 @@ def test_csv_with_a_header_only_does_nothing(tmp_path: Path) -> None:
 
 
 def test_write_all_writes_nothing_when_one_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
     from strat import write
 
     (tmp_path / "a.txt").write_bytes(b"a")
     (tmp_path / "b.txt").write_bytes(b"b")
-    real = write._temp_copy
+    real = write._write_temp
     calls = []
 
-    def failing(target: Path, content: bytes, rel: str) -> str:
-        calls.append(rel)
-        if rel == "b.txt":
-            raise write.WriteRefused("disk full")
-        return real(target, content, rel)
+    def failing(temp: Path, item: "write._Checked") -> None:
+        calls.append(item.rel)
+        if item.rel == "b.txt":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(temp, item)
 
-    monkeypatch.setattr(write, "_temp_copy", failing)
-    with pytest.raises(write.WriteRefused):
+    monkeypatch.setattr(write, "_write_temp", failing)
+    with pytest.raises(write.WriteRefused, match="No space left"):
         write.write_all(tmp_path, [write.FileChange("a.txt", b"A", b"a"), write.FileChange("b.txt", b"B", b"b")])
     assert calls == ["a.txt", "b.txt"]
     assert (tmp_path / "a.txt").read_bytes() == b"a" and (tmp_path / "b.txt").read_bytes() == b"b"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    # Only the lock file is new (this folder is not a git repository): no temp file, no journal.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".strat-lock", "a.txt", "b.txt"]
 
 
 def test_write_all_refuses_a_file_that_changed_since_it_was_read(tmp_path: Path) -> None:

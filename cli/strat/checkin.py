@@ -48,6 +48,11 @@ from strat.model import Model
 from strat.refs import did_you_mean
 from strat.write import FileChange, WriteRefused, target_path
 
+# Bounds of `strat checkin --csv` input (documented in the how-to "Check-ins from a data
+# job"): a larger file is refused before it is read, more rows as soon as the row past
+# the limit is reached; memory stays bounded either way.
+MAX_CHECKIN_CSV_BYTES = 20_000_000
+MAX_CHECKIN_ROWS = 100_000
 CSV_COLUMNS = ("goal", "date", "value", "confidence", "note", "by")
 CSV_REQUIRED = ("goal", "value")
 BOM = "\ufeff"
@@ -157,6 +162,9 @@ def read_csv(raw: bytes, shown: str) -> tuple[list[Request], list[Problem]]:
             if len(row) != len(header):
                 problems.append(Problem(where, f"this row has {len(row)} fields, the header has {len(header)}"))
                 continue
+            if len(requests) >= MAX_CHECKIN_ROWS:
+                return [], [Problem(where, f"more than {MAX_CHECKIN_ROWS:,} check-ins, the most one run takes; "
+                                           "split the file; nothing was written")]
             cells = {name: row[i].strip() for i, name in enumerate(header) if name in CSV_COLUMNS}
             requests.append(Request(
                 goal=cells["goal"], value=cells["value"], date=cells.get("date") or None,

@@ -46,6 +46,14 @@ def cli() -> None:
     Shell completion (bash; zsh and fish alike): add to ~/.bashrc
       eval "$(_STRAT_COMPLETE=bash_source strat)"
     """
+    from strat.write import recover_pending
+
+    recover_pending(Path.cwd(), _say)
+
+
+def _say(message: str) -> None:
+    """A note on stderr (the write path's: waiting for the lock, an interrupted write finished)."""
+    click.echo(message, err=True)
 
 
 def _locate(path: str | None, need_folder: bool = True) -> tuple[Path, Path, Config]:
@@ -474,17 +482,16 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
     """
     import datetime as dt
 
-    from strat.checkin import Request, load_model, plan_checkins, read_csv
-    from strat.write import WriteRefused, write_all
+    from contextlib import nullcontext
+
+    from strat.checkin import MAX_CHECKIN_CSV_BYTES, Request, load_model, plan_checkins, read_csv
+    from strat.write import WriteRefused
 
     if csv_file is not None:
         if goal or value is not None or any(v is not None for v in (day, confidence, note, by)):
             raise UsageProblem("--csv FILE takes the check-ins from the file: give no GOAL, --value, --date, "
                                "--confidence, --note or --by with it")
-        try:
-            raw = csv_file.read_bytes()
-        except OSError as exc:
-            raise UsageProblem(f"cannot read {csv_file}: {exc.strerror or exc}") from None
+        raw = _read_bounded(csv_file, MAX_CHECKIN_CSV_BYTES, "strat checkin --csv")
         requests, problems = read_csv(raw, str(csv_file))
     else:
         if not goal:
@@ -496,19 +503,24 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         click.echo(f"strat checkin: no check-ins in {csv_file}; nothing to do", err=True)
         return EXIT_OK
     root, target, _ = _locate(None)
-    plan = plan_checkins(root, load_model(root, target), requests, dt.date.today())
-    problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
-    if problems:
-        for problem in problems:
-            click.echo(f"strat checkin: {problem}" if not problem.where else str(problem), err=True)
-        count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
-        click.echo(f"Refused ({count}): nothing was written.", err=True)
-        return EXIT_FINDINGS
-    if dry_run:
-        click.echo(plan.diff(), nl=False)
-        return EXIT_OK
+    from strat.write import transaction
+
     try:
-        write_all(root, plan.changes)
+        with transaction(root, "strat checkin", _say) if not dry_run else nullcontext() as tx:
+            # Planned with the lock held: a run that raced this one has landed, and this
+            # check-in goes on top of it.
+            plan = plan_checkins(root, load_model(root, target), requests, dt.date.today())
+            problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
+            if problems:
+                for problem in problems:
+                    click.echo(f"strat checkin: {problem}" if not problem.where else str(problem), err=True)
+                count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+                click.echo(f"Refused ({count}): nothing was written.", err=True)
+                return EXIT_FINDINGS
+            if dry_run or tx is None:
+                click.echo(plan.diff(), nl=False)
+                return EXIT_OK
+            tx.write_all(plan.changes)
     except WriteRefused as refused:
         click.echo(f"strat checkin: {refused}", err=True)
         return EXIT_FINDINGS
@@ -550,26 +562,29 @@ def codeowners(check: bool, output: Path | None) -> int:
 
     Exit status: 0 written or up to date, 1 out of date (--check) or refused, 2 usage error.
     """
+    from contextlib import nullcontext
+
     from strat import codeowners as owners
-    from strat.write import WriteRefused
+    from strat.write import WriteRefused, transaction
 
     root, target, config = _locate(None)
     try:
-        outcome = owners.plan(root, target, config, output)
-    except owners.CodeownersProblem as problem:
-        click.echo(f"strat codeowners: {problem}", err=True)
-        return EXIT_FINDINGS
-    for note in outcome.notes:
-        click.echo(f"strat codeowners: {note}", err=True)
-    if outcome.up_to_date:
-        click.echo(f"{outcome.shown} is up to date ({outcome.files} strategy files with reviewers).", err=True)
-        return EXIT_OK
-    if check:
-        click.echo(owners.diff(outcome.old, outcome.new, outcome.shown), nl=False)
-        click.echo(f"{outcome.shown} is out of date; run `strat codeowners` to update it.", err=True)
-        return EXIT_FINDINGS
-    try:
-        owners.write(outcome)
+        with transaction(root, "strat codeowners", _say) if not check else nullcontext() as tx:
+            try:
+                outcome = owners.plan(root, target, config, output)
+            except owners.CodeownersProblem as problem:
+                click.echo(f"strat codeowners: {problem}", err=True)
+                return EXIT_FINDINGS
+            for note in outcome.notes:
+                click.echo(f"strat codeowners: {note}", err=True)
+            if outcome.up_to_date:
+                click.echo(f"{outcome.shown} is up to date ({outcome.files} strategy files with reviewers).", err=True)
+                return EXIT_OK
+            if check or tx is None:
+                click.echo(owners.diff(outcome.old, outcome.new, outcome.shown), nl=False)
+                click.echo(f"{outcome.shown} is out of date; run `strat codeowners` to update it.", err=True)
+                return EXIT_FINDINGS
+            owners.write(outcome, tx)
     except WriteRefused as refused:
         click.echo(f"strat codeowners: {refused}", err=True)
         return EXIT_FINDINGS
@@ -712,7 +727,7 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
     import datetime as dt
 
     from strat import git, starter
-    from strat.write import FileChange, WriteRefused, write_all
+    from strat.write import FileChange, WriteRefused, check_all, transaction
 
     target = (directory or Path(".")).absolute()
     files = starter.starter_files(dt.date.today(), company or starter.DEFAULT_COMPANY)
@@ -730,22 +745,39 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
         raise UsageProblem(f"{strategy} already holds a strategy ({len(others)} YAML files); the example would "
                            "mix with it (use --force to add it anyway)")
     target.mkdir(parents=True, exist_ok=True)
-    changes = [FileChange(rel, content, (target / rel).read_bytes() if rel in present else None)
-               for rel, content in files.items()]
+
+    def planned() -> list[FileChange]:
+        return [FileChange(rel, content, starter.current(target, rel) if rel in present else None)
+                for rel, content in files.items()]
+
     try:
-        write_all(target, changes)
+        # Every file is checked (inside the folder, writable, unchanged) before git init
+        # and before the first folder or file is made: a refusal leaves the folder as it was.
+        check_all(target, planned())
+    except WriteRefused as refused:
+        click.echo(f"strat init: {refused}", err=True)
+        return EXIT_FINDINGS
+    git_problem: git.GitError | None = None
+    initialised = False
+    if not git.is_repository(target):
+        try:  # first, so the write's lock and journal live in .git
+            git.init_repository(target)
+            initialised = True
+        except git.GitError as problem:
+            git_problem = problem
+    try:
+        with transaction(target, "strat init", _say) as tx:
+            tx.write_all(planned())
     except WriteRefused as refused:
         click.echo(f"strat init: {refused}", err=True)
         return EXIT_FINDINGS
     click.echo(f"Created a strategy repository in {target} ({len(files)} files"
                + (f", {len(present)} replaced" if present else "") + ").")
-    if not git.is_repository(target):
-        try:
-            git.init_repository(target)
-            click.echo("Initialised a git repository (branch main).")
-        except git.GitError as problem:
-            click.echo(f"strat init: could not run git init ({problem}); run it yourself: strat reads git "
-                       "history for stale goals, diffs and the site's changelog", err=True)
+    if initialised:
+        click.echo("Initialised a git repository (branch main).")
+    if git_problem is not None:
+        click.echo(f"strat init: could not run git init ({git_problem}); run it yourself: strat reads git "
+                   "history for stale goals, diffs and the site's changelog", err=True)
     here = Path.cwd().absolute()
     step = f"  cd {directory}\n" if target != here and directory is not None else ""
     click.echo("\nNext:\n" + step +
@@ -842,8 +874,11 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
     Exit status: 0 written (or, with --dry-run, would be), 1 rows refused (nothing
                  written; with --skip-bad the good rows were), 2 usage error.
     """
+    from contextlib import nullcontext
+
     from strat import importcsv
-    from strat.write import FileChange, WriteRefused, write_all
+    from strat.config import find_root
+    from strat.write import FileChange, WriteRefused, transaction
 
     if delimiter is not None:
         delimiter = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}.get(delimiter.lower(), delimiter)
@@ -858,43 +893,46 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
             codecs.lookup(encoding)
         except LookupError:
             raise UsageProblem(f"--encoding: unknown encoding {encoding!r}") from None
-    try:
-        raw = csv_file.read_bytes()
-    except OSError as exc:
-        raise UsageProblem(f"cannot read {csv_file}: {exc.strerror or exc}") from None
+    raw = _read_bounded(csv_file, importcsv.MAX_CSV_BYTES, "strat import csv")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageProblem(f"--out {out}: not a folder")
     kind_name = importcsv.KINDS[kind.lower()]
-    repo, target, config_problems = importcsv.open_repository(Path.cwd(), out, kind_name)
-    if config_problems:
-        raise _ConfigProblem(config_problems)
-    options = importcsv.Options(kind_name, decimal, date_format.lower() if "%" not in date_format else date_format,
-                                delimiter, encoding, force, skip_bad)
+    lock_root = find_root(Path.cwd()) or Path.cwd()
     shown = str(csv_file)
-    plan = importcsv.plan_import(raw, shown, options, repo, target)
-    for note in plan.notes:
-        click.echo(f"{shown}: {note}", err=True)
-    for problem in plan.problems:
-        click.echo(problem.shown(shown), err=True)
-    for warning in plan.warnings:
-        click.echo(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
-    count = f"{len(plan.problems)} problem{'' if len(plan.problems) == 1 else 's'}"
-    if plan.problems and (not skip_bad or not plan.files):
-        click.echo(f"Refused ({count}): nothing was written.", err=True)
-        return EXIT_FINDINGS
-    if not plan.files:
-        click.echo(f"strat import: no rows in {shown}; nothing to do", err=True)
-        return EXIT_OK
-    word = f"{kind_name.lower()}{'' if len(plan.files) == 1 else 's'}"
-    if dry_run:
-        for item in plan.files:
-            click.echo(f"==> {item.shown} <==\n{item.text}")
-        rows = len({p.line for p in plan.problems})
-        skipped = f"; {rows} row{'' if rows == 1 else 's'} with problems skipped" if plan.problems else ""
-        click.echo(f"Dry run: would write {len(plan.files)} {word}{skipped}; nothing was written.", err=True)
-        return EXIT_FINDINGS if plan.problems else EXIT_OK
     try:
-        write_all(target.write_root, [FileChange(p.rel, p.text.encode("utf-8"), p.expected) for p in plan.files])
+        with transaction(lock_root, "strat import csv", _say) if not dry_run else nullcontext() as tx:
+            # Read and planned with the lock held: a racing import has landed by now, so
+            # its files count as existing ones.
+            repo, target, config_problems = importcsv.open_repository(Path.cwd(), out, kind_name)
+            if config_problems:
+                raise _ConfigProblem(config_problems)
+            options = importcsv.Options(kind_name, decimal,
+                                        date_format.lower() if "%" not in date_format else date_format,
+                                        delimiter, encoding, force, skip_bad)
+            plan = importcsv.plan_import(raw, shown, options, repo, target)
+            for note in plan.notes:
+                click.echo(f"{shown}: {note}", err=True)
+            for problem in plan.problems:
+                click.echo(problem.shown(shown), err=True)
+            for warning in plan.warnings:
+                click.echo(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
+            count = f"{len(plan.problems)} problem{'' if len(plan.problems) == 1 else 's'}"
+            if plan.problems and (not skip_bad or not plan.files):
+                click.echo(f"Refused ({count}): nothing was written.", err=True)
+                return EXIT_FINDINGS
+            if not plan.files:
+                click.echo(f"strat import: no rows in {shown}; nothing to do", err=True)
+                return EXIT_OK
+            word = f"{kind_name.lower()}{'' if len(plan.files) == 1 else 's'}"
+            if dry_run or tx is None:
+                for item in plan.files:
+                    click.echo(f"==> {item.shown} <==\n{item.text}")
+                rows = len({p.line for p in plan.problems})
+                skipped = f"; {rows} row{'' if rows == 1 else 's'} with problems skipped" if plan.problems else ""
+                click.echo(f"Dry run: would write {len(plan.files)} {word}{skipped}; nothing was written.", err=True)
+                return EXIT_FINDINGS if plan.problems else EXIT_OK
+            tx.write_all([FileChange(p.rel, p.text.encode("utf-8"), p.expected) for p in plan.files],
+                         target.write_root)
     except WriteRefused as refused:
         click.echo(f"strat import: {refused}", err=True)
         return EXIT_FINDINGS
@@ -912,6 +950,42 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
         click.echo("Editors validate as you type once the schemas named on each file's first line exist: "
                    "strat schema --export schemas", err=True)
     return EXIT_OK
+
+
+def _read_bounded(path: Path, limit: int, command: str) -> bytes:
+    """The bytes of an input file, refused at once past `limit` bytes: the size of a
+    regular file is known before reading; anything else (a pipe) is read in chunks and
+    refused as soon as it passes the limit, so memory stays bounded."""
+    import os
+
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
+    too_big = UsageProblem(f"{path}: larger than {limit // 1_000_000} MB, the most {command} reads; split it "
+                           "into smaller files")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            import stat as stat_module
+
+            st = os.fstat(handle.fileno())
+            if stat_module.S_ISDIR(st.st_mode):
+                raise UsageProblem(f"cannot read {path}: it is a folder")
+            if stat_module.S_ISREG(st.st_mode) and st.st_size > limit:
+                raise too_big
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                chunk = handle.read(1 << 20)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limit:
+                    raise too_big
+                chunks.append(chunk)
+        except OSError as exc:
+            raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
+    return b"".join(chunks)
 
 
 def main(argv: list[str] | None = None) -> None:

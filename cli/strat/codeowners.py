@@ -224,9 +224,14 @@ def plan(root: Path, folder: Path, config: Any, output: Path | None) -> Outcome:
     return Outcome(git_root, path, shown, old, merge(old, block), len(owners), notes)
 
 
-def write(outcome: Outcome) -> None:
-    """Write the planned file atomically (strat.write). Raises WriteRefused."""
+def write(outcome: Outcome, tx: Any = None) -> None:
+    """Write the planned file through strat.write (in the transaction `tx` when given,
+    else taking the lock itself). Raises WriteRefused."""
     from strat.write import FileChange, write_all
 
     expected = outcome.old.encode("utf-8") if outcome.old is not None else None
-    write_all(outcome.git_root, [FileChange(outcome.shown, outcome.new.encode("utf-8"), expected)])
+    changes = [FileChange(outcome.shown, outcome.new.encode("utf-8"), expected)]
+    if tx is not None:
+        tx.write_all(changes, outcome.git_root)
+    else:
+        write_all(outcome.git_root, changes, "strat codeowners")
