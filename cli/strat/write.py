@@ -302,7 +302,7 @@ def _commit(where: journal.Place, command: str, checked: list[_Checked]) -> None
         record["state"] = "committed"
         journal.save(where, record)
     except BaseException as exc:
-        _roll_back(where, created, made)
+        _roll_back(where, temps, made)  # every temp name: one may exist without being in `created` yet
         if isinstance(exc, (OSError, JournalProblem)):
             rel = checked[len(created)].rel if len(created) < len(checked) else "the journal"
             raise WriteRefused(f"{rel}: cannot write it: {_why(exc)}; nothing was written") from None
@@ -324,8 +324,8 @@ def _write_temp(temp: Path, item: _Checked) -> None:
         os.close(fd)
 
 
-def _roll_back(where: journal.Place, created: list[Path], made: list[Path]) -> None:
-    for temp in created:
+def _roll_back(where: journal.Place, temps: list[Path], made: list[Path]) -> None:
+    for temp in temps:
         try:
             os.unlink(temp)
         except OSError:
