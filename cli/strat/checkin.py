@@ -5,8 +5,8 @@ check-ins touches and checks it, and only then does the caller hand the changes 
 `strat.write.write_all`, which writes them all atomically or none. So a CSV with one bad
 row writes nothing, and every bad row is reported with its line.
 
-How a file is edited. ruamel.yaml composes the file (round-trip, with the start and end
-of every node); the check-in is then *inserted* as text at the place those positions
+How a file is edited. `strat.yamlnodes` composes the file (libyaml events, with the start
+and end of every node); the check-in is then *inserted* as text at the place those positions
 give, and nothing else in the file is touched. Dumping the whole file back through
 ruamel would re-indent it, re-flow long lines, rewrite flow collections, drop a BOM and
 CRLF line endings: not "byte-for-byte". Splicing keeps every other byte, in every other
@@ -30,10 +30,12 @@ its newest; a goal without `current` gets none (its latest check-in is its curre
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import datetime as dt
 import difflib
+import gc
 import io
 import json
 import math
@@ -41,12 +43,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+from strat.diagnostics import Diagnostic, Severity
 from strat.load import parse_bytes, resolve_plain
 from strat.model import Model
 from strat.refs import did_you_mean
 from strat.write import FileChange, WriteRefused, target_path
+from strat.yamlnodes import ComposeError, MappingNode, ScalarNode, SequenceNode, compose_all
 
 # Bounds of `strat checkin --csv` input (documented in the how-to "Check-ins from a data
 # job"): a larger file is refused before it is read, more rows as soon as the row past
@@ -63,6 +67,8 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Text that can be written unquoted and reads back as the same text in any YAML reader.
 _PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9 .;()'/%+_-]*")
 # What strat's loader refuses in a file (see strat.load): never let a note bring it in.
+# Findings that mean a file could not be read at all (it adds no document to the model).
+_FILE_CODES = ("E001", "E003", "E005", "E006", "E007")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
@@ -219,28 +225,60 @@ class _FileState:
     text: str  # the planned text, without the BOM
     expected: list[dict[str, Any]]  # the documents' data the planned text must read back as
     added: dict[tuple[str, str], str] = field(default_factory=dict)  # (goal, date) → where it was asked
+    nodes: list[Any] | None = None  # the composed `text`, until it is edited
+    known_valid: bool = False  # every document of the file loaded and passed its schema
 
 
 def load_model(root: Path, folder: Path) -> Model:
     """The strategy below `folder`, indexed (no rules run: a check-in needs ids only)."""
+    return load_checked(root, folder)[0]
+
+
+def load_checked(root: Path, folder: Path) -> tuple[Model, list[Diagnostic]]:
+    """The strategy below `folder` and its file, schema and reference findings."""
     from strat.loaded import load_strategy
 
-    return load_strategy(root, folder).model
+    loaded = load_strategy(root, folder)
+    return loaded.model, loaded.diagnostics
 
 
-def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.date) -> CheckinPlan:
+def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.date,
+                  diagnostics: list[Diagnostic] | None = None) -> CheckinPlan:
     """Check every request and compute the new text of every file they touch. Nothing
-    is written. When `problems` is not empty, `changes` is empty."""
+    is written. When `problems` is not empty, `changes` is empty. `diagnostics` (the
+    load's findings) let a goal that is missing because its file could not be read
+    be reported as that, not as an unknown id."""
+    with _no_gc():
+        return _plan(root, model, requests, today, diagnostics)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Planning builds one object per YAML event of the goal's file and keeps them: the
+    cyclic garbage collector would walk them again and again (it doubled the time of a
+    check-in into a long history), and nothing here makes cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
+          diagnostics: list[Diagnostic] | None) -> CheckinPlan:
     plan = CheckinPlan()
     files: dict[str, _FileState] = {}
+    unreadable = _unreadable(diagnostics or [])
     for request in requests:
-        entry, problems = _check(request, model, today)
+        entry, problems = _check(request, model, today, unreadable)
         if entry is None:
             plan.problems.extend(problems)
             continue
         doc = model.by_id[entry.goal]
         try:
-            state = files.get(doc.path) or _read_state(root, doc.path)
+            state = files.get(doc.path) or _read_state(root, doc.path, model)
         except (EditProblem, WriteRefused) as exc:
             plan.problems.append(Problem(request.where or doc.path, str(exc)))
             continue
@@ -251,7 +289,8 @@ def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.d
                                          f"(the other from {earlier or 'the command line'}); keep one"))
             continue
         try:
-            state.text, index, current = add_checkin(state.text, entry.goal, entry.date, entry.fields)
+            state.text, index, current = add_checkin(state.text, entry.goal, entry.date, entry.fields, state.nodes)
+            state.nodes = None
         except EditProblem as exc:
             plan.problems.append(Problem(request.where or doc.path, f"goal `{entry.goal}`: {exc}"))
             continue
@@ -268,7 +307,20 @@ def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.d
     return plan
 
 
-def _check(request: Request, model: Model, today: dt.date) -> tuple[_Entry | None, list[Problem]]:
+def _unreadable(diagnostics: list[Diagnostic]) -> list[str]:
+    """`path: message` of every strategy file that could not be read (it holds no
+    document the model knows: too large, not UTF-8, not YAML, unreadable)."""
+    out: list[str] = []
+    for d in diagnostics:
+        if d.code in _FILE_CODES and d.severity is Severity.ERROR:
+            line = f"{d.location.path}: {d.code} {d.message}"
+            if line not in out:
+                out.append(line)
+    return out
+
+
+def _check(request: Request, model: Model, today: dt.date,
+           unreadable: list[str] | None = None) -> tuple[_Entry | None, list[Problem]]:
     """Check one request's values against the model; the entry, or every problem."""
     problems: list[str] = []
     goal = request.goal.strip()
@@ -280,7 +332,14 @@ def _check(request: Request, model: Model, today: dt.date) -> tuple[_Entry | Non
         close = did_you_mean(goal, goals)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         what = f" (`{goal}` is a {doc.kind})" if doc is not None else ""
-        problems.append(f"no goal with id `{goal}`{what}{hint}")
+        if doc is None and unreadable:
+            shown = "; ".join(unreadable[:3]) + (f"; and {len(unreadable) - 3} more" if len(unreadable) > 3 else "")
+            many = len(unreadable) != 1
+            problems.append(f"no goal with id `{goal}` in the files strat could read, and {len(unreadable)} "
+                            f"file{'s' if many else ''} could not be read (the goal may be in "
+                            f"{'one of them' if many else 'it'}): {shown}")
+        else:
+            problems.append(f"no goal with id `{goal}`{what}{hint}")
 
     value = _number(request.value, "value", problems)
     date = (request.date or "").strip() or today.isoformat()
@@ -368,7 +427,7 @@ def yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _read_state(root: Path, rel: str) -> _FileState:
+def _read_state(root: Path, rel: str, model: Model) -> _FileState:
     path = target_path(root, rel)
     try:
         with open(path, "rb") as handle:
@@ -380,10 +439,27 @@ def _read_state(root: Path, rel: str) -> _FileState:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise EditProblem(f"{rel} is not UTF-8 text") from None
+    nodes = _compose(text)
+    docs = sorted((d for d in model.documents if d.path == rel), key=lambda d: d.index)
+    if [d.index for d in docs] == list(range(len(nodes))) and all(d.valid for d in docs):
+        # The strategy was just loaded (with the lock held) from these bytes: every
+        # document of the file is known and valid, so its data is the expectation.
+        return _FileState(rel, raw, bom, text, [_own_copy(d.data) for d in docs], nodes=nodes, known_valid=True)
     source, diagnostics = parse_bytes(raw, rel)
     if source is None:
         raise EditProblem(f"{rel} cannot be read: {diagnostics[0].message if diagnostics else 'unknown'}")
-    return _FileState(rel, raw, bom, text, [copy.deepcopy(d.data) for d in source.documents])
+    return _FileState(rel, raw, bom, text, [copy.deepcopy(d.data) for d in source.documents], nodes=nodes)
+
+
+def _own_copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a document's data that `_expect` may change without touching the model:
+    the mapping, its `checkins` list and its `outcome` are copied, the rest is shared."""
+    out = dict(data)
+    if isinstance(out.get("checkins"), list):
+        out["checkins"] = list(out["checkins"])
+    if isinstance(out.get("outcome"), dict):
+        out["outcome"] = dict(out["outcome"])
+    return out
 
 
 def _expect(state: _FileState, entry: _Entry, index: int, current: str | None) -> None:
@@ -397,8 +473,36 @@ def _expect(state: _FileState, entry: _Entry, index: int, current: str | None) -
 
 
 def _verify(state: _FileState) -> list[Problem]:
-    """Re-read the planned text with strat's loader and schemas: any finding, or any data
-    that differs from the old data plus the check-ins, refuses the whole plan."""
+    """Re-read the planned text with strat's loader: any finding, or any data that
+    differs from the old data plus the check-ins, refuses the whole plan. When every
+    document of the file was valid, only what changed is validated again (the goal with
+    its new check-ins; check-ins are validated one by one, so the old ones stay valid),
+    which keeps a check-in's cost from growing with the goal's history."""
+    from strat.load import Document
+    from strat.validate import validate_documents
+
+    if state.known_valid:
+        source, diagnostics = parse_bytes(_encode(state), state.rel)
+        if source is not None and not diagnostics:
+            if not _same([d.data for d in source.documents], state.expected):
+                return [Problem(state.rel, "internal error: the edit would change more than the check-ins; nothing "
+                                           "was written (this is a bug in strat; please report it with the file)")]
+            touched = {goal for goal, _ in state.added}
+            slim = []
+            for d in source.documents:
+                if d.data.get("kind") == "Goal" and d.data.get("id") in touched:
+                    data = dict(d.data)
+                    data["checkins"] = [c for c in data.get("checkins") or []
+                                        if not isinstance(c, dict) or (d.data["id"], c.get("date")) in state.added]
+                    slim.append(Document(d.path, d.index, data, d.position, d.values, d.keys))
+            if not validate_documents(slim)[1]:
+                return []
+    return _verify_all(state)
+
+
+def _verify_all(state: _FileState) -> list[Problem]:
+    """`_verify` in full: every document validated, and the findings the file already
+    had told apart from those the check-in would bring."""
     from strat.validate import validate_documents
 
     new = _encode(state)
@@ -443,13 +547,13 @@ def _encode(state: _FileState) -> bytes:
 # --- the text edit ---------------------------------------------------------------------
 
 
-def add_checkin(text: str, goal: str, date: str, fields: list[tuple[str, str]]) -> tuple[str, int, str | None]:
+def add_checkin(text: str, goal: str, date: str, fields: list[tuple[str, str]],
+                nodes: list[Any] | None = None) -> tuple[str, int, str | None]:
     """Insert one check-in into the goal's document in `text` (a whole file, without its
-    BOM). Returns (new text, the check-in's index in `checkins`, the old text of
-    `outcome.current` when it was updated, else None). Raises EditProblem."""
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    doc = _find_goal(_compose(text), goal)
+    BOM; `nodes`: the text already composed). Returns (new text, the check-in's index in
+    `checkins`, the old text of `outcome.current` when it was updated, else None).
+    Raises EditProblem."""
+    doc = _find_goal(nodes if nodes is not None else _compose(text), goal)
     newline = _newline(text)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
     found = _get(doc, "checkins")
@@ -518,18 +622,13 @@ def add_checkin(text: str, goal: str, date: str, fields: list[tuple[str, str]]) 
 
 
 def _compose(text: str) -> list[Any]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
     try:
-        return list(YAML(typ="rt", pure=True).compose_all(text))
-    except YAMLError as exc:
+        return compose_all(text)
+    except ComposeError as exc:
         raise EditProblem(f"the file cannot be edited: {exc}") from None
 
 
 def _find_goal(documents: list[Any], goal: str) -> Any:
-    from ruamel.yaml.nodes import MappingNode
-
     for node in documents:
         if not isinstance(node, MappingNode):
             continue
@@ -541,8 +640,6 @@ def _find_goal(documents: list[Any], goal: str) -> Any:
 
 def _get(node: Any, key: str) -> tuple[Any, Any] | None:
     """(key node, value node) of `key` in a mapping node."""
-    from ruamel.yaml.nodes import ScalarNode
-
     for k, v in node.value:
         if isinstance(k, ScalarNode) and k.value == key:
             return k, v
@@ -550,8 +647,6 @@ def _get(node: Any, key: str) -> tuple[Any, Any] | None:
 
 
 def _item_date(item: Any) -> str | None:
-    from ruamel.yaml.nodes import MappingNode, ScalarNode
-
     if isinstance(item, MappingNode):
         found = _get(item, "date")
         if found and isinstance(found[1], ScalarNode):
@@ -563,8 +658,6 @@ def _content_end(node: Any) -> int:
     """Where the last character of a node's content is: for a block collection, the end
     of its last scalar or flow collection (not the start of whatever follows, which is
     where the parser ends a block)."""
-    from ruamel.yaml.nodes import MappingNode, ScalarNode
-
     if isinstance(node, ScalarNode) or getattr(node, "flow_style", False):
         return node.end_mark.index
     ends = [node.start_mark.index]
@@ -578,8 +671,6 @@ def _list_style(doc: Any, text: str) -> tuple[int, int]:
     """How this document indents a list of mappings: (dash column − key column, item key
     column − dash column), read from a list it already has; else from its nested
     mappings' indentation; else 2 and 2."""
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
-
     for key, value in doc.value:
         if isinstance(value, SequenceNode) and not value.flow_style and value.value:
             item = value.value[0]

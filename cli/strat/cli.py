@@ -484,7 +484,7 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
 
     from contextlib import nullcontext
 
-    from strat.checkin import MAX_CHECKIN_CSV_BYTES, Request, load_model, plan_checkins, read_csv
+    from strat.checkin import MAX_CHECKIN_CSV_BYTES, Request, load_checked, plan_checkins, read_csv
     from strat.write import WriteRefused
 
     if csv_file is not None:
@@ -509,7 +509,8 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         with transaction(root, "strat checkin", _say) if not dry_run else nullcontext() as tx:
             # Planned with the lock held: a run that raced this one has landed, and this
             # check-in goes on top of it.
-            plan = plan_checkins(root, load_model(root, target), requests, dt.date.today())
+            model, found = load_checked(root, target)
+            plan = plan_checkins(root, model, requests, dt.date.today(), found)
             problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
             if problems:
                 for problem in problems:
