@@ -463,7 +463,7 @@ def read_table(raw: bytes, options: Options) -> Table:
             cells = [_clean(cell) for cell in record]
             if any(cells):
                 records.append((start + skip, cells))
-                if len(records) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                if len(records) > MAX_ROWS + 1:  # the header and MAX_ROWS rows (title lines count too)
                     table.problems.append(Problem(start + skip, f"more than {MAX_ROWS:,} rows, the most one import "
                                                                 "takes; split the sheet into smaller files"))
                     return table
