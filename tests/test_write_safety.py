@@ -132,12 +132,25 @@ def test_a_killed_batch_checkin_is_all_or_nothing(tmp_path: Path) -> None:
     kills = _count("STRAT_KILLS", 6)
     root = tmp_path / "repo"
     originals, csv_name = _batch_repo(root, 990)
-    journal = root / ".git" / "strat-journal.json"
+    batch = root / "strategy/goals/batch"
     rng = random.Random(int(os.environ.get("STRAT_KILL_SEED", "9")))
+
+    def first_temp(proc: subprocess.Popen[str], limit: float) -> float | None:
+        """Wait until the run has written its first temp file; when (monotonic)."""
+        while proc.poll() is None and time.monotonic() < limit:
+            with os.scandir(batch) as entries:
+                if any(e.name.endswith(".strat-tmp") for e in entries):
+                    return time.monotonic()
+            time.sleep(0.002)
+        return None
+
     started = time.monotonic()
-    full = run_strat(root, "checkin", "--csv", csv_name)
-    duration = time.monotonic() - started
-    assert full.returncode == 0, full.stderr[-2000:]
+    full = strat_process(root, "checkin", "--csv", csv_name)
+    writing = first_temp(full, started + 600)
+    full.communicate(timeout=600)
+    ended = time.monotonic()
+    duration, window = ended - started, ended - (writing or started)
+    assert full.returncode == 0
     assert all(path.read_bytes() != old for path, old in originals.items())
     outcomes = []
     for n in range(kills):
@@ -145,11 +158,9 @@ def test_a_killed_batch_checkin_is_all_or_nothing(tmp_path: Path) -> None:
             path.write_bytes(old)
         sig = (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)[n % 3]
         proc = strat_process(root, "checkin", "--csv", csv_name)
-        if n % 2:  # into the write: once the journal exists, after a random part of it
-            limit = time.monotonic() + duration * 3
-            while not journal.exists() and proc.poll() is None and time.monotonic() < limit:
-                time.sleep(0.001)
-            time.sleep(rng.uniform(0, 0.5))
+        if n % 2:  # into the write: once the first temp file exists, after a random part of the write
+            first_temp(proc, time.monotonic() + duration * 3)
+            time.sleep(rng.uniform(0, window))
         else:
             time.sleep(rng.uniform(0, duration))
         proc.send_signal(sig)
