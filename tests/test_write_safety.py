@@ -326,3 +326,28 @@ def test_a_refused_file_leaves_no_folder_behind(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "outside" in result.stderr
     assert sorted(p.name for p in target.iterdir()) == ["README.md"]
     assert (tmp_path / "elsewhere.md").read_text() == "mine\n"
+
+
+def test_where_the_lock_and_journal_live(tmp_path: Path) -> None:
+    """In the git folder (of a linked work tree too); never through a `.git` link or a
+    `.git` file naming a folder that is not a git folder (a work tree cannot point
+    strat elsewhere); else in the write root."""
+    from strat.journal import place
+
+    main = tmp_path / "main"
+    subprocess.run(["git", "init", "-q", str(main)], check=True)
+    subprocess.run(["git", "-C", str(main), "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q",
+                    "--allow-empty", "-m", "x"], check=True)
+    subprocess.run(["git", "-C", str(main), "worktree", "add", "-q", str(tmp_path / "linked")], check=True,
+                   capture_output=True)
+    assert place(main / "strategy").lock == main / ".git" / "strat.lock"
+    assert place(tmp_path / "linked").folder == (main / ".git" / "worktrees" / "linked").resolve()
+    target = tmp_path / "victim"
+    target.mkdir()
+    (target / "HEAD").write_text("x")
+    for name, make in [("link", lambda d: (d / ".git").symlink_to(main / ".git")),
+                       ("file", lambda d: (d / ".git").write_text(f"gitdir: {target}\n"))]:
+        folder = tmp_path / name
+        folder.mkdir()
+        make(folder)
+        assert place(folder).lock == folder / ".strat-lock", name

@@ -1,9 +1,9 @@
 """The repository lock and the write journal, for `strat.write` (the only user).
 
-Where they live (the *state folder*): the `.git` folder of the git repository the write
-root is in (found by walking up from it; only a real folder named `.git` holding `HEAD`
-counts, never a `.git` file or link, so nothing in a work tree can point strat
-elsewhere), else the write root itself. In `.git` the files are `strat.lock` and
+Where they live (the *state folder*): the git folder of the git repository the write
+root is in (found by walking up from it: a real `.git` folder holding `HEAD`, or in a
+linked work tree the git folder its `.git` file names, when that holds `HEAD` and
+`objects/` or `commondir`; a `.git` link is never followed), else the write root itself. In `.git` the files are `strat.lock` and
 `strat-journal.json`; elsewhere `.strat-lock` and `.strat-journal.json`. Nothing under
 `.git` comes from a pull request, and every file here is opened without following a
 symbolic link and must be a regular file: a link planted under either name is refused,
@@ -38,7 +38,7 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 VERSION = 1
 TEMP_SUFFIX = ".strat-tmp"
@@ -73,30 +73,55 @@ def place(root: Path) -> Place:
     """Where the lock and the journal of writes below `root` live (see the docstring)."""
     root = Path(os.path.abspath(root))
     for folder in (root, *root.parents):
-        dotgit = folder / ".git"
-        try:
-            st = os.lstat(dotgit)
-        except OSError:
-            continue
-        if stat.S_ISDIR(st.st_mode) and os.path.isfile(dotgit / "HEAD"):
-            return Place(dotgit, dotgit / "strat.lock", dotgit / "strat-journal.json")
-        break  # a `.git` file (worktree, submodule) or link: not followed
+        found = _git_dir(folder)
+        if found is not None:
+            if found:
+                return Place(found, found / "strat.lock", found / "strat-journal.json")
+            break
     return Place(root, root / ".strat-lock", root / ".strat-journal.json")
 
 
 def pending(start: Path) -> Place | None:
     """A journal left by an interrupted write that a command started in `start` should
-    finish: a few `stat` calls, from `start` up to the nearest `.git` folder."""
+    finish: a few `stat` calls, from `start` up to the nearest `.git`."""
     start = Path(os.path.abspath(start))
     for folder in (start, *start.parents):
         if os.path.lexists(folder / ".strat-journal.json"):
             return Place(folder, folder / ".strat-lock", folder / ".strat-journal.json")
-        dotgit = folder / ".git"
-        if os.path.isdir(dotgit) and not os.path.islink(dotgit):
-            if os.path.lexists(dotgit / "strat-journal.json"):
-                return Place(dotgit, dotgit / "strat.lock", dotgit / "strat-journal.json")
+        found = _git_dir(folder)
+        if found is not None:
+            if found and os.path.lexists(found / "strat-journal.json"):
+                return Place(found, found / "strat.lock", found / "strat-journal.json")
             return None
     return None
+
+
+def _git_dir(folder: Path) -> Path | None | Literal[False]:
+    """The git folder of a work tree whose top is `folder`: `.git` itself when it is a
+    real folder, or the folder a `.git` file names (`gitdir: …`, as in a linked work
+    tree) when that is a real git folder (it holds HEAD, and objects/ or commondir).
+    None: no `.git` here. False: a `.git` that is neither (a link, say): not followed."""
+    dotgit = folder / ".git"
+    try:
+        st = os.lstat(dotgit)
+    except OSError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return dotgit if os.path.isfile(dotgit / "HEAD") else False
+    if not stat.S_ISREG(st.st_mode) or st.st_size > 4096:
+        return False
+    try:
+        with open(dotgit, "rb") as handle:
+            line = handle.read(4096).decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not line.startswith("gitdir:"):
+        return False
+    target = Path(os.path.realpath(folder / line[len("gitdir:"):].strip()))
+    if os.path.isdir(target) and os.path.isfile(target / "HEAD") and \
+            (os.path.isdir(target / "objects") or os.path.isfile(target / "commondir")):
+        return target
+    return False
 
 
 # --- the lock ------------------------------------------------------------------------------
