@@ -86,12 +86,14 @@ def pending(start: Path) -> Place | None:
     finish: a few `stat` calls, from `start` up to the nearest `.git`."""
     start = Path(os.path.abspath(start))
     for folder in (start, *start.parents):
-        if os.path.lexists(folder / ".strat-journal.json"):
-            return Place(folder, folder / ".strat-lock", folder / ".strat-journal.json")
+        here = Place(folder, folder / ".strat-lock", folder / ".strat-journal.json")
+        if os.path.lexists(here.journal) or os.path.lexists(here.journal_temp):
+            return here
         found = _git_dir(folder)
         if found is not None:
-            if found and os.path.lexists(found / "strat-journal.json"):
-                return Place(found, found / "strat.lock", found / "strat-journal.json")
+            there = Place(found, found / "strat.lock", found / "strat-journal.json") if found else None
+            if there is not None and (os.path.lexists(there.journal) or os.path.lexists(there.journal_temp)):
+                return there  # a journal, or the temp of one whose writer died before it was in place
             return None
     return None
 

@@ -352,7 +352,8 @@ def _finish(where: journal.Place, checked: list[_Checked], temps: list[Path]) ->
     except BaseException as exc:
         try:
             for item, temp in list(zip(checked, temps))[done:]:
-                os.replace(temp, item.target)
+                if os.path.lexists(temp):  # the interruption may have come just after a rename
+                    os.replace(temp, item.target)
             _sync_and_close(where, checked)
         except OSError:
             pass  # the journal stays: the next strat command completes the write, or says what it could not
