@@ -127,8 +127,9 @@ def _batch_repo(root: Path, goals: int) -> tuple[dict[Path, bytes], str]:
 
 def test_a_killed_batch_checkin_is_all_or_nothing(tmp_path: Path) -> None:
     """SIGINT, SIGTERM and SIGKILL at random moments of a 1,000-row `checkin --csv` into 990
-    goal files (half of them timed into the write itself): after the next strat command,
-    either all 990 files changed or none, and no temp file or journal is left."""
+    goal files (a quarter at any moment, half into the temp files, a quarter into the
+    renames): after the next strat command, either all 990 files changed or none, and no
+    temp file or journal is left."""
     kills = _count("STRAT_KILLS", 6)
     root = tmp_path / "repo"
     originals, csv_name = _batch_repo(root, 990)
@@ -158,10 +159,17 @@ def test_a_killed_batch_checkin_is_all_or_nothing(tmp_path: Path) -> None:
             path.write_bytes(old)
         sig = (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)[n % 3]
         proc = strat_process(root, "checkin", "--csv", csv_name)
-        if n % 2:  # into the write: once the first temp file exists, after a random part of the write
+        mode = n % 4
+        if mode == 2:  # into the renames: as soon as the first file was replaced (a new inode)
+            first, inode = sorted(originals)[0], sorted(originals)[0].stat().st_ino
+            limit = time.monotonic() + duration * 3
+            while proc.poll() is None and time.monotonic() < limit and first.stat().st_ino == inode:
+                time.sleep(0.0005)
+            time.sleep(rng.uniform(0, 0.02))
+        elif mode % 2:  # into the write: once the first temp file exists, after a random part of the write
             first_temp(proc, time.monotonic() + duration * 3)
             time.sleep(rng.uniform(0, window))
-        else:
+        else:  # any moment of the run
             time.sleep(rng.uniform(0, duration))
         proc.send_signal(sig)
         proc.communicate(timeout=300)
