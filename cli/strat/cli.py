@@ -17,6 +17,7 @@ from strat import __version__
 
 if TYPE_CHECKING:  # imported inside _locate at run time: `strat --version` stays fast
     from strat.config import Config
+    from strat.write import Transaction
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_CHOICES = ("text", "json", "github", "sarif", "markdown")
@@ -54,6 +55,19 @@ def cli() -> None:
 def _say(message: str) -> None:
     """A note on stderr (the write path's: waiting for the lock, an interrupted write finished)."""
     click.echo(message, err=True)
+
+
+def _hold_lock(root: Path, command: str) -> Transaction:
+    """Take the repository lock (strat.write.transaction) for the rest of this command:
+    it is released when the command ends, however it ends. Raises WriteRefused."""
+    from contextlib import ExitStack
+
+    from strat.write import transaction
+
+    stack = ExitStack()
+    tx = stack.enter_context(transaction(root, command, _say))
+    click.get_current_context().call_on_close(stack.close)
+    return tx
 
 
 def _locate(path: str | None, need_folder: bool = True) -> tuple[Path, Path, Config]:
@@ -482,8 +496,6 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
     """
     import datetime as dt
 
-    from contextlib import nullcontext
-
     from strat.checkin import MAX_CHECKIN_CSV_BYTES, Request, load_checked, plan_checkins, read_csv
     from strat.write import WriteRefused
 
@@ -503,25 +515,25 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         click.echo(f"strat checkin: no check-ins in {csv_file}; nothing to do", err=True)
         return EXIT_OK
     root, target, _ = _locate(None)
-    from strat.write import transaction
-
+    try:  # planned with the lock held: a run that raced this one has landed, this goes on top
+        tx = None if dry_run else _hold_lock(root, "strat checkin")
+    except WriteRefused as refused:
+        click.echo(f"strat checkin: {refused}", err=True)
+        return EXIT_FINDINGS
+    model, found = load_checked(root, target)
+    plan = plan_checkins(root, model, requests, dt.date.today(), found)
+    problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
+    if problems:
+        for problem in problems:
+            click.echo(f"strat checkin: {problem}" if not problem.where else str(problem), err=True)
+        count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+        click.echo(f"Refused ({count}): nothing was written.", err=True)
+        return EXIT_FINDINGS
+    if dry_run or tx is None:
+        click.echo(plan.diff(), nl=False)
+        return EXIT_OK
     try:
-        with transaction(root, "strat checkin", _say) if not dry_run else nullcontext() as tx:
-            # Planned with the lock held: a run that raced this one has landed, and this
-            # check-in goes on top of it.
-            model, found = load_checked(root, target)
-            plan = plan_checkins(root, model, requests, dt.date.today(), found)
-            problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
-            if problems:
-                for problem in problems:
-                    click.echo(f"strat checkin: {problem}" if not problem.where else str(problem), err=True)
-                count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
-                click.echo(f"Refused ({count}): nothing was written.", err=True)
-                return EXIT_FINDINGS
-            if dry_run or tx is None:
-                click.echo(plan.diff(), nl=False)
-                return EXIT_OK
-            tx.write_all(plan.changes)
+        tx.write_all(plan.changes)
     except WriteRefused as refused:
         click.echo(f"strat checkin: {refused}", err=True)
         return EXIT_FINDINGS
@@ -563,29 +575,27 @@ def codeowners(check: bool, output: Path | None) -> int:
 
     Exit status: 0 written or up to date, 1 out of date (--check) or refused, 2 usage error.
     """
-    from contextlib import nullcontext
-
     from strat import codeowners as owners
-    from strat.write import WriteRefused, transaction
+    from strat.write import WriteRefused
 
     root, target, config = _locate(None)
     try:
-        with transaction(root, "strat codeowners", _say) if not check else nullcontext() as tx:
-            try:
-                outcome = owners.plan(root, target, config, output)
-            except owners.CodeownersProblem as problem:
-                click.echo(f"strat codeowners: {problem}", err=True)
-                return EXIT_FINDINGS
-            for note in outcome.notes:
-                click.echo(f"strat codeowners: {note}", err=True)
-            if outcome.up_to_date:
-                click.echo(f"{outcome.shown} is up to date ({outcome.files} strategy files with reviewers).", err=True)
-                return EXIT_OK
-            if check or tx is None:
-                click.echo(owners.diff(outcome.old, outcome.new, outcome.shown), nl=False)
-                click.echo(f"{outcome.shown} is out of date; run `strat codeowners` to update it.", err=True)
-                return EXIT_FINDINGS
-            owners.write(outcome, tx)
+        tx = None if check else _hold_lock(root, "strat codeowners")
+        outcome = owners.plan(root, target, config, output)
+    except (owners.CodeownersProblem, WriteRefused) as problem:
+        click.echo(f"strat codeowners: {problem}", err=True)
+        return EXIT_FINDINGS
+    for note in outcome.notes:
+        click.echo(f"strat codeowners: {note}", err=True)
+    if outcome.up_to_date:
+        click.echo(f"{outcome.shown} is up to date ({outcome.files} strategy files with reviewers).", err=True)
+        return EXIT_OK
+    if check or tx is None:
+        click.echo(owners.diff(outcome.old, outcome.new, outcome.shown), nl=False)
+        click.echo(f"{outcome.shown} is out of date; run `strat codeowners` to update it.", err=True)
+        return EXIT_FINDINGS
+    try:
+        owners.write(outcome, tx)
     except WriteRefused as refused:
         click.echo(f"strat codeowners: {refused}", err=True)
         return EXIT_FINDINGS
@@ -875,11 +885,9 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
     Exit status: 0 written (or, with --dry-run, would be), 1 rows refused (nothing
                  written; with --skip-bad the good rows were), 2 usage error.
     """
-    from contextlib import nullcontext
-
     from strat import importcsv
     from strat.config import find_root
-    from strat.write import FileChange, WriteRefused, transaction
+    from strat.write import FileChange, WriteRefused
 
     if delimiter is not None:
         delimiter = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}.get(delimiter.lower(), delimiter)
@@ -898,42 +906,41 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
     if out is not None and out.exists() and not out.is_dir():
         raise UsageProblem(f"--out {out}: not a folder")
     kind_name = importcsv.KINDS[kind.lower()]
-    lock_root = find_root(Path.cwd()) or Path.cwd()
+    try:  # read and planned with the lock held: a racing import's files count as existing ones
+        tx = None if dry_run else _hold_lock(find_root(Path.cwd()) or Path.cwd(), "strat import csv")
+    except WriteRefused as refused:
+        click.echo(f"strat import: {refused}", err=True)
+        return EXIT_FINDINGS
+    repo, target, config_problems = importcsv.open_repository(Path.cwd(), out, kind_name)
+    if config_problems:
+        raise _ConfigProblem(config_problems)
+    options = importcsv.Options(kind_name, decimal, date_format.lower() if "%" not in date_format else date_format,
+                                delimiter, encoding, force, skip_bad)
     shown = str(csv_file)
+    plan = importcsv.plan_import(raw, shown, options, repo, target)
+    for note in plan.notes:
+        click.echo(f"{shown}: {note}", err=True)
+    for problem in plan.problems:
+        click.echo(problem.shown(shown), err=True)
+    for warning in plan.warnings:
+        click.echo(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
+    count = f"{len(plan.problems)} problem{'' if len(plan.problems) == 1 else 's'}"
+    if plan.problems and (not skip_bad or not plan.files):
+        click.echo(f"Refused ({count}): nothing was written.", err=True)
+        return EXIT_FINDINGS
+    if not plan.files:
+        click.echo(f"strat import: no rows in {shown}; nothing to do", err=True)
+        return EXIT_OK
+    word = f"{kind_name.lower()}{'' if len(plan.files) == 1 else 's'}"
+    if dry_run or tx is None:
+        for item in plan.files:
+            click.echo(f"==> {item.shown} <==\n{item.text}")
+        rows = len({p.line for p in plan.problems})
+        skipped = f"; {rows} row{'' if rows == 1 else 's'} with problems skipped" if plan.problems else ""
+        click.echo(f"Dry run: would write {len(plan.files)} {word}{skipped}; nothing was written.", err=True)
+        return EXIT_FINDINGS if plan.problems else EXIT_OK
     try:
-        with transaction(lock_root, "strat import csv", _say) if not dry_run else nullcontext() as tx:
-            # Read and planned with the lock held: a racing import has landed by now, so
-            # its files count as existing ones.
-            repo, target, config_problems = importcsv.open_repository(Path.cwd(), out, kind_name)
-            if config_problems:
-                raise _ConfigProblem(config_problems)
-            options = importcsv.Options(kind_name, decimal,
-                                        date_format.lower() if "%" not in date_format else date_format,
-                                        delimiter, encoding, force, skip_bad)
-            plan = importcsv.plan_import(raw, shown, options, repo, target)
-            for note in plan.notes:
-                click.echo(f"{shown}: {note}", err=True)
-            for problem in plan.problems:
-                click.echo(problem.shown(shown), err=True)
-            for warning in plan.warnings:
-                click.echo(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
-            count = f"{len(plan.problems)} problem{'' if len(plan.problems) == 1 else 's'}"
-            if plan.problems and (not skip_bad or not plan.files):
-                click.echo(f"Refused ({count}): nothing was written.", err=True)
-                return EXIT_FINDINGS
-            if not plan.files:
-                click.echo(f"strat import: no rows in {shown}; nothing to do", err=True)
-                return EXIT_OK
-            word = f"{kind_name.lower()}{'' if len(plan.files) == 1 else 's'}"
-            if dry_run or tx is None:
-                for item in plan.files:
-                    click.echo(f"==> {item.shown} <==\n{item.text}")
-                rows = len({p.line for p in plan.problems})
-                skipped = f"; {rows} row{'' if rows == 1 else 's'} with problems skipped" if plan.problems else ""
-                click.echo(f"Dry run: would write {len(plan.files)} {word}{skipped}; nothing was written.", err=True)
-                return EXIT_FINDINGS if plan.problems else EXIT_OK
-            tx.write_all([FileChange(p.rel, p.text.encode("utf-8"), p.expected) for p in plan.files],
-                         target.write_root)
+        tx.write_all([FileChange(p.rel, p.text.encode("utf-8"), p.expected) for p in plan.files], target.write_root)
     except WriteRefused as refused:
         click.echo(f"strat import: {refused}", err=True)
         return EXIT_FINDINGS
