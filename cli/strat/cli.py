@@ -474,7 +474,8 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
     The check-in is inserted into the goal's file; every other byte of the file stays as
     it was (comments, quoting, order, indentation, line endings, other documents). The
     new file is checked with strat's own loader and schemas before it is written, and it
-    is written atomically (temp file, then rename). Check-ins stay in date order.
+    is written atomically, all files or none, even if the run is killed (a lock and a
+    journal: see the guide, "Writing safely"). Check-ins stay in date order.
 
     When the goal keeps an `outcome.current` and the check-in is its newest, `current`
     is set to the new value too; a goal without `current` gets none.
