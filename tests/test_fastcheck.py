@@ -98,3 +98,14 @@ def test_findings_in_a_long_history_are_the_same_as_without_the_fast_path(bad: o
     monkeypatch.setattr(validate, "_list_checks", lambda kind: {})
     slow = validate.validate_documents(copy.deepcopy(source.documents))[1]
     assert fast and [(d.code, d.message, d.location) for d in fast] == [(d.code, d.message, d.location) for d in slow]
+
+
+def test_a_list_named_elsewhere_in_the_schema_is_left_to_jsonschema() -> None:
+    """Leaving items out could flip a verdict that looks at the list (minItems in an
+    `if`, say): such a list gets no predicate."""
+    item = {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": False}
+    schema = {"type": "object", "properties": {"things": {"type": "array", "items": item}},
+              "if": {"properties": {"things": {"minItems": 40}}}, "then": {"required": ["big"]}}
+    assert list_checks(schema) == {}
+    del schema["if"], schema["then"]
+    assert list(list_checks(schema)) == ["things"]

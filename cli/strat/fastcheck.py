@@ -132,8 +132,15 @@ def item_check(schema: Any) -> Check | None:
 def list_checks(schema: Any) -> dict[str, Check]:
     """{top-level property: item predicate} for the list properties of a kind's schema
     whose items fit the subset."""
+    import json
+
     out: dict[str, Check] = {}
     for name, sub in ((schema or {}).get("properties") or {}).items():
+        # Leaving items out of a list must not change any other verdict: the list may be
+        # named nowhere else in the schema (no oneOf/if/dependentSchemas about it).
+        rest = {**schema, "properties": {k: v for k, v in schema["properties"].items() if k != name}}
+        if json.dumps(name) in json.dumps(rest):
+            continue
         if isinstance(sub, dict) and sub.get("type") == "array" and set(sub) <= {"type", "items", *_ANNOTATIONS}:
             check = item_check(sub.get("items"))
             if check is not None:
