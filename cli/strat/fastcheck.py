@@ -129,6 +129,18 @@ def item_check(schema: Any) -> Check | None:
     return item
 
 
+def _keywords_only(schema: Any, names: bool = False) -> Any:
+    """`schema` without its annotations (descriptions, examples: text that may mention a
+    field without constraining it). `names`: this mapping's keys are property names."""
+    if isinstance(schema, list):
+        return [_keywords_only(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {key: _keywords_only(value, key in ("properties", "patternProperties", "$defs", "dependentSchemas")
+                                and not names)
+            for key, value in schema.items() if names or not _annotation(key)}
+
+
 def list_checks(schema: Any) -> dict[str, Check]:
     """{top-level property: item predicate} for the list properties of a kind's schema
     whose items fit the subset."""
@@ -139,7 +151,7 @@ def list_checks(schema: Any) -> dict[str, Check]:
         # Leaving items out of a list must not change any other verdict: the list may be
         # named nowhere else in the schema (no oneOf/if/dependentSchemas about it).
         rest = {**schema, "properties": {k: v for k, v in schema["properties"].items() if k != name}}
-        if json.dumps(name) in json.dumps(rest):
+        if json.dumps(name) in json.dumps(_keywords_only(rest)):
             continue
         if isinstance(sub, dict) and sub.get("type") == "array" and set(sub) <= {"type", "items", *_ANNOTATIONS}:
             check = item_check(sub.get("items"))
