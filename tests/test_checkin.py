@@ -445,3 +445,36 @@ def test_write_all_refuses_paths_outside_the_root(tmp_path: Path) -> None:
     with pytest.raises(write.WriteRefused, match="outside the repository"):
         write.write_all(tmp_path / "root", [write.FileChange("../escape.txt", b"x", None)])
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_csv_many_rows_into_one_file_lands_in_date_order(tmp_path: Path) -> None:
+    """Rows in any order for two goals of one file (one with `outcome` after its
+    check-ins, one with no `checkins` yet): every check-in lands in date order, each
+    goal's `current` is its newest value, and the file is composed once, not once per
+    row (the old per-row composition was quadratic)."""
+    import random
+
+    import yaml
+
+    base = (Path(__file__).parent / "cases/base" / GOAL).read_text()
+    head, checkins = base.split("checkins:\n")
+    outcome = head[head.index("outcome:"):head.index("customer_progress:")]
+    first = head.replace(outcome, "") + "checkins:\n" + checkins + outcome  # outcome after the check-ins
+    second = head.replace("id: faster-activation", "id: second-goal")  # no check-ins at all
+    root = copy_base(tmp_path / "repo", {GOAL: first + "---\n" + second})
+    days = [(dt.date(2020, 1, 1) + dt.timedelta(days=3 * i)).isoformat() for i in range(600)]
+    rows = [("faster-activation", d, f"0.{i % 80 + 10}") for i, d in enumerate(days)]
+    rows += [("second-goal", d, f"0.{i % 70 + 20}") for i, d in enumerate(days[:300])]
+    rows += [("faster-activation", "2026-11-20", "0.77")]  # after the existing 2026-11-15: the newest
+    random.Random(5).shuffle(rows)
+    (root / "many.csv").write_text("goal,date,value\n" + "".join(f"{g},{d},{v}\n" for g, d, v in rows))
+    result = checkin(root, "--csv", "many.csv")
+    assert result.exit_code == 0, result.stderr[-2000:]
+    docs = list(yaml.safe_load_all((root / GOAL).read_text()))
+    for doc in docs:
+        dates = [str(c["date"]) for c in doc["checkins"]]
+        assert dates == sorted(dates)
+    assert len(docs[0]["checkins"]) == 1 + 601 and len(docs[1]["checkins"]) == 300
+    assert docs[0]["outcome"]["current"] == 0.77
+    assert docs[1]["outcome"]["current"] == float(max((d, v) for g, d, v in rows if g == "second-goal")[1])
+    assert lint_json(root).exit_code == 0

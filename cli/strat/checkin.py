@@ -271,7 +271,8 @@ def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
     plan = CheckinPlan()
     files: dict[str, _FileState] = {}
     unreadable = _unreadable(diagnostics or [])
-    for request in requests:
+    queued: list[tuple[int, Request, _Entry, str]] = []  # (order asked, request, entry, file)
+    for seq, request in enumerate(requests):
         entry, problems = _check(request, model, today, unreadable)
         if entry is None:
             plan.problems.extend(problems)
@@ -288,16 +289,12 @@ def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
             plan.problems.append(Problem(request.where, f"goal `{entry.goal}` gets two check-ins dated {entry.date} "
                                          f"(the other from {earlier or 'the command line'}); keep one"))
             continue
-        try:
-            state.text, index, current = add_checkin(state.text, entry.goal, entry.date, entry.fields, state.nodes)
-            state.nodes = None
-        except EditProblem as exc:
-            plan.problems.append(Problem(request.where or doc.path, f"goal `{entry.goal}`: {exc}"))
-            continue
         state.added[(entry.goal, entry.date)] = request.where
-        _expect(state, entry, index, current)
-        plan.added.append(Added(entry.goal, doc.path, entry.date, dict(entry.fields)["value"],
-                                (current, dict(entry.fields)["value"]) if current is not None else None))
+        queued.append((seq, request, entry, doc.path))
+    added: list[tuple[int, Added]] = []
+    for state in files.values():
+        added.extend(_apply(state, [q for q in queued if q[3] == state.rel], plan.problems))
+    plan.added = [a for _, a in sorted(added, key=lambda pair: pair[0])]
     for state in files.values():
         plan.problems.extend(_verify(state))
     if plan.problems:
@@ -305,6 +302,64 @@ def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
         return plan
     plan.changes = [FileChange(s.rel, _encode(s), s.original) for s in files.values()]
     return plan
+
+
+def _apply(state: _FileState, queued: list[tuple[int, Request, _Entry, str]],
+           problems: list[Problem]) -> list[tuple[int, Added]]:
+    """Splice the check-ins of one file into its text. The file is composed once (not once
+    per check-in: a CSV of thousands of check-ins into one goal stays linear) and every
+    edit is computed against that composition, then all are applied back to front. Each
+    goal's check-ins are planned newest first, so an older one landing at the same place
+    ends up before it, and only the newest updates `outcome.current`. A goal whose
+    `checkins` has no item yet gets its newest check-in first, alone, and the file is
+    composed again (the list exists from then on)."""
+    out: list[tuple[int, Added]] = []
+    done_goals: set[str] = set()
+
+    def record(seq: int, entry: _Entry, index: int, current: str | None) -> None:
+        done_goals.add(entry.goal)
+        _expect(state, entry, index, current)
+        out.append((seq, Added(entry.goal, state.rel, entry.date, dict(entry.fields)["value"],
+                               (current, dict(entry.fields)["value"]) if current is not None else None)))
+
+    batch: list[tuple[int, Request, _Entry, str]] = []
+    for item in sorted(queued, key=lambda q: q[2].date, reverse=True):
+        seq, request, entry, _ = item
+        try:
+            if state.nodes is None:
+                state.nodes = _compose(state.text)
+            if entry.goal in done_goals or _has_items(state.nodes, entry.goal):
+                batch.append(item)
+                continue
+            state.text, index, current = add_checkin(state.text, entry.goal, entry.date, entry.fields, state.nodes)
+            state.nodes = None
+        except EditProblem as exc:
+            problems.append(Problem(request.where or state.rel, f"goal `{entry.goal}`: {exc}"))
+            continue
+        record(seq, entry, index, current)
+    if not batch:
+        return out
+    nodes = state.nodes if state.nodes is not None else _compose(state.text)
+    edits: list[tuple[int, int, str]] = []
+    for seq, request, entry, _ in batch:  # newest first
+        try:
+            found, index, current = _edits(state.text, nodes, entry.goal, entry.date, entry.fields,
+                                           entry.goal not in done_goals)
+        except EditProblem as exc:
+            problems.append(Problem(request.where or state.rel, f"goal `{entry.goal}`: {exc}"))
+            continue
+        edits.extend(found)
+        record(seq, entry, index, current)
+    state.text = _splice(state.text, edits)
+    state.nodes = None
+    return out
+
+
+def _has_items(nodes: list[Any], goal: str) -> bool:
+    """The goal's `checkins` is a list with at least one item (a later edit inserts
+    beside existing items, so the composition stays valid before it)."""
+    found = _get(_find_goal(nodes, goal), "checkins")
+    return found is not None and isinstance(found[1], SequenceNode) and bool(found[1].value)
 
 
 def _unreadable(diagnostics: list[Diagnostic]) -> list[str]:
@@ -548,12 +603,34 @@ def _encode(state: _FileState) -> bytes:
 
 
 def add_checkin(text: str, goal: str, date: str, fields: list[tuple[str, str]],
-                nodes: list[Any] | None = None) -> tuple[str, int, str | None]:
+                nodes: list[Any] | None = None, update_current: bool = True) -> tuple[str, int, str | None]:
     """Insert one check-in into the goal's document in `text` (a whole file, without its
-    BOM; `nodes`: the text already composed). Returns (new text, the check-in's index in
-    `checkins`, the old text of `outcome.current` when it was updated, else None).
-    Raises EditProblem."""
-    doc = _find_goal(nodes if nodes is not None else _compose(text), goal)
+    BOM; `nodes`: the text composed, or a composition whose positions are still right up
+    to this edit). Returns (new text, the check-in's index in `checkins` as `nodes` has
+    it, the old text of `outcome.current` when it was updated, else None). Raises
+    EditProblem."""
+    edits, index, current_text = _edits(text, nodes if nodes is not None else _compose(text), goal, date, fields,
+                                        update_current)
+    return _splice(text, edits), index, current_text
+
+
+def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply (start, end, replacement) edits given against the same text, back to front;
+    at one position, the edit listed first ends up last in the text."""
+    out = []
+    end_of_rest = len(text)
+    for start, end, replacement in sorted(edits, key=lambda e: e[0], reverse=True):
+        out.append(text[end:end_of_rest])
+        out.append(replacement)
+        end_of_rest = start
+    out.append(text[:end_of_rest])
+    return "".join(reversed(out))
+
+
+def _edits(text: str, nodes: list[Any], goal: str, date: str, fields: list[tuple[str, str]],
+           update_current: bool) -> tuple[list[tuple[int, int, str]], int, str | None]:
+    """The edits that insert one check-in (see add_checkin), not yet applied."""
+    doc = _find_goal(nodes, goal)
     newline = _newline(text)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
     found = _get(doc, "checkins")
@@ -609,16 +686,14 @@ def add_checkin(text: str, goal: str, date: str, fields: list[tuple[str, str]],
                 at = _line_start(text, dash)
                 edits.append((at, at, "".join(line + newline for line in lines)))
     current_text = None
-    if newest:
+    if newest and update_current:
         outcome = _get(doc, "outcome")
         current = _get(outcome[1], "current") if outcome and isinstance(outcome[1], MappingNode) else None
         if current is not None and isinstance(current[1], ScalarNode):
             node = current[1]
             current_text = text[node.start_mark.index:node.end_mark.index]
             edits.append((node.start_mark.index, node.end_mark.index, dict(fields)["value"]))
-    for start, end, replacement in sorted(edits, key=lambda e: e[0], reverse=True):
-        text = text[:start] + replacement + text[end:]
-    return text, index, current_text
+    return edits, index, current_text
 
 
 def _compose(text: str) -> list[Any]:
