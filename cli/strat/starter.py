@@ -85,3 +85,15 @@ def existing(target: Path, files: dict[str, bytes]) -> list[str]:
     """The starter's paths that already exist in `target` (as files, folders or links)."""
     return [rel for rel in files if os.path.lexists(target / rel)]
 
+
+
+def current(target: Path, rel: str) -> bytes:
+    """The bytes of an existing starter path that --force replaces, read only when it is
+    inside `target` (a link leading out is refused by strat.write, not read)."""
+    from strat.write import WriteRefused, target_path
+
+    path = target_path(target, rel)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise WriteRefused(f"{rel}: cannot read it: {exc.strerror or exc}; nothing was written") from None
