@@ -19,10 +19,12 @@ import datetime as dt
 from importlib import resources
 from typing import Any, Callable, Iterable
 
+from strat import numbers
 from strat.codes import CodeInfo
 from strat.diagnostics import Diagnostic, Severity
 from strat.load import Document
 from strat.model import Model, as_text, mapping
+from strat.roi import ratio_text
 from strat.rules.context import RuleContext
 from strat.site import paths, svg
 from strat.site.escape import block, html_block, slug
@@ -949,7 +951,7 @@ class _Site:
     def ratio_text(self, row: Any) -> str:
         if row.ratio is None:
             return "cannot be shown (no cost, or no goal with an impact)"
-        return f"{row.ratio:.1f}× its cost in expected annual impact"
+        return f"{ratio_text(row)} its cost in expected annual impact"
 
     def roi_basis(self, page: str, row: Any) -> str:
         counted = [g.goal for g in row.goals if g.currency == row.currency]
@@ -959,17 +961,19 @@ class _Site:
                                                if row.cost else "the team states no `cost`.")
                     + f" See [A310]({paths.md_link(page, paths.rule('A310'))}).")
         lines = [f"**{esc(money(row.impact.get(row.currency), row.currency, compact=False))}** expected annual impact against "
-                 f"**{esc(money(row.cost, row.currency, compact=False))}** annual cost: **{esc(f'{row.ratio:.1f}×')}**."
+                 f"**{esc(money(row.cost, row.currency, compact=False))}** annual cost: **{esc(ratio_text(row))}**."
                  if row.cost else "The team states no `cost`.", "", "Basis, goal by goal:", ""]
         for gid in counted:
             g = self.f.get(gid, "Goal")
             impact = mapping(g.data, "impact") if g else {}
-            lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
+            lines.append(f"- {self.link(page, gid, 'Goal')}: "
+                         f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
                          f" — {esc(impact.get('basis'))}")
         for gid in other:
             g = self.f.get(gid, "Goal")
             impact = mapping(g.data, "impact") if g else {}
-            lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
+            lines.append(f"- {self.link(page, gid, 'Goal')}: "
+                         f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
                          " (another currency than the team's cost: shown, not counted)")
         return "\n".join(lines)
 
@@ -1158,7 +1162,7 @@ class _Site:
         for r in rows_data:
             team = self.f.get(r.team, "Team")
             dep = team.data.get("department") if team else None
-            ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "–"
+            ratio = ratio_text(r)
             rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
                          esc(money(r.cost, r.currency)) if r.cost is not None else self.tag("no cost", "warn"),
                          esc(money(r.impact.get(r.currency), r.currency)) if r.currency in r.impact
@@ -1177,7 +1181,7 @@ class _Site:
         if ratio is None or best <= 0:
             return ""
         tone = "on-track" if ratio >= 1 else "at-risk"  # below 1×: the cost exceeds the expected impact
-        return (f'<span class="strat-bar strat-bar--roi" title="{esc(f"{ratio:.2f}× the annual cost")}">'
+        return (f'<span class="strat-bar strat-bar--roi" title="{esc(f"{numbers.ratio(ratio)} the annual cost")}">'
                 f'<span class="strat-bar__fill strat-s-{tone}" style="width:{min(100.0, 100 * ratio / best):.0f}%">'
                 "</span></span>")
 
