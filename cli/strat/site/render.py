@@ -415,15 +415,17 @@ class _Site:
                     best = (r.date, r.value)
         return best
 
-    def values_of(self, page: str, decision: Document) -> str:
+    def values_of(self, page: str, decision: Document, listed: bool = False) -> str:
+        """The values a decision upholds, each on its own so that a comma in a value's
+        name never reads as two values: a badge each (for a table cell), or a Markdown
+        list (`listed`, the decision's own page)."""
         names = self.value_names()
         out = []
         for v in decision.data.get("values") or []:
-            if isinstance(v, str) and v in names and _safe_id(v):
-                out.append(f"[{esc(names[v])}]({paths.md_link(page, paths.HOME)}#value-{v})")
-            else:
-                out.append(esc(v))
-        return ", ".join(out)
+            shown = (f"[{esc(names[v])}]({paths.md_link(page, paths.HOME)}#value-{v})"
+                     if isinstance(v, str) and v in names and _safe_id(v) else esc(v))
+            out.append(f"- {shown}" if listed else f'<span class="strat-tag">{shown}</span>')
+        return "\n".join(out) if listed else " ".join(out)
 
     def value_names(self) -> dict[str, str]:
         strategy = self.model.strategy
@@ -607,9 +609,10 @@ class _Site:
 
     def _index_decision(self, docs: list[Document], page: str) -> str:
         docs = sorted(docs, key=lambda d: (str(d.data.get("date")), d.id), reverse=True)
+        # "By": who decided it, or, while it is proposed, who proposes it (the Status column says which).
         rows = [[self.day(d.data.get("date")), self.link(page, d.id), self.decision_status(d), self.values_of(page, d),
                  self.link(page, d.data.get("decided_by"), "Person")] for d in docs]
-        return self.table(["Date", "Decision", "Status", "Values upheld", "Decided by"], rows)
+        return self.table(["Date", "Decision", "Status", "Values upheld", "By"], rows)
 
     # --- entity pages --------------------------------------------------------------------
 
@@ -1065,12 +1068,13 @@ class _Site:
         box = self.facts_box([
             ("Date", esc(data.get("date"))),
             ("Status", self.decision_status(d)),
-            ("Decided by", self.a(page, data.get("decided_by"), "Person") if data.get("decided_by") else ""),
+            ("Proposed by" if data.get("status") == "proposed" else "Decided by",
+             self.a(page, data.get("decided_by"), "Person") if data.get("decided_by") else ""),
             ("Supersedes", self.a(page, data.get("supersedes"), "Decision") if data.get("supersedes") else ""),
             ("Superseded by", ", ".join(self.a(page, x, "Decision") for x in self.f.superseded_by.get(d.id, []))),
         ])
         parts = [f"# {esc(self.f.title(d))}", self.kicker("Decision", page, "Decision"), box,
-                 "## Values it upholds\n\n" + self.values_of(page, d),
+                 "## Values it upholds\n\n" + self.values_of(page, d, listed=True),
                  "## Context\n\n" + block(data.get("context")),
                  "## Decision\n\n" + block(data.get("decision"))]
         if data.get("consequences"):
