@@ -64,7 +64,9 @@ def _commands() -> list[tuple[str, click.Context]]:
                 sub = cmd.commands[name]
                 walk(sub, click.Context(sub, info_name=name, parent=ctx, terminal_width=80))
 
-    walk(cli, click.Context(cli, info_name="strat", terminal_width=80))
+    # The group's own settings (`-h`, the width), as `strat` runs: a context without them
+    # would also make Click cache a help option without `-h` on the command objects.
+    walk(cli, click.Context(cli, info_name="strat", terminal_width=80, **cli.context_settings))
     return out
 
 
