@@ -153,7 +153,9 @@ def _people_phrase(ids: list[str], model: Model) -> str:
     def one(ident: str) -> str:
         doc = model.by_id.get(ident)
         name = doc.data.get("name") if doc is not None else None
-        return f"`{ident}` ({name})" if isinstance(name, str) and name else f"`{ident}`"
+        if not isinstance(name, str) or not name.strip():
+            return f"`{ident}`"
+        return f"`{ident}` ({name if len(name) <= 60 else name[:57] + '...'})"
 
     return " or ".join(one(i) for i in ids)
 
