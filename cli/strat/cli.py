@@ -284,7 +284,10 @@ def _export_schemas(export_dir: Path) -> int:
 def explain(code: str) -> int:
     """Explain a diagnostic CODE: what it checks, why it matters, how to fix it.
 
-    Example: strat explain A301 (strat rules lists every code).
+    \b
+    Example:
+      strat explain A301         (strat rules lists every code)
+
     Exit status: 0 explained, 2 unknown code.
     """
     from strat.codes import all_codes
@@ -516,7 +519,10 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
     shows only what its resolution made that neither side had; a shallow clone says
     where its history stops.
 
-    Example: strat history onboarding-activation
+    \b
+    Example:
+      strat history faster-activation
+
     Exit status: 0 shown, 2 no commit changed ID, or not a git repository.
     """
     from strat import git
@@ -710,7 +716,7 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -
     \b
     Examples:
       strat tree
-      strat tree grow-retention          one objective and everything under it
+      strat tree grow-active-teams       one objective and everything under it
       strat tree faster-activation -f json
 
     Exit status: 0 shown (entities with lint errors are left out: see strat lint),
