@@ -432,11 +432,9 @@ PAGE_KINDS: list[tuple[str, Any]] = [
     ("objective", lambda site: _first_with(site, "objectives", "strat-map")),
     ("plan", lambda site: _first_with(site, "plans", "strat-s-at-risk")),
     ("team", lambda site: _first_with(site, "teams", "strat-s-at-risk")),
-    ("teams index", lambda site: site / "teams" / "index.html"),
     ("department", lambda site: _first_with(site, "departments", "strat-card")),
     ("person", lambda site: _first_with(site, "people", "strat-s-at-risk")),
     ("goal", lambda site: _first_with(site, "goals", "strat-s-at-risk")),
-    ("goals index", lambda site: site / "goals" / "index.html"),
     ("metric", lambda site: _first_with(site, "metrics", "strat-facts")),
     ("initiative", lambda site: _first_with(site, "initiatives", "strat-tag")),
     ("decision", lambda site: _first_with(site, "decisions", "strat-facts")),
@@ -448,7 +446,6 @@ PAGE_KINDS: list[tuple[str, Any]] = [
     ("changelog", lambda site: site / "changelog" / "index.html"),
     ("guide page", lambda site: site / "guide" / "getting-started" / "index.html"),
     ("about", lambda site: site / "about" / "index.html"),
-    ("reference", lambda site: site / "reference" / "index.html"),
     ("search dialog", lambda site: site / "index.html"),
 ]
 SCHEMES = {"light": "default", "dark": "slate"}  # the palette's scheme names in mkdocs.yml
@@ -525,10 +522,15 @@ def schemed(request: pytest.FixtureRequest, browser: Browser, example: Served) -
 
 
 def open_search(page: Page, query: str = "activation") -> None:
-    """Open the theme's search dialog and type a query, until results are listed."""
+    """Open the theme's search dialog and type a query, once the search index is ready
+    (a query typed earlier is dropped), until results are listed."""
+    meta = page.locator(".md-search-result__meta")
+    initializing = meta.inner_text()
+    page.wait_for_function("text => document.querySelector('.md-search-result__meta').innerText !== text",
+                           arg=initializing, timeout=30_000)
     page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").fill(query)
-    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=20_000)
+    page.locator("input.md-search__input").press_sequentially(query)  # the theme reads the query on keyup
+    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=30_000)
 
 
 @pytest.mark.parametrize("kind", [k for k, _ in PAGE_KINDS])
