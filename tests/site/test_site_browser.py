@@ -446,6 +446,7 @@ PAGE_KINDS: list[tuple[str, Any]] = [
     ("changelog", lambda site: site / "changelog" / "index.html"),
     ("guide page", lambda site: site / "guide" / "getting-started" / "index.html"),
     ("about", lambda site: site / "about" / "index.html"),
+    ("reference", lambda site: site / "reference" / "kinds" / "goal" / "index.html"),
     ("search dialog", lambda site: site / "index.html"),
 ]
 SCHEMES = {"light": "default", "dark": "slate"}  # the palette's scheme names in mkdocs.yml
