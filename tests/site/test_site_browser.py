@@ -491,6 +491,12 @@ def severe(violations: list[Violation]) -> list[Violation]:
     return [v for v in violations if v.impact in SEVERE]
 
 
+def _axe_path() -> Path:
+    script = axe_script()
+    assert script is not None
+    return script
+
+
 def _needs_axe() -> None:
     if axe_script() is None:
         pytest.skip("axe-core needs Node.js and npm (tests/node/package.json); `.ci/run` installs them")
@@ -511,6 +517,7 @@ def schemed(request: pytest.FixtureRequest, browser: Browser, example: Served) -
     _needs_axe()
     ctx = browser.new_context(viewport=VIEWPORT, service_workers="block", color_scheme="light")
     try:
+        ctx.add_init_script(path=_axe_path())  # axe-core in every page, loaded once
         rec = recorded(ctx)
         page = ctx.new_page()
         visit(page, rec, example.url)
@@ -522,13 +529,18 @@ def schemed(request: pytest.FixtureRequest, browser: Browser, example: Served) -
         ctx.close()
 
 
+# The search index is ready when the theme says "Type to start searching" (in the site's
+# language: the theme's own translation, from its configuration in the page).
+SEARCH_READY = """() => {
+  const words = JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder'];
+  return document.querySelector('.md-search-result__meta').innerText.trim() === words;
+}"""
+
+
 def open_search(page: Page, query: str = "activation") -> None:
     """Open the theme's search dialog and type a query, once the search index is ready
     (a query typed earlier is dropped), until results are listed."""
-    meta = page.locator(".md-search-result__meta")
-    initializing = meta.inner_text()
-    page.wait_for_function("text => document.querySelector('.md-search-result__meta').innerText !== text",
-                           arg=initializing, timeout=30_000)
+    page.wait_for_function(SEARCH_READY, timeout=30_000)
     page.locator("input.md-search__input").click()
     page.locator("input.md-search__input").press_sequentially(query)  # the theme reads the query on keyup
     page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=30_000)
@@ -571,24 +583,35 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize(("what", "rule", "script"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_the_accessibility_check_sees_a_broken_page(example: Served, browser: Browser, what: str, rule: str,
-                                                     script: str) -> None:
-    """The check fails when the page is broken on purpose: `axe_violations` reports the
-    rule, as serious or critical, on a page that passes without the change."""
+@pytest.fixture(scope="module")
+def about_page(browser: Browser, example: Served) -> Iterator[tuple[Page, Record, str]]:
+    """A context for the broken-on-purpose checks, and the page they break, which passes
+    the check as it is."""
     _needs_axe()
     ctx = browser.new_context(viewport=VIEWPORT, service_workers="block", color_scheme="light")
     try:
+        ctx.add_init_script(path=_axe_path())
         page = ctx.new_page()
         rec = recorded(ctx)
-        visit(page, rec, example.url + "about/")
+        url = example.url + "about/"
+        visit(page, rec, url)
         assert severe(axe_violations(page, "about")) == []
-        page.evaluate(script)
-        page.wait_for_timeout(400)  # the theme animates opacity (tabs) for .25 s
-        found = severe(axe_violations(page, f"about, with {what}"))
-        assert rule in {v.rule for v in found}, [str(v) for v in found]
+        yield page, rec, url
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize(("what", "rule", "script"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_the_accessibility_check_sees_a_broken_page(about_page: tuple[Page, Record, str], what: str, rule: str,
+                                                     script: str) -> None:
+    """The check fails when the page is broken on purpose: `axe_violations` reports the
+    rule, as serious or critical, on a page that passes without the change."""
+    page, rec, url = about_page
+    visit(page, rec, url)  # a fresh copy of the page, without the last case's change
+    page.evaluate(script)
+    page.wait_for_timeout(400)  # the theme animates opacity (tabs) for .25 s
+    found = severe(axe_violations(page, f"about, with {what}"))
+    assert rule in {v.rule for v in found}, [str(v) for v in found]
 
 
 def _aria_nodes(tree: Any, depth: int = 99) -> list[str]:
