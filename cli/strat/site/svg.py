@@ -528,7 +528,8 @@ def checkin_chart(progress: Progress, unit: str | None, today: dt.date, width: i
         y = py(value)
         out.append(f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{colour}" '
                    f'stroke-dasharray="4 3"/>')
-        out.append(_text(left + plot_w + 6, y + 4, f"{name} {measure(value, unit)}", colour, 11))
+        ink = MUTED if name == "baseline" else colour  # the baseline's grey line is too pale for text
+        out.append(_text(left + plot_w + 6, y + 4, f"{name} {measure(value, unit)}", ink, 11))
     if progress.baseline is not None and progress.target is not None and progress.start and progress.end:
         s, e = dt.date.fromisoformat(progress.start), dt.date.fromisoformat(progress.end)
         out.append(f'<line x1="{_n(px(s))}" y1="{_n(py(progress.baseline))}" x2="{_n(px(e))}" '
