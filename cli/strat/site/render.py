@@ -1172,7 +1172,7 @@ class _Site:
                          esc(money(r.impact.get(r.currency), r.currency)) if r.currency in r.impact
                          else self.tag("no impact", "warn"),
                          f"**{esc(ratio)}**", self.roi_bar(r.ratio, max((x.ratio or 0) for x in rows_data))])
-        parts.append(self.table(["Team", "Department", "Annual cost", "Expected impact", "Return", ""], rows)
+        parts.append(self.table(["Team", "Department", "Annual cost", "Expected impact", "Return", "vs. best"], rows)
                      or "No teams yet.")
         details = []
         for r in rows_data:
