@@ -818,7 +818,10 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
       schemas/, .vscode/               editor support: schemas/strat.schema.json, named
                                        on every document, checks it as you type
       README.md, .gitignore
-    and runs `git init` when DIRECTORY is not in a git repository yet.
+    and, when DIRECTORY is not in a git repository yet, runs `git init` and commits
+    them ("Starter strategy"), as git's user.name and user.email (when git has none,
+    nothing is committed and init prints the one command to run). Inside an existing
+    repository nothing is committed.
 
     Existing files are never overwritten unless --force (exit 2 names them).
 
@@ -882,6 +885,10 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
     if git_problem is not None:
         _say(f"strat init: could not run git init ({git_problem}); run it yourself: strat reads git "
                    "history for stale goals, diffs and the site's changelog", err=True)
+    elif initialised:
+        _commit_starter(target, list(files))
+    else:
+        _say("Inside an existing git repository: nothing committed (review the new files and commit them).")
     here = Path.cwd().absolute()
     step = f"  cd {directory}\n" if target != here and directory is not None else ""
     _say("\nNext:\n" + step +
@@ -890,6 +897,36 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
                "  strat site serve      the site, at http://127.0.0.1:8000\n"
                "  then replace the example in strategy/ with your own, and commit.")
     return EXIT_OK
+
+
+STARTER_COMMIT = "Starter strategy"
+
+
+def _commit_starter(target: Path, files: list[str]) -> None:
+    """`strat init`'s first commit, in the repository it created: every file it wrote,
+    authored by git's own identity. Without one, nothing is invented: the one command to
+    run is printed (the files are staged), and init still succeeds."""
+    import shlex
+
+    from strat import git
+
+    commit = f"git -C {shlex.quote(str(target))} commit -m {shlex.quote(STARTER_COMMIT)}"
+    try:
+        done = git.commit_files(target, files, STARTER_COMMIT)
+    except git.NoIdentity as problem:
+        setup = " && ".join(f"git config --global {key} {shlex.quote(_IDENTITY_EXAMPLE[key])}"
+                            for key in problem.missing)
+        _say(f"strat init: nothing committed: {problem}, and strat does not invent an author. The files "
+             f"are staged; to commit them, run:\n  {setup} && {commit}", err=True)
+        return
+    except git.GitError as problem:
+        _say(f"strat init: nothing committed ({problem}); commit the new files yourself "
+             f"(git -C {shlex.quote(str(target))} add …, then {commit})", err=True)
+        return
+    _say(f"Committed the starter: {done.sha[:7]} \"{STARTER_COMMIT}\" by {done.author}.")
+
+
+_IDENTITY_EXAMPLE = {"user.name": "Your Name", "user.email": "you@example.com"}
 
 
 # --- strat import (strat.importcsv) ---------------------------------------------------------
