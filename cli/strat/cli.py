@@ -16,7 +16,9 @@ import click
 from strat import __version__
 
 if TYPE_CHECKING:  # imported inside _locate at run time: `strat --version` stays fast
+    from strat.checkin import Request
     from strat.config import Config
+    from strat.model import Model
     from strat.write import Transaction
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -547,13 +549,15 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 @cli.command()
 @click.argument("goal", required=False, callback=_text_argument)
 @click.option("--value", metavar="NUMBER", callback=_text_argument,
-              help="The value of the goal's outcome metric (required with GOAL).")
+              help="The value of the goal's outcome metric (required with GOAL); 14% is 14 when the metric's "
+                   "unit is %, 0.14 when it is a ratio.")
 @click.option("--date", "day", metavar="YYYY-MM-DD", callback=_text_argument,
               help="The day of the reading (default: today; never in the future).")
 @click.option("--confidence", metavar="0..1", callback=_text_argument,
-              help="How sure the owner is of reaching the target, from 0 to 1.")
+              help="How sure the owner is of reaching the target, from 0 to 1 (70% is 0.7).")
 @click.option("--note", metavar="TEXT", callback=_text_argument, help="A short note: what moved the number.")
-@click.option("--by", metavar="PERSON", callback=_text_argument, help="Who checked in (a Person id).")
+@click.option("--by", metavar="PERSON", callback=_text_argument,
+              help="Who checked in (a Person id; default: the Person whose email is git's user.email).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Check in many goals at once from a CSV file (instead of GOAL and the options above).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
@@ -612,6 +616,9 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         _say(f"strat checkin: {refused}", err=True)
         return EXIT_FINDINGS
     model, found = load_checked(root, target)
+    by_note = None
+    if csv_file is None and by is None:
+        requests, by_note = _by_git_user(root, model, requests)
     plan = plan_checkins(root, model, requests, dt.date.today(), found)
     problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
     if problems:
@@ -620,6 +627,8 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
         _say(f"Refused ({count}): nothing was written.", err=True)
         return EXIT_FINDINGS
+    if by_note:
+        _say(f"strat checkin: {by_note}", err=True)
     if dry_run or tx is None:
         _say(plan.diff(), nl=False)
         return EXIT_OK
@@ -632,6 +641,25 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         also = f"; outcome.current {added.current[0]} → {added.current[1]}" if added.current else ""
         _say(f"{added.path}: goal `{added.goal}` checked in {added.value} on {added.date}{also}")
     return EXIT_OK
+
+
+def _by_git_user(root: Path, model: Model, requests: list[Request]) -> tuple[list[Request], str | None]:
+    """Check-ins given without --by are by the Person whose email is git's `user.email`
+    (case-insensitive). When no Person (or several) has it, they have no `by`, and the
+    note (second item) says why; without a user.email, silently none."""
+    import dataclasses
+
+    from strat import git
+    from strat.checkin import people_with_email
+
+    email = git.config_value(root, "user.email")
+    if email is None:
+        return requests, None
+    people = people_with_email(model, email)
+    if len(people) != 1:
+        who = f"{len(people)} Persons ({', '.join(people)}) have" if people else "no Person has"
+        return requests, f"the check-in has no `by`: {who} the email {email} (git config user.email); give --by PERSON"
+    return [dataclasses.replace(request, by=people[0]) for request in requests], None
 
 
 # --- strat codeowners (strat.codeowners) --------------------------------------------------
