@@ -308,3 +308,24 @@ def test_without_a_git_identity_nothing_is_invented(monkeypatch: pytest.MonkeyPa
     name = "Your Name" if "user.name" in missing else "Kim Example"
     email = "you@example.com" if "user.email" in missing else "kim@example.com"
     assert log == f"{name} <{email}>|Starter strategy"
+
+
+@pytest.mark.parametrize("where", ["hooks/pre-commit", "my-hooks/pre-commit"])
+def test_a_leftover_git_folder_is_never_committed_in(tmp_path: Path, where: str) -> None:
+    """A `.git` that git does not read as a repository (an unpacked archive, say: no HEAD)
+    keeps its hooks and settings through git init: committing there would run them."""
+    target = tmp_path / "unpacked"
+    marker = tmp_path / "hook-ran"
+    hook = target / ".git" / where
+    hook.parent.mkdir(parents=True)
+    hook.write_text(f"#!/bin/sh\ntouch '{marker}'\n")
+    hook.chmod(0o755)
+    if where.startswith("my-hooks"):
+        (target / ".git/config").write_text(f"[core]\n\thooksPath = {hook.parent}\n")
+    result = run_cli(["init", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert "nothing committed: the folder already had a .git that was not a repository" in result.stderr
+    assert "Committed" not in result.stdout
+    assert not marker.exists()
+    assert subprocess.run(["git", "-C", str(target), "rev-parse", "--verify", "-q", "HEAD"],
+                          capture_output=True).returncode != 0

@@ -894,6 +894,9 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
         return EXIT_FINDINGS
     git_problem: git.GitError | None = None
     initialised = False
+    # A `.git` that git does not read as a repository (a leftover, an unpacked archive)
+    # may hold hooks and settings: git init keeps them, so nothing is committed there.
+    leftover = (target / ".git").is_symlink() or (target / ".git").exists()
     if not git.is_repository(target):
         try:  # first, so the write's lock and journal live in .git
             git.init_repository(target)
@@ -913,6 +916,9 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
     if git_problem is not None:
         _say(f"strat init: could not run git init ({git_problem}); run it yourself: strat reads git "
                    "history for stale goals, diffs and the site's changelog", err=True)
+    elif initialised and leftover:
+        _say("strat init: nothing committed: the folder already had a .git that was not a repository (its "
+             "hooks and settings would run); look at .git, then commit the new files yourself", err=True)
     elif initialised:
         _commit_starter(target, list(files))
     else:
