@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from helpers import copy_base, lint_json, run_cli
 
@@ -227,9 +229,10 @@ def test_bad_values_are_all_reported_and_nothing_is_written(tmp_path: Path) -> N
     assert result.exit_code == 1
     err = result.stderr
     assert "no goal with id `faster-activaton`; did you mean `faster-activation`?" in err
-    assert "value must be a number, got '45%'" in err
+    # No goal, so no metric says how to read 45%.
+    assert "value must be a number, got '45%' (write a percentage as a number" in err
     assert "date 2999-01-01 is in the future" in err
-    assert "confidence must be between 0 and 1, got 70 (write 70% as 0.7)" in err
+    assert "confidence is a number from 0 to 1, got 70: for 70% write 0.7 (or 70%)" in err
     assert "`by` names `cw`, but there is no Person with that id; did you mean `cwu`?" in err
     assert "nothing was written" in err
     assert all_goal_bytes(root) == before
@@ -241,7 +244,8 @@ def test_bad_values_are_all_reported_and_nothing_is_written(tmp_path: Path) -> N
     (["faster-activation", "--value", "nan"], "value must be a number"),
     (["faster-activation", "--value", "0.4", "--date", "2026-02-30"], "2026-02-30 is not a real calendar date"),
     (["faster-activation", "--value", "0.4", "--date", "20.11.2026"], "date must be written YYYY-MM-DD"),
-    (["faster-activation", "--value", "0.4", "--confidence", "-0.1"], "confidence must be between 0 and 1"),
+    (["faster-activation", "--value", "0.4", "--confidence", "-0.1"],
+     "confidence is a number from 0 to 1 (0.7 for 70%), got -0.1"),
     (["faster-activation", "--value", "0.4", "--note", "bell\x07"], "control character"),
     (["faster-activation", "--value", "0.4", "--date", "2026-11-15"], "already has a check-in dated 2026-11-15"),
 ])
@@ -491,3 +495,146 @@ def test_csv_many_rows_into_one_file_lands_in_date_order(tmp_path: Path) -> None
     assert docs[0]["outcome"]["current"] == 0.77
     assert docs[1]["outcome"]["current"] == float(max((d, v) for g, d, v in rows if g == "second-goal")[1])
     assert lint_json(root).exit_code == 0
+
+
+# --- first-hour edges: --by from git, percentages, confidence ------------------------------
+
+# A goal whose outcome metric's unit is `%` (net revenue retention, in points).
+NRR_GOAL = """kind: Goal
+id: keep-revenue
+title: Keep and grow the revenue of our customers
+owner: asmith
+department: support
+parent: cut-support-cost
+period: 2027-h1
+outcome:
+  metric: net-revenue-retention
+  baseline: 104
+  target: 110
+customer_progress: We keep getting more out of the product every year.
+"""
+NRR = "strategy/goals/keep-revenue.yaml"
+
+
+def set_git_email(root: Path, email: str) -> None:
+    """The repository's own user.email (git's local configuration wins over the global)."""
+    subprocess.run(["git", "-C", str(root), "config", "user.email", email], check=True)
+
+
+def last_checkin(root: Path, rel: str = GOAL) -> dict:
+    data = [d for d in yaml.safe_load_all((root / rel).read_text()) if d][0]
+    return data["checkins"][-1]
+
+
+@pytest.mark.parametrize("email", ["alice.smith@ledgerly.example", "Alice.Smith@LEDGERLY.example",
+                                   "  alice.smith@ledgerly.example"])
+def test_by_defaults_to_the_person_with_gits_user_email(tmp_path: Path, email: str) -> None:
+    root = copy_base(tmp_path / "repo")
+    set_git_email(root, email)
+    result = checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20")
+    assert result.exit_code == 0, result.stderr
+    assert last_checkin(root)["by"] == "asmith"
+    assert "by" not in result.stderr
+    assert lint_json(root).exit_code == 0
+
+
+def test_an_explicit_by_always_wins(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    set_git_email(root, "alice.smith@ledgerly.example")
+    result = checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20", "--by", "cwu")
+    assert result.exit_code == 0, result.stderr
+    assert last_checkin(root)["by"] == "cwu"
+
+
+def test_no_person_with_the_git_email_means_no_by_and_a_note(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    set_git_email(root, "someone@else.example")
+    result = checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20")
+    assert result.exit_code == 0, result.stderr
+    assert "by" not in last_checkin(root)
+    assert ("the check-in has no `by`: no Person has the email someone@else.example (git config user.email); "
+            "give --by PERSON") in result.stderr
+
+
+def test_csv_rows_are_not_given_the_git_users_by(tmp_path: Path) -> None:
+    """A data job's readings are by nobody in particular: `by` comes from its column only."""
+    root = copy_base(tmp_path / "repo")
+    set_git_email(root, "alice.smith@ledgerly.example")
+    (root / "readings.csv").write_text("goal,date,value\nfaster-activation,2026-11-20,0.4\n")
+    result = checkin(root, "--csv", "readings.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "by" not in last_checkin(root)
+
+
+@pytest.mark.parametrize("rel, goal, given, written", [
+    (GOAL, "faster-activation", "45%", 0.45),         # activation-rate: unit ratio
+    (GOAL, "faster-activation", "4.5 %", 0.045),
+    (NRR, "keep-revenue", "14%", 14),                  # net-revenue-retention: unit %
+    (NRR, "keep-revenue", "106.5%", 106.5),
+    (NRR, "keep-revenue", "106.5", 106.5),
+])
+def test_a_percentage_reads_as_import_csv_reads_it(tmp_path: Path, rel: str, goal: str, given: str,
+                                                    written: float) -> None:
+    root = copy_base(tmp_path / "repo", {NRR: NRR_GOAL})
+    result = checkin(root, goal, "--value", given, "--date", "2026-11-20", "--by", "asmith")
+    assert result.exit_code == 0, result.stderr
+    assert last_checkin(root, rel)["value"] == written
+    assert lint_json(root).exit_code == 0
+
+
+def test_a_ratio_goal_by_its_baseline_and_target(tmp_path: Path) -> None:
+    """A metric whose unit names no share (here `share of accounts`) with a goal between
+    0 and 1 is a ratio: 30% is 0.3."""
+    root = copy_base(tmp_path / "repo")
+    path = root / "strategy/metrics/activation-rate.yaml"
+    path.write_text(path.read_text().replace("unit: ratio", "unit: share of accounts"))
+    result = checkin(root, "faster-activation", "--value", "30%", "--date", "2026-11-20")
+    assert result.exit_code == 0, result.stderr
+    assert last_checkin(root)["value"] == 0.3
+
+
+@pytest.mark.parametrize("given", ["14%", "1,000%"])
+def test_a_percentage_of_a_count_is_refused(tmp_path: Path, given: str) -> None:
+    root = copy_base(tmp_path / "repo")
+    before = all_goal_bytes(root)
+    result = checkin(root, "fewer-setup-tickets", "--value", given, "--date", "2026-11-20")
+    assert result.exit_code == 1
+    assert (f"value must be a number, got '{given}' (the unit of metric `setup-tickets` is count, not % or ratio: "
+            "write the value in count)") in result.stderr
+    assert all_goal_bytes(root) == before
+
+
+def test_csv_percentages_follow_each_goals_metric(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo", {NRR: NRR_GOAL})
+    (root / "readings.csv").write_text("goal,date,value,confidence\n"
+                                       "faster-activation,2026-11-20,41%,70%\n"
+                                       "keep-revenue,2026-11-20,105%,0.6\n")
+    result = checkin(root, "--csv", "readings.csv")
+    assert result.exit_code == 0, result.stderr
+    day = dt.date(2026, 11, 20)
+    assert last_checkin(root) == {"date": day, "value": 0.41, "confidence": 0.7}
+    assert last_checkin(root, NRR) == {"date": day, "value": 105, "confidence": 0.6}
+
+
+@pytest.mark.parametrize("given, message", [
+    ("1.5", "confidence is a number from 0 to 1 (0.7 for 70%), got 1.5"),
+    ("70", "confidence is a number from 0 to 1, got 70: for 70% write 0.7 (or 70%)"),
+    ("12.5", "confidence is a number from 0 to 1, got 12.5: for 12.5% write 0.125 (or 12.5%)"),
+    ("150%", "confidence is a number from 0 to 1 (0.7 for 70%), got 150%"),
+    ("-0.2", "confidence is a number from 0 to 1 (0.7 for 70%), got -0.2"),
+    ("1000", "confidence is a number from 0 to 1 (0.7 for 70%), got 1000"),
+])
+def test_confidence_out_of_range_says_it_is_from_0_to_1(tmp_path: Path, given: str, message: str) -> None:
+    root = copy_base(tmp_path / "repo")
+    result = checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20", "--confidence", given)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "%" not in result.stderr.replace("70%", "").replace("12.5%", "").replace("150%", "")
+
+
+@pytest.mark.parametrize("given, written", [("70%", 0.7), ("0.7", 0.7), ("100%", 1), ("0%", 0)])
+def test_confidence_as_a_percentage_is_a_share(tmp_path: Path, given: str, written: float) -> None:
+    root = copy_base(tmp_path / "repo")
+    result = checkin(root, "faster-activation", "--value", "0.4", "--date", "2026-11-20", "--confidence", given)
+    assert result.exit_code == 0, result.stderr
+    assert last_checkin(root)["confidence"] == written

@@ -41,6 +41,28 @@ def files_in(root: Path) -> set[str]:
     return {rel for rel in found if not rel.startswith(".git/")}
 
 
+IDENTITY_ENV = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL",
+                "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_COUNT")
+
+
+def git_home(monkeypatch: pytest.MonkeyPatch, home: Path, config: str) -> None:
+    """The operator's git configuration is `config` (a ~/.gitconfig), and nothing else
+    names an identity: no system file, no GIT_AUTHOR_* / EMAIL in the environment."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / ".gitconfig").write_text(config, encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in IDENTITY_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def kim(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A git identity in the operator's configuration, whatever the machine's."""
+    git_home(monkeypatch, tmp_path_factory.mktemp("home"), "[user]\n\tname = Kim Example\n\temail = kim@example.com\n")
+
+
 @pytest.fixture
 def starter(tmp_path: Path) -> Path:
     target = tmp_path / "acme"
@@ -60,9 +82,8 @@ def test_the_starter_lints_clean_with_no_finding_at_all(starter: Path) -> None:
     result = run_cli(["lint", "--format", "json"], cwd=starter)
     assert result.exit_code == 0, result.stdout
     assert result.diagnostics == []
-    # Still clean once committed (A311 reads the history then).
-    git(starter, "add", ".")
-    git(starter, "commit", "-q", "-m", "Start")
+    # Still clean committed (init committed it; A311 reads the history).
+    assert git(starter, "status", "--porcelain", "--untracked-files=all") == ""
     again = run_cli(["lint", "--format", "json", "--strict"], cwd=starter)
     assert again.exit_code == 0 and again.diagnostics == []
 
@@ -147,7 +168,11 @@ def test_init_here_inside_an_existing_git_repository(tmp_path: Path) -> None:
     result = run_cli(["init"], cwd=tmp_path / "sub")
     assert result.exit_code == 0
     assert not (tmp_path / "sub/.git").exists()  # no repository inside the repository
-    assert "git repository" not in result.stdout
+    assert "Initialised a git repository" not in result.stdout
+    assert "Inside an existing git repository: nothing committed" in result.stdout
+    assert subprocess.run(["git", "-C", str(tmp_path), "rev-parse", "--verify", "-q", "HEAD"],
+                          capture_output=True).returncode != 0  # no commit made
+    assert git(tmp_path, "diff", "--cached", "--name-only") == ""  # nothing staged either
     assert (tmp_path / "sub/strategy/strategy.yaml").is_file()
     assert run_cli(["lint"], cwd=tmp_path / "sub").exit_code == 0
 
@@ -182,9 +207,7 @@ def test_the_ci_workflow_is_safe_for_forks(starter: Path) -> None:
 
 def test_the_diff_step_runs_on_a_real_pull_request_history(starter: Path) -> None:
     """What the workflow's diff step runs, on a branch that changes a goal's target."""
-    git(starter, "add", ".")
-    git(starter, "commit", "-q", "-m", "Start")
-    base = git(starter, "rev-parse", "HEAD")
+    base = git(starter, "rev-parse", "HEAD")  # init's own commit
     goal = starter / "strategy/goals/faster-activation.yaml"
     goal.write_text(goal.read_text().replace("target: 0.40", "target: 0.45"))
     git(starter, "commit", "-q", "-am", "Raise the bar")
@@ -219,3 +242,90 @@ def test_the_wheel_ships_the_templates(tmp_path: Path) -> None:
     [wheel] = tmp_path.glob("strat-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"strat/templates/init/{rel}" for rel in FILES if not rel.startswith("schemas/")} <= names
+
+
+# --- the first commit -------------------------------------------------------------------
+
+
+def test_init_commits_every_file_it_wrote_as_the_git_user(starter: Path) -> None:
+    assert git(starter, "log", "--format=%an <%ae>|%cn <%ce>|%s") == \
+        "Kim Example <kim@example.com>|Kim Example <kim@example.com>|Starter strategy"
+    assert set(git(starter, "ls-tree", "-r", "--name-only", "HEAD").splitlines()) == FILES
+    assert git(starter, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_init_says_what_it_committed(tmp_path: Path) -> None:
+    result = run_cli(["init", str(tmp_path / "acme")])
+    assert result.exit_code == 0, result.stderr
+    sha = git(tmp_path / "acme", "rev-parse", "--short=7", "HEAD")
+    assert f'Committed the starter: {sha} "Starter strategy" by Kim Example <kim@example.com>.' in result.stdout
+
+
+def test_strat_diff_head_works_on_a_new_starter(starter: Path) -> None:
+    result = run_cli(["diff", "HEAD"], cwd=starter)
+    assert result.exit_code == 0, result.stderr
+    assert "no entity changed" in result.stdout
+    goal = starter / "strategy/goals/faster-activation.yaml"
+    goal.write_text(goal.read_text().replace("target: 0.40", "target: 0.45"))
+    changed = run_cli(["diff", "HEAD"], cwd=starter)
+    assert changed.exit_code == 0, changed.stderr
+    assert "faster-activation" in changed.stdout and "0.45" in changed.stdout
+
+
+def test_the_stale_goal_rule_reads_the_starters_history(starter: Path) -> None:
+    """A311 needs commits: with the starter committed today, its goal is stale 90 days on
+    (uncommitted files count as just changed, so nothing was ever stale before)."""
+    later = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    result = run_cli(["lint", "--format", "json", "--today", later], cwd=starter)
+    assert ("strategy/goals/faster-activation.yaml", "A311") in {(d["path"], d["code"]) for d in result.diagnostics}
+
+
+@pytest.mark.parametrize(("config", "missing"), [
+    ("", ("user.name", "user.email")),
+    ("[user]\n\tname = Kim Example\n", ("user.email",)),
+    ("[user]\n\temail = kim@example.com\n", ("user.name",)),
+])
+def test_without_a_git_identity_nothing_is_invented(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                     config: str, missing: tuple[str, ...]) -> None:
+    """No identity (or half of one): no commit, exit 0, and the one command that sets what
+    is missing and commits the staged starter; that command, run as printed, works."""
+    home = tmp_path / "home"
+    git_home(monkeypatch, home, config)
+    target = tmp_path / "new strategy's"  # a name the printed command must quote
+    result = run_cli(["init", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert "Committed" not in result.stdout
+    assert subprocess.run(["git", "-C", str(target), "rev-parse", "--verify", "-q", "HEAD"],
+                          capture_output=True).returncode != 0
+    assert f"git does not know who you are ({' and '.join(missing)} not set)" in result.stderr
+    [command] = [line.strip() for line in result.stderr.splitlines() if line.startswith("  git ")]
+    assert command.endswith("commit -m 'Starter strategy'")
+    for key in ("user.name", "user.email"):
+        assert (f"git config --global {key} " in command) == (key in missing)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+    assert set(git(target, "ls-tree", "-r", "--name-only", "HEAD").splitlines()) == FILES
+    log = git(target, "log", "--format=%an <%ae>|%s")
+    name = "Your Name" if "user.name" in missing else "Kim Example"
+    email = "you@example.com" if "user.email" in missing else "kim@example.com"
+    assert log == f"{name} <{email}>|Starter strategy"
+
+
+@pytest.mark.parametrize("where", ["hooks/pre-commit", "my-hooks/pre-commit"])
+def test_a_leftover_git_folder_is_never_committed_in(tmp_path: Path, where: str) -> None:
+    """A `.git` that git does not read as a repository (an unpacked archive, say: no HEAD)
+    keeps its hooks and settings through git init: committing there would run them."""
+    target = tmp_path / "unpacked"
+    marker = tmp_path / "hook-ran"
+    hook = target / ".git" / where
+    hook.parent.mkdir(parents=True)
+    hook.write_text(f"#!/bin/sh\ntouch '{marker}'\n")
+    hook.chmod(0o755)
+    if where.startswith("my-hooks"):
+        (target / ".git/config").write_text(f"[core]\n\thooksPath = {hook.parent}\n")
+    result = run_cli(["init", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert "nothing committed: the folder already had a .git that was not a repository" in result.stderr
+    assert "Committed" not in result.stdout
+    assert not marker.exists()
+    assert subprocess.run(["git", "-C", str(target), "rev-parse", "--verify", "-q", "HEAD"],
+                          capture_output=True).returncode != 0

@@ -180,7 +180,7 @@ def test_getting_started_works_as_written(tmp_path: Path) -> None:
     assert (repo / "public" / "index.html").is_file()
     log = subprocess.run(["git", "log", "--format=%s", "origin/weekly-checkin"], cwd=repo, capture_output=True,
                          text=True, check=True).stdout.split("\n")
-    assert log[:2] == ["faster-activation: weekly check-in", "Our strategy, as code"]
+    assert log[:3] == ["faster-activation: weekly check-in", "Support's goal: fewer setup tickets", "Starter strategy"]
 
 
 def test_shell_completion_as_documented(tmp_path: Path) -> None:

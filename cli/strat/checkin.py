@@ -64,6 +64,7 @@ BOM = "\ufeff"
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _INTEGER = re.compile(r"[-+]?[0-9]+")
+_PERCENT = re.compile(r"[-+]?(?:[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)\s*%")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Text that can be written unquoted and reads back as the same text in any YAML reader.
 _PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9 .;()'/%+_-]*")
@@ -393,7 +394,8 @@ def _check(request: Request, model: Model, today: dt.date,
         else:
             problems.append(f"no goal with id `{goal}`{what}{hint}")
 
-    value = _number(request.value, "value", problems)
+    points, not_a_share = _percent_rule(model, doc) if doc is not None and doc.kind == "Goal" else (None, "")
+    value = _number(request.value, "value", problems, points, not_a_share)
     date = (request.date or "").strip() or today.isoformat()
     if not _ISO_DATE.fullmatch(date):
         problems.append(f"date must be written YYYY-MM-DD, got {date!r}")
@@ -408,11 +410,15 @@ def _check(request: Request, model: Model, today: dt.date,
                                 "a check-in records a reading already made")
     confidence = None
     if request.confidence is not None and request.confidence.strip():
-        confidence = _number(request.confidence, "confidence", problems)
+        confidence = _number(request.confidence, "confidence", problems, percent=False)  # 70% is 0.7
         if confidence is not None and not 0 <= resolve_plain(confidence, 1, 1) <= 1:
+            given = request.confidence.strip()
             as_share = resolve_plain(confidence, 1, 1)
-            hint = f" (write {confidence}% as {as_share / 100:g})" if 1 < as_share <= 100 else ""
-            problems.append(f"confidence must be between 0 and 1, got {confidence}{hint}")
+            if 2 <= as_share <= 100 and not given.endswith("%"):  # a percentage written as points
+                problems.append(f"confidence is a number from 0 to 1, got {given}: for {confidence}% write "
+                                f"{_share(confidence)} (or {confidence}%)")
+            else:
+                problems.append(f"confidence is a number from 0 to 1 (0.7 for 70%), got {given}")
     note = request.note if request.note and request.note.strip() else None
     if note is not None:
         note = note.replace("\r\n", "\n").replace("\r", "\n")  # a CSV cell may hold CRLF line breaks
@@ -445,14 +451,26 @@ def _check(request: Request, model: Model, today: dt.date,
     return _Entry(goal, date, fields, data), []
 
 
-def _number(text: str | None, name: str, problems: list[str]) -> str | None:
+def _number(text: str | None, name: str, problems: list[str], percent: bool | None = None,
+            not_a_share: str = "") -> str | None:
     """The YAML text of a number given as text ('0.420' → '0.42', '1e3' → '1000'), or
-    None after recording why it is not one."""
+    None after recording why it is not one. A percentage (`45%`) is read as `strat import
+    csv` reads it (its own parser): as points when `percent` is True (45), as a ratio when
+    False (0.45), and refused when None, with `not_a_share` saying why."""
     raw = (text or "").strip()
+    if raw.endswith("%") and percent is not None:
+        from strat.importcsv import NumberText, number_text, number_value, split_number
+
+        parts = split_number(raw)
+        if isinstance(parts, NumberText) and parts.percent and parts.currency is None and not parts.exponent:
+            number, _ = number_value(parts, "point", percent)
+            if number is not None:
+                raw = number_text(number)
     if not _NUMBER.fullmatch(raw):
         hint = ""
-        if raw.endswith("%") and _NUMBER.fullmatch(raw[:-1].strip()):
-            hint = " (write a percentage as a number: 45% as 45 if the metric's unit is %, or 0.45 for a ratio)"
+        if _PERCENT.fullmatch(raw):
+            hint = (f" ({not_a_share})" if not_a_share else
+                    " (write a percentage as a number: 45% as 45 if the metric's unit is %, or 0.45 for a ratio)")
         problems.append(f"{name} must be a number, got {raw!r}{hint}" if raw else f"{name} is missing")
         return None
     if _INTEGER.fullmatch(raw):
@@ -468,6 +486,38 @@ def _number(text: str | None, name: str, problems: list[str]) -> str | None:
         problems.append(f"{name} has more digits than a reading can mean: {raw!r}")
         return None
     return shown
+
+
+def _share(points: str) -> str:
+    """'70' → '0.7': a percentage's points as a share, exactly."""
+    return format((Decimal(points) / 100).normalize(), "f")
+
+
+def _percent_rule(model: Model, goal: Any) -> tuple[bool | None, str]:
+    """How a check-in value written with `%` reads for `goal`: import csv's rule, points
+    when the outcome metric's unit is `%` (14% is 14), a ratio when its unit is `ratio` or
+    the goal's baseline and target both lie between 0 and 1 (14% is 0.14). Any other unit
+    (a count, a currency, days) is no share of anything: refused, with why (second item)."""
+    outcome = goal.data.get("outcome") if isinstance(goal.data.get("outcome"), dict) else {}
+    metric_id = outcome.get("metric")
+    metric = model.get(metric_id, "Metric") if isinstance(metric_id, str) else None
+    unit = str(metric.data.get("unit", "")).strip() if metric is not None else ""
+    if unit == "%":
+        return True, ""
+    ends = [outcome.get("baseline"), outcome.get("target")]
+    if unit.lower() == "ratio" or all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
+                                      for v in ends):
+        return False, ""
+    if not unit:
+        return None, ""
+    return None, f"the unit of metric `{metric_id}` is {unit}, not % or ratio: write the value in {unit}"
+
+
+def people_with_email(model: Model, email: str) -> list[str]:
+    """The ids of the Persons whose `email` is `email` (case-insensitive): `--by`'s default."""
+    wanted = email.strip().casefold()
+    return [d.id for d in model.of_kind("Person")
+            if isinstance(d.data.get("email"), str) and d.data["email"].strip().casefold() == wanted]
 
 
 def yaml_text(value: str) -> str:

@@ -16,7 +16,9 @@ import click
 from strat import __version__
 
 if TYPE_CHECKING:  # imported inside _locate at run time: `strat --version` stays fast
+    from strat.checkin import Request
     from strat.config import Config
+    from strat.model import Model
     from strat.write import Transaction
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -547,13 +549,15 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 @cli.command()
 @click.argument("goal", required=False, callback=_text_argument)
 @click.option("--value", metavar="NUMBER", callback=_text_argument,
-              help="The value of the goal's outcome metric (required with GOAL).")
+              help="The value of the goal's outcome metric (required with GOAL); 14% is 14 when the metric's "
+                   "unit is %, 0.14 when it is a ratio.")
 @click.option("--date", "day", metavar="YYYY-MM-DD", callback=_text_argument,
               help="The day of the reading (default: today; never in the future).")
 @click.option("--confidence", metavar="0..1", callback=_text_argument,
-              help="How sure the owner is of reaching the target, from 0 to 1.")
+              help="How sure the owner is of reaching the target, from 0 to 1 (70% is 0.7).")
 @click.option("--note", metavar="TEXT", callback=_text_argument, help="A short note: what moved the number.")
-@click.option("--by", metavar="PERSON", callback=_text_argument, help="Who checked in (a Person id).")
+@click.option("--by", metavar="PERSON", callback=_text_argument,
+              help="Who checked in (a Person id; default: the Person whose email is git's user.email).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Check in many goals at once from a CSV file (instead of GOAL and the options above).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
@@ -612,6 +616,9 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         _say(f"strat checkin: {refused}", err=True)
         return EXIT_FINDINGS
     model, found = load_checked(root, target)
+    by_note = None
+    if csv_file is None and by is None:
+        requests, by_note = _by_git_user(root, model, requests)
     plan = plan_checkins(root, model, requests, dt.date.today(), found)
     problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
     if problems:
@@ -620,6 +627,8 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
         _say(f"Refused ({count}): nothing was written.", err=True)
         return EXIT_FINDINGS
+    if by_note:
+        _say(f"strat checkin: {by_note}", err=True)
     if dry_run or tx is None:
         _say(plan.diff(), nl=False)
         return EXIT_OK
@@ -632,6 +641,25 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         also = f"; outcome.current {added.current[0]} → {added.current[1]}" if added.current else ""
         _say(f"{added.path}: goal `{added.goal}` checked in {added.value} on {added.date}{also}")
     return EXIT_OK
+
+
+def _by_git_user(root: Path, model: Model, requests: list[Request]) -> tuple[list[Request], str | None]:
+    """Check-ins given without --by are by the Person whose email is git's `user.email`
+    (case-insensitive). When no Person (or several) has it, they have no `by`, and the
+    note (second item) says why; without a user.email, silently none."""
+    import dataclasses
+
+    from strat import git
+    from strat.checkin import people_with_email
+
+    email = git.config_value(root, "user.email")
+    if email is None:
+        return requests, None
+    people = people_with_email(model, email)
+    if len(people) != 1:
+        who = f"{len(people)} Persons ({', '.join(people)}) have" if people else "no Person has"
+        return requests, f"the check-in has no `by`: {who} the email {email} (git config user.email); give --by PERSON"
+    return [dataclasses.replace(request, by=people[0]) for request in requests], None
 
 
 # --- strat codeowners (strat.codeowners) --------------------------------------------------
@@ -818,7 +846,10 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
       schemas/, .vscode/               editor support: schemas/strat.schema.json, named
                                        on every document, checks it as you type
       README.md, .gitignore
-    and runs `git init` when DIRECTORY is not in a git repository yet.
+    and, when DIRECTORY is not in a git repository yet, runs `git init` and commits
+    them ("Starter strategy"), as git's user.name and user.email (when git has none,
+    nothing is committed and init prints the one command to run). Inside an existing
+    repository nothing is committed.
 
     Existing files are never overwritten unless --force (exit 2 names them).
 
@@ -863,6 +894,9 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
         return EXIT_FINDINGS
     git_problem: git.GitError | None = None
     initialised = False
+    # A `.git` that git does not read as a repository (a leftover, an unpacked archive)
+    # may hold hooks and settings: git init keeps them, so nothing is committed there.
+    leftover = (target / ".git").is_symlink() or (target / ".git").exists()
     if not git.is_repository(target):
         try:  # first, so the write's lock and journal live in .git
             git.init_repository(target)
@@ -882,6 +916,13 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
     if git_problem is not None:
         _say(f"strat init: could not run git init ({git_problem}); run it yourself: strat reads git "
                    "history for stale goals, diffs and the site's changelog", err=True)
+    elif initialised and leftover:
+        _say("strat init: nothing committed: the folder already had a .git that was not a repository (its "
+             "hooks and settings would run); look at .git, then commit the new files yourself", err=True)
+    elif initialised:
+        _commit_starter(target, list(files))
+    else:
+        _say("Inside an existing git repository: nothing committed (review the new files and commit them).")
     here = Path.cwd().absolute()
     step = f"  cd {directory}\n" if target != here and directory is not None else ""
     _say("\nNext:\n" + step +
@@ -890,6 +931,36 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
                "  strat site serve      the site, at http://127.0.0.1:8000\n"
                "  then replace the example in strategy/ with your own, and commit.")
     return EXIT_OK
+
+
+STARTER_COMMIT = "Starter strategy"
+
+
+def _commit_starter(target: Path, files: list[str]) -> None:
+    """`strat init`'s first commit, in the repository it created: every file it wrote,
+    authored by git's own identity. Without one, nothing is invented: the one command to
+    run is printed (the files are staged), and init still succeeds."""
+    import shlex
+
+    from strat import git
+
+    commit = f"git -C {shlex.quote(str(target))} commit -m {shlex.quote(STARTER_COMMIT)}"
+    try:
+        done = git.commit_files(target, files, STARTER_COMMIT)
+    except git.NoIdentity as problem:
+        setup = " && ".join(f"git config --global {key} {shlex.quote(_IDENTITY_EXAMPLE[key])}"
+                            for key in problem.missing)
+        _say(f"strat init: nothing committed: {problem}, and strat does not invent an author. The files "
+             f"are staged; to commit them, run:\n  {setup} && {commit}", err=True)
+        return
+    except git.GitError as problem:
+        _say(f"strat init: nothing committed ({problem}); commit the new files yourself "
+             f"(git -C {shlex.quote(str(target))} add …, then {commit})", err=True)
+        return
+    _say(f"Committed the starter: {done.sha[:7]} \"{STARTER_COMMIT}\" by {done.author}.")
+
+
+_IDENTITY_EXAMPLE = {"user.name": "Your Name", "user.email": "you@example.com"}
 
 
 # --- strat import (strat.importcsv) ---------------------------------------------------------

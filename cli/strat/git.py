@@ -499,3 +499,62 @@ def init_repository(path: Path) -> None:
         _run(path, "init", "--quiet", "--initial-branch=main")
     except GitError:  # git before 2.28 has no --initial-branch
         _run(path, "init", "--quiet")
+
+
+# --- the first commit (strat init) and the operator's identity ---------------------------------
+
+# Asked of git wherever strat needs the operator's identity: an author is taken from the
+# configuration (`user.name`, `user.email`) or from GIT_AUTHOR_* / GIT_COMMITTER_*, never
+# guessed from the login name and the host name.
+_CONFIG_ONLY = ("-c", "user.useConfigOnly=true")
+
+
+class NoIdentity(GitError):
+    """git cannot name an author or a committer without guessing one."""
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        self.missing = missing  # the settings to give: user.name and/or user.email
+        super().__init__(f"git does not know who you are ({' and '.join(missing)} not set)")
+
+
+def config_value(root: Path, key: str) -> str | None:
+    """A setting as git resolves it for `root` (`git config --get KEY`: the operator's
+    system and global configuration, GIT_CONFIG_*, the repository's own .git/config);
+    None when it is not set or git cannot be run."""
+    try:
+        done = _git(root, "config", "--get", key)
+    except GitError:
+        return None
+    value = _line(done.stdout).strip() if done.returncode == 0 else ""
+    return value or None
+
+
+def identity_missing(root: Path) -> tuple[str, ...]:
+    """What git lacks to name the author and the committer of a commit in `root` without
+    guessing (`user.useConfigOnly`): () when it can, else the settings to give."""
+    for var in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+        if _git(root, *_CONFIG_ONLY, "var", var).returncode != 0:
+            missing = tuple(key for key in ("user.name", "user.email") if config_value(root, key) is None)
+            return missing or ("user.name", "user.email")
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    sha: str
+    author: str  # `Name <email>`
+
+
+def commit_files(root: Path, paths: list[str], message: str) -> Committed:
+    """Stage `paths` (relative to `root`) and commit what is staged: `strat init`'s first
+    commit, in the repository it has just created (so the index holds nothing else).
+    Raises NoIdentity, with the files staged, when git has no identity to commit with
+    (strat never invents one), GitError when git refuses (a hook, signing)."""
+    prefix = prefix_of(root)
+    _run_bytes(root, "add", "--", *(_spec(prefix, path) for path in paths))
+    missing = identity_missing(root)
+    if missing:
+        raise NoIdentity(missing)
+    _run_bytes(root, *_CONFIG_ONLY, "commit", "--quiet", "-m", message)
+    sha, _, author = _line(_run_bytes(root, "log", "-1", "--format=%H%x00%an <%ae>", "HEAD")).partition("\0")
+    return Committed(sha, author)
