@@ -31,6 +31,7 @@ check-in, a date that is not YYYY-MM-DD, a file whose documents were not all val
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -101,15 +102,10 @@ def find_cut(text: str, docs: list[Any], requested: dict[str, str]) -> Cut | Non
 
 def _line_starts(text: str, lines: int) -> list[int] | None:
     """The character index where each of the first `lines` lines starts."""
-    starts = [0]
-    at = 0
-    find = text.find
-    for _ in range(lines - 1):
-        at = find("\n", at) + 1
-        if at == 0:
-            return None
-        starts.append(at)
-    return starts
+    parts = text.split("\n", lines - 1)
+    if len(parts) < lines:
+        return None
+    return [0, *itertools.accumulate(len(part) + 1 for part in parts[:lines - 1])]
 
 
 def reduce(text: str, cut: Cut) -> str:

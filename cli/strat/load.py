@@ -322,6 +322,8 @@ def resolve_plain(value: str, line: int, column: int) -> Any:
     if value in _BOOLS:
         return _BOOLS[value]
     first = value[0]
+    if first.isdigit() and "-" in value and "e" not in value and "E" not in value:
+        return value  # a date such as 2026-11-15: no number has `-` after its first character but in an exponent
     if first.isdigit() or first in "+-.":
         if len(value) > MAX_NUMBER_CHARS and _INT.fullmatch(value):
             raise _Refused("E005", f"number with {len(value)} digits is over the limit of {MAX_NUMBER_CHARS}",
@@ -344,7 +346,12 @@ def _parse_text(text: str, rel: str, tail: list[int] | None = None) -> tuple[lis
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return _build(yaml.parse(text, Loader=loader_cls), rel, tail)
+        loader = loader_cls(text)
+        try:
+            # One call per event (yaml.parse's generator costs two calls and a yield).
+            return _build(iter(loader.get_event, None), rel, tail)
+        finally:
+            loader.dispose()
     except _Refused:
         raise
     except yaml.MarkedYAMLError as exc:
