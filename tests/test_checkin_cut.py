@@ -53,6 +53,15 @@ LAST_NOTE_FOLDED = "".join(block(i) for i in range(N - 1)) + (
     f"  - date: {day(N - 1)}\n    value: 0.4\n    note: >\n      folded\n      text\n")
 MULTILINE_PLAIN = "".join(block(i) for i in range(N - 1)) + (
     f"  - date: {day(N - 1)}\n    value: 0.4\n    note: a note that\n      goes on\n")
+# A double-quoted note may go on at any indentation: its lines look like check-ins, but
+# are text (hostile: a check that trusted the look of the lines would be fooled).
+SPANNING = '    note: "first line\n  - date: 2026-12-30\n    value: 9"\n'
+
+
+def spanning_at(where: int) -> str:
+    return "".join(block(i) + (SPANNING if i == where else "") for i in range(N))
+
+
 FIRST_ON_OWN_LINE = f"  -\n    date: {day(0)}\n    value: 0.1\n" + "".join(block(i) for i in range(1, N))
 ITEM_LIKE_TEXT = "".join(block(i) for i in range(N - 1)) + (
     f"  - date: {day(N - 1)}\n    value: 0.4\n    note: |\n      - date: 2026-12-30\n        value: 9\n")
@@ -66,6 +75,10 @@ LAYOUTS = [
     ("comments and blank lines", HEAD + "checkins:\n  # history\n"
      + items(lambda i: block(i) + ("\n  # a comment\n" if i % 7 == 0 else "")) + "# the end\n", True),
     ("block scalar that looks like items", HEAD + "checkins:\n" + ITEM_LIKE_TEXT + "  # - date: 2026-12-31\n", True),
+    ("quoted text like items in the last item", HEAD + "checkins:\n" + spanning_at(N - 1), True),
+    ("quoted text like items, no final newline", HEAD + "checkins:\n" + spanning_at(N - 1).rstrip("\n"), True),
+    ("quoted text like items in the first item", HEAD + "checkins:\n" + spanning_at(0), True),
+    ("quoted text like items before the last", HEAD + "checkins:\n" + spanning_at(N - 2), True),
     ("no final newline", HEAD + "checkins:\n" + items(block).rstrip("\n"), True),
     ("keep-chomped block scalar last", HEAD + "checkins:\n" + LAST_NOTE_KEEP, True),
     ("folded block scalar last", HEAD + "checkins:\n" + LAST_NOTE_FOLDED, True),
