@@ -78,7 +78,8 @@ def find_cut(text: str, docs: list[Any], requested: dict[str, str]) -> Cut | Non
     dates = [item.get("date") if isinstance(item, dict) else None for item in items]
     if not _DATE.fullmatch(earliest) or not all(type(d) is str and _DATE.fullmatch(d) for d in dates):
         return None
-    if max(dates) >= earliest:  # type: ignore[type-var]
+    texts = [str(d) for d in dates[-1:]]  # every date is YYYY-MM-DD text (checked above)
+    if max(str(d) for d in dates) >= earliest:
         return None  # a back-dated check-in, or a date already taken: the full path words it
     first, last = doc.values.get(("checkins", 0)), doc.values.get(("checkins", count - 1))
     if first is None or last is None or first[0] >= last[0]:
@@ -97,7 +98,7 @@ def find_cut(text: str, docs: list[Any], requested: dict[str, str]) -> Cut | Non
         columns.append(len(match.group(1)))
     if columns[0] != columns[1]:
         return None
-    return Cut(doc.data["id"], doc.index, at, text[at:end], dates[-1], count - 1)  # type: ignore[arg-type]
+    return Cut(doc.data["id"], doc.index, at, text[at:end], texts[0], count - 1)
 
 
 def _line_starts(text: str, lines: int) -> list[int] | None:
