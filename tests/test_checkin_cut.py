@@ -94,7 +94,11 @@ LAYOUTS = [
        "period: 2026-h2\noutcome:\n  metric: activation-rate\n  baseline: 0.1\n  target: 0.2\n", True),
     ("BOM", "\ufeff" + HEAD + "checkins:\n" + items(block), True),
     # The shortcut refuses these; the full path handles them as before.
-    ("CRLF", (HEAD + "checkins:\n" + items(block)).replace("\n", "\r\n"), False),
+    ("CRLF", (HEAD + "checkins:\n" + items(block)).replace("\n", "\r\n"), True),
+    ("CRLF only in the check-ins", HEAD + "checkins:\n" + items(block).replace("\n", "\r\n"), True),
+    ("CRLF only in the lines cut", HEAD + "checkins:\n" + "".join(block(i) for i in range(N - 1)).replace("\n", "\r\n")
+     + block(N - 1), False),
+    ("a lone CR", (HEAD + "checkins:\n" + items(block)).replace("team: onboarding\n", "team: onboarding\r"), False),
     ("flow list", HEAD + "checkins: [" + ", ".join(f"{{date: {day(i)}, value: 0.5}}" for i in range(N)) + "]\n",
      False),
     ("first dash on its own line", HEAD + "checkins:\n" + FIRST_ON_OWN_LINE, False),

@@ -25,7 +25,7 @@ data minus the cut check-ins, and that the last old check-in is still the first 
 after the edit.
 
 Anything else takes the full path (compose and verify the whole file): a list shorter
-than `MIN_ITEMS`, a flow list, a `-` on a line of its own, CR line endings, a back-dated
+than `MIN_ITEMS`, a flow list, a `-` on a line of its own, a lone CR line break, a back-dated
 check-in, a date that is not YYYY-MM-DD, a file whose documents were not all valid.
 """
 
@@ -58,8 +58,8 @@ def find_cut(text: str, docs: list[Any], requested: dict[str, str]) -> Cut | Non
     """The cut for the longest check-in list of a goal of this file that is asked for
     check-ins only newer than all it has (`requested`: goal → earliest date asked), or
     None. `docs`: the file's documents as the loader read them from `text` (all valid)."""
-    if "\r" in text:
-        return None
+    if "\r" in text.replace("\r\n", ""):
+        return None  # a lone CR is a line break too: the line numbers below count LF only
     best: tuple[int, Any] | None = None
     for doc in docs:
         data = doc.data
@@ -98,6 +98,8 @@ def find_cut(text: str, docs: list[Any], requested: dict[str, str]) -> Cut | Non
         columns.append(len(match.group(1)))
     if columns[0] != columns[1]:
         return None
+    if ("\r\n" in text) != ("\r\n" in text[:at] + text[end:]):
+        return None  # only the cut lines end in CRLF: the new lines would end otherwise than on the full path
     return Cut(doc.data["id"], doc.index, at, text[at:end], texts[0], count - 1)
 
 
