@@ -31,7 +31,6 @@ check-in, a date that is not YYYY-MM-DD, a file whose documents were not all val
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -84,13 +83,13 @@ def find_cut(text: str, docs: list[Any], requested: dict[str, str]) -> Cut | Non
     first, last = doc.values.get(("checkins", 0)), doc.values.get(("checkins", count - 1))
     if first is None or last is None or first[0] >= last[0]:
         return None
-    starts = _line_starts(text, last[0])
+    starts = _line_starts(text, (first[0], last[0]))
     if starts is None:
         return None
-    at, end = starts[first[0] - 1], starts[last[0] - 1]
+    at, end = starts[first[0]], starts[last[0]]
     columns = []
     for line_no, column in (first, last):
-        start = starts[line_no - 1]
+        start = starts[line_no]
         line_end = text.find("\n", start)
         match = _DASH.match(text, start, len(text) if line_end < 0 else line_end)
         if match is None or match.end() - start != column - 1:
@@ -103,12 +102,12 @@ def find_cut(text: str, docs: list[Any], requested: dict[str, str]) -> Cut | Non
     return Cut(doc.data["id"], doc.index, at, text[at:end], texts[0], count - 1)
 
 
-def _line_starts(text: str, lines: int) -> list[int] | None:
-    """The character index where each of the first `lines` lines starts."""
-    parts = text.split("\n", lines - 1)
-    if len(parts) < lines:
+def _line_starts(text: str, numbers: tuple[int, ...]) -> dict[int, int] | None:
+    """{line number (1-based): the character index where that line starts}."""
+    parts = text.split("\n", max(numbers) - 1)
+    if len(parts) < max(numbers):
         return None
-    return [0, *itertools.accumulate(len(part) + 1 for part in parts[:lines - 1])]
+    return {n: sum(map(len, parts[:n - 1])) + n - 1 for n in numbers}
 
 
 def reduce(text: str, cut: Cut) -> str:
