@@ -12,7 +12,10 @@ ruamel would re-indent it, re-flow long lines, rewrite flow collections, drop a 
 CRLF line endings: not "byte-for-byte". Splicing keeps every other byte, in every other
 document of the file as well. The new text is then re-read by strat's own loader and
 schema validation, and its data compared with the old data plus the check-in: any
-difference, and nothing is written.
+difference, and nothing is written. Into a long history (`strat.checkin_cut`), all of
+this is done on the file with the old check-ins cut out, which are then put back
+unchanged: the cost of a check-in does not grow with the goal's history beyond reading
+the strategy once.
 
 Layout of the inserted check-in:
 
@@ -50,6 +53,7 @@ from strat.load import parse_bytes, resolve_plain
 from strat.model import Model
 from strat.refs import did_you_mean
 from strat.write import FileChange, WriteRefused, target_path
+from strat.checkin_cut import Cut, find_cut, reduce
 from strat.checkin_edit import EditProblem, add_checkin, checkin_edits, compose_text, find_goal, get_value, splice
 from strat.yamlnodes import SequenceNode
 
@@ -121,6 +125,7 @@ class CheckinPlan:
     changes: list[FileChange] = field(default_factory=list)
     added: list[Added] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    cut_used: bool = False  # some file was planned on a reduced text (strat.checkin_cut)
 
     def diff(self) -> str:
         """A unified diff of every change, for `--dry-run`."""
@@ -225,6 +230,7 @@ class _FileState:
     added: dict[tuple[str, str], str] = field(default_factory=dict)  # (goal, date) → where it was asked
     nodes: list[Any] | None = None  # the composed `text`, until it is edited
     known_valid: bool = False  # every document of the file loaded and passed its schema
+    cut: Cut | None = None  # `text` is the file with these old check-ins cut out (strat.checkin_cut)
 
 
 def load_model(root: Path, folder: Path) -> Model:
@@ -247,7 +253,12 @@ def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.d
     load's findings) let a goal that is missing because its file could not be read
     be reported as that, not as an unknown id."""
     with _no_gc():
-        return _plan(root, model, requests, today, diagnostics)
+        plan = _plan(root, model, requests, today, diagnostics, fast=True)
+        if plan.problems and plan.cut_used:
+            # The reduced text (strat.checkin_cut) is only a shortcut to the same result:
+            # any problem, and the plan is made again on the whole files, which words it.
+            plan = _plan(root, model, requests, today, diagnostics, fast=False)
+        return plan
 
 
 @contextlib.contextmanager
@@ -265,9 +276,10 @@ def _no_gc() -> Iterator[None]:
 
 
 def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
-          diagnostics: list[Diagnostic] | None) -> CheckinPlan:
+          diagnostics: list[Diagnostic] | None, fast: bool) -> CheckinPlan:
     plan = CheckinPlan()
     files: dict[str, _FileState] = {}
+    requested = _earliest_dates(requests, today) if fast else {}
     unreadable = _unreadable(diagnostics or [])
     queued: list[tuple[int, Request, _Entry, str]] = []  # (order asked, request, entry, file)
     for seq, request in enumerate(requests):
@@ -277,7 +289,7 @@ def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
             continue
         doc = model.by_id[entry.goal]
         try:
-            state = files.get(doc.path) or _read_state(root, doc.path, model)
+            state = files.get(doc.path) or _read_state(root, doc.path, model, requested)
         except (EditProblem, WriteRefused) as exc:
             plan.problems.append(Problem(request.where or doc.path, str(exc)))
             continue
@@ -293,6 +305,7 @@ def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
     for state in files.values():
         added.extend(_apply(state, [q for q in queued if q[3] == state.rel], plan.problems))
     plan.added = [a for _, a in sorted(added, key=lambda pair: pair[0])]
+    plan.cut_used = any(s.cut is not None for s in files.values())
     for state in files.values():
         plan.problems.extend(_verify(state))
     if plan.problems:
@@ -529,7 +542,16 @@ def yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _read_state(root: Path, rel: str, model: Model) -> _FileState:
+def _earliest_dates(requests: list[Request], today: dt.date) -> dict[str, str]:
+    """goal → the earliest date asked for it (text as given; checked later)."""
+    out: dict[str, str] = {}
+    for request in requests:
+        goal, date = request.goal.strip(), (request.date or "").strip() or today.isoformat()
+        out[goal] = min(out.get(goal, date), date)
+    return out
+
+
+def _read_state(root: Path, rel: str, model: Model, requested: dict[str, str] | None = None) -> _FileState:
     path = target_path(root, rel)
     try:
         with open(path, "rb") as handle:
@@ -541,8 +563,18 @@ def _read_state(root: Path, rel: str, model: Model) -> _FileState:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise EditProblem(f"{rel} is not UTF-8 text") from None
-    nodes = compose_text(text)
     docs = sorted((d for d in model.documents if d.path == rel), key=lambda d: d.index)
+    cut = find_cut(text, docs, requested) if requested and all(d.valid for d in docs) else None
+    if cut is not None and [d.index for d in docs] == list(range(len(docs))):
+        # A long history: plan on the file with the old check-ins cut out (strat.checkin_cut),
+        # once the reduced text is shown to read as the old data without them.
+        small = reduce(text, cut)
+        expected = [_own_copy(d.data) for d in docs]
+        expected[cut.doc_index]["checkins"] = expected[cut.doc_index]["checkins"][cut.removed:]
+        source, diagnostics = parse_bytes(small.encode("utf-8"), rel, report_empty=False)
+        if source is not None and not diagnostics and _same([d.data for d in source.documents], expected):
+            return _FileState(rel, raw, bom, small, expected, nodes=compose_text(small), known_valid=True, cut=cut)
+    nodes = compose_text(text)
     if [d.index for d in docs] == list(range(len(nodes))) and all(d.valid for d in docs):
         # The strategy was just loaded (with the lock held) from these bytes: every
         # document of the file is known and valid, so its data is the expectation.
@@ -598,8 +630,23 @@ def _verify(state: _FileState) -> list[Problem]:
                                         if not isinstance(c, dict) or (d.data["id"], c.get("date")) in state.added]
                     slim.append(Document(d.path, d.index, data, d.position, d.values, d.keys))
             if not validate_documents(slim)[1]:
-                return []
+                return _expand(state)
+    if state.cut is not None:
+        return [Problem(state.rel, "the reduced text did not verify")]  # _plan starts again on the whole file
     return _verify_all(state)
+
+
+def _expand(state: _FileState) -> list[Problem]:
+    """A verified reduced text gets its cut check-ins back (strat.checkin_cut)."""
+    from strat.checkin_cut import expand
+
+    if state.cut is None:
+        return []
+    full = expand(state.text, state.cut)
+    if full is None:
+        return [Problem(state.rel, "the reduced text did not verify")]  # _plan starts again on the whole file
+    state.text, state.cut = full, None
+    return []
 
 
 def _verify_all(state: _FileState) -> list[Problem]:

@@ -322,6 +322,8 @@ def resolve_plain(value: str, line: int, column: int) -> Any:
     if value in _BOOLS:
         return _BOOLS[value]
     first = value[0]
+    if first.isdigit() and "-" in value and "e" not in value and "E" not in value:
+        return value  # a date such as 2026-11-15: no number has `-` after its first character but in an exponent
     if first.isdigit() or first in "+-.":
         if len(value) > MAX_NUMBER_CHARS and _INT.fullmatch(value):
             raise _Refused("E005", f"number with {len(value)} digits is over the limit of {MAX_NUMBER_CHARS}",
@@ -344,7 +346,12 @@ def _parse_text(text: str, rel: str, tail: list[int] | None = None) -> tuple[lis
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return _build(yaml.parse(text, Loader=loader_cls), rel, tail)
+        loader = loader_cls(text)
+        try:
+            # One call per event (yaml.parse's generator costs two calls and a yield).
+            return _build(iter(loader.get_event, None), rel, tail)
+        finally:
+            loader.dispose()
     except _Refused:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -447,10 +454,59 @@ def _build(events: Iterator[Any], rel: str, tail: list[int] | None = None) -> tu
     root_pos: Position = (1, 1)
     index = 0
 
+    import yaml
+
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    collection_ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    document_start, document_end, alias_event = yaml.DocumentStartEvent, yaml.DocumentEndEvent, yaml.AliasEvent
+    no_key = _NO_KEY
     for event in events:
-        name = type(event).__name__
+        cls = type(event)
+        if cls is scalar_event:
+            # The hot path (most events of a long file), the same steps as below, inlined.
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            if event.anchor:
+                raise _Refused("E005", f"anchor `&{event.anchor}`: anchors and aliases are not allowed "
+                               "(they hide content from reviewers and can expand without bound)", line, column)
+            tag, implicit = event.tag, event.implicit
+            if tag is not None and tag != "!" and not any(implicit):
+                raise _Refused("E007", f"explicit tag `{tag}` is not allowed; write plain values (quote text if "
+                               "needed)", line, column)
+            frame = stack[-1] if stack else None
+            parent = frame[0] if frame is not None else None
+            is_key = type(parent) is dict and frame[2] is no_key  # type: ignore[index]
+            if is_key or not (implicit[0] and not event.style):
+                value = event.value  # keys are always text: `on:` means the word
+            else:
+                value = resolve_plain(event.value, line, column)
+            if type(parent) is list:
+                path = frame[1] + (len(parent),)  # type: ignore[index]
+                parent.append(value)
+                values[path] = (line, column)
+            elif is_key:
+                if value == "<<":
+                    raise _Refused("E007", "merge keys (`<<`) are not allowed; write the fields out", line, column)
+                frame[2], frame[3] = value, (line, column)  # type: ignore[index]
+            elif type(parent) is dict and frame[2] not in frame[4]:  # type: ignore[index]
+                key = frame[2]  # type: ignore[index]
+                frame[2] = no_key  # type: ignore[index]
+                path = frame[1] + (key,)  # type: ignore[index]
+                frame[4][key] = frame[3]  # type: ignore[index]
+                parent[key] = value
+                keys[path] = frame[3]  # type: ignore[index]
+                values[path] = (line, column)
+            else:
+                _add(stack, value, (line, column), rel, values, keys, diagnostics)
+            if not stack:
+                root, root_pos = value, (line, column)
+                root_empty = event.value == "" and bool(implicit[0]) and not event.style
+            continue
+        if cls in collection_ends:
+            stack.pop()
+            continue
         line, column = event.start_mark.line + 1, event.start_mark.column + 1
-        if name == "DocumentStartEvent":
+        if cls is document_start:
             if getattr(event, "version", None) or getattr(event, "tags", None):
                 raise _Refused("E007", "%YAML and %TAG directives are not allowed in strategy files", line, column)
             if empty_at is not None:  # the document before this one held nothing
@@ -459,7 +515,7 @@ def _build(events: Iterator[Any], rel: str, tail: list[int] | None = None) -> tu
             values, keys, root, doc_start = {}, {}, None, (line, column)
             root_empty = False
             continue
-        if name == "DocumentEndEvent":
+        if cls is document_end:
             if isinstance(root, dict):
                 documents.append(Document(rel, index, root, root_pos, values, keys))
             elif root is None and root_empty:
@@ -473,11 +529,11 @@ def _build(events: Iterator[Any], rel: str, tail: list[int] | None = None) -> tu
                     Location(rel, *root_pos)))
             index += 1
             continue
-        if name in ("StreamStartEvent", "StreamEndEvent"):
-            continue
-        if name == "AliasEvent":
+        if cls is alias_event:
             raise _Refused("E005", f"alias `*{event.anchor}`: anchors and aliases are not allowed "
                            "(they hide content from reviewers and can expand without bound)", line, column)
+        if cls is not mapping_start and cls is not sequence_start:
+            continue  # the stream's start and end
         if getattr(event, "anchor", None):
             raise _Refused("E005", f"anchor `&{event.anchor}`: anchors and aliases are not allowed "
                            "(they hide content from reviewers and can expand without bound)", line, column)
@@ -485,27 +541,13 @@ def _build(events: Iterator[Any], rel: str, tail: list[int] | None = None) -> tu
         if tag is not None and tag != "!" and not _implicit(event):
             raise _Refused("E007", f"explicit tag `{tag}` is not allowed; write plain values (quote text if needed)",
                            line, column)
-
-        if name == "ScalarEvent":
-            is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY
-            if is_key or not (event.implicit[0] and not event.style):
-                value = event.value  # keys are always text: `on:` means the word
-            else:
-                value = resolve_plain(event.value, line, column)
-            _add(stack, value, (line, column), rel, values, keys, diagnostics)
-            if not stack:
-                root, root_pos = value, (line, column)
-                root_empty = event.value == "" and bool(event.implicit[0]) and not event.style
-        elif name in ("MappingStartEvent", "SequenceStartEvent"):
-            if len(stack) >= MAX_DEPTH:
-                raise _Refused("E005", f"nesting is deeper than {MAX_DEPTH} levels", line, column)
-            container: Any = {} if name == "MappingStartEvent" else []
-            path = _add(stack, container, (line, column), rel, values, keys, diagnostics)
-            if not stack:
-                root, root_pos = container, (line, column)
-            stack.append([container, path, _NO_KEY, None, {}])
-        elif name in ("MappingEndEvent", "SequenceEndEvent"):
-            stack.pop()
+        if len(stack) >= MAX_DEPTH:
+            raise _Refused("E005", f"nesting is deeper than {MAX_DEPTH} levels", line, column)
+        container: Any = {} if cls is mapping_start else []
+        path = _add(stack, container, (line, column), rel, values, keys, diagnostics)
+        if not stack:
+            root, root_pos = container, (line, column)
+        stack.append([container, path, no_key, None, {}])
     if empty_at is not None and tail is not None:
         tail.append(empty_at[0])
     return documents, diagnostics

@@ -137,7 +137,12 @@ def field_values(data: Any, pattern: tuple[str, ...], prefix: JsonPath = ()) -> 
         step = pattern[depth]
         if step == "*":
             if isinstance(node, list):
-                items.extend((v, path + (i,), depth + 1) for i, v in reversed(list(enumerate(node))))
+                key = pattern[depth + 1] if depth + 1 < len(pattern) else "*"
+                if key != "*":  # only the items that have the next key can match (a long list of check-ins)
+                    found = [i for i, v in enumerate(node) if isinstance(v, dict) and key in v]
+                    items.extend((node[i], path + (i,), depth + 1) for i in reversed(found))
+                else:
+                    items.extend((v, path + (i,), depth + 1) for i, v in reversed(list(enumerate(node))))
         elif isinstance(node, dict) and step in node:
             items.append((node[step], path + (step,), depth + 1))
 
