@@ -5,6 +5,7 @@ tests/conftest.py already owns that module name.)"""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html.parser
 import os
 import re
@@ -131,3 +132,19 @@ ISSUE_PAYLOADS = [
     "{{ config }}",
     "Left | right | cell",
 ]
+
+
+def snapshot(folder: Path, skip: Path) -> dict[str, str]:
+    """Every path below `folder` (but `skip`) with its content hash, link target or
+    "dir": two snapshots differ when anything was created, changed or removed."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path == skip or skip in path.parents:
+            continue
+        if path.is_symlink():
+            out[str(path)] = "link:" + os.readlink(path)
+        elif path.is_file():
+            out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[str(path)] = "dir"
+    return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import helpers
-from sitetest import html_files, scan_html
+from sitetest import html_files, scan_html, snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-23"
@@ -183,20 +182,6 @@ def test_use_directory_urls_false(tmp_path: Path) -> None:
     assert svg_links and all(link.endswith(".html") for link in svg_links)
 
 
-def _snapshot(folder: Path, skip: Path) -> dict[str, str]:
-    out = {}
-    for path in sorted(folder.rglob("*")):
-        if path == skip or skip in path.parents:
-            continue
-        if path.is_symlink():
-            out[str(path)] = "link:" + os.readlink(path)
-        elif path.is_file():
-            out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-        else:
-            out[str(path)] = "dir"
-    return out
-
-
 def test_nothing_is_written_outside_the_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -211,12 +196,12 @@ def test_nothing_is_written_outside_the_output_folder(tmp_path: Path, monkeypatc
     os.symlink(outside / "dir", root / "site" / "linked")
     os.symlink("/etc/passwd", root / "site" / "passwd.md")
     out = root / "public"
-    before = _snapshot(tmp_path, out)
+    before = snapshot(tmp_path, out)
 
     result = build(root, "--strict")
 
     assert result.exit_code == 0, result.stderr
-    assert _snapshot(tmp_path, out) == before  # the temporary folder is gone too
+    assert snapshot(tmp_path, out) == before  # the temporary folder is gone too
     assert (out / "notes" / "index.html").exists()
     for name in ("leak", "linked", "passwd"):
         assert not (out / name).exists()
@@ -232,10 +217,10 @@ def test_nothing_is_written_outside_the_output_folder(tmp_path: Path, monkeypatc
 @pytest.mark.parametrize("where", [".", "site", "strategy/out", "..", "site/out"])
 def test_output_folder_that_would_overwrite_sources_is_refused(tmp_path: Path, where: str) -> None:
     root = helpers.copy_base(tmp_path / "repo", {"site/notes.md": "# Notes\n"}, git=False)
-    before = _snapshot(tmp_path, tmp_path / "nothing")
+    before = snapshot(tmp_path, tmp_path / "nothing")
     result = build(root, "--out", where)
     assert result.exit_code == 2, result.stderr
-    assert _snapshot(tmp_path, tmp_path / "nothing") == before
+    assert snapshot(tmp_path, tmp_path / "nothing") == before
 
 
 def test_a_foreign_non_empty_output_folder_is_refused(tmp_path: Path) -> None:

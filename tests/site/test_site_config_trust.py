@@ -11,7 +11,6 @@ a message naming what is refused, no marker, and nothing outside the repository 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import helpers
+from sitetest import snapshot
 
 TODAY = "2026-11-23"
 SECRET = "SECRET-OUTSIDE-THE-REPO-7f3a"
@@ -155,20 +155,6 @@ def _repo(tmp: Path, files: dict[str, str | Link]) -> Path:
     return root
 
 
-def _snapshot(folder: Path, skip: Path) -> dict[str, str]:
-    out = {}
-    for path in sorted(folder.rglob("*")):
-        if path == skip or skip in path.parents:
-            continue
-        if path.is_symlink():
-            out[str(path)] = "link:" + os.readlink(path)
-        elif path.is_file():
-            out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-        else:
-            out[str(path)] = "dir"
-    return out
-
-
 def _published(root: Path, text: str) -> list[str]:
     return [str(p) for p in root.rglob("*") if p.is_file() and not p.is_symlink() and text.encode() in p.read_bytes()
             and "outside" not in p.relative_to(root).parts]
@@ -180,12 +166,12 @@ def test_hostile_mkdocs_yml_is_refused(tmp_path: Path, case: Hostile, monkeypatc
     root = _repo(tmp_path, case.files)
     for key, value in case.env.items():
         monkeypatch.setenv(key, value)
-    before = _snapshot(tmp_path, root)
+    before = snapshot(tmp_path, root)
 
     result = helpers.run_cli(["site", "build", "--today", TODAY, *case.args], cwd=root)
 
     assert not (tmp_path / "marker").exists(), "code named by the repository ran"
-    assert _snapshot(tmp_path, root) == before, "something outside the repository changed"
+    assert snapshot(tmp_path, root) == before, "something outside the repository changed"
     assert _published(root, SECRET) == [], "a secret from outside the repository was published"
     assert not (root / "public").exists()
     assert result.exit_code == 1, result.stderr
@@ -200,11 +186,11 @@ def test_hostile_mkdocs_yml_is_refused_as_a_process(tmp_path: Path, case: Hostil
     a Markdown extension named by the repository would be imported from it."""
     _outside(tmp_path)
     root = _repo(tmp_path, case.files)
-    before = _snapshot(tmp_path, root)
+    before = snapshot(tmp_path, root)
     proc = subprocess.run([sys.executable, "-m", "strat", "site", "build", "--today", TODAY], cwd=root,
                           capture_output=True, text=True, timeout=300)
     assert not (tmp_path / "marker").exists(), "code named by the repository ran"
-    assert _snapshot(tmp_path, root) == before
+    assert snapshot(tmp_path, root) == before
     assert proc.returncode == 1, proc.stderr
     assert case.refused in proc.stderr and "Traceback" not in proc.stderr
 
