@@ -90,7 +90,7 @@ def test_every_token_is_replaced_and_the_company_is_quoted_safely(tmp_path: Path
     assert run_cli(["lint"], cwd=target).exit_code == 0
     from strat import __version__
 
-    assert f'"strat=={__version__}"' in (target / ".github/workflows/strategy.yml").read_text()
+    assert f'"strategy-as-code=={__version__}"' in (target / ".github/workflows/strategy.yml").read_text()
 
 
 def test_the_site_builds(starter: Path) -> None:
@@ -150,10 +150,12 @@ def test_init_here_inside_an_existing_git_repository(tmp_path: Path) -> None:
 
 
 def test_the_ci_workflow_is_safe_for_forks(starter: Path) -> None:
+    from strat import __version__
+
     workflow = yaml.safe_load((starter / ".github/workflows/strategy.yml").read_text())
     on = workflow.get("on", workflow.get(True))
     assert set(on) == {"pull_request", "push"} and on["push"] == {"branches": ["main"]}
-    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["permissions"] == {}
     lint, site = workflow["jobs"]["lint"], workflow["jobs"]["site"]
     for job in (lint, site):
         assert job["timeout-minutes"]
@@ -162,13 +164,13 @@ def test_the_ci_workflow_is_safe_for_forks(starter: Path) -> None:
         for step in job["steps"]:
             assert "${{" not in step.get("run", "")
     runs = [s.get("run", "") for s in lint["steps"]]
-    assert any(r.startswith("python -m pip install") and "strat==" in r for r in runs)
+    assert any(r.startswith("python -m pip install") and f'"strategy-as-code=={__version__}"' in r for r in runs)
     assert "strat lint --format github" in runs
     diff = next(s for s in lint["steps"] if "strat diff" in s.get("run", ""))
     assert diff["if"] == "github.event_name == 'pull_request'"
     assert diff["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
     assert diff["run"] == 'strat diff "$BASE_SHA" HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"'
-    assert "permissions" not in lint
+    assert lint["permissions"] == {"contents": "read"}
     assert site["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
     assert site["needs"] == "lint"
     assert site["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}

@@ -6,8 +6,9 @@ The workflow checks are the safety properties a workflow needs when pull request
 from forks: no `${{ }}` expression inside a `run:` script (it is pasted into the script
 before the shell reads it, so a crafted branch name or input would run as code), inputs
 reaching the shell only through `env:`, `pull_request` rather than `pull_request_target`,
-read-only permissions by default, no persisted checkout credentials, and a timeout on
-every job."""
+no permission by default (`permissions: {}`, each job naming the least it needs), no
+persisted checkout credentials, and a timeout on every job. zizmor and actionlint run on
+the same files in tests/test_workflows_lint.py."""
 
 from __future__ import annotations
 
@@ -79,6 +80,9 @@ def runs_strat(job: dict) -> bool:
                or re.search(r"(^|[\s;&|(])strat\s", str(step.get("run", ""))) for step in job.get("steps", []))
 
 
+PULL_REQUEST_EVENTS = {"pull_request", "pull_request_target", "workflow_run"}
+
+
 def workflow_problems(workflow: dict) -> list[str]:
     """What makes a workflow unsafe for pull requests from forks, in words (empty: safe)."""
     problems = []
@@ -86,18 +90,22 @@ def workflow_problems(workflow: dict) -> list[str]:
     for event in ("pull_request_target", "workflow_run"):
         if event in events:
             problems.append(f"triggered by {event}: it runs with a write token on code a fork controls")
-    if workflow.get("permissions") != {"contents": "read"}:
-        problems.append(f"top-level permissions must be `contents: read`, not {workflow.get('permissions')!r}")
+    if workflow.get("permissions") != {}:
+        problems.append(f"top-level permissions must be `{{}}` (each job names its own), not {workflow.get('permissions')!r}")
     for job_id, job in (workflow.get("jobs") or {}).items():
         where = f"job {job_id}"
         if "timeout-minutes" not in job:
             problems.append(f"{where}: no timeout-minutes")
+        if "permissions" not in job:
+            problems.append(f"{where}: no permissions of its own")
         perms = job.get("permissions", {})
         if isinstance(perms, str):
             writes = {"*"} if perms == "write-all" else set()
         else:
             writes = {scope for scope, level in perms.items() if level == "write"}
-        if writes - {"security-events"} and not only_on_push_to_main(job):
+        # A workflow that pull requests cannot start (a release on a tag, a schedule) may
+        # write; one that they can, only in jobs that run on a push to main.
+        if writes - {"security-events"} and events & PULL_REQUEST_EVENTS and not only_on_push_to_main(job):
             problems.append(f"{where}: {sorted(writes)} write permission on events other than a push to main")
         if "security-events" in writes and "pull_request" in events and not skips_forks(job):
             problems.append(f"{where}: security-events: write on pull requests without skipping forks")
@@ -163,6 +171,9 @@ def test_workflow_checker_catches_each_unsafe_pattern() -> None:
     assert "job scan" not in problems  # no pull_request trigger there, so no fork guard needed
     on_pr = yaml.safe_load(UNSAFE.replace("[pull_request_target]", "[pull_request]"))
     assert any("without skipping forks" in p for p in workflow_problems(on_pr))
+    # A workflow that no pull request can start (a release on a tag) may write.
+    on_tag = yaml.safe_load(UNSAFE.replace("[pull_request_target]", "{push: {tags: ['v*']}}"))
+    assert not any("write permission" in p for p in workflow_problems(on_tag))
 
 
 # --- action.yml -------------------------------------------------------------------------
@@ -200,12 +211,15 @@ def test_action_passes_inputs_only_through_env(action: dict) -> None:
     assert used == set(action["inputs"]), "every input is used, and only declared inputs are"
 
 
-def test_action_installs_its_own_checkout_and_lints_and_diffs(action: dict) -> None:
+def test_action_installs_its_own_version_and_lints_and_diffs(action: dict) -> None:
+    from strat import __version__
+
     steps = action["runs"]["steps"]
     setup = [s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python@")]
     assert setup and setup[0]["with"]["python-version"] == "${{ inputs.python-version }}"
     runs = [str(s.get("run", "")) for s in steps]
-    assert any("pip install" in r and '"$GITHUB_ACTION_PATH"' in r for r in runs)
+    installs = [r for r in runs if "pip install" in r]
+    assert installs and all(f'"strategy-as-code=={__version__}"' in r for r in installs), installs
     assert any("lint" in r and "--format" in r for r in runs)
     (diff_step,) = [s for s in steps if "strat\" diff" in str(s.get("run", ""))]
     assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in diff_step["run"]
