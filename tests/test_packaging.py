@@ -10,6 +10,7 @@ when asked: `STRAT_TEST_SKIP_FRESH_VENV=1`. Without the index they fail, they do
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import tarfile
 import tomllib
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -83,6 +85,9 @@ def test_the_project_is_named_for_the_index() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert project["name"] == DIST
     assert project["scripts"] == {"strat": "strat.cli:main"}
+    # This test builds with the builder the release workflow runs, and the same way.
+    release = (REPO / ".github/workflows/release.yml").read_text(encoding="utf-8")
+    assert f'"{BUILD}"' in release and "python -m build --outdir dist" in release
 
 
 def test_the_wheel_ships_every_schema_and_module(dists: dict[str, Path]) -> None:
@@ -248,3 +253,51 @@ def test_the_install_line_check_tells_the_names_apart(line: str, wrong: bool) ->
     page = f"text\n{line}\n```yaml\n{line}\n```\n"
     assert len(install_lines_naming_strat("guide.md", page)) == (1 if wrong else 0)
     assert install_lines_naming_strat(".github/workflows/ci.yml", line) == []
+
+
+# --- the lowest versions pyproject.toml allows (.ci/lowest.py, run by .ci/run) -----------------
+
+def _lowest_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("ci_lowest", REPO / ".ci" / "lowest.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_lowest_pins_every_direct_dependency_at_its_bound() -> None:
+    done = _ok(subprocess.run([sys.executable, str(REPO / ".ci" / "lowest.py")], cwd=REPO, capture_output=True,
+                              text=True))
+    lines = done.splitlines()
+    assert lines[0] == "-e ."
+    pins = dict(line.split("==") for line in lines[1:])
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    left_out = set(_lowest_module().LEFT_OUT)
+    for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
+        name = re.split(r"[^A-Za-z0-9._-]", requirement, maxsplit=1)[0]
+        if name in left_out:
+            assert name not in pins
+            continue
+        bound = re.search(r"(?:>=|==)([0-9][\w.]*)", requirement)
+        assert bound and pins[name] == bound.group(1), requirement
+    assert pins["PyYAML"] and pins["click"] and pins["mkdocs"] == "1.6"
+
+
+@pytest.mark.parametrize(("requirement", "pin"), [
+    ("mkdocs>=1.6,<2", "mkdocs==1.6"),
+    ("mkdocs<2,>=1.6", "mkdocs==1.6"),
+    ("ruamel.yaml>=0.18", "ruamel.yaml==0.18"),
+    ("pkg[extra] >= 1.2.3 ; python_version >= '3.11'", "pkg==1.2.3"),
+    ("mypy==2.4.1", "mypy==2.4.1"),
+    ("anything", None),
+    ("capped<2", None),
+    ("compatible~=1.4", None),
+    ("bumped>1.0", None),
+])
+def test_lowest_reads_bounds_and_refuses_a_dependency_without_one(requirement: str, pin: str | None) -> None:
+    lowest = _lowest_module().lowest
+    if pin is None:
+        with pytest.raises(SystemExit, match="names no lowest version"):
+            lowest([requirement])
+    else:
+        assert lowest([requirement]) == [pin]
