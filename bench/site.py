@@ -226,11 +226,11 @@ def measure(goals: int, base: Path, args: argparse.Namespace, strat: list[str], 
     prepared = prepare(repo, goals, args.seed, args.today, strat)
     today = ["--today", args.today.isoformat()]
 
-    out, docs, floor_site = work / "strat-site", work / "rendered", work / "floor-site"
+    out, docs, floor_site = work / "strat-site", work / "rendered" / "docs", work / "floor-site"
     config = work / "floor-mkdocs.yml"
     commands = {
         "strat_build": ([*strat, "site", "build", "--out", str(out), *today], repo, out),
-        "strat_render": ([*strat, "site", "render", str(docs), *today], repo, docs),
+        "strat_render": ([*strat, "site", "render", str(docs.parent), *today], repo, docs.parent),
         "floor": ([*mkdocs, "build", "-q", "-f", str(config)], work, floor_site),
     }
     # Interleaved (build, render, floor; build, render, floor; ...) so that a busy machine

@@ -405,25 +405,28 @@ def test_csv_with_a_header_only_does_nothing(tmp_path: Path) -> None:
 
 
 def test_write_all_writes_nothing_when_one_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
     from strat import write
 
     (tmp_path / "a.txt").write_bytes(b"a")
     (tmp_path / "b.txt").write_bytes(b"b")
-    real = write._temp_copy
+    real = write._write_temp
     calls = []
 
-    def failing(target: Path, content: bytes, rel: str) -> str:
-        calls.append(rel)
-        if rel == "b.txt":
-            raise write.WriteRefused("disk full")
-        return real(target, content, rel)
+    def failing(temp: Path, item: "write._Checked") -> None:
+        calls.append(item.rel)
+        if item.rel == "b.txt":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(temp, item)
 
-    monkeypatch.setattr(write, "_temp_copy", failing)
-    with pytest.raises(write.WriteRefused):
+    monkeypatch.setattr(write, "_write_temp", failing)
+    with pytest.raises(write.WriteRefused, match="No space left"):
         write.write_all(tmp_path, [write.FileChange("a.txt", b"A", b"a"), write.FileChange("b.txt", b"B", b"b")])
     assert calls == ["a.txt", "b.txt"]
     assert (tmp_path / "a.txt").read_bytes() == b"a" and (tmp_path / "b.txt").read_bytes() == b"b"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    # Only the lock file is new (this folder is not a git repository): no temp file, no journal.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".strat-lock", "a.txt", "b.txt"]
 
 
 def test_write_all_refuses_a_file_that_changed_since_it_was_read(tmp_path: Path) -> None:
@@ -455,3 +458,36 @@ def test_a_warning_in_the_goal_file_does_not_block_a_check_in(tmp_path: Path) ->
     assert result.exit_code == 0, result.stdout + result.stderr
     assert path.read_text().endswith("---\n# kind: Goal\n# id: parked\n")
     assert "value: 870" in path.read_text()
+
+
+def test_csv_many_rows_into_one_file_lands_in_date_order(tmp_path: Path) -> None:
+    """Rows in any order for two goals of one file (one with `outcome` after its
+    check-ins, one with no `checkins` yet): every check-in lands in date order, each
+    goal's `current` is its newest value, and the file is composed once, not once per
+    row (the old per-row composition was quadratic)."""
+    import random
+
+    import yaml
+
+    base = (Path(__file__).parent / "cases/base" / GOAL).read_text()
+    head, checkins = base.split("checkins:\n")
+    outcome = head[head.index("outcome:"):head.index("customer_progress:")]
+    first = head.replace(outcome, "") + "checkins:\n" + checkins + outcome  # outcome after the check-ins
+    second = head.replace("id: faster-activation", "id: second-goal")  # no check-ins at all
+    root = copy_base(tmp_path / "repo", {GOAL: first + "---\n" + second})
+    days = [(dt.date(2020, 1, 1) + dt.timedelta(days=3 * i)).isoformat() for i in range(600)]
+    rows = [("faster-activation", d, f"0.{i % 80 + 10}") for i, d in enumerate(days)]
+    rows += [("second-goal", d, f"0.{i % 70 + 20}") for i, d in enumerate(days[:300])]
+    rows += [("faster-activation", "2026-11-20", "0.77")]  # after the existing 2026-11-15: the newest
+    random.Random(5).shuffle(rows)
+    (root / "many.csv").write_text("goal,date,value\n" + "".join(f"{g},{d},{v}\n" for g, d, v in rows))
+    result = checkin(root, "--csv", "many.csv")
+    assert result.exit_code == 0, result.stderr[-2000:]
+    docs = list(yaml.safe_load_all((root / GOAL).read_text()))
+    for doc in docs:
+        dates = [str(c["date"]) for c in doc["checkins"]]
+        assert dates == sorted(dates)
+    assert len(docs[0]["checkins"]) == 1 + 601 and len(docs[1]["checkins"]) == 300
+    assert docs[0]["outcome"]["current"] == 0.77
+    assert docs[1]["outcome"]["current"] == float(max((d, v) for g, d, v in rows if g == "second-goal")[1])
+    assert lint_json(root).exit_code == 0

@@ -269,6 +269,8 @@ def test_schema_export_writes_every_file(run_cli, tmp_path: Path) -> None:
     assert result.exit_code == 0
     source = {p.name: json.loads(p.read_text()) for p in schemas.schema_dir().glob("*.schema.json")}
     written = {p.name: json.loads(p.read_text()) for p in out.glob("*.schema.json")}
+    bundle = written.pop("strat.schema.json")  # the editors' schema (tests/test_editors.py)
+    assert bundle["title"] == "strat document"
     assert set(written) == set(source)
     assert len(written) >= 12
     assert written == source

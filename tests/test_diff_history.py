@@ -80,7 +80,8 @@ def test_diff_json_and_joint_goal_added(repo: Path) -> None:
     assert payload["head"] is None and payload["base"] == head
     [change] = payload["changes"]
     assert change["id"] == "faster-activation" and change["status"] == "changed"
-    assert "goal `faster-activation`: joint goal with `product` added" in change["sentences"]
+    assert ("goal `faster-activation`: new joint goal: `product`'s leader `asmith` commits to “Re-plan the Q1 roadmap”"
+            in change["sentences"])
 
 
 def test_diff_reports_findings_introduced_and_fixed(repo: Path) -> None:
@@ -183,7 +184,7 @@ def test_site_changelog_page_from_history(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "pages"
     result = run(repo, "site", "render", str(out), "--today", helpers.TODAY)
     assert result.exit_code == 0, result.stderr
-    raw = (out / "changelog.md").read_text()
+    raw = (out / "docs" / "changelog.md").read_text()
     assert "<script>" not in raw  # encoded as character references in the Markdown
     page = html.unescape(raw)
     headings = [line for line in page.splitlines() if line.startswith("## ")]
@@ -199,4 +200,69 @@ def test_site_changelog_outside_git_says_so(tmp_path: Path) -> None:
     root = helpers.copy_base(tmp_path / "repo", git=False)
     out = tmp_path / "pages"
     assert run(root, "site", "render", str(out), "--today", helpers.TODAY).exit_code == 0
-    assert "outside a git repository" in (out / "changelog.md").read_text()
+    assert "outside a git repository" in (out / "docs" / "changelog.md").read_text()
+
+
+# Joint commitments are another department's obligation: `strat diff` says each in words,
+# in every format, wherever it appears (a new item, a whole new `joint` field, a new goal,
+# a removed one), never as a raw mapping and never hidden behind "new goal …".
+JOINT_CASES = [
+    ("a joint goal added to a goal that had none",
+     {"strategy/goals/deflection.yaml": ("checkins:\n", "joint:\n  - department: product\n    owner: asmith\n"
+                                                  "    commitment: Re-plan the Q1 roadmap\n    metric: activation-rate\n"
+                                                  "    target: 0.5\ncheckins:\n")}, None,
+     ["goal `support-deflection`: `product`'s leader `asmith` commits to “Re-plan the Q1 roadmap”, measured by "
+      "`activation-rate` reaching 0.5"]),
+    ("a new goal carrying a joint goal", {}, "strategy/goals/in-app-help.yaml",
+     ["new goal `in-app-help` under objective `grow-retention`",
+      "goal `in-app-help`: `support`'s leader `bjones` commits to “Two agents move to outreach”"]),
+]
+
+
+@pytest.mark.parametrize(("label", "edits", "new_file", "expected"), JOINT_CASES, ids=[c[0] for c in JOINT_CASES])
+def test_diff_says_joint_commitments_in_words(repo: Path, label: str, edits: dict[str, tuple[str, str]],
+                                             new_file: str | None, expected: list[str]) -> None:
+    base = "HEAD~1" if new_file else "HEAD"
+    for rel, (old, new) in edits.items():
+        edit(repo / rel, old, new)
+    text = run(repo, "diff", base, "--format", "text").stdout
+    markdown = run(repo, "diff", base, "--format", "markdown").stdout
+    sentences = [s for c in run(repo, "diff", base, "--format", "json").json["changes"] for s in c["sentences"]]
+    for sentence in expected:
+        assert sentence in sentences
+        assert f"  {sentence}" in text.splitlines()
+        assert sentence.split(": ", 1)[-1] in markdown
+    assert "{department" not in text + markdown
+
+
+def test_diff_says_a_removed_joint_commitment_in_words(repo: Path) -> None:
+    goal = repo / "strategy/goals/faster-activation.yaml"
+    text = goal.read_text()
+    goal.write_text(text[:text.index("joint:\n")] + text[text.index("checkins:\n"):])
+    [change] = run(repo, "diff", "HEAD", "--format", "json").json["changes"]
+    assert change["sentences"] == [
+        "goal `faster-activation`: `support`'s leader `bjones` no longer commits to “Move two agents from setup "
+        "questions to outreach to at-risk accounts”, measured by `setup-tickets` reaching 900"]
+
+
+HOSTILE_COMMITMENTS = [
+    ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m", "&#92;x1b&#91;31mred&#92;x1b&#91;0m"),
+    ("<script>alert(1)</script>", "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("two\nlines", "two\\nlines", "two&#92;nlines"),
+]
+
+
+@pytest.mark.parametrize(("commitment", "in_text", "in_markdown"), HOSTILE_COMMITMENTS)
+def test_joint_commitment_words_are_inert(repo: Path, commitment: str, in_text: str, in_markdown: str) -> None:
+    import json as json_module
+
+    quoted = json_module.dumps(commitment)
+    edit(repo / "strategy/goals/deflection.yaml", "checkins:\n",
+         f"joint:\n  - department: product\n    owner: asmith\n    commitment: {quoted}\ncheckins:\n")
+    text = run(repo, "diff", "HEAD", "--format", "text").stdout
+    markdown = run(repo, "diff", "HEAD", "--format", "markdown").stdout
+    sentences = [s for c in run(repo, "diff", "HEAD", "--format", "json").json["changes"] for s in c["sentences"]]
+    assert f"commits to “{commitment}”" in sentences[0]  # JSON keeps the exact text
+    assert f"commits to “{in_text}”" in text
+    assert "\x1b" not in text and "\x1b" not in markdown and "<script>" not in markdown
+    assert in_markdown in markdown, markdown

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from helpers import run_cli
+from strat.editors import export_files
 from strat.starter import starter_files
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -25,6 +26,8 @@ FILES = {
     "strategy/objectives/grow-active-teams.yaml", "strategy/plans/product-plan.yaml",
     "strategy/goals/faster-activation.yaml", "strategy/initiatives/guided-setup.yaml",
     "strategy/decisions/free-trial.yaml",
+    # Editor support (tests/test_editors.py drives a real editor engine over them).
+    ".vscode/settings.json", ".vscode/extensions.json", *(f"schemas/{name}" for name in export_files()),
 }
 
 
@@ -43,7 +46,7 @@ def starter(tmp_path: Path) -> Path:
     target = tmp_path / "acme"
     result = run_cli(["init", str(target), "--company", "Acme"])
     assert result.exit_code == 0, result.stderr
-    assert f"Created a strategy repository in {target} (19 files)." in result.stdout
+    assert f"Created a strategy repository in {target} ({len(FILES)} files)." in result.stdout
     return target
 
 
@@ -118,8 +121,8 @@ def test_force_replaces_them(starter: Path) -> None:
     (starter / "strat.yaml").write_text("# mine\n")
     result = run_cli(["init", str(starter), "--force"])
     assert result.exit_code == 0
-    assert "19 replaced" in result.stdout
-    assert (starter / "strat.yaml").read_text().startswith("# strat configuration.")
+    assert f"{len(FILES)} replaced" in result.stdout
+    assert "# strat configuration." in (starter / "strat.yaml").read_text()
 
 
 def test_an_existing_strategy_is_not_mixed_with_the_example(tmp_path: Path) -> None:
@@ -215,4 +218,4 @@ def test_the_wheel_ships_the_templates(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     [wheel] = tmp_path.glob("strategy_as_code-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {f"strat/templates/init/{rel}" for rel in FILES} <= names
+    assert {f"strat/templates/init/{rel}" for rel in FILES if not rel.startswith("schemas/")} <= names

@@ -236,3 +236,42 @@ def test_s105_no_strategy(tmp_path: Path) -> None:
 def test_no_documents_no_s105(tmp_path: Path) -> None:
     _, found = analyse(helpers.make_repo(tmp_path / "r"))
     assert found == []
+
+
+# A Person reference written as what a newcomer knows of the person (first name, last
+# name, full name, the email's local part) gets the person's id; a word that fits several
+# people names each of them.
+PEOPLE_BY_NAME = [
+    ("alice", "`asmith` (Alice Smith)"),
+    ("smith", "`asmith` (Alice Smith)"),
+    ("alice-smith", "`asmith` (Alice Smith)"),
+    ("alise", "`asmith` (Alice Smith)"),    # a typo of the first name
+    ("bola", "`bjones` (Bola Jones)"),
+    ("chen", "`cwu` (Chen Wu)"),
+    ("asmit", "`asmith` (Alice Smith)"),    # a typo of the id still works
+]
+
+
+@pytest.mark.parametrize(("typed", "suggested"), PEOPLE_BY_NAME)
+def test_r201_person_did_you_mean_by_name_or_email(analyse_base, typed: str, suggested: str) -> None:
+    _, [d] = analyse_base({"strategy/goals/fewer-setup-tickets.yaml":
+                           BASE_GOAL.replace("owner: bjones", f"owner: {typed}")})
+    assert d.code == "R201"
+    assert d.message.endswith(f"did you mean {suggested}?"), d.message
+    assert len(d.related) == 1
+
+
+def test_r201_person_name_shared_by_two_people(analyse_base) -> None:
+    people = (helpers.BASE / "strategy/people/people.yaml").read_text()
+    extra = "---\nkind: Person\nid: awong\nname: Alice Wong\ntitle: Analyst\ndepartment: product\n"
+    _, [d] = analyse_base({"strategy/goals/fewer-setup-tickets.yaml":
+                           BASE_GOAL.replace("owner: bjones", "owner: alice"),
+                           "strategy/people/people.yaml": people + extra})
+    assert d.message.endswith("did you mean `asmith` (Alice Smith) or `awong` (Alice Wong)?"), d.message
+
+
+def test_r201_names_are_not_suggested_for_other_kinds(analyse_base) -> None:
+    # `alice` fits a person's name, but `team` names a Team
+    _, [d] = analyse_base({"strategy/goals/fewer-setup-tickets.yaml":
+                           BASE_GOAL.replace("team: self-service", "team: alice")})
+    assert "did you mean" not in d.message

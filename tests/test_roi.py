@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 from helpers import copy_base, run_cli
@@ -74,9 +75,9 @@ def test_text_output(tmp_path: Path) -> None:
     table = lines[lines.index("Team                              Cost      Impact             ROI"):][:4]
     assert table == [
         "Team                              Cost      Impact             ROI",
-        "Onboarding (onboarding)           EUR 900k  EUR 600k           0.67×",
-        "Mixed (mixed)                     EUR 100k  EUR 50k + USD 80k  ≥ 0.50×",
-        "Self-service Help (self-service)  EUR 300k  EUR 150k           0.50×",
+        "Onboarding (onboarding)           EUR 900k  EUR 600k           0.7×",
+        "Mixed (mixed)                     EUR 100k  EUR 50k + USD 80k  ≥ 0.5×",
+        "Self-service Help (self-service)  EUR 300k  EUR 150k           0.5×",
     ]
     assert "    mixed-usd: USD 80,000 (US deals)" in lines
     assert "    not in the ratio: USD 80k (another currency than the cost; never converted)" in lines
@@ -95,7 +96,7 @@ def test_markdown_output_escapes_yaml_text(tmp_path: Path) -> None:
     out = result.stdout
     assert out.startswith("## ROI by team\n")
     assert "| Team | Cost | Impact | ROI |" in out
-    assert "| Mixed (`mixed`) | EUR 100k | EUR 50k + USD 80k | ≥ 0.50× |" in out
+    assert "| Mixed (`mixed`) | EUR 100k | EUR 50k + USD 80k | ≥ 0.5× |" in out
     # strat.inert.markdown: a character reference (not a backslash, which leaves @mentions
     # and #123 references live); the reason's own code spans stay, YAML text in them is inert.
     assert "  - `mixed-eur`: EUR 50,000 — EUR part &#124; with a pipe" in out
@@ -137,3 +138,63 @@ def test_a_checkin_does_not_change_roi_but_a_new_goal_does(tmp_path: Path) -> No
                                                        "impact: {annual: 300000, currency: EUR, basis: b}\n"))
     after = roi(root, "-f", "json").json
     assert after["teams"][0]["team"] == "onboarding" and after["teams"][0]["ratio"] == 1.0
+
+
+# --- one way to write amounts and ratios (strat.numbers), in the CLI and on the site ----------
+
+SAME_EVERYWHERE = {
+    # a ratio of 1.18: once `1.18×` in the CLI and `1.2×` on the site
+    "strategy/teams/even.yaml": team("even", "Even", "cost: {annual: 1000000, currency: EUR}\n"),
+    "strategy/goals/even-goal.yaml": goal("even-goal", "even", "impact: {annual: 1180000, currency: EUR, "
+                                          "basis: b}\n"),
+    # three significant digits: EUR 1.23M, never EUR 1.2M here and EUR 1,234,567 there
+    "strategy/teams/precise.yaml": team("precise", "Precise", "cost: {annual: 1234567, currency: EUR}\n"),
+    "strategy/goals/precise-goal.yaml": goal("precise-goal", "precise", "impact: {annual: 999950, currency: EUR, "
+                                             "basis: b}\n"),
+}
+
+
+def _site_roi_rows(root: Path) -> dict[str, list[str]]:
+    """The ROI page's table as the site renders it: team id → its cells."""
+    from strat.site import paths
+
+    loaded = load_strategy(root, root / "strategy")
+    page = render_site_page(root)
+    rows = {}
+    for line in page.splitlines():
+        cells = [html.unescape(c.strip()) for c in line.strip("|").split(" | ")]
+        for r in roi_rows(loaded.ctx):
+            if line.startswith("| ") and f"({paths.md_link(paths.ROI, paths.entity('Team', r.team))})" in cells[0]:
+                rows[r.team] = cells
+    return rows
+
+
+def _text_rows(out: str) -> dict[str, str]:
+    return {line.split("(")[1].split(")")[0]: line for line in out.splitlines() if line.startswith(("Even", "Precise",
+                                                                                                    "Onboarding"))}
+
+
+def test_roi_and_amounts_read_the_same_in_the_cli_and_on_the_site(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo", SAME_EVERYWHERE)
+    text = roi(root).stdout
+    markdown = roi(root, "-f", "markdown").stdout
+    site = _site_roi_rows(root)
+    expected = {"even": ("EUR 1M", "EUR 1.18M", "1.2×"), "precise": ("EUR 1.23M", "EUR 1M", "0.8×"),
+                "onboarding": ("EUR 900k", "EUR 600k", "0.7×")}
+    for team_id, (cost, impact, ratio) in expected.items():
+        assert site[team_id][2:5] == [cost, impact, f"**{ratio}**"], site[team_id]
+        assert [c.strip() for c in _text_rows(text)[team_id].split("  ") if c.strip()][1:] == [cost, impact, ratio]
+        assert f"| {cost} | {impact} | {ratio} |" in markdown
+    # one goal's impact in full, the same in both
+    page = html.unescape(render_site_page(root))
+    assert "    even-goal: EUR 1,180,000 (b)" in text.splitlines()
+    assert "EUR 1,180,000 — b" in page and "EUR 1,180,000 — b" in markdown
+
+
+def render_site_page(root: Path) -> str:
+    from strat.codes import all_codes
+    from strat.site import paths
+    from strat.site.render import render_site
+
+    loaded = load_strategy(root, root / "strategy")
+    return render_site(loaded.model, loaded.ctx, [], all_codes())[paths.ROI]

@@ -159,4 +159,4 @@ def test_progress_bar() -> None:
 
 def test_help_has_an_example() -> None:
     result = run_cli(["tree", "--help"])
-    assert result.exit_code == 0 and "strat tree grow-retention" in result.stdout
+    assert result.exit_code == 0 and "strat tree grow-active-teams" in result.stdout

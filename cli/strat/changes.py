@@ -3,6 +3,9 @@
 Used by `strat diff` (two revisions), `strat history` (one entity through time) and the
 site's changelog. Pure functions over documents, except `load_revision`, which reads git
 objects through `strat.git` (no checkout, no working-tree change).
+
+A joint commitment is said in words wherever a change adds or removes one, including
+inside a goal added or removed whole (`joint_words`); the renderers make every value inert.
 """
 
 from __future__ import annotations
@@ -57,19 +60,55 @@ class EntityChange:
     title: str = ""
     context: str = ""  # "under objective `grow-arr`"
     fields: list[FieldChange] = field(default_factory=list)
+    # The joint commitments of a goal added or removed whole: each is another department's
+    # obligation, so a reviewer must see it, not only "new goal …".
+    joint: list[dict[str, Any]] = field(default_factory=list)
 
     def sentences(self) -> list[str]:
         """The change in words, one sentence per line."""
         noun = f"{self.kind.lower()} `{self.id}`"
         if self.status == "added":
-            return [f"new {noun}{(' ' + self.context) if self.context else ''}"]
+            return ([f"new {noun}{(' ' + self.context) if self.context else ''}"]
+                    + [f"{noun}: {joint_words(item)}" for item in self.joint])
         if self.status == "removed":
-            return [f"{noun} removed"]
+            return [f"{noun} removed"] + [f"{noun}: {joint_words(item, 'no longer commits to')}" for item in self.joint]
         out = []
         if self.old_path and self.old_path != self.path:
             out.append(f"{noun} moved from {self.old_path} to {self.path}")
-        out.extend(f"{noun}: {c.words}" for c in self.fields)
+        for c in self.fields:
+            if c.path == ("joint",):  # the whole list: set, removed, or items without a department
+                gone = [i for i in joint_items(c.old) if c.new is MISSING or i not in c.new]
+                came = [i for i in joint_items(c.new) if c.old is MISSING or i not in c.old]
+                if gone or came:
+                    out.extend(f"{noun}: {joint_words(i, 'no longer commits to')}" for i in gone)
+                    out.extend(f"{noun}: {joint_words(i)}" for i in came)
+                    continue
+            out.append(f"{noun}: {c.words}")
         return out
+
+
+def joint_items(value: Any) -> list[dict[str, Any]]:
+    """The joint commitments of a goal's `joint` field (mappings only: the schema reports the rest)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def joint_words(item: dict[str, Any], verb: str = "commits to") -> str:
+    """A joint commitment in words: "`support`'s leader `tnguyen` commits to “…”, measured
+    by `setup-tickets` reaching 450". The commitment is quoted whole: it is the partner's
+    obligation, and a reviewer reads all of it."""
+    department, owner = item.get("department"), item.get("owner")
+    who = f"`{department}`'s leader" if isinstance(department, str) else "the partner department's leader"
+    if isinstance(owner, str):
+        who += f" `{owner}`"
+    commitment = item.get("commitment")
+    what = f"“{commitment}”" if isinstance(commitment, str) else show(commitment)
+    metric, target = item.get("metric"), item.get("target")
+    measured = ""
+    if isinstance(metric, str):
+        measured = f", measured by `{metric}`" + (f" reaching {show(target)}" if "target" in item else "")
+    elif "target" in item:
+        measured = f", to reach {show(target)}"
+    return f"{who} {verb} {what}{measured}"
 
 
 # --- comparing data --------------------------------------------------------------------
@@ -149,6 +188,11 @@ def describe_field_change(change: FieldChange) -> str:
                 label = f"{words} `{item}`"
         else:
             label = f"`{item}`"
+        if list_name == "joint" and isinstance(change.new if change.old is MISSING else change.old, dict):
+            if change.old is MISSING:
+                return f"new joint goal: {joint_words(change.new)}"
+            if change.new is MISSING:
+                return f"{label} removed: {joint_words(change.old, 'no longer commits to')}"
         if change.old is MISSING:
             return f"{label} added" if list_name in LIST_KEYS else f"`{list_name}` + {label}"
         if change.new is MISSING:
@@ -188,9 +232,10 @@ def diff_entities(before: dict[str, Document], after: dict[str, Document],
         old, new = before.get(ident), after.get(ident)
         if old is None and new is not None:
             out.append(EntityChange(new.kind, ident, "added", new.path, title=title_of(new),
-                                    context=_placement(new, context)))
+                                    context=_placement(new, context), joint=joint_items(new.data.get("joint"))))
         elif new is None and old is not None:
-            out.append(EntityChange(old.kind, ident, "removed", old.path, title=title_of(old)))
+            out.append(EntityChange(old.kind, ident, "removed", old.path, title=title_of(old),
+                                    joint=joint_items(old.data.get("joint"))))
         elif old is not None and new is not None:
             fields = compare(old.data, new.data)
             moved = old.path != new.path

@@ -5,8 +5,8 @@ check-ins touches and checks it, and only then does the caller hand the changes 
 `strat.write.write_all`, which writes them all atomically or none. So a CSV with one bad
 row writes nothing, and every bad row is reported with its line.
 
-How a file is edited. ruamel.yaml composes the file (round-trip, with the start and end
-of every node); the check-in is then *inserted* as text at the place those positions
+How a file is edited (`strat.checkin_edit`). `strat.yamlnodes` composes the file (libyaml events, with the start
+and end of every node); the check-in is then *inserted* as text at the place those positions
 give, and nothing else in the file is touched. Dumping the whole file back through
 ruamel would re-indent it, re-flow long lines, rewrite flow collections, drop a BOM and
 CRLF line endings: not "byte-for-byte". Splicing keeps every other byte, in every other
@@ -30,10 +30,12 @@ its newest; a goal without `current` gets none (its latest check-in is its curre
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import datetime as dt
 import difflib
+import gc
 import io
 import json
 import math
@@ -41,13 +43,21 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+from strat.diagnostics import Diagnostic, Severity
 from strat.load import parse_bytes, resolve_plain
 from strat.model import Model
 from strat.refs import did_you_mean
 from strat.write import FileChange, WriteRefused, target_path
+from strat.checkin_edit import EditProblem, add_checkin, checkin_edits, compose_text, find_goal, get_value, splice
+from strat.yamlnodes import SequenceNode
 
+# Bounds of `strat checkin --csv` input (documented in the how-to "Check-ins from a data
+# job"): a larger file is refused before it is read, more rows as soon as the row past
+# the limit is reached; memory stays bounded either way.
+MAX_CHECKIN_CSV_BYTES = 20_000_000
+MAX_CHECKIN_ROWS = 100_000
 CSV_COLUMNS = ("goal", "date", "value", "confidence", "note", "by")
 CSV_REQUIRED = ("goal", "value")
 BOM = "\ufeff"
@@ -58,6 +68,8 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Text that can be written unquoted and reads back as the same text in any YAML reader.
 _PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9 .;()'/%+_-]*")
 # What strat's loader refuses in a file (see strat.load): never let a note bring it in.
+# Findings that mean a file could not be read at all (it adds no document to the model).
+_FILE_CODES = ("E001", "E003", "E005", "E006", "E007")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
@@ -119,10 +131,6 @@ class CheckinPlan:
         return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in out)
 
 
-class EditProblem(Exception):
-    """The file cannot be edited safely at this place (the message says why)."""
-
-
 # --- CSV -------------------------------------------------------------------------------
 
 
@@ -157,6 +165,9 @@ def read_csv(raw: bytes, shown: str) -> tuple[list[Request], list[Problem]]:
             if len(row) != len(header):
                 problems.append(Problem(where, f"this row has {len(row)} fields, the header has {len(header)}"))
                 continue
+            if len(requests) >= MAX_CHECKIN_ROWS:
+                return [], [Problem(where, f"more than {MAX_CHECKIN_ROWS:,} check-ins, the most one run takes; "
+                                           "split the file; nothing was written")]
             cells = {name: row[i].strip() for i, name in enumerate(header) if name in CSV_COLUMNS}
             requests.append(Request(
                 goal=cells["goal"], value=cells["value"], date=cells.get("date") or None,
@@ -211,28 +222,61 @@ class _FileState:
     text: str  # the planned text, without the BOM
     expected: list[dict[str, Any]]  # the documents' data the planned text must read back as
     added: dict[tuple[str, str], str] = field(default_factory=dict)  # (goal, date) → where it was asked
+    nodes: list[Any] | None = None  # the composed `text`, until it is edited
+    known_valid: bool = False  # every document of the file loaded and passed its schema
 
 
 def load_model(root: Path, folder: Path) -> Model:
     """The strategy below `folder`, indexed (no rules run: a check-in needs ids only)."""
+    return load_checked(root, folder)[0]
+
+
+def load_checked(root: Path, folder: Path) -> tuple[Model, list[Diagnostic]]:
+    """The strategy below `folder` and its file, schema and reference findings."""
     from strat.loaded import load_strategy
 
-    return load_strategy(root, folder).model
+    loaded = load_strategy(root, folder)
+    return loaded.model, loaded.diagnostics
 
 
-def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.date) -> CheckinPlan:
+def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.date,
+                  diagnostics: list[Diagnostic] | None = None) -> CheckinPlan:
     """Check every request and compute the new text of every file they touch. Nothing
-    is written. When `problems` is not empty, `changes` is empty."""
+    is written. When `problems` is not empty, `changes` is empty. `diagnostics` (the
+    load's findings) let a goal that is missing because its file could not be read
+    be reported as that, not as an unknown id."""
+    with _no_gc():
+        return _plan(root, model, requests, today, diagnostics)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Planning builds one object per YAML event of the goal's file and keeps them: the
+    cyclic garbage collector would walk them again and again (it doubled the time of a
+    check-in into a long history), and nothing here makes cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
+          diagnostics: list[Diagnostic] | None) -> CheckinPlan:
     plan = CheckinPlan()
     files: dict[str, _FileState] = {}
-    for request in requests:
-        entry, problems = _check(request, model, today)
+    unreadable = _unreadable(diagnostics or [])
+    queued: list[tuple[int, Request, _Entry, str]] = []  # (order asked, request, entry, file)
+    for seq, request in enumerate(requests):
+        entry, problems = _check(request, model, today, unreadable)
         if entry is None:
             plan.problems.extend(problems)
             continue
         doc = model.by_id[entry.goal]
         try:
-            state = files.get(doc.path) or _read_state(root, doc.path)
+            state = files.get(doc.path) or _read_state(root, doc.path, model)
         except (EditProblem, WriteRefused) as exc:
             plan.problems.append(Problem(request.where or doc.path, str(exc)))
             continue
@@ -242,15 +286,12 @@ def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.d
             plan.problems.append(Problem(request.where, f"goal `{entry.goal}` gets two check-ins dated {entry.date} "
                                          f"(the other from {earlier or 'the command line'}); keep one"))
             continue
-        try:
-            state.text, index, current = add_checkin(state.text, entry.goal, entry.date, entry.fields)
-        except EditProblem as exc:
-            plan.problems.append(Problem(request.where or doc.path, f"goal `{entry.goal}`: {exc}"))
-            continue
         state.added[(entry.goal, entry.date)] = request.where
-        _expect(state, entry, index, current)
-        plan.added.append(Added(entry.goal, doc.path, entry.date, dict(entry.fields)["value"],
-                                (current, dict(entry.fields)["value"]) if current is not None else None))
+        queued.append((seq, request, entry, doc.path))
+    added: list[tuple[int, Added]] = []
+    for state in files.values():
+        added.extend(_apply(state, [q for q in queued if q[3] == state.rel], plan.problems))
+    plan.added = [a for _, a in sorted(added, key=lambda pair: pair[0])]
     for state in files.values():
         plan.problems.extend(_verify(state))
     if plan.problems:
@@ -260,7 +301,78 @@ def plan_checkins(root: Path, model: Model, requests: list[Request], today: dt.d
     return plan
 
 
-def _check(request: Request, model: Model, today: dt.date) -> tuple[_Entry | None, list[Problem]]:
+def _apply(state: _FileState, queued: list[tuple[int, Request, _Entry, str]],
+           problems: list[Problem]) -> list[tuple[int, Added]]:
+    """Splice the check-ins of one file into its text. The file is composed once (not once
+    per check-in: a CSV of thousands of check-ins into one goal stays linear) and every
+    edit is computed against that composition, then all are applied back to front. Each
+    goal's check-ins are planned newest first, so an older one landing at the same place
+    ends up before it, and only the newest updates `outcome.current`. A goal whose
+    `checkins` has no item yet gets its newest check-in first, alone, and the file is
+    composed again (the list exists from then on)."""
+    out: list[tuple[int, Added]] = []
+    done_goals: set[str] = set()
+
+    def record(seq: int, entry: _Entry, index: int, current: str | None) -> None:
+        done_goals.add(entry.goal)
+        _expect(state, entry, index, current)
+        out.append((seq, Added(entry.goal, state.rel, entry.date, dict(entry.fields)["value"],
+                               (current, dict(entry.fields)["value"]) if current is not None else None)))
+
+    batch: list[tuple[int, Request, _Entry, str]] = []
+    for item in sorted(queued, key=lambda q: q[2].date, reverse=True):
+        seq, request, entry, _ = item
+        try:
+            if state.nodes is None:
+                state.nodes = compose_text(state.text)
+            if entry.goal in done_goals or _has_items(state.nodes, entry.goal):
+                batch.append(item)
+                continue
+            state.text, index, current = add_checkin(state.text, entry.goal, entry.date, entry.fields, state.nodes)
+            state.nodes = None
+        except EditProblem as exc:
+            problems.append(Problem(request.where or state.rel, f"goal `{entry.goal}`: {exc}"))
+            continue
+        record(seq, entry, index, current)
+    if not batch:
+        return out
+    nodes = state.nodes if state.nodes is not None else compose_text(state.text)
+    edits: list[tuple[int, int, str]] = []
+    for seq, request, entry, _ in batch:  # newest first
+        try:
+            found, index, current = checkin_edits(state.text, nodes, entry.goal, entry.date, entry.fields,
+                                           entry.goal not in done_goals)
+        except EditProblem as exc:
+            problems.append(Problem(request.where or state.rel, f"goal `{entry.goal}`: {exc}"))
+            continue
+        edits.extend(found)
+        record(seq, entry, index, current)
+    state.text = splice(state.text, edits)
+    state.nodes = None
+    return out
+
+
+def _has_items(nodes: list[Any], goal: str) -> bool:
+    """The goal's `checkins` is a list with at least one item (a later edit inserts
+    beside existing items, so the composition stays valid before it)."""
+    found = get_value(find_goal(nodes, goal), "checkins")
+    return found is not None and isinstance(found[1], SequenceNode) and bool(found[1].value)
+
+
+def _unreadable(diagnostics: list[Diagnostic]) -> list[str]:
+    """`path: message` of every strategy file that could not be read (it holds no
+    document the model knows: too large, not UTF-8, not YAML, unreadable)."""
+    out: list[str] = []
+    for d in diagnostics:
+        if d.code in _FILE_CODES and d.severity is Severity.ERROR:
+            line = f"{d.location.path}: {d.code} {d.message}"
+            if line not in out:
+                out.append(line)
+    return out
+
+
+def _check(request: Request, model: Model, today: dt.date,
+           unreadable: list[str] | None = None) -> tuple[_Entry | None, list[Problem]]:
     """Check one request's values against the model; the entry, or every problem."""
     problems: list[str] = []
     goal = request.goal.strip()
@@ -272,7 +384,14 @@ def _check(request: Request, model: Model, today: dt.date) -> tuple[_Entry | Non
         close = did_you_mean(goal, goals)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         what = f" (`{goal}` is a {doc.kind})" if doc is not None else ""
-        problems.append(f"no goal with id `{goal}`{what}{hint}")
+        if doc is None and unreadable:
+            shown = "; ".join(unreadable[:3]) + (f"; and {len(unreadable) - 3} more" if len(unreadable) > 3 else "")
+            many = len(unreadable) != 1
+            problems.append(f"no goal with id `{goal}` in the files strat could read, and {len(unreadable)} "
+                            f"file{'s' if many else ''} could not be read (the goal may be in "
+                            f"{'one of them' if many else 'it'}): {shown}")
+        else:
+            problems.append(f"no goal with id `{goal}`{what}{hint}")
 
     value = _number(request.value, "value", problems)
     date = (request.date or "").strip() or today.isoformat()
@@ -360,7 +479,7 @@ def yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _read_state(root: Path, rel: str) -> _FileState:
+def _read_state(root: Path, rel: str, model: Model) -> _FileState:
     path = target_path(root, rel)
     try:
         with open(path, "rb") as handle:
@@ -372,10 +491,27 @@ def _read_state(root: Path, rel: str) -> _FileState:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise EditProblem(f"{rel} is not UTF-8 text") from None
+    nodes = compose_text(text)
+    docs = sorted((d for d in model.documents if d.path == rel), key=lambda d: d.index)
+    if [d.index for d in docs] == list(range(len(nodes))) and all(d.valid for d in docs):
+        # The strategy was just loaded (with the lock held) from these bytes: every
+        # document of the file is known and valid, so its data is the expectation.
+        return _FileState(rel, raw, bom, text, [_own_copy(d.data) for d in docs], nodes=nodes, known_valid=True)
     source, diagnostics = parse_bytes(raw, rel)
     if source is None:
         raise EditProblem(f"{rel} cannot be read: {diagnostics[0].message if diagnostics else 'unknown'}")
-    return _FileState(rel, raw, bom, text, [copy.deepcopy(d.data) for d in source.documents])
+    return _FileState(rel, raw, bom, text, [copy.deepcopy(d.data) for d in source.documents], nodes=nodes)
+
+
+def _own_copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a document's data that `_expect` may change without touching the model:
+    the mapping, its `checkins` list and its `outcome` are copied, the rest is shared."""
+    out = dict(data)
+    if isinstance(out.get("checkins"), list):
+        out["checkins"] = list(out["checkins"])
+    if isinstance(out.get("outcome"), dict):
+        out["outcome"] = dict(out["outcome"])
+    return out
 
 
 def _expect(state: _FileState, entry: _Entry, index: int, current: str | None) -> None:
@@ -389,8 +525,36 @@ def _expect(state: _FileState, entry: _Entry, index: int, current: str | None) -
 
 
 def _verify(state: _FileState) -> list[Problem]:
-    """Re-read the planned text with strat's loader and schemas: any finding, or any data
-    that differs from the old data plus the check-ins, refuses the whole plan."""
+    """Re-read the planned text with strat's loader: any finding, or any data that
+    differs from the old data plus the check-ins, refuses the whole plan. When every
+    document of the file was valid, only what changed is validated again (the goal with
+    its new check-ins; check-ins are validated one by one, so the old ones stay valid),
+    which keeps a check-in's cost from growing with the goal's history."""
+    from strat.load import Document
+    from strat.validate import validate_documents
+
+    if state.known_valid:
+        source, diagnostics = parse_bytes(_encode(state), state.rel, report_empty=False)
+        if source is not None and not diagnostics:
+            if not _same([d.data for d in source.documents], state.expected):
+                return [Problem(state.rel, "internal error: the edit would change more than the check-ins; nothing "
+                                           "was written (this is a bug in strat; please report it with the file)")]
+            touched = {goal for goal, _ in state.added}
+            slim = []
+            for d in source.documents:
+                if d.data.get("kind") == "Goal" and d.data.get("id") in touched:
+                    data = dict(d.data)
+                    data["checkins"] = [c for c in data.get("checkins") or []
+                                        if not isinstance(c, dict) or (d.data["id"], c.get("date")) in state.added]
+                    slim.append(Document(d.path, d.index, data, d.position, d.values, d.keys))
+            if not validate_documents(slim)[1]:
+                return []
+    return _verify_all(state)
+
+
+def _verify_all(state: _FileState) -> list[Problem]:
+    """`_verify` in full: every document validated, and the findings the file already
+    had told apart from those the check-in would bring."""
     from strat.validate import validate_documents
 
     new = _encode(state)
@@ -430,202 +594,3 @@ def _same(a: Any, b: Any) -> bool:
 
 def _encode(state: _FileState) -> bytes:
     return ((BOM if state.bom else "") + state.text).encode("utf-8")
-
-
-# --- the text edit ---------------------------------------------------------------------
-
-
-def add_checkin(text: str, goal: str, date: str, fields: list[tuple[str, str]]) -> tuple[str, int, str | None]:
-    """Insert one check-in into the goal's document in `text` (a whole file, without its
-    BOM). Returns (new text, the check-in's index in `checkins`, the old text of
-    `outcome.current` when it was updated, else None). Raises EditProblem."""
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    doc = _find_goal(_compose(text), goal)
-    newline = _newline(text)
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
-    found = _get(doc, "checkins")
-    if found is None:
-        if doc.flow_style:
-            raise EditProblem("the document is written as one flow mapping `{…}`; add `checkins:` by hand")
-        key_col = doc.value[0][0].start_mark.column
-        dash_off, key_off = _list_style(doc, text)
-        lines = [" " * key_col + "checkins:", *_block_item(fields, key_col + dash_off, key_col + dash_off + key_off)]
-        edits.append(_insert_lines(text, _content_end(doc), lines, newline))
-        index, newest = 0, True
-    else:
-        items_node = found[1]
-        if isinstance(items_node, ScalarNode):
-            raise EditProblem("`checkins` is empty; write `checkins: []` or remove the key, then run strat checkin")
-        if not isinstance(items_node, SequenceNode):
-            raise EditProblem("`checkins` is not a list")
-        items = items_node.value
-        dates = [_item_date(item) for item in items]
-        if date in dates:
-            line = items[dates.index(date)].start_mark.line + 1
-            raise EditProblem(f"already has a check-in dated {date} (line {line}); edit that one by hand")
-        # Oldest first: after the last check-in dated on or before this one.
-        index = len(items)
-        while index > 0 and (dates[index - 1] or "") > date:
-            index -= 1
-        newest = index == len(items)
-        flow_item = _flow_map(fields)
-        if items_node.flow_style:
-            if not items:
-                at = items_node.start_mark.index + 1  # just inside `[`
-                edits.append((at, at, flow_item))
-            elif newest:
-                at = items[-1].end_mark.index
-                edits.append((at, at, ", " + flow_item))
-            else:
-                at = items[index].start_mark.index
-                edits.append((at, at, flow_item + ", "))
-        else:
-            neighbour = items[index - 1] if newest else items[index]
-            dash = _dash_index(text, neighbour)
-            dash_col = dash - _line_start(text, dash)
-            if isinstance(neighbour, MappingNode) and neighbour.flow_style:
-                gap = neighbour.start_mark.index - dash - 1
-                lines = [" " * dash_col + "-" + " " * max(gap, 1) + flow_item]
-            elif isinstance(neighbour, MappingNode) and neighbour.value:
-                lines = _block_item(fields, dash_col, neighbour.value[0][0].start_mark.column)
-            else:
-                raise EditProblem("the items of `checkins` are not mappings")
-            if newest:
-                edits.append(_insert_lines(text, _content_end(items[-1]), lines, newline))
-            else:
-                at = _line_start(text, dash)
-                edits.append((at, at, "".join(line + newline for line in lines)))
-    current_text = None
-    if newest:
-        outcome = _get(doc, "outcome")
-        current = _get(outcome[1], "current") if outcome and isinstance(outcome[1], MappingNode) else None
-        if current is not None and isinstance(current[1], ScalarNode):
-            node = current[1]
-            current_text = text[node.start_mark.index:node.end_mark.index]
-            edits.append((node.start_mark.index, node.end_mark.index, dict(fields)["value"]))
-    for start, end, replacement in sorted(edits, key=lambda e: e[0], reverse=True):
-        text = text[:start] + replacement + text[end:]
-    return text, index, current_text
-
-
-def _compose(text: str) -> list[Any]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        return list(YAML(typ="rt", pure=True).compose_all(text))
-    except YAMLError as exc:
-        raise EditProblem(f"the file cannot be edited: {exc}") from None
-
-
-def _find_goal(documents: list[Any], goal: str) -> Any:
-    from ruamel.yaml.nodes import MappingNode
-
-    for node in documents:
-        if not isinstance(node, MappingNode):
-            continue
-        kind, ident = _get(node, "kind"), _get(node, "id")
-        if kind and ident and kind[1].value == "Goal" and ident[1].value == goal:
-            return node
-    raise EditProblem(f"goal `{goal}` not found in its file")
-
-
-def _get(node: Any, key: str) -> tuple[Any, Any] | None:
-    """(key node, value node) of `key` in a mapping node."""
-    from ruamel.yaml.nodes import ScalarNode
-
-    for k, v in node.value:
-        if isinstance(k, ScalarNode) and k.value == key:
-            return k, v
-    return None
-
-
-def _item_date(item: Any) -> str | None:
-    from ruamel.yaml.nodes import MappingNode, ScalarNode
-
-    if isinstance(item, MappingNode):
-        found = _get(item, "date")
-        if found and isinstance(found[1], ScalarNode):
-            return str(found[1].value)
-    return None
-
-
-def _content_end(node: Any) -> int:
-    """Where the last character of a node's content is: for a block collection, the end
-    of its last scalar or flow collection (not the start of whatever follows, which is
-    where the parser ends a block)."""
-    from ruamel.yaml.nodes import MappingNode, ScalarNode
-
-    if isinstance(node, ScalarNode) or getattr(node, "flow_style", False):
-        return node.end_mark.index
-    ends = [node.start_mark.index]
-    for child in node.value:
-        pair = child if isinstance(node, MappingNode) else (child,)
-        ends.extend(_content_end(part) for part in pair)
-    return max(ends)
-
-
-def _list_style(doc: Any, text: str) -> tuple[int, int]:
-    """How this document indents a list of mappings: (dash column − key column, item key
-    column − dash column), read from a list it already has; else from its nested
-    mappings' indentation; else 2 and 2."""
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
-
-    for key, value in doc.value:
-        if isinstance(value, SequenceNode) and not value.flow_style and value.value:
-            item = value.value[0]
-            if isinstance(item, MappingNode) and not item.flow_style and item.value:
-                dash = _dash_index(text, item)
-                dash_col = dash - _line_start(text, dash)
-                return dash_col - key.start_mark.column, item.value[0][0].start_mark.column - dash_col
-    for key, value in doc.value:
-        if isinstance(value, MappingNode) and not value.flow_style and value.value:
-            indent = value.value[0][0].start_mark.column - key.start_mark.column
-            if indent > 0:
-                return indent, 2
-    return 2, 2
-
-
-def _block_item(fields: list[tuple[str, str]], dash_col: int, key_col: int) -> list[str]:
-    gap = max(key_col - dash_col - 1, 1)
-    lines = [f"{key}: {value}" for key, value in fields]
-    return [" " * dash_col + "-" + " " * gap + lines[0], *(" " * (dash_col + 1 + gap) + line for line in lines[1:])]
-
-
-def _flow_map(fields: list[tuple[str, str]]) -> str:
-    return "{" + ", ".join(f"{key}: {value}" for key, value in fields) + "}"
-
-
-def _dash_index(text: str, item: Any) -> int:
-    """The index of the `-` that introduces a block sequence item."""
-    at = item.start_mark.index - 1
-    while at >= 0 and text[at] in " \t\r\n":
-        at -= 1
-    if at < 0 or text[at] != "-":
-        raise EditProblem("cannot find the `-` of a `checkins` item")
-    return at
-
-
-def _line_start(text: str, index: int) -> int:
-    return max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
-
-
-def _newline(text: str) -> str:
-    if "\r\n" in text:
-        return "\r\n"
-    if "\r" in text and "\n" not in text:
-        return "\r"
-    return "\n"
-
-
-def _insert_lines(text: str, after: int, lines: list[str], newline: str) -> tuple[int, int, str]:
-    """An edit inserting whole lines after the line holding index `after`."""
-    at = after
-    if at > 0 and text[at - 1] not in "\r\n":
-        breaks = [i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0]
-        if not breaks:  # the last line has no line break: keep it that way
-            return len(text), len(text), "".join(newline + line for line in lines)
-        at = min(breaks)
-        at += 2 if text.startswith("\r\n", at) else 1
-    return at, at, "".join(line + newline for line in lines)

@@ -17,6 +17,7 @@ from strat import __version__
 
 if TYPE_CHECKING:  # imported inside _locate at run time: `strat --version` stays fast
     from strat.config import Config
+    from strat.write import Transaction
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_CHOICES = ("text", "json", "github", "sarif", "markdown")
@@ -71,6 +72,27 @@ def cli() -> None:
     Shell completion (bash; zsh and fish alike): add to ~/.bashrc
       eval "$(_STRAT_COMPLETE=bash_source strat)"
     """
+    from strat.write import recover_pending
+
+    recover_pending(Path.cwd(), _note)
+
+
+def _note(message: str) -> None:
+    """A note on stderr (the write path's: waiting for the lock, an interrupted write finished)."""
+    _say(message, err=True)
+
+
+def _hold_lock(root: Path, command: str) -> Transaction:
+    """Take the repository lock (strat.write.transaction) for the rest of this command:
+    it is released when the command ends, however it ends. Raises WriteRefused."""
+    from contextlib import ExitStack
+
+    from strat.write import transaction
+
+    stack = ExitStack()
+    tx = stack.enter_context(transaction(root, command, _note))
+    click.get_current_context().call_on_close(stack.close)
+    return tx
 
 
 def _locate(path: str | None, need_folder: bool = True) -> tuple[Path, Path, Config]:
@@ -215,26 +237,25 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     """Print the JSON Schema of KIND (goal, metric, …) or export them all.
 
     The schemas are the reference for every field: each property has a description and
-    each kind has examples. Point your editor at them for validation as you type:
-    the first line of a strategy file can be
-    `# yaml-language-server: $schema=../../schemas/goal.schema.json`.
+    each kind has examples. --export also writes strat.schema.json, the schema editors
+    use: it checks any document by its kind, so one line at the head of each document
+    of a strategy file gives validation, completion and hover as you type:
+    `# yaml-language-server: $schema=../../schemas/strat.schema.json`.
+    strat init writes these files; --export refreshes them (it replaces the files it
+    writes, and nothing else).
 
     \b
     Examples:
       strat schema goal
       strat schema --export schemas/
-    Exit status: 0 printed or written, 2 unknown kind.
+    Exit status: 0 printed or written, 1 a file could not be written, 2 unknown kind.
     """
     import json
 
     from strat import schemas
 
     if export_dir is not None:
-        export_dir.mkdir(parents=True, exist_ok=True)
-        for name, content in schemas.load_all().items():
-            (export_dir / name).write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _say(f"wrote {len(schemas.load_all())} schemas to {export_dir}", err=True)
-        return EXIT_OK
+        return _export_schemas(export_dir)
     by_lower = {k.lower(): k for k in schemas.kinds()}
     if kind is None:
         raise UsageProblem(f"name a kind ({', '.join(k.lower() for k in schemas.kinds())}) or use --export DIR")
@@ -245,12 +266,28 @@ def schema(kind: str | None, export_dir: Path | None) -> int:
     return EXIT_OK
 
 
+def _export_schemas(export_dir: Path) -> int:
+    from strat import editors
+    from strat.write import WriteRefused
+
+    try:
+        count = editors.export(export_dir)
+    except (WriteRefused, OSError) as problem:
+        _say(f"strat schema --export: {problem}", err=True)
+        return EXIT_FINDINGS
+    _say(f"wrote {count} schemas to {export_dir} ({editors.BUNDLE_FILE} is the one editors use)", err=True)
+    return EXIT_OK
+
+
 @cli.command()
 @click.argument("code", shell_complete=_complete_codes, callback=_text_argument)
 def explain(code: str) -> int:
     """Explain a diagnostic CODE: what it checks, why it matters, how to fix it.
 
-    Example: strat explain A301 (strat rules lists every code).
+    \b
+    Example:
+      strat explain A301         (strat rules lists every code)
+
     Exit status: 0 explained, 2 unknown code.
     """
     from strat.codes import all_codes
@@ -300,7 +337,7 @@ def site() -> None:
     \b
       strat site build           the site, into public/ (or mkdocs.yml's site_dir)
       strat site serve           a local preview that follows every YAML change
-      strat site render DIR      the generated Markdown alone, for another builder
+      strat site render DIR      a project for another builder (MkDocs, ProperDocs, Zensical)
 
     A strategy with lint errors is not published (exit 1); warnings are shown on the
     site's Lint health page.
@@ -394,15 +431,28 @@ def site_serve(dev_addr: str, allow_plugins: tuple[str, ...], allow_extensions: 
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @_TODAY
 def site_render(directory: Path, today: "object") -> int:
-    """Write the generated Markdown pages into DIRECTORY, without building the site.
+    """Write the site as a project for another MkDocs-compatible builder (MkDocs with
+    any theme, ProperDocs, Zensical) into DIRECTORY, without building it.
 
-    The pages escape all text from YAML, but mkdocs-material's page <title> decodes it
-    again: publish with `strat site build`, which ships the theme override that keeps
-    titles escaped, or add that override (strat/site/overrides/main.html) yourself.
+    \b
+      DIRECTORY/mkdocs.yml   configuration: navigation, stylesheet, no web fonts
+      DIRECTORY/docs/        generated pages, hand-written pages, strat.css
 
-    Exit status: 0 written, 1 the strategy has lint errors, 2 cannot write.
+    \b
+    Example:
+      strat site render out              the project, into out/
+      mkdocs build -f out/mkdocs.yml     then the site, into out/site/ (properdocs
+                                         build and zensical build work the same way)
+
+    Every page carries its title in front matter, made safe for any theme, so no theme
+    override is needed. mkdocs.yml is strat's own: plugins, hooks and extensions of the
+    repository's mkdocs.yml are not copied (merge what you trust). DIRECTORY must be new,
+    empty, or one strat rendered into before (its docs/ is then replaced).
+
+    Exit status: 0 written, 1 the strategy has lint errors or mkdocs.yml is refused,
+    2 cannot write.
     """
-    from strat.site.build import render_only
+    from strat.site.portable import render_only
 
     try:
         root, target, config, day = _site_args(today)
@@ -469,7 +519,10 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
     shows only what its resolution made that neither side had; a shallow clone says
     where its history stops.
 
-    Example: strat history onboarding-activation
+    \b
+    Example:
+      strat history faster-activation
+
     Exit status: 0 shown, 2 no commit changed ID, or not a git repository.
     """
     from strat import git
@@ -511,7 +564,8 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
     The check-in is inserted into the goal's file; every other byte of the file stays as
     it was (comments, quoting, order, indentation, line endings, other documents). The
     new file is checked with strat's own loader and schemas before it is written, and it
-    is written atomically (temp file, then rename). Check-ins stay in date order.
+    is written atomically, all files or none, even if the run is killed (a lock and a
+    journal: see the guide, "Writing safely"). Check-ins stay in date order.
 
     When the goal keeps an `outcome.current` and the check-in is its newest, `current`
     is set to the new value too; a goal without `current` gets none.
@@ -533,17 +587,14 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
     """
     import datetime as dt
 
-    from strat.checkin import Request, load_model, plan_checkins, read_csv
-    from strat.write import WriteRefused, write_all
+    from strat.checkin import MAX_CHECKIN_CSV_BYTES, Request, load_checked, plan_checkins, read_csv
+    from strat.write import WriteRefused
 
     if csv_file is not None:
         if goal or value is not None or any(v is not None for v in (day, confidence, note, by)):
             raise UsageProblem("--csv FILE takes the check-ins from the file: give no GOAL, --value, --date, "
                                "--confidence, --note or --by with it")
-        try:
-            raw = csv_file.read_bytes()
-        except OSError as exc:
-            raise UsageProblem(f"cannot read {csv_file}: {exc.strerror or exc}") from None
+        raw = _read_bounded(csv_file, MAX_CHECKIN_CSV_BYTES, "strat checkin --csv")
         requests, problems = read_csv(raw, str(csv_file))
     else:
         if not goal:
@@ -555,7 +606,13 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         _say(f"strat checkin: no check-ins in {csv_file}; nothing to do", err=True)
         return EXIT_OK
     root, target, _ = _locate(None)
-    plan = plan_checkins(root, load_model(root, target), requests, dt.date.today())
+    try:  # planned with the lock held: a run that raced this one has landed, this goes on top
+        tx = None if dry_run else _hold_lock(root, "strat checkin")
+    except WriteRefused as refused:
+        _say(f"strat checkin: {refused}", err=True)
+        return EXIT_FINDINGS
+    model, found = load_checked(root, target)
+    plan = plan_checkins(root, model, requests, dt.date.today(), found)
     problems = sorted([*problems, *plan.problems], key=lambda p: p.line)
     if problems:
         for problem in problems:
@@ -563,11 +620,11 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
         _say(f"Refused ({count}): nothing was written.", err=True)
         return EXIT_FINDINGS
-    if dry_run:
+    if dry_run or tx is None:
         _say(plan.diff(), nl=False)
         return EXIT_OK
     try:
-        write_all(root, plan.changes)
+        tx.write_all(plan.changes)
     except WriteRefused as refused:
         _say(f"strat checkin: {refused}", err=True)
         return EXIT_FINDINGS
@@ -614,8 +671,9 @@ def codeowners(check: bool, output: Path | None) -> int:
 
     root, target, config = _locate(None)
     try:
+        tx = None if check else _hold_lock(root, "strat codeowners")
         outcome = owners.plan(root, target, config, output)
-    except owners.CodeownersProblem as problem:
+    except (owners.CodeownersProblem, WriteRefused) as problem:
         _say(f"strat codeowners: {problem}", err=True)
         return EXIT_FINDINGS
     for note in outcome.notes:
@@ -623,12 +681,12 @@ def codeowners(check: bool, output: Path | None) -> int:
     if outcome.up_to_date:
         _say(f"{outcome.shown} is up to date ({outcome.files} strategy files with reviewers).", err=True)
         return EXIT_OK
-    if check:
+    if check or tx is None:
         _say(owners.diff(outcome.old, outcome.new, outcome.shown), nl=False)
         _say(f"{outcome.shown} is out of date; run `strat codeowners` to update it.", err=True)
         return EXIT_FINDINGS
     try:
-        owners.write(outcome)
+        owners.write(outcome, tx)
     except WriteRefused as refused:
         _say(f"strat codeowners: {refused}", err=True)
         return EXIT_FINDINGS
@@ -658,7 +716,7 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -
     \b
     Examples:
       strat tree
-      strat tree grow-retention          one objective and everything under it
+      strat tree grow-active-teams       one objective and everything under it
       strat tree faster-activation -f json
 
     Exit status: 0 shown (entities with lint errors are left out: see strat lint),
@@ -757,6 +815,8 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
       .github/workflows/strategy.yml   CI: lint and strat diff on pull requests (safe
                                        for forks), the site published from main
       .pre-commit-config.yaml          strat lint before every commit
+      schemas/, .vscode/               editor support: schemas/strat.schema.json, named
+                                       on every document, checks it as you type
       README.md, .gitignore
     and runs `git init` when DIRECTORY is not in a git repository yet.
 
@@ -771,7 +831,7 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
     import datetime as dt
 
     from strat import git, starter
-    from strat.write import FileChange, WriteRefused, write_all
+    from strat.write import FileChange, WriteRefused, check_all, transaction
 
     target = (directory or Path(".")).absolute()
     files = starter.starter_files(dt.date.today(), company or starter.DEFAULT_COMPANY)
@@ -789,22 +849,39 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
         raise UsageProblem(f"{strategy} already holds a strategy ({len(others)} YAML files); the example would "
                            "mix with it (use --force to add it anyway)")
     target.mkdir(parents=True, exist_ok=True)
-    changes = [FileChange(rel, content, (target / rel).read_bytes() if rel in present else None)
-               for rel, content in files.items()]
+
+    def planned() -> list[FileChange]:
+        return [FileChange(rel, content, starter.current(target, rel) if rel in present else None)
+                for rel, content in files.items()]
+
     try:
-        write_all(target, changes)
+        # Every file is checked (inside the folder, writable, unchanged) before git init
+        # and before the first folder or file is made: a refusal leaves the folder as it was.
+        check_all(target, planned())
+    except WriteRefused as refused:
+        _say(f"strat init: {refused}", err=True)
+        return EXIT_FINDINGS
+    git_problem: git.GitError | None = None
+    initialised = False
+    if not git.is_repository(target):
+        try:  # first, so the write's lock and journal live in .git
+            git.init_repository(target)
+            initialised = True
+        except git.GitError as problem:
+            git_problem = problem
+    try:
+        with transaction(target, "strat init", _note) as tx:
+            tx.write_all(planned())
     except WriteRefused as refused:
         _say(f"strat init: {refused}", err=True)
         return EXIT_FINDINGS
     _say(f"Created a strategy repository in {target} ({len(files)} files"
                + (f", {len(present)} replaced" if present else "") + ").")
-    if not git.is_repository(target):
-        try:
-            git.init_repository(target)
-            _say("Initialised a git repository (branch main).")
-        except git.GitError as problem:
-            _say(f"strat init: could not run git init ({problem}); run it yourself: strat reads git "
-                       "history for stale goals, diffs and the site's changelog", err=True)
+    if initialised:
+        _say("Initialised a git repository (branch main).")
+    if git_problem is not None:
+        _say(f"strat init: could not run git init ({git_problem}); run it yourself: strat reads git "
+                   "history for stale goals, diffs and the site's changelog", err=True)
     here = Path.cwd().absolute()
     step = f"  cd {directory}\n" if target != here and directory is not None else ""
     _say("\nNext:\n" + step +
@@ -902,7 +979,8 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
                  written; with --skip-bad the good rows were), 2 usage error.
     """
     from strat import importcsv
-    from strat.write import FileChange, WriteRefused, write_all
+    from strat.config import find_root
+    from strat.write import FileChange, WriteRefused
 
     if delimiter is not None:
         delimiter = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}.get(delimiter.lower(), delimiter)
@@ -917,13 +995,15 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
             codecs.lookup(encoding)
         except LookupError:
             raise UsageProblem(f"--encoding: unknown encoding {encoding!r}") from None
-    try:
-        raw = csv_file.read_bytes()
-    except OSError as exc:
-        raise UsageProblem(f"cannot read {csv_file}: {exc.strerror or exc}") from None
+    raw = _read_bounded(csv_file, importcsv.MAX_CSV_BYTES, "strat import csv")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageProblem(f"--out {out}: not a folder")
     kind_name = importcsv.KINDS[kind.lower()]
+    try:  # read and planned with the lock held: a racing import's files count as existing ones
+        tx = None if dry_run else _hold_lock(find_root(Path.cwd()) or Path.cwd(), "strat import csv")
+    except WriteRefused as refused:
+        _say(f"strat import: {refused}", err=True)
+        return EXIT_FINDINGS
     repo, target, config_problems = importcsv.open_repository(Path.cwd(), out, kind_name)
     if config_problems:
         raise _ConfigProblem(config_problems)
@@ -945,7 +1025,7 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
         _say(f"strat import: no rows in {shown}; nothing to do", err=True)
         return EXIT_OK
     word = f"{kind_name.lower()}{'' if len(plan.files) == 1 else 's'}"
-    if dry_run:
+    if dry_run or tx is None:
         for item in plan.files:
             _say(f"==> {item.shown} <==\n{item.text}")
         rows = len({p.line for p in plan.problems})
@@ -953,7 +1033,7 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
         _say(f"Dry run: would write {len(plan.files)} {word}{skipped}; nothing was written.", err=True)
         return EXIT_FINDINGS if plan.problems else EXIT_OK
     try:
-        write_all(target.write_root, [FileChange(p.rel, p.text.encode("utf-8"), p.expected) for p in plan.files])
+        tx.write_all([FileChange(p.rel, p.text.encode("utf-8"), p.expected) for p in plan.files], target.write_root)
     except WriteRefused as refused:
         _say(f"strat import: {refused}", err=True)
         return EXIT_FINDINGS
@@ -981,6 +1061,42 @@ def _show(problem: click.ClickException) -> None:
     shown = io.StringIO()
     problem.show(file=shown)
     _say(shown.getvalue(), err=True, nl=False)
+
+
+def _read_bounded(path: Path, limit: int, command: str) -> bytes:
+    """The bytes of an input file, refused at once past `limit` bytes: the size of a
+    regular file is known before reading; anything else (a pipe) is read in chunks and
+    refused as soon as it passes the limit, so memory stays bounded."""
+    import os
+
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
+    too_big = UsageProblem(f"{path}: larger than {limit // 1_000_000} MB, the most {command} reads; split it "
+                           "into smaller files")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            import stat as stat_module
+
+            st = os.fstat(handle.fileno())
+            if stat_module.S_ISDIR(st.st_mode):
+                raise UsageProblem(f"cannot read {path}: it is a folder")
+            if stat_module.S_ISREG(st.st_mode) and st.st_size > limit:
+                raise too_big
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                chunk = handle.read(1 << 20)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limit:
+                    raise too_big
+                chunks.append(chunk)
+        except OSError as exc:
+            raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
+    return b"".join(chunks)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,6 +25,7 @@ lines win in CODEOWNERS, so strat's lines take precedence over a catch-all above
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -38,6 +39,12 @@ END = "# END strat"
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 # Characters that gitignore-style patterns treat specially: escaped with a backslash.
 _SPECIAL = set("\\ #*?[]!")
+# What an owner may be: a user name or `org/team` of the git host, nothing else. A
+# Person id with a space, a line break or an `@` would add owners or a whole rule.
+_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?\Z")
+# Line breaks and controls of every kind (C0, DEL, C1, the Unicode line and paragraph
+# separators): no CODEOWNERS pattern can carry them.
+_UNWRITABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class CodeownersProblem(Exception):
@@ -109,7 +116,7 @@ def owners_by_file(model: Model) -> tuple[dict[str, list[str]], list[Skipped]]:
 def escape_path(path: str) -> str | None:
     """A repo-relative path as an anchored CODEOWNERS pattern (`/strategy/a\\ b.yaml`),
     or None when it holds a character no pattern can carry (a line break, a control)."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+    if _UNWRITABLE.search(path):
         return None
     return "/" + "".join("\\" + c if c in _SPECIAL else c for c in path)
 
@@ -129,6 +136,10 @@ def render_block(owners: dict[str, list[str]], prefix: str = "", source: str = "
         if pattern is None:
             unwritable.append(full)
             continue
+        bad = [p for p in people if not _HANDLE.match(p)]
+        if bad:  # the strategy's errors are refused before this; never write one anyway
+            raise CodeownersProblem(f"{full}: {bad[0]!r} is not a user name of the git host (letters, digits, "
+                                    "`-`, `_`, `.`); nothing was written")
         lines.append(f"{pattern} {' '.join('@' + p for p in people)}")
     lines.append(END)
     return "".join(line + "\n" for line in lines), unwritable
@@ -212,6 +223,7 @@ def plan(root: Path, folder: Path, config: Any, output: Path | None) -> Outcome:
         raise CodeownersProblem(f"{shown} is a folder; --output names the CODEOWNERS file")
     loaded = load_strategy(root, folder, config)
     owners, skipped = owners_by_file(loaded.model)
+    _refuse_errors(loaded, owners)
     source = relative_path(root, folder).rstrip("/") + "/"
     block, unwritable = render_block(owners, prefix, source)
     try:
@@ -224,9 +236,36 @@ def plan(root: Path, folder: Path, config: Any, output: Path | None) -> Outcome:
     return Outcome(git_root, path, shown, old, merge(old, block), len(owners), notes)
 
 
-def write(outcome: Outcome) -> None:
-    """Write the planned file atomically (strat.write). Raises WriteRefused."""
+def _refuse_errors(loaded: Any, owners: dict[str, list[str]]) -> None:
+    """Refuse a strategy whose file or schema errors (E…, S…) touch CODEOWNERS: in a file
+    that gets a line, or in the file of a Person named as a reviewer. A Person id that
+    fails the schema (a line break in it, say) is exactly such an error."""
+    from strat.diagnostics import Severity
+
+    model = loaded.model
+    touched = set(owners)
+    for people in owners.values():
+        for ident in people:
+            person = model.get(ident, "Person")
+            if person is not None:
+                touched.add(person.path)
+    errors = [d for d in loaded.diagnostics if d.severity is Severity.ERROR and d.code[:1] in ("E", "S")
+              and d.location.path in touched]
+    if errors:
+        shown = "\n  ".join(f"{d.location}: {d.code} {d.message}" for d in errors[:10])
+        more = f"\n  and {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise CodeownersProblem(f"the strategy has errors in files CODEOWNERS is made from; fix them first "
+                                f"(strat lint), nothing was written:\n  {shown}{more}")
+
+
+def write(outcome: Outcome, tx: Any = None) -> None:
+    """Write the planned file through strat.write (in the transaction `tx` when given,
+    else taking the lock itself). Raises WriteRefused."""
     from strat.write import FileChange, write_all
 
     expected = outcome.old.encode("utf-8") if outcome.old is not None else None
-    write_all(outcome.git_root, [FileChange(outcome.shown, outcome.new.encode("utf-8"), expected)])
+    changes = [FileChange(outcome.shown, outcome.new.encode("utf-8"), expected)]
+    if tx is not None:
+        tx.write_all(changes, outcome.git_root)
+    else:
+        write_all(outcome.git_root, changes, "strat codeowners")

@@ -67,6 +67,10 @@ FOLDERS = {"Goal": "goals", "Objective": "objectives", "Metric": "metrics"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 MAX_ID_FROM_TITLE = 60
 HEADER_SEARCH_ROWS = 10
+# Bounds of the input (documented in the how-to "Move from a spreadsheet"): a larger file
+# is refused before it is read, more rows as soon as the row past the limit is reached.
+MAX_CSV_BYTES = 10_000_000
+MAX_ROWS = 10_000
 
 _OWNER = ("owner", "owner email", "dri", "owner id", "owner e mail", "owner name", "accountable", "responsible",
           "assignee")
@@ -459,6 +463,10 @@ def read_table(raw: bytes, options: Options) -> Table:
             cells = [_clean(cell) for cell in record]
             if any(cells):
                 records.append((start + skip, cells))
+                if len(records) > MAX_ROWS + 1:  # the header and MAX_ROWS rows (title lines count too)
+                    table.problems.append(Problem(start + skip, f"more than {MAX_ROWS:,} rows, the most one import "
+                                                                "takes; split the sheet into smaller files"))
+                    return table
     except csv.Error as exc:
         table.problems.append(Problem(reader.line_num + skip, f"not valid CSV ({exc}); a quote left open?"))
         return table

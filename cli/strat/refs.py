@@ -6,6 +6,8 @@ from __future__ import annotations
 import difflib
 import functools
 import heapq
+import re
+import unicodedata
 from typing import Iterator
 
 from strat import graph
@@ -39,6 +41,7 @@ def _kinds_phrase(targets: tuple[str, ...]) -> str:
 
 
 def _unresolved(model: Model) -> Iterator[Diagnostic]:
+    people: PeopleIndex | None = None  # built on the first missing Person reference
     for doc in model.documents:
         if doc.kind is None:
             continue
@@ -55,7 +58,10 @@ def _unresolved(model: Model) -> Iterator[Diagnostic]:
             target = model.by_id.get(ident)
             if target is None:
                 candidates = [i for t in targets for i in model.namespace(t)]
-                yield _missing(doc, path, ident, targets, candidates, model)
+                if "Person" in targets and people is None:
+                    people = PeopleIndex(model)
+                yield _missing(doc, path, ident, targets, candidates, model,
+                               people if "Person" in targets else None)
             elif target.kind not in targets:
                 model.unresolved.add(doc.id)
                 yield Diagnostic(
@@ -77,12 +83,14 @@ def _wrong_kind_hint(kind: str, path: JsonPath, found: str) -> str:
 
 
 def _missing(doc: Document, path: JsonPath, ident: str, targets: tuple[str, ...],
-             candidates: list[str], model: Model) -> Diagnostic:
+             candidates: list[str], model: Model, people: PeopleIndex | None = None) -> Diagnostic:
     if isinstance(doc.id, str):
         model.unresolved.add(doc.id)
-    close = did_you_mean(ident, candidates)
+    close = people.did_you_mean(ident, candidates) if people is not None else []
+    if not close:
+        close = did_you_mean(ident, candidates)
     elsewhere = model.by_id.get(close[0]) if close else None
-    hint = f"; did you mean `{close[0]}`?" if close else ""
+    hint = f"; did you mean {_people_phrase(close, model) if people is not None else f'`{close[0]}`'}?" if close else ""
     related = (elsewhere.location(("id",)),) if elsewhere is not None else ()
     return Diagnostic(
         "R201", Severity.ERROR,
@@ -99,6 +107,65 @@ def did_you_mean(word: str, candidates: list[str], shortlist: int = 40) -> list[
         grams = _bigrams(word)
         candidates = heapq.nlargest(shortlist, candidates, key=lambda c: len(grams & _bigrams(c)))
     return difflib.get_close_matches(word, candidates, 1, 0.6)
+
+
+class PeopleIndex:
+    """What a newcomer may type for a person instead of the id: each word of the name, the
+    whole name as a slug, and the email's local part and its words (`Lena Park`,
+    `lena.park@…` → `lena`, `park`, `lena-park`, `lena.park`), each with the ids it fits.
+    Built once per lint, on the first unknown Person reference."""
+
+    def __init__(self, model: Model) -> None:
+        self.aliases: dict[str, list[str]] = {}
+        for person in model.of_kind("Person"):
+            ident = person.id
+            name, email = person.data.get("name"), person.data.get("email")
+            words: set[str] = set()
+            if isinstance(name, str):
+                parts = _words(name)
+                words.update(parts)
+                words.add("-".join(parts))
+            if isinstance(email, str) and "@" in email:
+                local = _fold(email.split("@", 1)[0])
+                words.add(local)
+                words.update(_words(local))
+            for word in words - {"", ident}:
+                if len(word) >= 2:
+                    self.aliases.setdefault(word, []).append(ident)
+        # Typos are looked for among single name words only: fewer candidates, and a
+        # misspelt full name is rare.
+        self.words = [w for w in self.aliases if w.isalnum()]
+
+    def did_you_mean(self, word: str, ids: list[str]) -> list[str]:
+        """Person ids for a word that is not an id: a name or email word matched exactly
+        (every person it fits, at most three), else the closest id, else the closest name word."""
+        exact = self.aliases.get(word)
+        if exact:
+            return sorted(exact)[:3]
+        close = did_you_mean(word, ids)
+        if close:
+            return close
+        near = did_you_mean(word, self.words)
+        return sorted(self.aliases[near[0]])[:3] if near else []
+
+
+def _people_phrase(ids: list[str], model: Model) -> str:
+    def one(ident: str) -> str:
+        doc = model.by_id.get(ident)
+        name = doc.data.get("name") if doc is not None else None
+        if not isinstance(name, str) or not name.strip():
+            return f"`{ident}`"
+        return f"`{ident}` ({name if len(name) <= 60 else name[:57] + '...'})"
+
+    return " or ".join(one(i) for i in ids)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", _fold(text)) if w]
 
 
 @functools.lru_cache(maxsize=65536)

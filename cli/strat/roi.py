@@ -8,7 +8,9 @@ goals also declare impact in another currency is flagged (its ratio is a lower b
 Teams whose ROI cannot be shown are listed last, with the reason.
 
 `roi_rows` is a pure function over the rule context, for this command and the site;
-`FORMATS` maps each `--format` to a pure function from rows to text.
+`FORMATS` maps each `--format` to a pure function from rows to text. Amounts and ratios are
+written by `strat.numbers` (ratio to one decimal, `1.2×`; money compact in tables, in full
+per goal), as on the site.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from strat import inert
+from strat import inert, numbers
 from strat.model import as_text, mapping
 from strat.rules.context import RuleContext
 
@@ -116,19 +118,16 @@ def roi_rows(ctx: RuleContext) -> list[RoiRow]:
 
 
 def _money(amount: float | None, currency: str | None, compact: bool = True) -> str:
-    from strat.site.facts import money
-
-    return money(amount, currency, compact) if amount is not None else ""
+    return numbers.money(amount, currency, compact) if amount is not None else ""
 
 
 def _impact(row: RoiRow) -> str:
     return " + ".join(_money(v, c) for c, v in row.impact.items()) or "–"
 
 
-def _ratio(row: RoiRow) -> str:
-    if row.ratio is None:
-        return "–"
-    return f"{'≥ ' if row.partial else ''}{row.ratio:.2f}×"
+def ratio_text(row: RoiRow) -> str:
+    """The team's ROI in words, the same in every output: '1.2×', '≥ 1.2×' (a lower bound), '–'."""
+    return numbers.ratio(row.ratio, row.partial)
 
 
 def _clean(value: object) -> str:
@@ -141,7 +140,7 @@ def render_text(rows: list[RoiRow]) -> str:
     out = [textwrap.fill(BASIS, 88), ""]
     if shown:
         table = [("Team", "Cost", "Impact", "ROI")] + [
-            (f"{_clean(r.name)} ({_clean(r.team)})", _clean(_money(r.cost, r.currency)), _clean(_impact(r)), _ratio(r))
+            (f"{_clean(r.name)} ({_clean(r.team)})", _clean(_money(r.cost, r.currency)), _clean(_impact(r)), ratio_text(r))
             for r in shown]
         widths = [max(len(line[i]) for line in table) for i in range(4)]
         for line in table:
@@ -190,7 +189,7 @@ def render_markdown(rows: list[RoiRow]) -> str:
     if shown:
         out += ["| Team | Cost | Impact | ROI |", "|---|---:|---:|---:|"]
         out += [f"| {_md(r.name)} ({_code(r.team, cell=True)}) | {_md(_money(r.cost, r.currency))} | {_md(_impact(r))} "
-                f"| {_ratio(r)} |" for r in shown]
+                f"| {ratio_text(r)} |" for r in shown]
         out += ["", "### Where the impact comes from", ""]
         for r in shown:
             out.append(f"- **{_md(r.name)}**")

@@ -23,9 +23,10 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from strat import __version__
+from strat import __version__, editors
 
 DEFAULT_COMPANY = "Example Co"
+SCHEMAS_FOLDER = "schemas"
 
 
 def _templates() -> Traversable:
@@ -63,7 +64,16 @@ def starter_files(today: dt.date, company: str = DEFAULT_COMPANY) -> dict[str, b
                              ("__COMPANY__", name), ("__STRAT_VERSION__", __version__)):
             text = text.replace(token, value)
         out[rel] = text.encode("utf-8")
+    out.update(schema_files())
     return out
+
+
+def schema_files() -> dict[str, bytes]:
+    """Editor support, generated rather than templated: the schemas folder as `strat schema
+    --export schemas` writes it. Every document of the starter's YAML files names
+    `schemas/strat.schema.json` on its first line and `.vscode/settings.json` maps
+    `strategy/**` to it, so editors validate (and hover, and complete) at once."""
+    return {f"{SCHEMAS_FOLDER}/{name}": content for name, content in editors.export_files().items()}
 
 
 def _months_later(first_of_month: dt.date, months: int) -> dt.date:
@@ -75,3 +85,15 @@ def existing(target: Path, files: dict[str, bytes]) -> list[str]:
     """The starter's paths that already exist in `target` (as files, folders or links)."""
     return [rel for rel in files if os.path.lexists(target / rel)]
 
+
+
+def current(target: Path, rel: str) -> bytes:
+    """The bytes of an existing starter path that --force replaces, read only when it is
+    inside `target` (a link leading out is refused by strat.write, not read)."""
+    from strat.write import WriteRefused, target_path
+
+    path = target_path(target, rel)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise WriteRefused(f"{rel}: cannot read it: {exc.strerror or exc}; nothing was written") from None

@@ -256,7 +256,8 @@ def _summary(node: Node, color: bool, g: Glyphs) -> str:
 
 def _detail(node: Node, color: bool, g: Glyphs) -> str:
     """The second line of an objective or a goal."""
-    from strat.site.facts import STATUS_LABELS, measure
+    from strat.numbers import measure
+    from strat.site.facts import STATUS_LABELS
 
     f = node.facts
     if node.kind == "objective":

@@ -93,7 +93,20 @@ _TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole numbe
                "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "empty"}
 
 
+@functools.cache
+def _list_checks(kind: str) -> dict[str, Any]:
+    from strat.fastcheck import list_checks
+
+    return list_checks(_validators()[kind].schema)
+
+
 def _schema_errors(doc: Document, validator: Any) -> list[Diagnostic]:
+    from strat.fastcheck import without_proven
+
+    kind = doc.data.get("kind")
+    slim = without_proven(doc.data, _list_checks(kind)) if isinstance(kind, str) else None
+    if slim is not None and validator.is_valid(slim):
+        return []  # long lists: the items proven valid need no jsonschema (strat.fastcheck)
     out: list[Diagnostic] = []
     seen: set[tuple[str, JsonPath, str]] = set()
     for error in validator.iter_errors(doc.data):

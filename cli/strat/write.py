@@ -1,20 +1,48 @@
 """Writing files: the only module that changes files in a user's repository.
 
-Every write is atomic and all-or-nothing across files: each new content goes to a temp
-file in the target's own folder (same file system, so the rename is atomic), is flushed
-and fsynced, takes the permission bits of the file it replaces, and only when every temp
-file is ready are they renamed over their targets with `os.replace`. A file that changed
-on disk since it was read is not overwritten, and no path may lead outside the
-repository, through a symlink or otherwise.
+One write path for every writer (checkin, import csv, codeowners, init, and later ones):
+
+    with write.transaction(root, "strat checkin", notify) as tx:
+        plan = ...                 # read and plan *inside*: a racing run has landed by now
+        tx.write_all(plan.changes)
+
+* **Lock.** `transaction` takes the repository lock (`strat.journal`: `flock` on
+  `.git/strat.lock`, or `.strat-lock` outside git) for the whole command, so racing runs
+  serialise: the second waits (bounded, it says so), then reads and plans again on top
+  of the first; past the timeout it is refused in words. It also finishes a write an
+  earlier run left half done (see below), and says so.
+* **Checks before anything is created.** Every change is checked first: the path stays
+  inside the root (a symlink inside the repository is written through, the link stays a
+  link; anything resolving outside is refused), the file holds what it was planned
+  against (`expected`; None: it must not exist yet), it is a regular file, the user may
+  write it (a file with no write bit is refused even for root), it belongs to the user
+  (root keeps the owner and group of the file it replaces; anyone else replacing a file
+  owned by another user or group is refused, since the new file would be theirs), and
+  the folder can be written. One refusal and nothing at all is written, no folder made.
+* **Journal.** Then the journal is written (`prepared`: the temp files to come), every
+  new content goes to a temp file beside its target (same file system: the rename is
+  atomic), fsynced, with the old file's mode (and owner, as root); the journal is
+  rewritten (`committed`), the temps are renamed over their targets and the journal is
+  removed. Killed before `committed`: the next strat command removes the temp files (no
+  file changed); after: it completes the renames (every file changed). Ctrl-C and
+  SIGTERM are handled in the process itself the same way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import secrets
+import signal
 import stat
-import tempfile
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterator
+
+from strat import journal
+from strat.journal import JournalProblem, Notify
 
 
 class WriteRefused(Exception):
@@ -31,6 +59,10 @@ class FileChange:
     expected: bytes | None
 
 
+def _quiet(_: str) -> None:
+    pass
+
+
 def target_path(root: Path, rel: str) -> Path:
     """The real file a change to `rel` writes: a symlink inside the repository is written
     through (the link stays a link); anything that resolves outside `root` is refused."""
@@ -41,84 +73,304 @@ def target_path(root: Path, rel: str) -> Path:
     return path
 
 
-def write_all(root: Path, changes: list[FileChange]) -> None:
-    """Write every change or none (see the module docstring). Raises WriteRefused."""
-    prepared: list[tuple[str, Path]] = []  # (temp file, target)
+# --- the transaction ---------------------------------------------------------------------------
+
+
+class Transaction:
+    """What a writer holds while the lock is taken: `write_all` writes a set of changes."""
+
+    def __init__(self, root: Path, where: journal.Place, command: str) -> None:
+        self.root = root
+        self.where = where
+        self.command = command
+
+    def write_all(self, changes: list[FileChange], root: Path | None = None) -> None:
+        """Write every change or none (see the module docstring). `root` (default: the
+        transaction's) is the folder every path stays inside. Raises WriteRefused."""
+        if not changes:
+            return
+        checked = _check_all(root or self.root, changes)
+        _commit(self.where, self.command, checked)
+
+
+@contextmanager
+def transaction(root: Path, command: str = "strat", notify: Notify = _quiet,
+                timeout: float | None = None) -> Iterator[Transaction]:
+    """Hold the repository lock of `root` (waiting, bounded, saying so through `notify`),
+    finish a write an earlier run left half done, and yield a Transaction. Raises
+    WriteRefused when the lock cannot be had."""
+    where = journal.place(Path(os.path.abspath(root)))
+    lock = journal.Lock(where)
     try:
-        for change in changes:
-            target = target_path(root, change.rel)
-            current = _read_or_none(target)
-            if change.expected is None and current is not None:
-                raise WriteRefused(f"{change.rel}: already exists; nothing was written")
-            if current != change.expected:
-                raise WriteRefused(f"{change.rel}: the file changed on disk while strat was working; "
-                                   "nothing was written, run the command again")
-            prepared.append((_temp_copy(target, change.content, change.rel), target))
-    except BaseException:
-        for temp, _ in prepared:
-            _unlink_quietly(temp)
-        raise
-    done_dirs: set[Path] = set()
-    for temp, target in prepared:
-        os.replace(temp, target)
-        done_dirs.add(target.parent)
-    for folder in done_dirs:
-        _fsync_dir(folder)
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise WriteRefused(f"{path}: cannot read it: {exc.strerror or exc}") from None
-
-
-def _temp_copy(target: Path, content: bytes, rel: str) -> str:
-    """A fsynced temp file beside `target` holding `content`, with `target`'s mode."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire(notify, timeout)
+    except JournalProblem as problem:
+        raise WriteRefused(str(problem)) from None
+    with _terminate_as_exit():
         try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".strat-tmp", dir=target.parent)
-    except OSError as exc:
-        raise WriteRefused(f"{rel}: cannot write beside it: {exc.strerror or exc}") from None
+            try:
+                journal.recover(where, notify)
+            except JournalProblem as problem:
+                raise WriteRefused(str(problem)) from None
+            yield Transaction(Path(root), where, command)
+        finally:
+            lock.release()
+
+
+def write_all(root: Path, changes: list[FileChange], command: str = "strat", notify: Notify = _quiet) -> None:
+    """Take the lock and write every change or none: `transaction` + `write_all`."""
+    with transaction(root, command, notify) as tx:
+        tx.write_all(changes)
+
+
+def recover_pending(start: Path, notify: Notify) -> None:
+    """Finish a write an interrupted run left half done, if there is one around `start`
+    (cheap: a few `stat` calls when there is none). Run by every strat command. When
+    another run holds the lock it is left to that run."""
+    where = journal.pending(start)
+    if where is None:
+        return
+    lock = journal.Lock(where)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-    except BaseException as exc:
-        _unlink_quietly(temp)
-        if isinstance(exc, OSError):
-            raise WriteRefused(f"{rel}: cannot write it: {exc.strerror or exc}") from None
-        raise
-    return temp
-
-
-def _unlink_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the renames durable (best effort: not every platform can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
+        if not lock.acquire(notify, wait=False):
+            return
+    except JournalProblem as problem:
+        notify(f"strat: {problem}")
         return
     try:
+        journal.recover(where, notify)
+    except JournalProblem as problem:
+        notify(f"strat: {problem}")
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM raises SystemExit(143) while the lock is held, so the cleanup below runs in
+    the process (SIGKILL cannot be caught: the journal covers it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --- checking every change before anything is written -------------------------------------------
+
+
+@dataclass(slots=True)
+class _Checked:
+    rel: str
+    target: Path
+    content: bytes
+    old: bytes | None
+    mode: int
+    owner: tuple[int, int] | None  # (uid, gid) to give the temp file (root only), or None
+
+
+def check_all(root: Path, changes: list[FileChange]) -> None:
+    """Every check `write_all` makes before writing, without writing (nor locking): for
+    a command that must know a write will be accepted before it does anything else."""
+    _check_all(root, changes)
+
+
+def _check_all(root: Path, changes: list[FileChange]) -> list[_Checked]:
+    out: list[_Checked] = []
+    seen: set[Path] = set()
+    for change in changes:
+        item = _check(root, change)
+        if item.target in seen:
+            raise WriteRefused(f"{change.rel}: written twice in one change (a bug in strat); nothing was written")
+        seen.add(item.target)
+        out.append(item)
+    return out
+
+
+def _check(root: Path, change: FileChange) -> _Checked:
+    rel = change.rel
+    target = target_path(root, rel)
+    euid = os.geteuid()
+    try:
+        st: os.stat_result | None = os.lstat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise WriteRefused(f"{rel}: cannot read it: {exc.strerror or exc}; nothing was written") from None
+    current = None
+    if st is not None:
+        if not stat.S_ISREG(st.st_mode):
+            raise WriteRefused(f"{rel}: not a regular file; strat writes only files; nothing was written")
+        current = _read(target, rel)
+    if change.expected is None and current is not None:
+        raise WriteRefused(f"{rel}: already exists; nothing was written")
+    if current != change.expected:
+        raise WriteRefused(f"{rel}: the file changed on disk while strat was working; "
+                           "nothing was written, run the command again")
+    owner = None
+    if st is not None:
+        mode = stat.S_IMODE(st.st_mode)
+        if mode & 0o222 == 0 or not os.access(target, os.W_OK):
+            raise WriteRefused(f"{rel}: read-only (mode {mode:04o}); strat does not replace a file you may not "
+                               "write; nothing was written (make it writable first if it should change)")
+        if euid == 0:
+            owner = (st.st_uid, st.st_gid)
+        elif st.st_uid != euid:
+            raise WriteRefused(f"{rel}: belongs to another user (uid {st.st_uid}); replacing it would make it "
+                               "yours, so strat does not; nothing was written")
+        elif st.st_gid not in (os.getegid(), *os.getgroups()):
+            raise WriteRefused(f"{rel}: belongs to group {st.st_gid}, which you are not in; replacing it would "
+                               "change its group, so strat does not; nothing was written")
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    folder = target.parent
+    while not os.path.lexists(folder):
+        folder = folder.parent
+    if not folder.is_dir():
+        raise WriteRefused(f"{rel}: {folder} is not a folder; nothing was written")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise WriteRefused(f"{rel}: cannot write in the folder {folder}; nothing was written")
+    return _Checked(rel, target, change.content, current, mode, owner)
+
+
+def _read(path: Path, rel: str) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise WriteRefused(f"{rel}: cannot read it: {exc.strerror or exc}; nothing was written") from None
+
+
+# --- writing: journal, temp files, renames -----------------------------------------------------
+
+
+def _temp_name(target: Path, token: str) -> Path:
+    return target.with_name(f".{target.name[:100]}.{token}{journal.TEMP_SUFFIX}")
+
+
+def _missing_folders(checked: list[_Checked]) -> list[Path]:
+    """The folders to create, parents first."""
+    out: list[Path] = []
+    for item in checked:
+        chain = []
+        folder = item.target.parent
+        while not os.path.lexists(folder):
+            chain.append(folder)
+            folder = folder.parent
+        for f in reversed(chain):
+            if f not in out:
+                out.append(f)
+    return out
+
+
+def _commit(where: journal.Place, command: str, checked: list[_Checked]) -> None:
+    token = secrets.token_hex(6)
+    temps = [_temp_name(item.target, token) for item in checked]
+    made = _missing_folders(checked)
+    record: dict[str, Any] = {
+        "version": journal.VERSION, "command": command, "pid": os.getpid(),
+        "started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), "state": "prepared",
+        "made": [str(f) for f in made],
+        "files": [{"target": str(item.target), "temp": str(temp),
+                   "old": journal.sha256(item.old) if item.old is not None else None,
+                   "new": journal.sha256(item.content)} for item, temp in zip(checked, temps)],
+    }
+    try:
+        journal.save(where, record)
+    except (OSError, JournalProblem) as exc:
+        raise WriteRefused(f"cannot write the journal {where.journal}: {_why(exc)}; nothing was written") from None
+    created: list[Path] = []
+    try:
+        for folder in made:
+            os.mkdir(folder)
+        for item, temp in zip(checked, temps):
+            _write_temp(temp, item)
+            created.append(temp)
+        record["state"] = "committed"
+        journal.save(where, record)
+    except BaseException as exc:
+        _roll_back(where, temps, made)  # every temp name: one may exist without being in `created` yet
+        if isinstance(exc, (OSError, JournalProblem)):
+            rel = checked[len(created)].rel if len(created) < len(checked) else "the journal"
+            raise WriteRefused(f"{rel}: cannot write it: {_why(exc)}; nothing was written") from None
+        raise
+    _finish(where, checked, temps)
+
+
+def _write_temp(temp: Path, item: _Checked) -> None:
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        view = memoryview(item.content)
+        while view:
+            view = view[os.write(fd, view):]
+        if item.owner is not None:
+            os.fchown(fd, *item.owner)
+        os.fchmod(fd, item.mode)
         os.fsync(fd)
-    except OSError:
-        pass
     finally:
         os.close(fd)
+
+
+def _roll_back(where: journal.Place, temps: list[Path], made: list[Path]) -> None:
+    for temp in temps:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+    for folder in reversed(made):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass
+    try:
+        journal.remove(where)
+    except OSError:
+        pass
+
+
+def _finish(where: journal.Place, checked: list[_Checked], temps: list[Path]) -> None:
+    """The renames, after the point of no return. Interrupted (Ctrl-C, SIGTERM), they are
+    completed before the interruption goes on; killed, the next strat command does it."""
+    done = 0
+    try:
+        for item, temp in zip(checked, temps):
+            os.replace(temp, item.target)
+            done += 1
+    except BaseException as exc:
+        try:
+            for item, temp in list(zip(checked, temps))[done:]:
+                if os.path.lexists(temp):  # the interruption may have come just after a rename
+                    os.replace(temp, item.target)
+            _sync_and_close(where, checked)
+        except OSError:
+            pass  # the journal stays: the next strat command completes the write, or says what it could not
+        if isinstance(exc, OSError):
+            raise WriteRefused(f"{checked[done].rel}: cannot write it: {_why(exc)}; {done} of {len(checked)} "
+                               f"files are written, the journal {where.journal} holds the rest: the next strat "
+                               "command completes them") from None
+        raise
+    _sync_and_close(where, checked)
+
+
+def _sync_and_close(where: journal.Place, checked: list[_Checked]) -> None:
+    for folder in {item.target.parent for item in checked}:
+        journal.fsync_dir(folder)
+    journal.remove(where)
+
+
+def _why(exc: BaseException) -> str:
+    return (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+

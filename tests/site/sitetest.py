@@ -81,10 +81,13 @@ class Scan(html.parser.HTMLParser):
                 compact = re.sub(r"[\x00-\x20]", "", value).lower()
                 if compact.startswith(("javascript:", "vbscript:", "data:text/html")):
                     self.js_urls.append(f"<{tag} {name}={value!r}>")
-        fetches = (tag == "script" and values.get("src")) or (tag == "img" and values.get("src")) or \
-                  (tag == "link" and values.get("href") and "stylesheet" in (values.get("rel") or "")) or \
-                  (tag == "link" and "preconnect" in (values.get("rel") or ""))
-        if fetches and re.match(r"^(https?:)?//", str(fetches)):
+        # What the browser fetches by itself: scripts, images, stylesheets, and hosts a
+        # link tells it to connect to ahead of time (web fonts announce theirs that way).
+        rel = (values.get("rel") or "").lower().split()
+        fetches = values.get("src") if tag in ("script", "img", "iframe", "embed", "source") else \
+            values.get("href") if tag == "link" and {"stylesheet", "preconnect", "preload", "dns-prefetch",
+                                                     "prefetch", "modulepreload", "icon"} & set(rel) else None
+        if fetches and re.match(r"^\s*(https?:)?//", fetches, re.I):
             self.remote.append(f"<{tag} {fetches}>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -6,6 +6,12 @@ Playwright, against the site served over HTTP on 127.0.0.1.
   site works offline); the one-pager's diagrams are visible and every node is a link to
   a page that loads; screenshots of the main pages go to tests/screenshots/ (git-ignored)
   for a person to look at.
+* Accessibility: axe-core (npm, pinned in tests/node) on every kind of page, the
+  search dialog opened, in the light and the dark scheme (switched with the theme's
+  palette toggle, as a reader does): no serious or critical violation. The diagrams
+  carry a text alternative and every box is a link with a name. A page broken on
+  purpose (a low-contrast line, an unnamed button, links no longer underlined) shows
+  that the check sees what it must.
 * A hostile strategy (the payloads of test_site_hostile.py in every text field, and in
   commit subjects and an author name for the changelog), built with the default
   configuration and with every text-interpreting extension turned on: on every page, no
@@ -411,6 +417,237 @@ def test_screenshots_of_the_main_pages(example: Served, context) -> None:
         assert path.stat().st_size > 20_000, path
         assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], \
             f"{name}: the page scrolls sideways"
+    assert rec.problems() == []
+
+
+# --- accessibility (axe-core) ------------------------------------------------------------------
+
+SEVERE = ("serious", "critical")
+# One page of every kind the site has: (name, how to find it in the built site). A finder
+# returns the page's path below the site; "search" is the home page with the search
+# dialog opened on a query that has results.
+PAGE_KINDS: list[tuple[str, Any]] = [
+    ("home", lambda site: site / "index.html"),
+    ("metrics one-pager", lambda site: site / "map" / "index.html"),
+    ("objective", lambda site: _first_with(site, "objectives", "strat-map")),
+    ("plan", lambda site: _first_with(site, "plans", "strat-s-at-risk")),
+    ("team", lambda site: _first_with(site, "teams", "strat-s-at-risk")),
+    ("department", lambda site: _first_with(site, "departments", "strat-card")),
+    ("person", lambda site: _first_with(site, "people", "strat-s-at-risk")),
+    ("goal", lambda site: _first_with(site, "goals", "strat-s-at-risk")),
+    ("metric", lambda site: _first_with(site, "metrics", "strat-facts")),
+    ("initiative", lambda site: _first_with(site, "initiatives", "strat-tag")),
+    ("decision", lambda site: _first_with(site, "decisions", "strat-facts")),
+    ("joint goals", lambda site: site / "joint-goals" / "index.html"),
+    ("ROI", lambda site: site / "roi" / "index.html"),
+    ("decisions log", lambda site: site / "decisions" / "index.html"),
+    ("rule", lambda site: _first_with(site, "rules", "<h1")),
+    ("lint health", lambda site: site / "health" / "index.html"),
+    ("changelog", lambda site: site / "changelog" / "index.html"),
+    ("guide page", lambda site: site / "guide" / "getting-started" / "index.html"),
+    ("about", lambda site: site / "about" / "index.html"),
+    ("reference", lambda site: site / "reference" / "kinds" / "goal" / "index.html"),
+    ("search dialog", lambda site: site / "index.html"),
+]
+SCHEMES = {"light": "default", "dark": "slate"}  # the palette's scheme names in mkdocs.yml
+
+
+@dataclass
+class Violation:
+    """One axe-core rule broken on one element."""
+
+    page: str
+    rule: str
+    impact: str
+    target: str
+    summary: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.rule} ({self.impact}) at {self.target}: {self.summary}"
+
+
+@functools.lru_cache(maxsize=1)
+def axe_script() -> Path | None:
+    folder = helpers.node_module("axe-core")
+    return folder / "axe.min.js" if folder is not None and (folder / "axe.min.js").is_file() else None
+
+
+def axe_violations(page: Page, where: str) -> list[Violation]:
+    """axe-core's violations on the page as it is now (every rule axe runs by default:
+    WCAG 2.x A and AA, and its best practices), one per rule and element."""
+    script = axe_script()
+    assert script is not None
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(script))
+    found = page.evaluate("""async () => {
+      const result = await axe.run(document, {resultTypes: ['violations']});
+      return result.violations.flatMap(v => v.nodes.map(n => [v.id, v.impact || n.impact || '',
+        n.target.join(' '), (n.failureSummary || v.help).replace(/\\s+/g, ' ').trim()]));
+    }""")
+    return [Violation(where, *row) for row in found]
+
+
+def severe(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if v.impact in SEVERE]
+
+
+def _axe_path() -> Path:
+    script = axe_script()
+    assert script is not None
+    return script
+
+
+def _needs_axe() -> None:
+    if axe_script() is None:
+        pytest.skip("axe-core needs Node.js and npm (tests/node/package.json); `.ci/run` installs them")
+
+
+@dataclass
+class Schemed:
+    page: Page
+    rec: Record
+    scheme: str
+
+
+@pytest.fixture(scope="module", params=list(SCHEMES))
+def schemed(request: pytest.FixtureRequest, browser: Browser, example: Served) -> Iterator[Schemed]:
+    """One context per colour scheme, its pages visited in sequence. The dark one is
+    switched with the palette toggle in the header, as a reader does; the theme keeps
+    the choice (in localStorage) for every page after."""
+    _needs_axe()
+    ctx = browser.new_context(viewport=VIEWPORT, service_workers="block", color_scheme="light")
+    try:
+        ctx.add_init_script(path=_axe_path())  # axe-core in every page, loaded once
+        rec = recorded(ctx)
+        page = ctx.new_page()
+        visit(page, rec, example.url)
+        if request.param == "dark":
+            page.locator("form[data-md-component=palette] label:visible").first.click()
+            page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        yield Schemed(page, rec, request.param)
+    finally:
+        ctx.close()
+
+
+# The search index is ready when the theme says "Type to start searching" (in the site's
+# language: the theme's own translation, from its configuration in the page).
+SEARCH_READY = """() => {
+  const words = JSON.parse(document.getElementById('__config').textContent).translations['search.result.placeholder'];
+  return document.querySelector('.md-search-result__meta').innerText.trim() === words;
+}"""
+
+
+def open_search(page: Page, query: str = "activation") -> None:
+    """Open the theme's search dialog and type a query, once the search index is ready
+    (a query typed earlier is dropped), until results are listed."""
+    page.wait_for_function(SEARCH_READY, timeout=30_000)
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially(query)  # the theme reads the query on keyup
+    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=30_000)
+
+
+@pytest.mark.parametrize("kind", [k for k, _ in PAGE_KINDS])
+def test_no_serious_accessibility_violation(example: Served, schemed: Schemed, kind: str) -> None:
+    """axe-core on one page of each kind, in the light and the dark scheme: no serious or
+    critical violation (colour contrast, links told apart by colour alone, unnamed
+    controls and dialogs, ...). Each violation is reported with its rule, impact,
+    element and page."""
+    html = dict(PAGE_KINDS)[kind](example.site)
+    page, rec = schemed.page, schemed.rec
+    visit(page, rec, example.url_of(html))
+    if kind == "search dialog":
+        open_search(page)
+    scheme = page.evaluate("document.body.dataset.mdColorScheme")
+    assert scheme == SCHEMES[schemed.scheme], f"{kind}: the page is in scheme {scheme!r}, not {schemed.scheme}"
+    where = f"{kind} ({schemed.scheme}, {html.relative_to(example.site).as_posix()})"
+    found = severe(axe_violations(page, where))
+    assert not found, "\n".join(map(str, found))
+    assert rec.problems() == []
+
+
+# Elements that break the rules on purpose, added to a real page of the site.
+BROKEN = [
+    ("a low-contrast line", "color-contrast",
+     "() => { const p = document.createElement('p'); p.textContent = 'Pale text on white';"
+     " p.style.color = '#c8c8c8'; document.querySelector('article').prepend(p); }"),
+    ("an unnamed button", "button-name",
+     "() => { document.querySelector('article').prepend(document.createElement('button')); }"),
+    ("an unnamed dialog", "aria-dialog-name",
+     "() => { document.querySelector('.md-search').removeAttribute('aria-label'); }"),
+    ("links no longer underlined", "link-in-text-block",
+     "() => { const s = document.createElement('style');"
+     " s.textContent = '.md-typeset a { text-decoration: none !important }'; document.head.append(s); }"),
+    ("the theme's pale tabs back", "color-contrast",
+     "() => { const s = document.createElement('style');"
+     " s.textContent = '.md-tabs__link { opacity: .7 !important }'; document.head.append(s); }"),
+]
+
+
+@pytest.fixture(scope="module")
+def about_page(browser: Browser, example: Served) -> Iterator[tuple[Page, Record, str]]:
+    """A context for the broken-on-purpose checks, and the page they break, which passes
+    the check as it is."""
+    _needs_axe()
+    ctx = browser.new_context(viewport=VIEWPORT, service_workers="block", color_scheme="light")
+    try:
+        ctx.add_init_script(path=_axe_path())
+        page = ctx.new_page()
+        rec = recorded(ctx)
+        url = example.url + "about/"
+        visit(page, rec, url)
+        assert severe(axe_violations(page, "about")) == []
+        yield page, rec, url
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize(("what", "rule", "script"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_the_accessibility_check_sees_a_broken_page(about_page: tuple[Page, Record, str], what: str, rule: str,
+                                                     script: str) -> None:
+    """The check fails when the page is broken on purpose: `axe_violations` reports the
+    rule, as serious or critical, on a page that passes without the change."""
+    page, rec, url = about_page
+    visit(page, rec, url)  # a fresh copy of the page, without the last case's change
+    page.evaluate(script)
+    page.wait_for_timeout(400)  # the theme animates opacity (tabs) for .25 s
+    found = severe(axe_violations(page, f"about, with {what}"))
+    assert rule in {v.rule for v in found}, [str(v) for v in found]
+
+
+def _aria_nodes(tree: Any, depth: int = 99) -> list[str]:
+    """The "role \"name\"" of each node of an ARIA snapshot (parsed), in order."""
+    out: list[str] = []
+    for item in tree if isinstance(tree, list) else []:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            for key, children in item.items():
+                if not str(key).startswith("/"):  # "/url" and the like are properties
+                    out.append(str(key))
+                    if depth > 1:
+                        out += _aria_nodes(children, depth - 1)
+    return out
+
+
+def test_diagrams_have_a_text_alternative(example: Served, context) -> None:
+    """Every diagram (the one-pager's maps, an objective's map, a goal's chart) has a
+    name in the accessibility tree (a group of links or an image, named by its title),
+    and every box of a map is a link with its own name, as Chromium computes them."""
+    ctx, rec = context
+    page = ctx.new_page()
+    for html in (example.site / "map" / "index.html", _first_with(example.site, "objectives", "strat-map"),
+                 _first_with(example.site, "goals", "strat-chart")):
+        visit(page, rec, example.url_of(html))
+        svgs = page.locator("article svg.strat-map, article svg.strat-chart")
+        assert svgs.count() >= 1, html
+        for i in range(svgs.count()):
+            svg = svgs.nth(i)
+            tree = yaml.safe_load(svg.aria_snapshot())  # Playwright's ARIA snapshot is YAML
+            (top,) = _aria_nodes(tree, depth=1)
+            assert re.fullmatch(r'(group|img) "[^"]{8,}"', top), (html, i, top)
+            names = [n for n in _aria_nodes(tree) if n.startswith("link")]
+            assert len(names) == svg.locator("a").count(), (html, i, names)
+            assert all(re.fullmatch(r'link "[^"]*\w[^"]*"', n) for n in names), (html, i, names)
     assert rec.problems() == []
 
 

@@ -270,9 +270,10 @@ def test_render_writes_markdown_only(tmp_path: Path) -> None:
     out = tmp_path / "markdown"
     result = helpers.run_cli(["site", "render", str(out), "--today", TODAY], cwd=root)
     assert result.exit_code == 0, result.stderr
-    assert (out / "index.md").read_text(encoding="utf-8").startswith("# Ledgerly")
-    assert (out / "goals" / "faster-activation.md").exists()
-    assert (out / "stylesheets" / "strat.css").exists()
+    assert (out / "docs" / "index.md").read_text(encoding="utf-8").startswith('---\ntitle: "Ledgerly')
+    assert (out / "docs" / "goals" / "faster-activation.md").exists()
+    assert (out / "docs" / "stylesheets" / "strat.css").exists()
+    assert (out / "mkdocs.yml").is_file()
     assert not list(out.rglob("*.html"))
 
 
@@ -280,11 +281,13 @@ def test_render_refuses_to_write_through_a_symlink(tmp_path: Path) -> None:
     root = helpers.copy_base(tmp_path / "repo", git=False)
     out = tmp_path / "markdown"
     out.mkdir()
+    (out / ".strat-render").write_text("", encoding="utf-8")  # a folder strat rendered into before
     (tmp_path / "elsewhere").mkdir()
-    os.symlink(tmp_path / "elsewhere", out / "goals")
+    (tmp_path / "elsewhere" / "keep.md").write_text("mine", encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", out / "docs")
     result = helpers.run_cli(["site", "render", str(out), "--today", TODAY], cwd=root)
-    assert result.exit_code == 2
-    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert result.exit_code == 2 and "not a folder" in result.stderr
+    assert [p.name for p in (tmp_path / "elsewhere").iterdir()] == ["keep.md"]
 
 
 def test_build_is_reproducible(tmp_path: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,8 @@ from strat.site import paths, svg
 from strat.site.facts import REF_LABELS, build_facts
 from strat.site.render import render_site
 
+import helpers
+import sitetest
 from sitetest import GOLDEN, check_golden
 
 # Golden pages use a fixed finding and a fixed pair of codes, so that a reworded rule
@@ -259,3 +263,29 @@ def test_every_reference_to_an_entity_has_a_lineage_label() -> None:
     missing = [f"{kind}.{_label(ref.pattern)}" for kind, refs in schemas.reference_fields().items() for ref in refs
                if set(ref.targets) & kinds and _label(tuple(0 if p == "*" else p for p in ref.pattern)) not in REF_LABELS]
     assert missing == []
+
+
+def test_decision_values_with_a_comma_and_a_proposed_decision(tmp_path: Path) -> None:
+    """A value whose name holds a comma stays one value (a badge each in tables, a list on
+    the decision's page), and a proposed decision is not shown as decided."""
+    strategy = (helpers.BASE / "strategy/strategy.yaml").read_text()
+    decision = (helpers.BASE / "strategy/decisions/no-card-trial.yaml").read_text()
+    root = helpers.copy_base(tmp_path / "r", {
+        "strategy/strategy.yaml": strategy.replace("name: Customer first", "name: Customer first, always"),
+        "strategy/decisions/no-card-trial.yaml": decision.replace("status: accepted", "status: proposed"),
+    }, git=False)
+    loaded = sitetest.load(root)
+    pages = render_site(loaded.model, loaded.ctx, [], all_codes())
+    index, page, home = (pages[paths.index("Decision")], pages[paths.entity("Decision", "no-card-trial")],
+                         pages[paths.HOME])
+    first = '<span class="strat-tag">[Customer first&#44; always](../index.md#value-customer-first)</span>'
+    second = '<span class="strat-tag">[Candour](../index.md#value-candour)</span>'
+    assert f"{first} {second}" in index
+    assert "- [Customer first&#44; always](../index.md#value-customer-first)\n- [Candour](../index.md#value-candour)" in page
+    assert '<span class="strat-tag">[Customer first&#44; always](index.md#value-customer-first)</span>' in home
+    facts = html.unescape(page.split("<dl", 1)[1].split("</dl>", 1)[0])
+    assert "<dt>Proposed by</dt>" in facts and "Decided" not in facts
+    assert "Decided by" not in index
+    # an accepted decision is still "decided by"
+    accepted = pages[paths.entity("Decision", "card-required-trial")]
+    assert "<dt>Decided by</dt>" in accepted

@@ -1,4 +1,5 @@
-"""`strat site build` and `strat site render`: lint, render, assemble, run MkDocs.
+"""`strat site build`: lint, render, assemble, run MkDocs (`strat site render` is in
+`strat.site.portable`).
 
 The build refuses a strategy with lint errors (the site never publishes a broken
 strategy). Otherwise it renders the pages (`render.render_site`), assembles them with the
@@ -114,31 +115,6 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
         print(inert.lines(f"strat site: {problem}"), file=err)
         return EXIT_USAGE
     say(f"built {built} pages in {time.monotonic() - started:.1f}s: {_show(layout.out_dir / 'index.html', root)}")
-    return EXIT_OK
-
-
-def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.date | None = None,
-                err: TextIO | None = None, directory_urls: bool | None = None) -> int:
-    """`strat site render DIR`: the generated Markdown pages alone, for any MkDocs-compatible
-    builder. 0 written; 1 lint errors; 2 cannot write."""
-    err = err or sys.stderr
-    try:
-        layout = _layout(root, config, None, cwd=Path.cwd())
-        urls = layout.directory_urls if directory_urls is None else directory_urls
-        rendered = render_strategy(root, folder, config, today, urls, err)
-        if rendered is None:
-            return EXIT_FINDINGS
-        _check_render_dir(out, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
-        out.mkdir(parents=True, exist_ok=True)
-        for rel, text in sorted(rendered.pages.items()):
-            safe_write(out, rel, text)
-    except ConfigRefused as refused:
-        print(inert.lines(f"strat site: {refused}"), file=err)
-        return EXIT_FINDINGS
-    except SiteProblem as problem:
-        print(inert.lines(f"strat site: {problem}"), file=err)
-        return EXIT_USAGE
-    print(inert.lines(f"strat site: wrote {len(rendered.pages)} files to {out}"), file=err)
     return EXIT_OK
 
 
@@ -550,10 +526,6 @@ def _claim(out: Path) -> None:
     disk say, leaves a folder the next build accepts."""
     out.mkdir(parents=True, exist_ok=True)
     safe_write(out, MARKER, "Built by `strat site build`; it empties this folder on every build.\n")
-
-
-def _check_render_dir(out: Path, root: Path, protected: list[Path]) -> None:
-    _protect(out, root, protected)
 
 
 # --- messages ------------------------------------------------------------------------------

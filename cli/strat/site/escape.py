@@ -9,8 +9,10 @@ made of letters, digits and spaces only, and browsers show the original characte
 same text is valid in HTML text, in quoted HTML attributes and in SVG/XML.
 
 Two places decode references again and are handled where they happen: MkDocs-material's
-page `<title>` (the `htmltitle` override in `strat/site/overrides/main.html`) and front
-matter, which the renderer never writes YAML text into.
+page `<title>` (the `htmltitle` override in `strat/site/overrides/main.html`, for
+`strat site build`) and front matter, which the renderer never writes YAML text into.
+`strat site render` gives every page a front matter `title:` made by `title_text`, which
+needs no references at all, so that any builder and theme may print it however it likes.
 """
 
 from __future__ import annotations
@@ -78,6 +80,24 @@ def slug(ident: Any) -> str:
 
 def is_slug(ident: Any) -> bool:
     return isinstance(ident, str) and bool(ID_PATTERN.fullmatch(ident))
+
+
+# Characters a theme could turn into markup, an attribute break-out, a character reference
+# or a template tag, and the look-alikes that stand for them in a page title.
+_TITLE_LOOKALIKES = {"<": "\u2039", ">": "\u203a", '"': "\u201d", "'": "\u2019", "`": "\u02cb", "{": "\uff5b",
+                     "}": "\uff5d", "\\": "\u29f5"}
+_TITLE_UNSAFE = re.compile("[<>\"'`{}\\\\]|&(?=[A-Za-z0-9#])")
+
+
+def title_text(value: Any) -> str:
+    """One line of untrusted text as a page title that stays text whatever a builder or
+    theme does with it: printed as it is, escaped, or decoded first (mkdocs-material's
+    `striptags` decodes character references). It holds no character that HTML, a
+    template or YAML's double quotes give a meaning to: `<` `>` `"` `'` `` ` `` `{` `}`
+    and `\\` become look-alikes (`‹` `›` `”` `’` `ˋ` `｛` `｝` `⧵`), and so does an `&` that
+    could start a character reference (`＆`). Control characters and line breaks go."""
+    raw = " ".join(_CONTROL.sub("", "" if value is None else str(value)).split())
+    return _TITLE_UNSAFE.sub(lambda m: _TITLE_LOOKALIKES.get(m.group(), "\uff06"), raw)
 
 
 def site_name(value: Any) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from strat.load import Document
 from strat.model import mapping, references
+from strat.numbers import measure, money, number  # noqa: F401  (one rule for every output; re-exported)
 from strat.rules.context import RuleContext
 from strat.site.escape import is_slug
 
@@ -373,47 +374,3 @@ def goal_progress(goal: Document, ctx: RuleContext) -> Progress:
             status = "on-track"
     return Progress(baseline, target, current, share, elapsed, confidence, status, found,
                     period.start if period else None, period.end if period else None)
-
-
-# --- numbers ---------------------------------------------------------------------------
-
-
-def number(value: Any) -> str:
-    """1234567 → '1,234,567'; 0.375 → '0.375'; 5.50 → '5.5'."""
-    v = _number(value)
-    if v is None:
-        return "" if value is None else str(value)
-    if v == int(v) and abs(v) < 1e15:
-        return f"{int(v):,}"
-    text = f"{v:,.4f}".rstrip("0").rstrip(".")
-    return text
-
-
-def measure(value: Any, unit: Any) -> str:
-    """A metric value with its unit: '57%', '5.5 days', '1,200 USD', '0.38'."""
-    shown = number(value)
-    if not shown or not isinstance(unit, str):
-        return shown
-    if unit == "%":
-        return shown + "%"
-    if len(unit) == 3 and unit.isalpha() and unit.isupper():  # an ISO 4217 currency
-        return money(value, unit)
-    if unit.lower() in ("count", "ratio", "number", "score", "index", ""):
-        return shown
-    return f"{shown} {unit}"
-
-
-def money(amount: Any, currency: Any, compact: bool = True) -> str:
-    """420000, 'USD' → 'USD 420k' (compact) or 'USD 420,000'."""
-    v = _number(amount)
-    if v is None:
-        return ""
-    cur = currency if isinstance(currency, str) else ""
-    if not compact:
-        return f"{cur} {number(v)}".strip()
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(v) >= size:
-            scaled = v / size
-            text = f"{scaled:.1f}".rstrip("0").rstrip(".") if scaled < 100 else f"{scaled:.0f}"
-            return f"{cur} {text}{suffix}".strip()
-    return f"{cur} {number(v)}".strip()

@@ -19,10 +19,12 @@ import datetime as dt
 from importlib import resources
 from typing import Any, Callable, Iterable
 
+from strat import numbers
 from strat.codes import CodeInfo
 from strat.diagnostics import Diagnostic, Severity
 from strat.load import Document
 from strat.model import Model, as_text, mapping
+from strat.roi import ratio_text
 from strat.rules.context import RuleContext
 from strat.site import paths, svg
 from strat.site.escape import block, html_block, slug
@@ -413,15 +415,17 @@ class _Site:
                     best = (r.date, r.value)
         return best
 
-    def values_of(self, page: str, decision: Document) -> str:
+    def values_of(self, page: str, decision: Document, listed: bool = False) -> str:
+        """The values a decision upholds, each on its own so that a comma in a value's
+        name never reads as two values: a badge each (for a table cell), or a Markdown
+        list (`listed`, the decision's own page)."""
         names = self.value_names()
         out = []
         for v in decision.data.get("values") or []:
-            if isinstance(v, str) and v in names and _safe_id(v):
-                out.append(f"[{esc(names[v])}]({paths.md_link(page, paths.HOME)}#value-{v})")
-            else:
-                out.append(esc(v))
-        return ", ".join(out)
+            shown = (f"[{esc(names[v])}]({paths.md_link(page, paths.HOME)}#value-{v})"
+                     if isinstance(v, str) and v in names and _safe_id(v) else esc(v))
+            out.append(f"- {shown}" if listed else f'<span class="strat-tag">{shown}</span>')
+        return "\n".join(out) if listed else " ".join(out)
 
     def value_names(self) -> dict[str, str]:
         strategy = self.model.strategy
@@ -605,9 +609,10 @@ class _Site:
 
     def _index_decision(self, docs: list[Document], page: str) -> str:
         docs = sorted(docs, key=lambda d: (str(d.data.get("date")), d.id), reverse=True)
+        # "By": who decided it, or, while it is proposed, who proposes it (the Status column says which).
         rows = [[self.day(d.data.get("date")), self.link(page, d.id), self.decision_status(d), self.values_of(page, d),
                  self.link(page, d.data.get("decided_by"), "Person")] for d in docs]
-        return self.table(["Date", "Decision", "Status", "Values upheld", "Decided by"], rows)
+        return self.table(["Date", "Decision", "Status", "Values upheld", "By"], rows)
 
     # --- entity pages --------------------------------------------------------------------
 
@@ -949,7 +954,7 @@ class _Site:
     def ratio_text(self, row: Any) -> str:
         if row.ratio is None:
             return "cannot be shown (no cost, or no goal with an impact)"
-        return f"{row.ratio:.1f}× its cost in expected annual impact"
+        return f"{ratio_text(row)} its cost in expected annual impact"
 
     def roi_basis(self, page: str, row: Any) -> str:
         counted = [g.goal for g in row.goals if g.currency == row.currency]
@@ -959,17 +964,19 @@ class _Site:
                                                if row.cost else "the team states no `cost`.")
                     + f" See [A310]({paths.md_link(page, paths.rule('A310'))}).")
         lines = [f"**{esc(money(row.impact.get(row.currency), row.currency, compact=False))}** expected annual impact against "
-                 f"**{esc(money(row.cost, row.currency, compact=False))}** annual cost: **{esc(f'{row.ratio:.1f}×')}**."
+                 f"**{esc(money(row.cost, row.currency, compact=False))}** annual cost: **{esc(ratio_text(row))}**."
                  if row.cost else "The team states no `cost`.", "", "Basis, goal by goal:", ""]
         for gid in counted:
             g = self.f.get(gid, "Goal")
             impact = mapping(g.data, "impact") if g else {}
-            lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
+            lines.append(f"- {self.link(page, gid, 'Goal')}: "
+                         f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
                          f" — {esc(impact.get('basis'))}")
         for gid in other:
             g = self.f.get(gid, "Goal")
             impact = mapping(g.data, "impact") if g else {}
-            lines.append(f"- {self.link(page, gid, 'Goal')}: {esc(money(impact.get('annual'), impact.get('currency')))}"
+            lines.append(f"- {self.link(page, gid, 'Goal')}: "
+                         f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
                          " (another currency than the team's cost: shown, not counted)")
         return "\n".join(lines)
 
@@ -1061,12 +1068,13 @@ class _Site:
         box = self.facts_box([
             ("Date", esc(data.get("date"))),
             ("Status", self.decision_status(d)),
-            ("Decided by", self.a(page, data.get("decided_by"), "Person") if data.get("decided_by") else ""),
+            ("Proposed by" if data.get("status") == "proposed" else "Decided by",
+             self.a(page, data.get("decided_by"), "Person") if data.get("decided_by") else ""),
             ("Supersedes", self.a(page, data.get("supersedes"), "Decision") if data.get("supersedes") else ""),
             ("Superseded by", ", ".join(self.a(page, x, "Decision") for x in self.f.superseded_by.get(d.id, []))),
         ])
         parts = [f"# {esc(self.f.title(d))}", self.kicker("Decision", page, "Decision"), box,
-                 "## Values it upholds\n\n" + self.values_of(page, d),
+                 "## Values it upholds\n\n" + self.values_of(page, d, listed=True),
                  "## Context\n\n" + block(data.get("context")),
                  "## Decision\n\n" + block(data.get("decision"))]
         if data.get("consequences"):
@@ -1158,13 +1166,13 @@ class _Site:
         for r in rows_data:
             team = self.f.get(r.team, "Team")
             dep = team.data.get("department") if team else None
-            ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "–"
+            ratio = ratio_text(r)
             rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
                          esc(money(r.cost, r.currency)) if r.cost is not None else self.tag("no cost", "warn"),
                          esc(money(r.impact.get(r.currency), r.currency)) if r.currency in r.impact
                          else self.tag("no impact", "warn"),
                          f"**{esc(ratio)}**", self.roi_bar(r.ratio, max((x.ratio or 0) for x in rows_data))])
-        parts.append(self.table(["Team", "Department", "Annual cost", "Expected impact", "Return", ""], rows)
+        parts.append(self.table(["Team", "Department", "Annual cost", "Expected impact", "Return", "vs. best"], rows)
                      or "No teams yet.")
         details = []
         for r in rows_data:
@@ -1177,7 +1185,7 @@ class _Site:
         if ratio is None or best <= 0:
             return ""
         tone = "on-track" if ratio >= 1 else "at-risk"  # below 1×: the cost exceeds the expected impact
-        return (f'<span class="strat-bar strat-bar--roi" title="{esc(f"{ratio:.2f}× the annual cost")}">'
+        return (f'<span class="strat-bar strat-bar--roi" title="{esc(f"{numbers.ratio(ratio)} the annual cost")}">'
                 f'<span class="strat-bar__fill strat-s-{tone}" style="width:{min(100.0, 100 * ratio / best):.0f}%">'
                 "</span></span>")
 

@@ -38,7 +38,10 @@ STATUS_COLOURS = {
     "draft": ("#9e9e9e", "#fafafa"),
     "dropped": ("#bdbdbd", "#fafafa"),
 }
-INITIATIVE_COLOURS = {"running": "#1565c0", "shipped": "#2e7d32", "proposed": "#757575", "killed": "#9e9e9e"}
+# Text in a status colour where the stroke itself is below 4.5:1 on its fill (WCAG AA).
+STATUS_INK = {"at-risk": "#8a4b00", "no-data": "#616161", "not-started": "#3949ab", "draft": "#616161",
+              "dropped": "#616161"}
+INITIATIVE_COLOURS = {"running": "#1565c0", "shipped": "#2e7d32", "proposed": "#6b6b6b", "killed": "#6b6b6b"}
 INK, MUTED, EDGE, WARN = "#1f2933", "#52606d", "#9aa5b1", "#c62828"
 
 WIDTH = 180  # goals and metrics
@@ -395,7 +398,8 @@ def _node(node: Node, href: str) -> str:
                          f'stroke-width="1.2"/>')
         left, status = (node.lines + ["", ""])[:2]
         parts.append(_text(x + 12, y + h - 8, left, MUTED, 10))
-        parts.append(_text(x + w - 10, y + h - 8, status, stroke, 10, anchor="end", weight=700))
+        ink = STATUS_INK.get(node.status or "no-data", stroke)
+        parts.append(_text(x + w - 10, y + h - 8, status, ink, 10, anchor="end", weight=700))
     else:  # initiative
         colour = INITIATIVE_COLOURS.get(node.status or "", MUTED)
         parts.append(_rect(x, y, w, h, "#b0bec5", "#ffffff", 6))
@@ -524,7 +528,8 @@ def checkin_chart(progress: Progress, unit: str | None, today: dt.date, width: i
         y = py(value)
         out.append(f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{colour}" '
                    f'stroke-dasharray="4 3"/>')
-        out.append(_text(left + plot_w + 6, y + 4, f"{name} {measure(value, unit)}", colour, 11))
+        ink = MUTED if name == "baseline" else colour  # the baseline's grey line is too pale for text
+        out.append(_text(left + plot_w + 6, y + 4, f"{name} {measure(value, unit)}", ink, 11))
     if progress.baseline is not None and progress.target is not None and progress.start and progress.end:
         s, e = dt.date.fromisoformat(progress.start), dt.date.fromisoformat(progress.end)
         out.append(f'<line x1="{_n(px(s))}" y1="{_n(py(progress.baseline))}" x2="{_n(px(e))}" '
@@ -534,7 +539,7 @@ def checkin_chart(progress: Progress, unit: str | None, today: dt.date, width: i
         tx = px(today)
         out.append(f'<line x1="{_n(tx)}" y1="{top}" x2="{_n(tx)}" y2="{top + plot_h}" stroke="#7b8794" '
                    f'stroke-width="1"/>')
-        out.append(_text(tx, top + plot_h + 22, "today", "#7b8794", 10, anchor="middle"))
+        out.append(_text(tx, top + plot_h + 22, "today", MUTED, 10, anchor="middle"))
     points = " ".join(f"{_n(px(d))},{_n(py(r.value))}" for d, r in zip(dates, readings))
     out.append(f'<polyline points="{points}" fill="none" stroke="{stroke}" stroke-width="2"/>')
     for day, reading in zip(dates, readings):
@@ -548,6 +553,7 @@ def checkin_chart(progress: Progress, unit: str | None, today: dt.date, width: i
     out.append(_text(left, height - 8, lo_d.isoformat(), MUTED, 10))
     out.append(_text(left + plot_w, height - 8, hi_d.isoformat(), MUTED, 10, anchor="end"))
     last = readings[-1]
-    out.append(_text(px(dates[-1]) + 8, py(last.value) - 8, measure(last.value, unit), stroke, 11, weight=700))
+    out.append(_text(px(dates[-1]) + 8, py(last.value) - 8, measure(last.value, unit),
+                     STATUS_INK.get(progress.status, stroke), 11, weight=700))
     out.append("</svg>")
     return "".join(out)
