@@ -239,7 +239,7 @@ def test_the_wheel_ships_the_templates(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(PROJECT)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    [wheel] = tmp_path.glob("strat-*.whl")
+    [wheel] = tmp_path.glob("strategy_as_code-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"strat/templates/init/{rel}" for rel in FILES if not rel.startswith("schemas/")} <= names
 

@@ -19,7 +19,7 @@ The conventions of the page, which a writer keeps:
   together; runs of spaces count as one). `…` in a line stands for any text, and a line
   that is only `…` stands for lines the page leaves out. Blank lines are not checked.
 * A console block right after an HTML comment starting `<!-- walkthrough: skip` does not
-  run. The install block uses it: instead of `pip install strat`, the test puts the
+  run. The install block uses it: instead of `pip install strategy-as-code`, the test puts the
   strat it is testing (this environment's) first on PATH.
 """
 
@@ -213,7 +213,7 @@ def test_shell_completion_as_documented(tmp_path: Path) -> None:
 
 def test_the_parser_follows_the_conventions() -> None:
     page = "\n".join([
-        "<!-- walkthrough: skip -->", "```console", "$ pip install strat", "```",
+        "<!-- walkthrough: skip -->", "```console", "$ pip install strategy-as-code", "```",
         "```sh", "strat site serve", "```",
         "```console", "$ strat lint   # exits 1: a finding", "a.yaml:1:1: …", "", "$ cat > f <<'EOF'",
         "$ not a command", "EOF", "$ echo done", "done", "```",
