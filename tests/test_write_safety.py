@@ -327,6 +327,34 @@ def test_a_planted_link_in_place_of_the_lock_or_journal_is_refused(tmp_path: Pat
     assert outside.read_bytes() == b"precious" and (root / GOAL).read_bytes() == before
 
 
+@pytest.mark.parametrize("state", ["committed", "prepared"])
+def test_a_journal_in_the_work_tree_is_repository_content_never_replayed(tmp_path: Path, state: str) -> None:
+    """A pull request can add `.strat-journal.json` and a temp file beside a goal; inside a
+    git work tree only the journal in `.git` counts, so no command (not even `strat
+    lint`) renames anything on its word or removes a folder it names."""
+    import hashlib
+    import json
+
+    root = copy_base(tmp_path / "repo")
+    target = root / GOAL
+    before = target.read_bytes()
+    from strat.journal import TEMP_SUFFIX
+
+    temp = target.with_name("." + target.name + ".x" + TEMP_SUFFIX)
+    planted = b"kind: Goal\nid: planted\n"
+    temp.write_bytes(planted)
+    empty = tmp_path / "empty-outside"
+    empty.mkdir()
+    record = {"state": state, "command": "strat checkin", "pid": 1, "started": "2026-12-01T00:00:00",
+              "made": [str(empty)],
+              "files": [{"target": str(target), "temp": str(temp),
+                         "old": hashlib.sha256(before).hexdigest(), "new": hashlib.sha256(planted).hexdigest()}]}
+    (root / ".strat-journal.json").write_text(json.dumps(record))
+    result = run_cli(["lint"], cwd=root)
+    assert "interrupted" not in result.stderr, result.stderr
+    assert target.read_bytes() == before and temp.read_bytes() == planted and empty.is_dir()
+
+
 def test_a_refused_file_leaves_no_folder_behind(tmp_path: Path) -> None:
     """init --force with a README that is a link leading out: refused before anything,
     not after .github/ was made."""

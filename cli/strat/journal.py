@@ -83,19 +83,24 @@ def place(root: Path) -> Place:
 
 def pending(start: Path) -> Place | None:
     """A journal left by an interrupted write that a command started in `start` should
-    finish: a few `stat` calls, from `start` up to the nearest `.git`."""
+    finish: a few `stat` calls, from `start` up to the nearest `.git`. Inside a git work
+    tree only the journal in the git folder counts: a `.strat-journal.json` in the work
+    tree is repository content (a pull request could add one) and is never replayed."""
     start = Path(os.path.abspath(start))
+    outside: Place | None = None
     for folder in (start, *start.parents):
-        here = Place(folder, folder / ".strat-lock", folder / ".strat-journal.json")
-        if os.path.lexists(here.journal) or os.path.lexists(here.journal_temp):
-            return here
         found = _git_dir(folder)
-        if found is not None:
-            there = Place(found, found / "strat.lock", found / "strat-journal.json") if found else None
-            if there is not None and (os.path.lexists(there.journal) or os.path.lexists(there.journal_temp)):
+        if found:
+            there = Place(found, found / "strat.lock", found / "strat-journal.json")
+            if os.path.lexists(there.journal) or os.path.lexists(there.journal_temp):
                 return there  # a journal, or the temp of one whose writer died before it was in place
             return None
-    return None
+        here = Place(folder, folder / ".strat-lock", folder / ".strat-journal.json")
+        if outside is None and (os.path.lexists(here.journal) or os.path.lexists(here.journal_temp)):
+            outside = here
+        if found is False:
+            break  # a `.git` that is not a git folder: writes below it journal in the work tree
+    return outside
 
 
 def _git_dir(folder: Path) -> Path | None | Literal[False]:
@@ -245,6 +250,9 @@ def remove(where: Place) -> None:
         os.unlink(where.journal)
     except FileNotFoundError:
         pass
+    except OSError as exc:
+        raise JournalProblem(f"{where.journal}: every file is written, but the journal cannot be removed "
+                             f"({exc.strerror or exc}); delete it") from None
     fsync_dir(where.folder)
 
 
@@ -263,7 +271,17 @@ def fsync_dir(folder: Path) -> None:
 
 
 def recover(where: Place, notify: Notify) -> None:
-    """Finish the write a journal describes (the caller holds the lock), and say so."""
+    """Finish the write a journal describes (the caller holds the lock), and say so. A
+    file system error on the way is a JournalProblem that names the journal, never a
+    traceback (the next command tries again)."""
+    try:
+        _recover(where, notify)
+    except OSError as exc:
+        raise JournalProblem(f"{where.journal}: finishing an interrupted write failed ({exc.strerror or exc}); "
+                             "look at the files it names, then run strat again or delete it") from None
+
+
+def _recover(where: Place, notify: Notify) -> None:
     if os.path.lexists(where.journal_temp):
         try:
             os.unlink(where.journal_temp)
@@ -279,6 +297,8 @@ def recover(where: Place, notify: Notify) -> None:
         state = record["state"]
         command, pid, started = str(record["command"]), int(record["pid"]), str(record["started"])
         made = [Path(d) for d in record.get("made", [])]
+        if not all(any(folder in target.parents for target, _, _, _ in entries) for folder in made):
+            raise ValueError("a folder it made is not on the way to one of its files")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise JournalProblem(f"{where.journal}: an interrupted write left a journal strat cannot read ({exc}); "
                              "look at the files it names, then delete it") from None

@@ -355,14 +355,17 @@ def _finish(where: journal.Place, checked: list[_Checked], temps: list[Path]) ->
                 if os.path.lexists(temp):  # the interruption may have come just after a rename
                     os.replace(temp, item.target)
             _sync_and_close(where, checked)
-        except OSError:
+        except (OSError, JournalProblem):
             pass  # the journal stays: the next strat command completes the write, or says what it could not
         if isinstance(exc, OSError):
             raise WriteRefused(f"{checked[done].rel}: cannot write it: {_why(exc)}; {done} of {len(checked)} "
                                f"files are written, the journal {where.journal} holds the rest: the next strat "
                                "command completes them") from None
         raise
-    _sync_and_close(where, checked)
+    try:
+        _sync_and_close(where, checked)
+    except JournalProblem as problem:
+        raise WriteRefused(str(problem)) from None
 
 
 def _sync_and_close(where: journal.Place, checked: list[_Checked]) -> None:
