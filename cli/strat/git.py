@@ -322,11 +322,15 @@ def read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     pos = 0
     for sha in unique:
-        end = data.index(b"\n", pos)
+        end = data.find(b"\n", pos)
+        if end < 0:
+            raise GitError("git cat-file ended early: the repository's objects could not all be read")
         header = data[pos:end].split()
         pos = end + 1
         if len(header) < 3 or header[1] == b"missing":
             continue
+        if not header[2].isdigit() or pos + int(header[2]) > len(data):
+            raise GitError(f"git cat-file gave a short object for {sha}: the repository may be damaged")
         size = int(header[2])
         out[sha] = data[pos:pos + size]
         pos += size + 1
