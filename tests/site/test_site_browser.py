@@ -544,6 +544,13 @@ def open_search(page: Page, query: str = "activation") -> None:
     page.locator("input.md-search__input").click()
     page.locator("input.md-search__input").press_sequentially(query)  # the theme reads the query on keyup
     page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=30_000)
+    # The theme fades results in and colours a hovered one: with the pointer off the list and
+    # every transition finished, axe measures the colours a reader sees, not a frame of the
+    # fade (which a loaded CI machine once caught at 2.6:1).
+    page.mouse.move(0, 0)
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')",
+                           timeout=10_000)
+    page.wait_for_timeout(300)
 
 
 @pytest.mark.parametrize("kind", [k for k, _ in PAGE_KINDS])
