@@ -512,7 +512,7 @@ def _check_out_dir(out: Path, root: Path, protected: list[Path]) -> None:
     real = _protect(out, root, protected)
     if not real.is_dir() or (real / MARKER).is_file():
         return
-    entries = sorted(mkdocs_config.shown_text(p.name) for p in real.iterdir())
+    entries = sorted(inert.text(p.name) for p in real.iterdir())
     if entries:
         shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
         raise SiteProblem(f"the output folder {out} is not empty ({shown}) and has no {MARKER} file, so it is not a "

@@ -59,6 +59,8 @@ from typing import Any
 
 import yaml
 
+from strat import inert
+
 MKDOCS_FILE = "mkdocs.yml"
 MAX_BYTES = 1024 * 1024  # a configuration file, not a data file
 MAX_INHERIT = 8
@@ -123,7 +125,7 @@ def read(root: Path, path: Path) -> dict[str, Any]:
 def _read(root: Path, path: Path, chain: list[Path]) -> dict[str, Any]:
     import mergedeep  # type: ignore[import-untyped]
 
-    shown = shown_text(_rel(root, path))
+    shown = inert.text(_rel(root, path))
     try:
         with open(path, "rb") as fd:
             data = fd.read(MAX_BYTES + 1)
@@ -205,14 +207,14 @@ def _relative(loader: _Loader, node: yaml.Node) -> Relative:
 
 def _python_name(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
     if suffix not in PYTHON_NAMES:
-        raise loader.refuse(node, f"`!!python/name:{shown_text(suffix)}` is refused: mkdocs.yml may name only "
+        raise loader.refuse(node, f"`!!python/name:{inert.text(suffix)}` is refused: mkdocs.yml may name only "
                                   "the functions material and pymdown-extensions document")
     return _import(suffix)
 
 
 def _python_apply(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
     if suffix not in PYTHON_FACTORIES:
-        raise loader.refuse(node, f"`!!python/object/apply:{shown_text(suffix)}` is refused: it would call Python "
+        raise loader.refuse(node, f"`!!python/object/apply:{inert.text(suffix)}` is refused: it would call Python "
                                   "code named by the repository")
     kwds: Any = {}
     if isinstance(node, yaml.MappingNode):
@@ -229,7 +231,7 @@ def _python_apply(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
 
 
 def _python_other(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
-    raise loader.refuse(node, f"the tag `!!python/{shown_text(suffix)}` is refused: it would import or run Python code "
+    raise loader.refuse(node, f"the tag `!!python/{inert.text(suffix)}` is refused: it would import or run Python code "
                               "named by the repository")
 
 
@@ -288,7 +290,7 @@ def _plugins(root: Path, value: Any, trust: Trust) -> Any:
         if short not in PLUGINS and name not in trust.plugins and short not in trust.plugins:
             raise ConfigRefused(f"{MKDOCS_FILE}: the plugin {name!r} is refused: a plugin runs code of its own on "
                                 f"every page, and strat allows only {', '.join(sorted(PLUGINS))} by default. If "
-                                f"you trust it, build with `--allow-plugin {shown_text(name)}`")
+                                f"you trust it, build with `--allow-plugin {inert.text(name)}`")
         if short == "tags" and isinstance(conf, dict) and "export_file" in conf:
             target = conf["export_file"]
             if not isinstance(target, str) or not _plain_relative(target):
@@ -308,7 +310,7 @@ def _extensions(root: Path, value: Any, trust: Trust) -> Any:
         if short not in EXTENSIONS and name not in trust.extensions:
             raise ConfigRefused(f"{MKDOCS_FILE}: the Markdown extension {name!r} is refused: strat allows "
                                 "Python-Markdown's and pymdown-extensions' own (not pymdownx.b64). If you trust "
-                                f"it, build with `--allow-extension {shown_text(name)}`")
+                                f"it, build with `--allow-extension {inert.text(name)}`")
         if name == "pymdownx.snippets":
             conf = _snippets(root, dict(conf) if isinstance(conf, dict) else {})
         if name == "pymdownx.emoji" and isinstance(conf, dict) and isinstance(conf.get("options"), dict):
@@ -368,7 +370,7 @@ def _no_symlink_out(root: Path, base: Path, what: str = "pymdownx.snippets base_
         for name in [*dirs, *files]:
             path = os.path.join(current, name)
             if os.path.islink(path) and not _below(os.path.realpath(path), real_root):
-                shown = shown_text(_rel(root, Path(path)))
+                shown = inert.text(_rel(root, Path(path)))
                 raise ConfigRefused(f"{MKDOCS_FILE}: {what} holds {shown}, a symlink that leads out of the "
                                     "repository; the extension would follow it")
 
@@ -488,12 +490,6 @@ def _named(value: Any, key: str) -> list[tuple[str, Any]]:
         if not isinstance(name, str):
             raise ConfigRefused(f"{MKDOCS_FILE}: {key}: unexpected name {name!r}")
     return items
-
-
-def shown_text(text: str) -> str:
-    """Text from the repository as a message may show it: as it is when every character
-    is printable, else as a Python literal (escapes visible, never sent to the terminal)."""
-    return text if text.isprintable() else ascii(text)
 
 
 def _rel(root: Path, path: Path) -> str:
