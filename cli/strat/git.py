@@ -35,6 +35,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from strat import inert
+
 
 class GitError(Exception):
     """git is missing, the folder is not a repository, or a command failed."""
@@ -94,7 +96,7 @@ def _reason(stderr: bytes) -> str:
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     line = next((x for x in reversed(lines) if x.startswith(("fatal:", "error:"))), lines[-1] if lines else "")
     line = line.split(":", 1)[1].strip() if line.startswith(("fatal:", "error:")) else line
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)[:300]
+    return inert.text(line)[:300]
 
 
 def _run_bytes(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
