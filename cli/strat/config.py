@@ -23,6 +23,9 @@ class Config:
     rules: dict[str, str] = field(default_factory=dict)  # code → error|warning|info|off
     max_links: int = 1
     stale_after_days: int = 45
+    stale_data_days: int = 14
+    close_after_days: int = 14
+    forecast_at_risk: float = 0.7
     site: dict[str, Any] = field(default_factory=dict)
     path: str | None = None  # repo-relative path of the file it came from
 
@@ -63,6 +66,9 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         rules=dict(data.get("rules", {})),
         max_links=data.get("max_links", 1),
         stale_after_days=data.get("stale_after_days", 45),
+        stale_data_days=data.get("stale_data_days", 14),
+        close_after_days=data.get("close_after_days", 14),
+        forecast_at_risk=data.get("forecast_at_risk", 0.7),
         site=dict(data.get("site", {})),
         path=CONFIG_NAME,
     ), []

@@ -52,7 +52,7 @@ def kind_files() -> dict[str, str]:
 
 def kinds() -> list[str]:
     """The document kinds, in the SPEC's order (the order of the data model)."""
-    order = ["Strategy", "Person", "Department", "Team", "Metric", "Objective", "Plan",
+    order = ["Strategy", "Person", "Department", "Team", "Metric", "Readings", "Objective", "Plan",
              "Goal", "Initiative", "Decision"]
     known = kind_files()
     return [k for k in order if k in known] + sorted(set(known) - set(order))
