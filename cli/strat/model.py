@@ -4,12 +4,21 @@ written by hand)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from strat import schemas
 from strat.diagnostics import Diagnostic, Severity
 from strat.load import Document, JsonPath
+
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # used with fullmatch: "$" would accept a trailing newline
+
+
+def is_slug(ident: Any) -> bool:
+    """An id as the schema allows it (a page name, a link target)."""
+    return isinstance(ident, str) and bool(ID_PATTERN.fullmatch(ident))
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 North Star → objectives → the metrics their goals move → goals (cascaded goals under the
 goal they align to) → initiatives. Each goal shows its progress from baseline through
 its current value to its target (a percentage and a bar), its latest confidence and its
-status, computed exactly as the site computes them (`strat.site.facts`), so the terminal
+status, computed exactly as the site computes them (`strat.facts`), so the terminal
 and the site never disagree.
 
 `build_tree` is pure (model → nodes); `render_text` and `to_json` are pure formats over
@@ -49,7 +49,7 @@ def clean(value: Any) -> str:
 
 def build_tree(ctx: RuleContext, root_id: str | None = None) -> Node:
     """The tree of the whole strategy, or of one objective or goal (`root_id`)."""
-    from strat.site.facts import build_facts
+    from strat.facts import build_facts
 
     facts = build_facts(ctx)
     builder = _Builder(ctx, facts)
@@ -257,7 +257,7 @@ def _summary(node: Node, color: bool, g: Glyphs) -> str:
 def _detail(node: Node, color: bool, g: Glyphs) -> str:
     """The second line of an objective or a goal."""
     from strat.numbers import measure
-    from strat.site.facts import STATUS_LABELS
+    from strat.facts import STATUS_LABELS
 
     f = node.facts
     if node.kind == "objective":

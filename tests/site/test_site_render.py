@@ -12,7 +12,7 @@ import pytest
 from strat.codes import CodeInfo, all_codes
 from strat.diagnostics import Diagnostic, Location, Severity
 from strat.site import paths, svg
-from strat.site.facts import REF_LABELS, build_facts
+from strat.facts import REF_LABELS, build_facts
 from strat.site.render import render_site
 
 import helpers
@@ -257,7 +257,7 @@ def test_every_reference_to_an_entity_has_a_lineage_label() -> None:
     """"Depends on, used by" names each relation through REF_LABELS; a reference field of
     the schemas without a label would silently drop out of every page."""
     from strat import schemas
-    from strat.site.facts import _label
+    from strat.facts import _label
 
     kinds = set(schemas.reference_fields())
     missing = [f"{kind}.{_label(ref.pattern)}" for kind, refs in schemas.reference_fields().items() for ref in refs

@@ -21,13 +21,14 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from strat.model import ID_PATTERN as ID_PATTERN, is_slug as is_slug  # one pattern for ids (re-exported)
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ]")
 # Control characters and Unicode noncharacters: invisible, and invalid as HTML references.
 # Bidirectional controls too: an override (U+202E) makes "gnp.exe" display as "exe.png".
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\u200e\u200f\u202a-\u202e\u2066-\u2069"
                       + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17)) + "]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # used with fullmatch: "$" would accept a trailing newline
 
 
 def _ref(match: re.Match[str]) -> str:
@@ -76,10 +77,6 @@ def slug(ident: Any) -> str:
     if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
         raise ValueError(f"not a valid id: {ident!r}")
     return ident
-
-
-def is_slug(ident: Any) -> bool:
-    return isinstance(ident, str) and bool(ID_PATTERN.fullmatch(ident))
 
 
 # Characters a theme could turn into markup, an attribute break-out, a character reference

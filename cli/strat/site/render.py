@@ -29,7 +29,7 @@ from strat.rules.context import RuleContext
 from strat.site import paths, svg
 from strat.site.escape import block, html_block, slug
 from strat.site.escape import text as esc
-from strat.site.facts import (STATUS_LABELS, STATUS_ORDER, Facts, Progress, build_facts, measure, money,
+from strat.facts import (STATUS_LABELS, STATUS_ORDER, Facts, Progress, build_facts, measure, money,
                               number)
 
 CSS_PATH = "stylesheets/strat.css"
@@ -473,7 +473,7 @@ class _Site:
                 "</span></div>")
 
     def how_to_read(self) -> str:
-        from strat.site import facts as F
+        from strat import facts as F
 
         return (
             "## How to read it\n\n"
@@ -743,7 +743,7 @@ class _Site:
             for k in krs:
                 m = self.f.get(k.get("metric"), "Metric")
                 u = m.data.get("unit") if m else None
-                from strat.site.facts import fraction
+                from strat.facts import fraction
                 share = fraction(_num(k.get("baseline")), _num(k.get("target")), _num(k.get("current")))
                 pct = f"{int(round(share * 100))}%" if share is not None else "–"
                 rows.append([esc(k.get("title") or ""), self.a(page, k.get("metric"), "Metric"),
@@ -1279,7 +1279,7 @@ def _days_until(day: Any, today: dt.date) -> int | None:
 
 
 def _safe_id(value: Any) -> bool:
-    from strat.site.escape import is_slug
+    from strat.model import is_slug
 
     return is_slug(value)
 

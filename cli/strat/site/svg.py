@@ -24,7 +24,7 @@ from strat.load import Document
 from strat.model import as_text, mapping
 from strat.site import paths
 from strat.site.escape import text as esc
-from strat.site.facts import STATUS_LABELS, STATUS_ORDER, Facts, Progress, measure, number
+from strat.facts import STATUS_LABELS, STATUS_ORDER, Facts, Progress, measure, number
 
 # Colours per goal status: (stroke, fill). Light fills keep dark text readable in both
 # colour schemes.

@@ -1,12 +1,12 @@
-"""What the site says about the model, computed once: each goal's progress and status,
-the relations between entities and their inverses, ROI per team, the metric path to the
-North Star. Pure functions over the loaded model and the rule context; the renderer and
-the SVG code only read these facts."""
+"""What the views say about the model, computed once: each goal's progress and status
+(from `strat.progress`, the one computation of them), the relations between entities and
+their inverses, ROI per team, the metric path to the North Star. Pure functions over the
+loaded model and the rule context, in the library core; `strat tree`, `strat roi` and the
+site (renderer and SVG code) only read these facts."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -14,28 +14,13 @@ from typing import TYPE_CHECKING, Any
 from strat.load import Document
 from strat.model import mapping, references
 from strat.numbers import measure, money, number  # noqa: F401  (one rule for every output; re-exported)
+from strat.progress import (  # noqa: F401  (re-exported: the one computation of progress and status)
+    BEHIND, CONFIDENT, DOUBTFUL, FAR_BEHIND, STATUS_LABELS, STATUS_ORDER, Measures, Progress, Reading, fraction,
+    measures, readings)
 from strat.rules.context import RuleContext
-from strat.site.escape import is_slug
+from strat.model import is_slug
 
 KINDS = ("Objective", "Plan", "Goal", "Metric", "Initiative", "Team", "Department", "Person", "Decision")
-
-# Status of a goal: the label shown and the order used to sort (worst first).
-STATUS_LABELS = {
-    "off-track": "Off track",
-    "at-risk": "At risk",
-    "on-track": "On track",
-    "no-data": "No data",
-    "not-started": "Not started",
-    "done": "Done",
-    "draft": "Draft",
-    "dropped": "Dropped",
-}
-STATUS_ORDER = {key: i for i, key in enumerate(STATUS_LABELS)}
-
-# Thresholds of the status (stated on the map page): confidence in the usual OKR bands,
-# progress compared with the share of the period that has gone by.
-CONFIDENT, DOUBTFUL = 0.7, 0.4
-BEHIND, FAR_BEHIND = 0.10, 0.25
 
 # Field of a reference (schema `x-strat-ref`) → how the site names the relation.
 REF_LABELS = {  # in the order a page lists relations: the closest first
@@ -43,7 +28,7 @@ REF_LABELS = {  # in the order a page lists relations: the closest first
     "department": "department", "person": "person", "plan": "plan", "metric": "metric", "outcome.metric": "outcome metric",
     "key_results[].metric": "key result metric", "supports[]": "supports", "benefits[].department": "benefits",
     "joint[].department": "joint goal with", "joint[].owner": "joint goal owner", "joint[].metric": "joint goal metric",
-    "checkins[].by": "check-in by", "members[]": "member", "drives[].metric": "drives", "health[].metric": "health check",
+    "checkins[].by": "check-in by", "key_results[].checkins[].by": "check-in by", "members[]": "member", "drives[].metric": "drives", "health[].metric": "health check",
     "champions[]": "champion", "objectives[]": "objective", "goal": "goal", "expected.metric": "expected to move",
     "decided_by": "decided by", "supersedes": "supersedes", "north_star": "North Star",
 }
@@ -51,42 +36,6 @@ _RANK = {label: i for i, label in enumerate(REF_LABELS.values())}
 
 if TYPE_CHECKING:
     from strat.roi import RoiRow
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One check-in."""
-
-    date: str
-    value: float
-    confidence: float | None
-    note: str | None
-    by: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Where a goal stands: baseline → current → target, the share of the way covered,
-    the share of its period gone by, the latest confidence, and the resulting status."""
-
-    baseline: float | None
-    target: float | None
-    current: float | None
-    fraction: float | None  # (current - baseline) / (target - baseline), not clamped
-    elapsed: float | None  # 0..1
-    confidence: float | None
-    status: str
-    readings: tuple[Reading, ...] = ()
-    start: str | None = None
-    end: str | None = None
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def percent(self) -> int | None:
-        return None if self.fraction is None else int(round(self.fraction * 100))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +53,7 @@ class Facts:
 
     ctx: RuleContext
     today: dt.date
+    measures: Measures
     entities: dict[str, list[Document]] = field(default_factory=dict)
     progress: dict[str, Progress] = field(default_factory=dict)
     objective: dict[str, str] = field(default_factory=dict)  # goal → objective it aligns to
@@ -199,7 +149,7 @@ def build_facts(ctx: RuleContext) -> Facts:
     """Index the model for the site."""
     from strat.roi import roi_rows
 
-    facts = Facts(ctx, ctx.today)
+    facts = Facts(ctx, ctx.today, measures(ctx))
     facts.roi_rows = roi_rows(ctx)
     for kind in KINDS:
         docs = [d for d in ctx.entities(kind) if is_slug(d.id)]
@@ -207,7 +157,7 @@ def build_facts(ctx: RuleContext) -> Facts:
 
     for goal in facts.goals():
         data = goal.data
-        facts.progress[goal.id] = goal_progress(goal, ctx)
+        facts.progress[goal.id] = facts.measures.goal_progress(goal)
         objective = ctx.objective_of(goal)
         if objective is not None and is_slug(objective.id):
             facts.objective[goal.id] = objective.id
@@ -295,82 +245,3 @@ def _label(path: tuple[str | int, ...]) -> str:
     for part in path:
         out += "[]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def readings(goal: Document) -> tuple[Reading, ...]:
-    """A goal's check-ins, oldest first."""
-    out = []
-    for entry in goal.data.get("checkins") or []:
-        if not isinstance(entry, dict):
-            continue
-        value = _number(entry.get("value"))
-        if value is None or _date(entry.get("date")) is None:
-            continue
-        confidence = _number(entry.get("confidence"))
-        note, by = entry.get("note"), entry.get("by")
-        out.append(Reading(entry["date"], value, confidence, note if isinstance(note, str) else None,
-                           by if isinstance(by, str) else None))
-    return tuple(sorted(out, key=lambda r: r.date))
-
-
-def fraction(baseline: float | None, target: float | None, current: float | None) -> float | None:
-    """The share of the way from baseline to target that `current` has covered."""
-    if baseline is None or target is None or current is None or target == baseline:
-        return None
-    return (current - baseline) / (target - baseline)
-
-
-def goal_progress(goal: Document, ctx: RuleContext) -> Progress:
-    """Where a goal stands on `ctx.today`.
-
-    The current value is the latest check-in's (dated evidence), else `outcome.current`.
-    The status compares the share of the way covered with the share of the period gone
-    by, and reads the latest confidence: on track when progress is at most 10 points
-    behind time and confidence is at least 0.7 (or not stated); off track when more than
-    25 points behind or confidence below 0.4; at risk in between."""
-    outcome = mapping(goal.data, "outcome")
-    baseline, target = _number(outcome.get("baseline")), _number(outcome.get("target"))
-    found = readings(goal)
-    current = found[-1].value if found else _number(outcome.get("current"))
-    confidence = next((r.confidence for r in reversed(found) if r.confidence is not None), None)
-    share = fraction(baseline, target, current)
-
-    period_id = goal.data.get("period")
-    period = ctx.model.periods.get(period_id) if isinstance(period_id, str) else None
-    start, end = (_date(period.start), _date(period.end)) if period else (None, None)
-    elapsed = None
-    if start and end and end > start:
-        elapsed = min(1.0, max(0.0, (ctx.today - start).days / (end - start).days))
-
-    state = goal.data.get("status", "active")
-    if state in ("done", "dropped", "draft"):
-        status = state
-    elif start and ctx.today < start:
-        status = "not-started"
-    elif share is None:
-        status = "no-data"
-    else:
-        behind = (elapsed or 0.0) - share
-        if share >= 1:
-            behind = 0.0
-        if behind > FAR_BEHIND or (confidence is not None and confidence < DOUBTFUL):
-            status = "off-track"
-        elif behind > BEHIND or (confidence is not None and confidence < CONFIDENT):
-            status = "at-risk"
-        else:
-            status = "on-track"
-    return Progress(baseline, target, current, share, elapsed, confidence, status, found,
-                    period.start if period else None, period.end if period else None)
