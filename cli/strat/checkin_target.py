@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from strat.inert import visible
 from strat.model import Model
 from strat.refs import did_you_mean
 
@@ -63,15 +64,16 @@ def resolve(model: Model, ident: str, kr: str | None, unreadable: str = "") -> t
     could not be read."""
     doc = model.by_id.get(ident)
     kr = (kr or "").strip() or None
+    shown = visible(ident)  # a line break or escape in an id or a CSV cell is shown, never output
     if not ident:
         return None, ["no goal or objective given"]
     if doc is None or doc.kind not in ("Goal", "Objective"):
         if doc is None and unreadable:
-            return None, [f"no goal or objective with id `{ident}` in the files strat could read, and {unreadable}"]
+            return None, [f"no goal or objective with id `{shown}` in the files strat could read, and {unreadable}"]
         close = did_you_mean(ident, [d.id for d in (*model.of_kind("Goal"), *model.of_kind("Objective"))])
         hint = f"; did you mean `{close[0]}`?" if close else ""
-        what = f" (`{ident}` is a {doc.kind})" if doc is not None else ""
-        return None, [f"no goal or objective with id `{ident}`{what}{hint}"]
+        what = f" (`{shown}` is a {doc.kind})" if doc is not None else ""
+        return None, [f"no goal or objective with id `{shown}`{what}{hint}"]
     data = doc.data
     if doc.kind == "Objective":
         if kr is not None:
@@ -84,12 +86,13 @@ def resolve(model: Model, ident: str, kr: str | None, unreadable: str = "") -> t
     return _key_result(ident, outcome, data.get("key_results"), kr)
 
 
-def _key_result(goal: str, outcome: dict[str, Any], krs: Any, given: str) -> tuple[Target | None, list[str]]:
+def _key_result(goal: str, outcome: dict[str, Any], krs: Any, raw: str) -> tuple[Target | None, list[str]]:
     krs = [kr if isinstance(kr, dict) else {} for kr in krs] if isinstance(krs, list) else []
     metrics = [kr.get("metric") for kr in krs]
-    listed = ", ".join(f"`{m}`" for m in dict.fromkeys(str(m) for m in metrics))
-    numbered = _NUMBERED.fullmatch(given)
-    metric = numbered.group("metric") if numbered else given
+    listed = ", ".join(f"`{visible(m)}`" for m in dict.fromkeys(str(m) for m in metrics))
+    numbered = _NUMBERED.fullmatch(raw)
+    metric = numbered.group("metric") if numbered else raw
+    given, shown = visible(raw), visible(metric)  # as text for a message: one line, nothing hidden
     if not krs:
         return None, [f"goal `{goal}` has no key results; leave out the key result to check in its outcome "
                       f"(metric `{outcome.get('metric')}`)"]
@@ -99,22 +102,23 @@ def _key_result(goal: str, outcome: dict[str, Any], krs: Any, given: str) -> tup
             return None, [f"goal `{goal}` has {len(krs)} key result{'s' if len(krs) != 1 else ''}; there is no "
                           f"key result {number} (`{given}`)"]
         if metrics[number - 1] != metric:
-            return None, [f"key result {number} of goal `{goal}` measures `{metrics[number - 1]}`, not `{metric}`"]
+            measured = visible(str(metrics[number - 1]))
+            return None, [f"key result {number} of goal `{goal}` measures `{measured}`, not `{shown}`"]
         index = number - 1
     else:
         places = [i for i, m in enumerate(metrics) if m == metric]
         if not places:
             if metric == outcome.get("metric"):
-                return None, [f"`{metric}` is the metric of goal `{goal}`'s outcome, not of a key result: leave out "
+                return None, [f"`{shown}` is the metric of goal `{goal}`'s outcome, not of a key result: leave out "
                               "the key result to check in the outcome"]
             close = did_you_mean(metric, [str(m) for m in metrics])
             hint = f"; did you mean `{close[0]}`?" if close else ""
-            return None, [f"goal `{goal}` has no key result on metric `{metric}`{hint} (its key results "
+            return None, [f"goal `{goal}` has no key result on metric `{shown}`{hint} (its key results "
                           f"measure {listed})"]
         if len(places) > 1:
-            names = " or ".join(f"`{metric}#{i + 1}`" for i in places)
-            shown = ", ".join(str(i + 1) for i in places[:-1]) + f" and {places[-1] + 1}"
-            return None, [f"goal `{goal}` has {len(places)} key results on metric `{metric}` (key results {shown}, "
+            names = " or ".join(f"`{shown}#{i + 1}`" for i in places)
+            which = ", ".join(str(i + 1) for i in places[:-1]) + f" and {places[-1] + 1}"
+            return None, [f"goal `{goal}` has {len(places)} key results on metric `{shown}` (key results {which}, "
                           f"counted from 1); name one as {names}"]
         index = places[0]
     kr = krs[index]

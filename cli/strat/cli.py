@@ -617,6 +617,9 @@ def checkin(goal: str | None, kr: str | None, value: str | None, day: str | None
             raise UsageProblem("name a GOAL or OBJECTIVE with --value, or give --csv FILE (see strat checkin --help)")
         if value is None:
             raise UsageProblem("--value is required: the value of the metric checked in")
+        if kr is not None and not kr.strip():
+            raise UsageProblem("--kr needs a key result's metric (METRIC, or METRIC#N); leave --kr out to check in "
+                               "the goal's outcome")
         requests, problems = [Request(goal, value, day, confidence, note, by, kr)], []
     if not problems and not requests:
         _say(f"strat checkin: no check-ins in {csv_file}; nothing to do", err=True)
