@@ -563,7 +563,8 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 @click.option("--by", metavar="PERSON", callback=_text_argument,
               help="Who checked in (a Person id; default: the Person whose email is git's user.email).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Check in many goals at once from a CSV file (instead of GOAL and the options above).")
+              help="Check in many goals, key results and objectives at once from a CSV file (instead of GOAL and "
+                   "the options above).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
 def checkin(goal: str | None, kr: str | None, value: str | None, day: str | None, confidence: str | None,
             note: str | None, by: str | None, csv_file: Path | None, dry_run: bool) -> int:
@@ -592,10 +593,10 @@ def checkin(goal: str | None, kr: str | None, value: str | None, day: str | None
     \b
     The CSV has a header row: goal and value, and optionally kr, date, confidence,
     note, by (columns named x-… are ignored; any other column is an error). `goal`
-    holds a goal's or an objective's id; `kr` a key result's metric (empty: the
-    goal's outcome). Blank rows are skipped; UTF-8 with or without a BOM. All or
-    nothing: if any row is wrong, every bad row is reported with its line and no file
-    is written.
+    holds a goal's or an objective's id; `kr` a key result's metric, METRIC#N as
+    with --kr (empty: the goal's outcome). Blank rows are skipped; UTF-8 with or
+    without a BOM. All or nothing: if any row is wrong, every bad row is reported
+    with its line and no file is written.
 
     \b
     Exit status: 0 written (or nothing to do), 1 refused (the reasons, with file:line),
