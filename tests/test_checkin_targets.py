@@ -392,3 +392,28 @@ def test_dry_run_of_a_key_result_shows_the_diff_and_writes_nothing(tmp_path: Pat
     assert "-    current: 790    # kept by strat checkin\n+    current: 700    # kept by strat checkin\n" in result.stdout
     assert "+      - {date: 2026-11-20, value: 700}\n" in result.stdout
     assert all_bytes(root) == before
+
+
+@pytest.mark.parametrize("kr_goal_first", [True, False])
+def test_a_key_result_beside_a_long_outcome_history_in_one_file(tmp_path: Path, kr_goal_first: bool) -> None:
+    """One file, two goals: one with a long outcome history (the shortcut of
+    strat.checkin_cut), one with key results. A CSV checks in both; the file is the old
+    text with exactly the new lines, whichever goal comes first."""
+    history = "".join(f"  - date: {dt.date(2020, 1, 1) + dt.timedelta(days=i)}\n    value: 0.{i % 50 + 10}\n"
+                      for i in range(200))
+    long_goal = BASE_GOAL.replace("id: faster-activation", "id: long-history")
+    long_goal = long_goal[:long_goal.index("checkins:\n")] + "checkins:\n" + history
+    kr_goal = WITH_KRS
+    docs = [kr_goal, long_goal] if kr_goal_first else [long_goal, kr_goal]
+    text = "---\n".join(docs)
+    root = repo(tmp_path, text)
+    (root / "readings.csv").write_text("goal,kr,date,value\n"
+                                       "long-history,,2026-11-20,0.44\n"
+                                       "faster-activation,setup-tickets#1,2026-11-20,930\n")
+    result = checkin(root, "--csv", "readings.csv")
+    assert result.exit_code == 0, result.stderr
+    kr_new = kr_goal.replace("    weight: 2\n", "    weight: 2\n    checkins:\n      - date: 2026-11-20\n"
+                                              "        value: 930\n")
+    long_new = long_goal.replace("  current: 0.38\n", "  current: 0.44\n") + "  - date: 2026-11-20\n    value: 0.44\n"
+    assert (root / GOAL).read_text() == "---\n".join([kr_new, long_new] if kr_goal_first else [long_new, kr_new])
+    assert lint_json(root).exit_code == 0
