@@ -80,7 +80,8 @@ def resolve(model: Model, ident: str, kr: str | None, unreadable: str = "") -> t
             return None, [f"`{ident}` is an objective, and an objective has no key results: leave out the key "
                           f"result (`--kr`, or the `kr` cell) to check in its metric `{data.get('metric')}`"]
         return Target(ident, "Objective", None, data.get("metric"), data.get("baseline"), data.get("target")), []
-    outcome = data.get("outcome") if isinstance(data.get("outcome"), dict) else {}
+    found = data.get("outcome")
+    outcome: dict[str, Any] = found if isinstance(found, dict) else {}
     if kr is None:
         return Target(ident, "Goal", None, outcome.get("metric"), outcome.get("baseline"), outcome.get("target")), []
     return _key_result(ident, outcome, data.get("key_results"), kr)
