@@ -547,10 +547,14 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 
 
 @cli.command()
-@click.argument("goal", required=False, callback=_text_argument)
+@click.argument("goal", required=False, callback=_text_argument, metavar="[GOAL|OBJECTIVE]")
+@click.option("--kr", metavar="METRIC", callback=_text_argument,
+              help="Check in the goal's key result on this metric instead of its outcome (METRIC#N for the "
+                   "N-th key result when two measure one metric).")
 @click.option("--value", metavar="NUMBER", callback=_text_argument,
-              help="The value of the goal's outcome metric (required with GOAL); 14% is 14 when the metric's "
-                   "unit is %, 0.14 when it is a ratio.")
+              help="The value of the metric checked in (required with GOAL): the goal's outcome metric, the key "
+                   "result's with --kr, the objective's; 14% is 14 when the metric's unit is %, 0.14 when it is "
+                   "a ratio.")
 @click.option("--date", "day", metavar="YYYY-MM-DD", callback=_text_argument,
               help="The day of the reading (default: today; never in the future).")
 @click.option("--confidence", metavar="0..1", callback=_text_argument,
@@ -559,31 +563,40 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 @click.option("--by", metavar="PERSON", callback=_text_argument,
               help="Who checked in (a Person id; default: the Person whose email is git's user.email).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Check in many goals at once from a CSV file (instead of GOAL and the options above).")
+              help="Check in many goals, key results and objectives at once from a CSV file (instead of GOAL and "
+                   "the options above).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
-def checkin(goal: str | None, value: str | None, day: str | None, confidence: str | None, note: str | None,
-            by: str | None, csv_file: Path | None, dry_run: bool) -> int:
-    """Add a dated check-in to a goal, in place.
+def checkin(goal: str | None, kr: str | None, value: str | None, day: str | None, confidence: str | None,
+            note: str | None, by: str | None, csv_file: Path | None, dry_run: bool) -> int:
+    """Add a dated check-in to a goal, one of its key results, or an objective, in place.
 
-    The check-in is inserted into the goal's file; every other byte of the file stays as
-    it was (comments, quoting, order, indentation, line endings, other documents). The
-    new file is checked with strat's own loader and schemas before it is written, and it
-    is written atomically, all files or none, even if the run is killed (a lock and a
+    A goal's id checks in its outcome; with --kr METRIC, its key result on that metric;
+    an objective's id checks in the objective's metric (the business number).
+
+    The check-in is inserted into the file; every other byte of the file stays as it
+    was (comments, quoting, order, indentation, line endings, other documents). The new
+    file is checked with strat's own loader and schemas before it is written, and it is
+    written atomically, all files or none, even if the run is killed (a lock and a
     journal: see the guide, "Writing safely"). Check-ins stay in date order.
 
-    When the goal keeps an `outcome.current` and the check-in is its newest, `current`
-    is set to the new value too; a goal without `current` gets none.
+    When the goal keeps an `outcome.current` (a key result its `current`) and the
+    check-in is its newest, `current` is set to the new value too; one without
+    `current` gets none.
 
     \b
     Examples:
       strat checkin faster-activation --value 0.41 --confidence 0.7 --note "wizard at 100%"
+      strat checkin faster-activation --kr setup-tickets --value 420
+      strat checkin grow-active-teams --value 1260 --note "Weekly active teams, Monday's count"
       strat checkin --csv readings.csv
 
     \b
-    The CSV has a header row: goal and value, and optionally date, confidence, note,
-    by (columns named x-… are ignored; any other column is an error). Blank rows are
-    skipped; UTF-8 with or without a BOM. All or nothing: if any row is wrong, every
-    bad row is reported with its line and no file is written.
+    The CSV has a header row: goal and value, and optionally kr, date, confidence,
+    note, by (columns named x-… are ignored; any other column is an error). `goal`
+    holds a goal's or an objective's id; `kr` a key result's metric, METRIC#N as
+    with --kr (empty: the goal's outcome). Blank rows are skipped; UTF-8 with or
+    without a BOM. All or nothing: if any row is wrong, every bad row is reported
+    with its line and no file is written.
 
     \b
     Exit status: 0 written (or nothing to do), 1 refused (the reasons, with file:line),
@@ -595,17 +608,20 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
     from strat.write import WriteRefused
 
     if csv_file is not None:
-        if goal or value is not None or any(v is not None for v in (day, confidence, note, by)):
-            raise UsageProblem("--csv FILE takes the check-ins from the file: give no GOAL, --value, --date, "
+        if goal or value is not None or any(v is not None for v in (kr, day, confidence, note, by)):
+            raise UsageProblem("--csv FILE takes the check-ins from the file: give no GOAL, --kr, --value, --date, "
                                "--confidence, --note or --by with it")
         raw = _read_bounded(csv_file, MAX_CHECKIN_CSV_BYTES, "strat checkin --csv")
         requests, problems = read_csv(raw, str(csv_file))
     else:
         if not goal:
-            raise UsageProblem("name a GOAL with --value, or give --csv FILE (see strat checkin --help)")
+            raise UsageProblem("name a GOAL or OBJECTIVE with --value, or give --csv FILE (see strat checkin --help)")
         if value is None:
-            raise UsageProblem("--value is required: the value of the goal's outcome metric")
-        requests, problems = [Request(goal, value, day, confidence, note, by)], []
+            raise UsageProblem("--value is required: the value of the metric checked in")
+        if kr is not None and not kr.strip():
+            raise UsageProblem("--kr needs a key result's metric (METRIC, or METRIC#N); leave --kr out to check in "
+                               "the goal's outcome")
+        requests, problems = [Request(goal, value, day, confidence, note, by, kr)], []
     if not problems and not requests:
         _say(f"strat checkin: no check-ins in {csv_file}; nothing to do", err=True)
         return EXIT_OK
@@ -638,8 +654,8 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         _say(f"strat checkin: {refused}", err=True)
         return EXIT_FINDINGS
     for added in plan.added:
-        also = f"; outcome.current {added.current[0]} → {added.current[1]}" if added.current else ""
-        _say(f"{added.path}: goal `{added.goal}` checked in {added.value} on {added.date}{also}")
+        also = f"; {added.current_field} {added.current[0]} → {added.current[1]}" if added.current else ""
+        _say(f"{added.path}: {added.subject or f'goal `{added.goal}`'} checked in {added.value} on {added.date}{also}")
     return EXIT_OK
 
 
