@@ -11,8 +11,9 @@ yet. Reported at `status`, or at `period` when the goal has no `status`. Goals t
 A period ends with a close-out: each goal gets its final value and a score, and the
 leaders read what landed and what did not. A goal left `active` keeps counting in
 roll-ups and dashboards as if it were still being worked on, and the lesson of the
-period is never written down. Setting `status: done` (or `dropped`) with its result
-closes it; `strat close PERIOD` will do it for a whole period.
+period is never written down. Setting `status: done` (or `dropped`), after a last
+check-in with the final value, closes it. A later version of strat brings `strat close PERIOD`, which closes every goal
+of a period at once; until then the message says to set `status` by hand.
 
 ## Fails
 ```yaml
@@ -59,5 +60,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         ago = (ctx.today - end).days
         yield Finding(goal.location(("status",) if "status" in data else ("period",)),
                       f"goal `{goal.id}` is still {status} {ago} days after its period `{period}` ended on "
-                      f"{end.isoformat()}: set `status: done` (or `dropped`) with its result; "
-                      f"`strat close {period}` will do it for a whole period")
+                      f"{end.isoformat()}: set `status: done` (or `dropped`) to close it "
+                      f"(a later version of strat closes a whole period with `strat close {period}`)")
