@@ -29,8 +29,8 @@ TODAY = "2026-11-23"
 KNOWN_CODES = frozenset(
     [f"E00{i}" for i in range(1, 9)]
     + [f"S10{i}" for i in range(1, 6)]
-    + [f"R20{i}" for i in range(1, 5)]
-    + [f"A3{i:02d}" for i in range(1, 13)]
+    + [f"R20{i}" for i in range(1, 6)]
+    + [f"A3{i:02d}" for i in range(1, 16)]
     + ["I001"]  # an inline ignore comment that silences nothing or names no code
 )
 
