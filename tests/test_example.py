@@ -242,6 +242,14 @@ def test_the_concepts_page_worked_example_is_what_strat_computes() -> None:
     assert not missing, "\n".join(missing)
     found = objective("grow-new-business", SHOWN)
     assert sentence("grow-new-business", "ARR", found.number, found.unit) in page
+    m = example(SHOWN)
+    goals = sorted((g.id, m.goal(g)) for g in m.ctx.entities("Goal") if g.data.get("parent") == "grow-new-business")
+    counted = [ident for ident, p in goals if p.outcome.status != "draft"]
+    left_out = [ident for ident, p in goals if p.outcome.status == "draft"]
+    heavy = [ident for ident, p in goals if p.weight == 2]
+    flat = " ".join(page.split())
+    assert len(counted) == 4 and f"the four goals with values ({', '.join(counted)}, in the table's order)" in flat
+    assert f"`{heavy[0]}`" in flat and len(heavy) == 1 and f"the draft `{left_out[0]}` left out" in flat
     # The table's left column is all the page claims: a row it adds is checked too.
     shown = [line for line in page.splitlines() if re.match(r"\| [A-Z][^|]* \| .*\|$", line)]
     assert sorted(shown) == sorted(rows)
