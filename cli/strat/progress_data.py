@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from strat.progress import Forecast, KeyResult, Progress, Rollup, percent
+from strat.progress import KeyResult, Progress, Rollup, forecast_value, percent
 
 
-def forecast_data(forecast: Forecast | None) -> dict[str, Any] | None:
-    """{value, date, points, progress, percent, slope_per_day}: where the least-squares
-    line lands on the end of the window, and its share of the way to the target."""
+def forecast_data(progress: Progress) -> dict[str, Any] | None:
+    """{value, shown, date, points, progress, percent, slope_per_day} of a progress's
+    forecast: where the least-squares line lands on the end of the window (`value`,
+    exact), the figure the words show (`shown`: `strat.progress.forecast_value`, rounded
+    to the precision of the data), and its share of the way to the target."""
+    forecast = progress.forecast
     if forecast is None:
         return None
-    return {"value": forecast.value, "date": forecast.date, "points": forecast.points,
+    return {"value": forecast.value, "shown": forecast_value(progress), "date": forecast.date, "points": forecast.points,
             "progress": forecast.fraction, "percent": percent(forecast.fraction),
             "slope_per_day": forecast.slope_per_day}
 
@@ -29,7 +32,7 @@ def progress_data(progress: Progress) -> dict[str, Any]:
     return {"current": progress.current, "date": progress.current_date, "source": progress.source,
             "baseline": progress.baseline, "target": progress.target, "progress": progress.fraction,
             "percent": progress.percent, "confidence": progress.confidence,
-            "forecast": forecast_data(progress.forecast), "status": progress.status, "basis": progress.basis}
+            "forecast": forecast_data(progress), "status": progress.status, "basis": progress.basis}
 
 
 def rollup_data(rollup: Rollup | None) -> dict[str, Any] | None:

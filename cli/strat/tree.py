@@ -94,6 +94,9 @@ class Node:
     title: str
     facts: dict[str, Any] = field(default_factory=dict)
     children: list["Node"] = field(default_factory=list)
+    # The `strat.progress.Progress` of an objective's number or a goal's outcome: the text
+    # format words its forecast with `strat.progress.forecast_text` (not in JSON).
+    progress: Any = None
 
 
 def clean(value: Any) -> str:
@@ -184,7 +187,7 @@ class _Builder:
             "goals_rollup": rollup_data(measured.goals),
             "goals": dict(measured.goals.counts),
         }
-        node = Node("objective", objective.id, clean(facts.title(objective)), info)
+        node = Node("objective", objective.id, clean(facts.title(objective)), info, progress=measured.number)
         groups: dict[str | None, list[Any]] = {}  # None: goals whose outcome names no metric
         for gid in facts.children.get(objective.id, []):
             goal = facts.get(gid, "Goal")
@@ -248,7 +251,7 @@ class _Builder:
             "progress": progress.fraction,
             "percent": progress.percent,
             "confidence": progress.confidence,
-            "forecast": forecast_data(progress.forecast),
+            "forecast": forecast_data(progress),
             "status": progress.status,
             "basis": progress.basis,
             "period": goal.data.get("period"),
@@ -256,7 +259,7 @@ class _Builder:
             "key_results": [key_result_data(kr) for kr in measured.key_results],
             "kr_rollup": rollup_data(measured.key_result_rollup),
         }
-        node = Node("goal", goal.id, clean(facts.title(goal)), info)
+        node = Node("goal", goal.id, clean(facts.title(goal)), info, progress=progress)
         matches = force or self.only.matches(goal)
         if matches:
             for iid in facts.initiatives.get(goal.id, []):
@@ -425,7 +428,7 @@ def _detail(node: Node, color: bool, g: Glyphs) -> list[str]:
         parts = [f"{_bar_and_percent(number.get('progress'), status, color, g)}  {values}"]
         forecast = number.get("forecast")
         if forecast:
-            parts.append(f"forecast {measure(forecast['value'], unit)}")
+            parts.append(f"forecast {_forecast_words(node, unit)}")
         parts.append(_status_words(status, color))
         if f.get("owner"):
             parts.append(f"owner {clean(f['owner'])}")
@@ -446,7 +449,7 @@ def _detail(node: Node, color: bool, g: Glyphs) -> list[str]:
         parts = [f"{_bar_and_percent(f.get('progress'), status, color, g)}  {values}"]
         forecast = f.get("forecast")
         if forecast:
-            parts.append(f"forecast {measure(forecast['value'], unit)} by {clean(forecast['date'])}")
+            parts.append(f"forecast {_forecast_words(node, unit)} by {clean(forecast['date'])}")
         if f.get("confidence") is not None:
             parts.append(f"confidence {f['confidence']:g}")
         parts.append(_status_words(status, color))
@@ -463,6 +466,14 @@ def _detail(node: Node, color: bool, g: Glyphs) -> list[str]:
             lines.append(krs)
         return lines
     return []
+
+
+def _forecast_words(node: Node, unit: Any) -> str:
+    """The forecast figure as every view shows it (`strat.progress.forecast_text`: rounded
+    to the precision of the data; JSON keeps the exact value beside it)."""
+    from strat.progress import forecast_text
+
+    return forecast_text(node.progress, unit if isinstance(unit, str) else None)
 
 
 def progress_bar(fraction: float | None, glyphs: Glyphs = UNICODE, cells: int = BAR_CELLS) -> str:
