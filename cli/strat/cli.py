@@ -482,14 +482,18 @@ def _config_problem(problem: "_ConfigProblem") -> int:
 @click.option("--lint/--no-lint", "compare_lint", default=None,
               help="List the lint findings the change introduces or fixes; this lints both sides whole. "
                    "Default: on, except for repositories over 3,000 strategy files.")
-def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> int:
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Measure both sides (current values, forecasts, statuses) and judge date rules as of this day.")
+def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None, today: "object") -> int:
     """What a change does to the strategy, in words.
 
     Compares the strategy at BASE with HEAD (a revision; default: the working tree),
     entity by entity: added, removed, moved to another file, or fields changed
     ("goal `x`: outcome.target 0.45 → 0.5"), grouped by kind, plus the lint findings
-    the change introduces or fixes. Reads git objects: no checkout, nothing changes in
-    your working tree.
+    the change introduces or fixes. When the change moves a number (new readings or
+    check-ins, a new target), each objective and goal it moves gets one line: its
+    value, progress, forecast and status now and before, both sides measured on the
+    same day. Reads git objects: no checkout, nothing changes in your working tree.
 
     \b
     Examples:
@@ -505,7 +509,8 @@ def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> in
 
     root, _, config = _locate(None, need_folder=False)
     try:
-        report = run_diff(root, config.strategy, base, head, config, compare_lint)
+        report = run_diff(root, config.strategy, base, head, config, compare_lint,
+                          today.date() if today else None)  # type: ignore[attr-defined]
     except git.GitError as problem:
         raise UsageProblem(str(problem)) from None
     _say(DIFF_FORMATS[fmt](report), nl=False)
