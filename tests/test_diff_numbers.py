@@ -187,3 +187,14 @@ def test_metric_names_in_the_number_sentences_are_inert(readings_repo, name: str
     assert "<img" not in markdown and "\x1b" not in markdown and "\n::warning" not in markdown
     [number] = diff(root, "HEAD", "-f", "json").json["numbers"]
     assert number["label"] == name  # JSON carries the name as data
+
+
+def test_a_key_result_check_in_is_said_in_words(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    path = root / "strategy/goals/faster-activation.yaml"
+    path.write_text(path.read_text().replace("customer_progress:", KEY_RESULT, 1))
+    commit_all(root, "2026-11-01T10:00:00+00:00", "key result")
+    path.write_text(path.read_text().replace("value: 950, confidence: 0.6}\n",
+                                             "value: 950, confidence: 0.6}\n      - {date: 2026-11-01, value: 880}\n"))
+    text = diff(root, "HEAD").stdout
+    assert "goal `faster-activation`: key result on `setup-tickets`: check-in 2026-11-01 (880) added" in text

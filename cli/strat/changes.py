@@ -243,7 +243,11 @@ def describe_field_change(change: FieldChange) -> str:
     if list_name and list_name in LIST_KEYS:
         i = path.index(list_name)
         where = f"{ITEM_WORDS[list_name]} `{path[i + 1]}`" if list_name != "checkins" else f"check-in {path[i + 1]}"
-        rest = format_json_path(path[i + 2:])
+        inner = path[i + 2:]
+        if any(isinstance(p, str) and p in LIST_KEYS for p in inner[:-1]):
+            # A list inside an item (a key result's check-ins): "key result on `x`: check-in 2026-11-01 (880) added".
+            return f"{where}: {describe_field_change(FieldChange(inner, change.old, change.new))}"
+        rest = format_json_path(inner)
         return f"{where}: {rest} {show(change.old)} → {show(change.new)}"
     name = format_json_path(path)
     if change.old is MISSING:
