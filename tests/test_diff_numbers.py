@@ -112,9 +112,11 @@ def test_check_ins_between_two_commits_move_the_goal_and_its_key_result(tmp_path
     goal = (f"goal `faster-activation`: {sentence('Week-one activation rate', new.outcome, 'ratio')}; "
             f"{was(old.outcome, 'ratio')}")
     assert old.key_result_rollup is not None and new.key_result_rollup is not None
-    counts = ", ".join(f"{n} {s.replace('-', ' ')}" for s, n in new.key_result_rollup.counts.items())
-    rollup = (f"its key results now {new.key_result_rollup.percent}% of the way ({counts}), "
-              f"was {old.key_result_rollup.percent}% of the way")
+    counts = [", ".join(f"{n} {s.replace('-', ' ')}" for s, n in r.counts.items())
+              for r in (new.key_result_rollup, old.key_result_rollup)]
+    assert counts == ["1 at risk", "1 off track"]
+    rollup = (f"its key results now {new.key_result_rollup.percent}% of the way ({counts[0]}), "
+              f"was {old.key_result_rollup.percent}% of the way ({counts[1]})")
     kr = (f"goal `faster-activation`: key result {sentence('Setup tickets per month', new.key_results[0].progress, 'count')}; "
           f"{was(old.key_results[0].progress, 'count')}")
     assert f"  {goal}; {rollup}\n  {kr}\n" in text
@@ -198,3 +200,20 @@ def test_a_key_result_check_in_is_said_in_words(tmp_path: Path) -> None:
                                              "value: 950, confidence: 0.6}\n      - {date: 2026-11-01, value: 880}\n"))
     text = diff(root, "HEAD").stdout
     assert "goal `faster-activation`: key result on `setup-tickets`: check-in 2026-11-01 (880) added" in text
+
+
+def test_numbers_are_measured_on_large_repositories_only_when_asked(readings_repo, monkeypatch) -> None:
+    import strat.diff
+
+    root, _, _ = readings_repo
+    monkeypatch.setattr(strat.diff, "AUTO_LINT_MAX_FILES", 10)  # the base strategy has 22 files
+    auto = diff(root, "HEAD", "-f", "json").json
+    assert auto["numbers_compared"] is False and auto["numbers"] == []
+    assert any("pass --numbers" in note for note in auto["notes"])
+    text = diff(root, "HEAD").stdout
+    assert "note: numbers not measured: " in text and " strategy files is over 10; pass --numbers" in text
+    forced = diff(root, "HEAD", "-f", "json", "--numbers").json
+    assert forced["numbers_compared"] is True and [n["id"] for n in forced["numbers"]] == ["grow-retention"]
+    assert forced["lint"]["compared"] is False  # measured without linting both sides
+    off = diff(root, "HEAD", "-f", "json", "--no-numbers", "--lint").json
+    assert off["numbers"] == [] and off["lint"]["compared"] is True and off["notes"] == []

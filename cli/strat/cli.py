@@ -484,7 +484,11 @@ def _config_problem(problem: "_ConfigProblem") -> int:
                    "Default: on, except for repositories over 3,000 strategy files.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Measure both sides (current values, forecasts, statuses) and judge date rules as of this day.")
-def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None, today: "object") -> int:
+@click.option("--numbers/--no-numbers", "compare_numbers", default=None,
+              help="Say how the change moves each objective's and goal's numbers; this loads both sides whole. "
+                   "Default: on, except for repositories over 3,000 strategy files.")
+def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None, today: "object",
+         compare_numbers: bool | None) -> int:
     """What a change does to the strategy, in words.
 
     Compares the strategy at BASE with HEAD (a revision; default: the working tree),
@@ -510,7 +514,7 @@ def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None, today
     root, _, config = _locate(None, need_folder=False)
     try:
         report = run_diff(root, config.strategy, base, head, config, compare_lint,
-                          today.date() if today else None)  # type: ignore[attr-defined]
+                          today.date() if today else None, compare_numbers)  # type: ignore[attr-defined]
     except git.GitError as problem:
         raise UsageProblem(str(problem)) from None
     _say(DIFF_FORMATS[fmt](report), nl=False)

@@ -39,6 +39,8 @@ class DiffReport:
     lint_note: str = ""  # why the lint comparison was skipped
     notes: list[str] = field(default_factory=list)  # what the comparison does not read (submodules)
     numbers: list["NumberChange"] = field(default_factory=list)  # what the change does to the numbers
+    numbers_compared: bool = True
+    numbers_note: str = ""  # why the numbers were not measured
     today: dt.date | None = None  # the day both sides are measured on
 
     @property
@@ -53,23 +55,32 @@ AUTO_LINT_MAX_FILES = 3000
 
 
 def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: Config,
-         compare_lint: bool | None = None, today: dt.date | None = None) -> DiffReport:
-    """Compare the strategy at two revisions of the repository at `root`. compare_lint:
-    True/False, or None to compare when the repository is small enough. Both sides are
-    measured (and linted) as on `today` (default: today)."""
+         compare_lint: bool | None = None, today: dt.date | None = None,
+         compare_numbers: bool | None = None) -> DiffReport:
+    """Compare the strategy at two revisions of the repository at `root`. compare_lint,
+    compare_numbers: True/False, or None to compare when the repository is small enough
+    (both load and check the two sides whole). Both sides are measured (and linted) as on
+    `today` (default: today)."""
     today = today or dt.date.today()
     from strat import git
 
     base = git.resolve(root, base_rev)
     head = git.resolve(root, head_rev) if head_rev is not None else None
     paths = changed_paths(root, base, head, folder)
-    note = ""
-    if compare_lint is None:
+    note = numbers_note = ""
+    if compare_lint is None or compare_numbers is None:
         size = len(git.list_tree(root, head or base, folder))
-        compare_lint = size <= AUTO_LINT_MAX_FILES
-        if not compare_lint:
-            note = (f"lint not compared: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
-                    "pass --lint to compare (it lints both sides whole)")
+        small = size <= AUTO_LINT_MAX_FILES
+        if compare_lint is None:
+            compare_lint = small
+            if not small:
+                note = (f"lint not compared: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
+                        "pass --lint to compare (it lints both sides whole)")
+        if compare_numbers is None:
+            compare_numbers = small
+            if not small:
+                numbers_note = (f"numbers not measured: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
+                                "pass --numbers to measure (it loads both sides whole)")
     cache: dict = {}
     if compare_lint:
         before_all = load_revision(root, base, folder, None, cache, config.include, config.exclude)
@@ -82,18 +93,19 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
         after_docs = _load_head(root, folder, head, paths, cache, config).documents
         context = entities(after_docs)
     report = DiffReport(base, head, diff_entities(entities(before_docs), entities(after_docs), context),
-                        lint_compared=compare_lint, lint_note=note, today=today)
+                        lint_compared=compare_lint, lint_note=note, today=today,
+                        numbers_compared=compare_numbers, numbers_note=numbers_note)
     models: tuple["Model | None", "Model | None"] = (None, None)
     if compare_lint:
         old, new = _lint_both(before_all, after_all, config, today)
         report.introduced, report.fixed = _delta(old, new)
         models = old.model, new.model
-    if any(change.kind in NUMBER_KINDS for change in report.changes):
+    if compare_numbers and any(change.kind in NUMBER_KINDS for change in report.changes):
         if models[0] is None or models[1] is None:
             models = (_model(load_revision(root, base, folder, None, cache, config.include, config.exclude), config),
                       _model(_load_head(root, folder, head, None, cache, config), config))
         report.numbers = _numbers(models[0], models[1], config, today)
-    report.notes = submodule_notes(root, folder, base, head)
+    report.notes = submodule_notes(root, folder, base, head) + ([numbers_note] if numbers_note else [])
     return report
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from strat.numbers import measure
-from strat.progress import KeyResult, Measures, Progress, Rollup, forecast_text, sentence
+from strat.progress import KeyResult, Measures, Progress, Rollup, forecast_text, forecast_value, sentence
 from strat.rules.context import RuleContext
 
 # The kinds whose change can move a number (a Strategy's periods are the windows; a
@@ -24,17 +24,23 @@ NUMBER_KINDS = frozenset({"Readings", "Objective", "Goal", "Metric", "Strategy"}
 
 
 def _key(progress: Progress | None) -> tuple[Any, ...] | None:
-    """What a reader sees of a measured thing: two equal keys say the same."""
+    """What a reader sees of a measured thing (the figures as the words round them), so
+    float noise in a forecast never lists a goal whose words did not change."""
     if progress is None:
         return None
     f = progress.forecast
     return (progress.current, progress.current_date, progress.source, progress.baseline, progress.target,
-            progress.fraction, progress.confidence, progress.status, progress.basis,
-            None if f is None else (f.value, f.date, f.points))
+            progress.percent, progress.confidence, progress.status,
+            None if f is None else (forecast_value(progress), f.date))
 
 
 def _rollup_key(rollup: Rollup | None) -> tuple[Any, ...] | None:
-    return None if rollup is None else (rollup.fraction, rollup.counted, rollup.left_out, tuple(rollup.counts.items()))
+    return None if rollup is None else (rollup.percent, rollup.counted, rollup.left_out, _counts(rollup))
+
+
+def _counts(rollup: Rollup | None) -> str:
+    """"1 off track, 2 on track" (the statuses of a roll-up's members)."""
+    return ", ".join(f"{n} {s.replace('-', ' ')}" for s, n in (rollup.counts if rollup else {}).items())
 
 
 def _was(before: Progress | None, unit: str | None) -> str:
@@ -52,11 +58,14 @@ def _was(before: Progress | None, unit: str | None) -> str:
 
 
 def _rollup_words(before: Rollup | None, after: Rollup | None, noun: str) -> str:
+    """"its goals now 40% of the way (1 on track, 1 at risk), was 33% of the way (2 at
+    risk)": the statuses before are said only when they differ."""
     def share(r: Rollup | None) -> str:
         return "no share yet" if r is None or r.percent is None else f"{r.percent}% of the way"
 
-    counts = ", ".join(f"{n} {s.replace('-', ' ')}" for s, n in (after.counts if after else {}).items())
-    return f"its {noun} now {share(after)}" + (f" ({counts})" if counts else "") + f", was {share(before)}"
+    now, then = _counts(after), _counts(before)
+    text = f"its {noun} now {share(after)}" + (f" ({now})" if now else "") + f", was {share(before)}"
+    return text + (f" ({then})" if then and then != now else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,6 +137,7 @@ def render_json(report: DiffReport) -> str:
             for c in report.changes
         ],
         "today": _today(report),
+        "numbers_compared": report.numbers_compared,
         "numbers": [_number(n) for n in report.numbers],
         "notes": report.notes,
         "lint": {"compared": report.lint_compared, "note": report.lint_note, "introduced": [_diag(d) for d in report.introduced],
