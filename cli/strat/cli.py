@@ -744,7 +744,7 @@ def codeowners(check: bool, output: Path | None) -> int:
 @click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="Compute goal status as of this day instead of today.")
+              help="Measure current values, forecasts and statuses as of this day instead of today (values dated after it are ignored).")
 @click.option("--color/--no-color", default=None, help="Colour the text (default: only on a terminal).")
 @click.option("--team", "teams", multiple=True, metavar="TEAM", callback=_text_arguments,
               help="Only goals held by this team (repeat for several), with the path to them.")

@@ -54,10 +54,10 @@ def render_markdown(report: DiffReport) -> str:
     lines += [f"> {inert.markdown_sentence(note)}" for note in report.notes] + ([""] if report.notes else [])
     if report.numbers:
         lines += [f"### What it does to the numbers (as of {_today(report)})"]
-        for change in report.numbers:
-            sentences = change.sentences()
-            lines.append(f"- {inert.markdown_sentence(sentences[0])}")
-            lines.extend(f"  - {inert.markdown_sentence(s.split(': ', 1)[-1])}" for s in sentences[1:])
+        for moved in report.numbers:
+            said = moved.sentences()
+            lines.append(f"- {inert.markdown_sentence(said[0])}")
+            lines.extend(f"  - {inert.markdown_sentence(s.split(': ', 1)[-1])}" for s in said[1:])
         lines.append("")
     for kind, changes in _by_kind(report.changes):
         lines.append(f"### {_plural(kind)}")
@@ -84,8 +84,8 @@ def render_text(report: DiffReport) -> str:
     lines += [f"note: {inert.text(note)}" for note in report.notes]
     if report.numbers:
         lines.append(f"\nnumbers (as of {_today(report)}):")
-        for change in report.numbers:
-            lines.extend(f"  {inert.text(s)}" for s in change.sentences())
+        for moved in report.numbers:
+            lines.extend(f"  {inert.text(s)}" for s in moved.sentences())
     for kind, changes in _by_kind(report.changes):
         lines.append(f"\n{_plural(kind)}:")
         for change in changes:

@@ -118,10 +118,11 @@ def build_tree(ctx: RuleContext, root_id: str | None = None, only: TreeFilter | 
         doc = facts.get(root_id)
         if doc is None or doc.kind not in ("Objective", "Goal"):
             raise TreeProblem(_not_a_root(ctx, root_id))
-        if doc.kind == "Objective":
-            return builder.objective(doc, keep_empty=True)
-        node = builder.goal(doc, set())
-        return node if node is not None else builder.goal(doc, set(), force=True)  # type: ignore[return-value]
+        node = builder.objective(doc, keep_empty=True) if doc.kind == "Objective" else builder.goal(doc, set())
+        if node is None:  # a goal the filters leave out: shown anyway, as asked for by id
+            node = builder.goal(doc, set(), force=True)
+        assert node is not None
+        return node
     return builder.whole()
 
 
@@ -379,7 +380,8 @@ def _trend_words(f: dict[str, Any], color: bool, g: Glyphs) -> str:
         return text + f", no reading 4 weeks before"
     sign = "+" if change > 0 else "-" if change < 0 else "±"
     move = f"{sign}{measure(abs(change), unit)} in 4 weeks"
-    hue = {True: "green", False: "red"}.get(f.get("improving"))  # type: ignore[call-overload]
+    improving = f.get("improving")
+    hue = "green" if improving is True else "red" if improving is False else None
     return f"{text}, {_style(move, color, fg=hue) if hue else move}"
 
 
