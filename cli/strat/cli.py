@@ -497,7 +497,8 @@ def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None, today
     the change introduces or fixes. When the change moves a number (new readings or
     check-ins, a new target), each objective and goal it moves gets one line: its
     value, progress, forecast and status now and before, both sides measured on the
-    same day. Reads git objects: no checkout, nothing changes in your working tree.
+    same day (--today), with the figures of `strat tree` and the site. Reads git
+    objects: no checkout, nothing changes in your working tree.
 
     \b
     Examples:
