@@ -217,3 +217,14 @@ def test_numbers_are_measured_on_large_repositories_only_when_asked(readings_rep
     assert forced["lint"]["compared"] is False  # measured without linting both sides
     off = diff(root, "HEAD", "-f", "json", "--no-numbers", "--lint").json
     assert off["numbers"] == [] and off["lint"]["compared"] is True and off["notes"] == []
+
+
+def test_tree_and_diff_agree_to_the_digit(readings_repo) -> None:
+    root, _, after = readings_repo
+    tree = run_cli(["tree", "grow-retention", "-f", "json", "--today", TODAY], cwd=root)
+    tree_text = run_cli(["tree", "grow-retention", "--today", TODAY], cwd=root).stdout
+    [number] = diff(root, "HEAD", "-f", "json").json["numbers"]
+    assert tree.json["number"] == number["after"] == progress_data(after)
+    shown = f"forecast {number['after']['forecast']['shown']:g}%"
+    assert shown == "forecast 112.9%"
+    assert f"· {shown} ·" in tree_text and f"; {shown} by 2027-06-30" in diff(root, "HEAD").stdout
