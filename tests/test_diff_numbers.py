@@ -228,3 +228,16 @@ def test_tree_and_diff_agree_to_the_digit(readings_repo) -> None:
     shown = f"forecast {number['after']['forecast']['shown']:g}%"
     assert shown == "forecast 112.9%"
     assert f"· {shown} ·" in tree_text and f"; {shown} by 2027-06-30" in diff(root, "HEAD").stdout
+
+
+def test_a_restated_reading_is_said_on_its_own_and_moves_the_number(readings_repo) -> None:
+    root, _, _ = readings_repo
+    commit_all(root, "2026-11-02T10:00:00+00:00", "more readings")
+    path = root / "strategy/readings/nrr.yaml"
+    path.write_text(path.read_text().replace("value: 106.3}", "value: 106.8}"))
+    ctx, m = measured(root)
+    after = m.objective(ctx.get("grow-retention")).number
+    text = diff(root, "HEAD").stdout
+    assert "readings `nrr-2026`: reading 2026-10-01 restated: 106.3 → 106.8" in text
+    assert "readings added" not in text
+    assert f"objective `grow-retention`: {sentence('Net revenue retention', after, '%')}; was 106.3%" in text

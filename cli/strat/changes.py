@@ -102,14 +102,16 @@ def readings_words(fields: list[FieldChange]) -> tuple[list[str], list[FieldChan
     added: list[FieldChange] = []
     removed: list[FieldChange] = []
     rest: list[FieldChange] = []
+    said = []
     for c in fields:
         if len(c.path) == 2 and c.path[0] == "values" and (c.old is MISSING) != (c.new is MISSING):
             (added if c.old is MISSING else removed).append(c)
+        elif len(c.path) == 3 and c.path[0] == "values" and c.path[2] == "value":
+            said.append(f"reading {c.path[1]} restated: {show(c.old)} → {show(c.new)}")
         elif len(c.path) > 2 and c.path[0] == "values":
             rest.append(FieldChange(c.path, c.old, c.new))
         else:
             rest.append(c)
-    said = []
     for changes, verb, side in ((added, "added", "new"), (removed, "removed", "old")):
         if not changes:
             continue
