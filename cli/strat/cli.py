@@ -43,6 +43,11 @@ def _say(message: object = "", err: bool = False, nl: bool = True, color: bool |
     click.echo(text, err=err, nl=nl, color=color)
 
 
+def _text_arguments(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """`_text_argument` for an option given several times."""
+    return tuple(_text_argument(ctx, param, v) or "" for v in values)
+
+
 def _text_argument(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An argument strat stores in UTF-8 YAML or matches against names from it: refused
     (exit 2) when it holds bytes that are not UTF-8, rather than written or crashing."""
@@ -477,14 +482,23 @@ def _config_problem(problem: "_ConfigProblem") -> int:
 @click.option("--lint/--no-lint", "compare_lint", default=None,
               help="List the lint findings the change introduces or fixes; this lints both sides whole. "
                    "Default: on, except for repositories over 3,000 strategy files.")
-def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> int:
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Measure both sides (current values, forecasts, statuses) and judge date rules as of this day.")
+@click.option("--numbers/--no-numbers", "compare_numbers", default=None,
+              help="Say how the change moves each objective's and goal's numbers; this loads both sides whole. "
+                   "Default: on, except for repositories over 3,000 strategy files.")
+def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None, today: "object",
+         compare_numbers: bool | None) -> int:
     """What a change does to the strategy, in words.
 
     Compares the strategy at BASE with HEAD (a revision; default: the working tree),
     entity by entity: added, removed, moved to another file, or fields changed
     ("goal `x`: outcome.target 0.45 → 0.5"), grouped by kind, plus the lint findings
-    the change introduces or fixes. Reads git objects: no checkout, nothing changes in
-    your working tree.
+    the change introduces or fixes. When the change moves a number (new readings or
+    check-ins, a new target), each objective and goal it moves gets one line: its
+    value, progress, forecast and status now and before, both sides measured on the
+    same day (--today), with the figures of `strat tree` and the site. Reads git
+    objects: no checkout, nothing changes in your working tree.
 
     \b
     Examples:
@@ -500,7 +514,8 @@ def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> in
 
     root, _, config = _locate(None, need_folder=False)
     try:
-        report = run_diff(root, config.strategy, base, head, config, compare_lint)
+        report = run_diff(root, config.strategy, base, head, config, compare_lint,
+                          today.date() if today else None, compare_numbers)  # type: ignore[attr-defined]
     except git.GitError as problem:
         raise UsageProblem(str(problem)) from None
     _say(DIFF_FORMATS[fmt](report), nl=False)
@@ -746,34 +761,48 @@ def codeowners(check: bool, output: Path | None) -> int:
 @click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="Compute goal status as of this day instead of today.")
+              help="Measure current values, forecasts and statuses as of this day instead of today (values dated after it are ignored).")
 @click.option("--color/--no-color", default=None, help="Colour the text (default: only on a terminal).")
-def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -> int:
-    """The metrics one-pager as an indented tree, with progress.
+@click.option("--team", "teams", multiple=True, metavar="TEAM", callback=_text_arguments,
+              help="Only goals held by this team (repeat for several), with the path to them.")
+@click.option("--owner", "owners", multiple=True, metavar="PERSON", callback=_text_arguments,
+              help="Only goals owned by this person (repeat for several), with the path to them.")
+@click.option("--period", "periods", multiple=True, metavar="PERIOD", callback=_text_arguments,
+              help="Only goals of this period (repeat for several), with the path to them.")
+def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None, teams: tuple[str, ...],
+         owners: tuple[str, ...], periods: tuple[str, ...]) -> int:
+    """The metrics one-pager as an indented tree, with the numbers.
 
     North Star → objectives → the metrics their goals move → goals (cascaded goals
-    under their parent goal) → initiatives. Each goal shows how far it has come from
-    baseline to target (a percentage and a bar; the current value is the latest
-    check-in, else outcome.current), its latest confidence and its status, computed as
-    on the site. ID narrows the tree to one objective or goal.
+    under their parent goal) → initiatives. The North Star shows its latest value and
+    its move over four weeks; each objective its number (the latest value of its
+    metric), how far it has come from baseline to target, its forecast by the due
+    date, its status and its goals' weighted roll-up; each goal its progress (a
+    percentage and a bar), forecast, latest confidence, status and key results'
+    roll-up: the same figures as the site and `strat diff`. ID narrows the tree to one
+    objective or goal; --team, --owner and --period keep the matching goals and the
+    path to them (several values of one option: any of them; several options: all).
 
     \b
     Examples:
       strat tree
       strat tree grow-active-teams       one objective and everything under it
       strat tree faster-activation -f json
+      strat tree --team onboarding --period 2026-h2
 
     Exit status: 0 shown (entities with lint errors are left out: see strat lint),
-    2 usage error or an ID that is not an objective or goal.
+    2 usage error, an ID that is not an objective or goal, or a filter naming no
+    team, person or period.
     """
     from strat import inert
     from strat.loaded import load_strategy
-    from strat.tree import ASCII, TreeProblem, build_tree, render_text, to_json
+    from strat.tree import ASCII, TreeProblem, build_tree, has_goals, make_filter, render_text, to_json
 
     root, target, config = _locate(None)
     loaded = load_strategy(root, target, config, today.date() if today else None)  # type: ignore[attr-defined]
     try:
-        node = build_tree(loaded.ctx, entity_id)
+        only = make_filter(loaded.ctx, teams, owners, periods)
+        node = build_tree(loaded.ctx, entity_id, only)
     except TreeProblem as problem:
         raise UsageProblem(str(problem)) from None
     if fmt == "json":
@@ -786,6 +815,8 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -
             encoding = getattr(sys.stdout, "encoding", None) or "ascii"
             text = render_text(node, want, ASCII).encode(encoding, "replace").decode(encoding)
             _say(text, nl=False, color=want)
+    if only and not has_goals(node):
+        _say("strat tree: no goal matches the filters (--team, --owner, --period)", err=True)
     if loaded.errors:
         _say(f"strat tree: {loaded.errors} lint error(s): entities with errors are left out; run `strat lint`",
                    err=True)
