@@ -498,7 +498,7 @@ def measures(ctx: "RuleContext") -> Measures:
     return found
 
 
-def sentence(name: str, label: str, progress: Progress, unit: str | None) -> str:
+def sentence(label: str, progress: Progress, unit: str | None) -> str:
     """One line in words, as `strat diff` and the digest say it: "ARR now USD 44.1M, 16% of
     the way to USD 58M; forecast USD 52.3M by 2027-12-31, off track"."""
     if progress.current is None:
@@ -508,8 +508,33 @@ def sentence(name: str, label: str, progress: Progress, unit: str | None) -> str
         text += f", {progress.percent}% of the way to {measure(progress.target, unit)}"
     forecast = progress.forecast
     if forecast is not None:
-        text += f"; forecast {measure(forecast.value, unit)} by {forecast.date}"
+        text += f"; forecast {forecast_text(progress, unit)} by {forecast.date}"
     return f"{text}, {progress.label.lower()}"
+
+
+def forecast_value(progress: Progress) -> float | None:
+    """The forecast as shown: rounded to the decimals of the values it was made from
+    (baseline, target, readings), so 106.3 and 112 forecast 112.9, not 112.8593. JSON
+    outputs keep `Forecast.value` exact beside it."""
+    if progress.forecast is None:
+        return None
+    known = [progress.baseline, progress.target, *(r.value for r in progress.readings)]
+    places = max((_decimals(v) for v in known if v is not None), default=0)
+    return round(progress.forecast.value, places)
+
+
+def forecast_text(progress: Progress, unit: str | None) -> str:
+    """The forecast value with its unit, as every view shows it ('' with no forecast)."""
+    value = forecast_value(progress)
+    return "" if value is None else measure(value, unit)
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 0
+    digits = text.split(".")[1].rstrip("0")
+    return min(4, len(digits))
 
 
 def _weight(data: dict[str, Any]) -> float:
@@ -552,4 +577,4 @@ def _forecast(values: list[Reading], baseline: float | None, target: float | Non
 
 __all__ = ["Forecast", "GoalProgress", "KeyResult", "Measures", "ObjectiveProgress", "Progress", "Reading",
            "Rollup", "STATUS_LABELS", "STATUS_ORDER", "Trend", "fraction", "measures", "number", "percent",
-           "readings", "rollup_of", "sentence"]
+           "readings", "rollup_of", "sentence", "forecast_text", "forecast_value"]
