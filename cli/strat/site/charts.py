@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from strat.numbers import measure, number
-from strat.progress import DOUBTFUL, Forecast, Progress, Reading, Trend
+from strat.progress import DOUBTFUL, Forecast, Progress, Reading, Trend, forecast_text
 from strat.site.escape import text as esc
 from strat.site.svg import MUTED, STATUS_COLOURS, STATUS_INK, _n, _text
 
@@ -69,7 +69,8 @@ def progress_chart(progress: Progress, unit: str | None, today: dt.date, label: 
         return ""
     return _chart(progress.readings, unit, today, label, _describe(label, progress, unit),
                   baseline=progress.baseline, target=progress.target, start=progress.start, end=progress.end,
-                  forecast=progress.forecast, colour=STATUS_COLOURS.get(progress.status, STATUS_COLOURS["no-data"])[0],
+                  forecast=progress.forecast, forecast_shown=forecast_text(progress, unit),
+                  colour=STATUS_COLOURS.get(progress.status, STATUS_COLOURS["no-data"])[0],
                   ink=STATUS_INK.get(progress.status, STATUS_COLOURS.get(progress.status, ("#616161",))[0]),
                   confidences=progress.confidences, size=SMALL if small else FULL)
 
@@ -102,7 +103,7 @@ def _describe(label: str, progress: Progress, unit: str | None) -> str:
         window = f" by {progress.end}" if progress.end else ""
         words.append(f"baseline {measure(progress.baseline, unit)}, target {measure(progress.target, unit)}{window}")
     if progress.forecast is not None:
-        words.append(f"forecast {measure(progress.forecast.value, unit)} by {progress.forecast.date} "
+        words.append(f"forecast {forecast_text(progress, unit)} by {progress.forecast.date} "
                      f"(least-squares line through {progress.forecast.points} values)")
     if progress.confidences:
         words.append(f"latest confidence {number(progress.confidences[-1][1])}")
@@ -112,6 +113,7 @@ def _describe(label: str, progress: Progress, unit: str | None) -> str:
 def _chart(readings: tuple[Reading, ...], unit: str | None, today: dt.date, label: str, desc: str, *,
            colour: str, ink: str, size: Size, baseline: float | None = None, target: float | None = None,
            start: str | None = None, end: str | None = None, forecast: Forecast | None = None,
+           forecast_shown: str = "",
            confidences: tuple[tuple[str, float], ...] = ()) -> str:
     dates = [dt.date.fromisoformat(r.date) for r in readings]
     first, last = _day(start), _day(end)
@@ -164,14 +166,14 @@ def _chart(readings: tuple[Reading, ...], unit: str | None, today: dt.date, labe
         out.append(_text(tx, TOP - 5, "today", MUTED, font - 1, anchor="middle"))
     if forecast is not None and fc_from is not None and fc_to is not None:
         tip = (f"forecast: the least-squares line through {forecast.points} values, "
-               f"{measure(forecast.value, unit)} by {forecast.date}")
+               f"{forecast_shown} by {forecast.date}")
         out.append(f'<line class="strat-forecast" data-from="{esc(forecast.first_date)}" data-to="{esc(forecast.date)}" '
                    f'x1="{_n(px(fc_from))}" y1="{_n(py(forecast.first_value))}" x2="{_n(px(fc_to))}" '
                    f'y2="{_n(py(forecast.value))}" stroke="{colour}" stroke-width="1.6" stroke-dasharray="7 4">'
                    f"<title>{esc(tip)}</title></line>")
         out.append(f'<circle cx="{_n(px(fc_to))}" cy="{_n(py(forecast.value))}" r="3.5" fill="{colour}">'
                    f"<title>{esc(tip)}</title></circle>")
-        labels.append((py(forecast.value), f"forecast {measure(forecast.value, unit)}", ink))
+        labels.append((py(forecast.value), f"forecast {forecast_shown}", ink))
     points = " ".join(f"{_n(px(d))},{_n(py(r.value))}" for d, r in zip(dates, readings))
     out.append(f'<polyline class="strat-values" points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
     shown = list(zip(dates, readings)) if len(readings) <= DOTS else [(dates[-1], readings[-1])]
@@ -238,7 +240,7 @@ def _confidence_strip(confidences: Iterable[tuple[str, float]], px: Callable[[dt
 
 
 def values_table(readings: tuple[Reading, ...], unit: str | None, forecast: Forecast | None = None,
-                 summary: str = "The values") -> str:
+                 summary: str = "The values", forecast_shown: str = "") -> str:
     """The values behind a chart, newest first, as a table in a `<details>` element (the
     chart's text alternative in full), with the forecast as its last line."""
     with_confidence = any(r.confidence is not None for r in readings)
@@ -252,7 +254,8 @@ def values_table(readings: tuple[Reading, ...], unit: str | None, forecast: Fore
         cells.append(esc(source + (f": {r.note}" if r.note else "")))
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     if forecast is not None:
-        cells = [esc(forecast.date), esc(measure(forecast.value, unit))] + (["–"] if with_confidence else []) + \
+        shown = forecast_shown or measure(forecast.value, unit)
+        cells = [esc(forecast.date), esc(shown)] + (["–"] if with_confidence else []) + \
             [esc(f"forecast: least-squares line through {forecast.points} values")]
         rows.insert(0, '<tr class="strat-forecast-row">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     count = f" ({len(readings)})"

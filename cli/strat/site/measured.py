@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from strat.facts import STATUS_LABELS, STATUS_ORDER, Facts, Progress, measure, number
 from strat.load import Document
 from strat.model import Period, is_slug, mapping
-from strat.progress import DOUBTFUL, MIN_FORECAST_VALUES, Rollup
+from strat.progress import DOUBTFUL, MIN_FORECAST_VALUES, Rollup, forecast_text
 from strat.site import charts, paths
 from strat.site.escape import text as esc
 
@@ -57,11 +57,11 @@ class Measured:
         shown = esc(measure(p.current, unit))
         return shown + (f' <span class="strat-sub">{self.day(p.current_date)}</span>' if p.current_date else "")
 
-    def forecast_text(self, p: Progress, unit: str | None) -> str:
+    def forecast_cell(self, p: Progress, unit: str | None) -> str:
         """Where the forecast lands: 'USD 52.3M by 2027-12-31', or why there is none."""
         if p.forecast is None:
             return '<span class="strat-muted">–</span>'
-        return esc(measure(p.forecast.value, unit)) + f' <span class="strat-sub">by {self.day(p.forecast.date)}</span>'
+        return esc(forecast_text(p, unit)) + f' <span class="strat-sub">by {self.day(p.forecast.date)}</span>'
 
     def progress_words(self, p: Progress, unit: str | None, window: str = "period") -> str:
         """The facts of one measured thing in words: progress, forecast, how the status
@@ -74,7 +74,7 @@ class Measured:
         if p.forecast is not None:
             fc = p.forecast
             share = f" ({int(round(fc.fraction * 100))}% of the way)" if fc.fraction is not None else ""
-            words.append(f"forecast {measure(fc.value, unit)} by {fc.date}{share}")
+            words.append(f"forecast {forecast_text(p, unit)} by {fc.date}{share}")
         if p.confidence is not None:
             words.append(f"confidence {number(p.confidence)}")
         basis = {"forecast": "status judged by the forecast",
@@ -97,7 +97,7 @@ class Measured:
                    f'<div><span class="strat-muted">target</span><strong>{esc(measure(p.target, unit)) or "–"}</strong>'
                    f"</div>")
         if p.forecast is not None:
-            journey += (f'<div><span class="strat-muted">forecast</span><strong>{esc(measure(p.forecast.value, unit))}'
+            journey += (f'<div><span class="strat-muted">forecast</span><strong>{esc(forecast_text(p, unit))}'
                         f'</strong><small class="strat-muted">{esc("by " + p.forecast.date)}</small></div>')
         journey += "</div>"
         return (f'<div class="strat-panel"><p class="strat-kicker">{title}</p>{journey}<p>{self.bar(p)}</p>'
@@ -117,7 +117,8 @@ class Measured:
 
     def chart(self, p: Progress, unit: str | None, label: str, small: bool = False) -> str:
         drawing = charts.progress_chart(p, unit, self.f.today, label, small)
-        return charts.figure(drawing, charts.values_table(p.readings, unit, p.forecast, f"The values of the chart: {label}"))
+        return charts.figure(drawing, charts.values_table(p.readings, unit, p.forecast, f"The values of the chart: {label}",
+                                                                 forecast_text(p, unit)))
 
     # --- the North Star ------------------------------------------------------------------
 
@@ -175,7 +176,7 @@ class Measured:
             rows.append([self.a(page, g.id, "Goal") + self.holder_sub(page, g), esc(number(gp.weight)),
                          self.now_text(gp.outcome, unit),
                          self.bar(gp.outcome) + f' <span class="strat-sub">{_pct(gp.outcome.percent)}</span>',
-                         self.forecast_text(gp.outcome, unit), self.badge(gp.outcome.status)])
+                         self.forecast_cell(gp.outcome, unit), self.badge(gp.outcome.status)])
         bar = self.stack(op.goals.counts)
         return ("## Goals roll-up\n\n"
                 f'<div class="strat-panel"><p><strong>{esc(_pct(op.goals.percent))}</strong> {bar} '
@@ -214,7 +215,7 @@ class Measured:
             rows.append([esc(name) + f'<br><span class="strat-sub">{self.a(page, kr.metric, "Metric")}</span>',
                          esc(f"{measure(p.baseline, unit)} → {measure(p.target, unit)}"), self.now_text(p, unit),
                          self.bar(p) + f' <span class="strat-sub">{_pct(p.percent)}</span>', esc(number(kr.weight)),
-                         self.forecast_text(p, unit), self.badge(p.status)])
+                         self.forecast_cell(p, unit), self.badge(p.status)])
             if p.readings:
                 figures.append(f'<div class="strat-kr"><p class="strat-kicker">{esc(name)}</p>'
                                + self.chart(p, unit, f"Key result: {name}", small=True) + "</div>")
@@ -257,7 +258,7 @@ class Measured:
                 h = self.f.holder(g)
                 row.append(self.a(page, h[1], h[0]) if h else "")
             row += [esc(measure(p.target, unit)) or "–", self.now_text(p, unit),
-                    self.bar(p) + f' <span class="strat-sub">{_pct(p.percent)}</span>', self.forecast_text(p, unit),
+                    self.bar(p) + f' <span class="strat-sub">{_pct(p.percent)}</span>', self.forecast_cell(p, unit),
                     self.badge(p.status)]
             rows.append(row)
         return self.html_table(headers, rows)

@@ -500,7 +500,7 @@ class _Site(Measured):
             now = (self.now_text(number, unit) + f'<br>{self.badge(number.status)}'
                    + (f' <span class="strat-sub">{number.percent}%</span>' if number.percent is not None else ""))
             rows.append([self.link(page, o.id) + f'<br><span class="strat-sub">{sub}</span>', measure_cell, now,
-                         self.forecast_text(number, unit), self.rollup(self.f.aligned.get(o.id, []))])
+                         self.forecast_cell(number, unit), self.rollup(self.f.aligned.get(o.id, []))])
         return self.table(["Objective", "Metric", "Now", "Forecast", "Goals"], rows)
 
     def _index_plan(self, docs: list[Document], page: str) -> str:
