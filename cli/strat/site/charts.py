@@ -52,6 +52,9 @@ class Size:
 
 FULL = Size(640, 220, 132, 11, 40)
 SMALL = Size(360, 130, 104, 10, 28)
+PHONE = Size(340, 190, 100, 10, 30)  # the narrow copy a phone shows instead of FULL
+TREND = Size(640, 220, 24, 11, 0)  # no labels on the right: more room for the line
+TREND_PHONE = Size(340, 170, 16, 10, 0)
 LEFT, TOP, BOTTOM, GAP = 12, 18, 24, 10
 
 
@@ -62,7 +65,8 @@ def _day(text: str | None) -> dt.date | None:
         return None
 
 
-def progress_chart(progress: Progress, unit: str | None, today: dt.date, label: str, small: bool = False) -> str:
+def progress_chart(progress: Progress, unit: str | None, today: dt.date, label: str, small: bool = False,
+                   size: Size | None = None) -> str:
     """A goal's outcome, a key result or an objective's number over time: values,
     baseline, target, forecast, today and confidence. "" when there is no value."""
     if not progress.readings:
@@ -72,10 +76,10 @@ def progress_chart(progress: Progress, unit: str | None, today: dt.date, label: 
                   forecast=progress.forecast, forecast_shown=forecast_text(progress, unit),
                   colour=STATUS_COLOURS.get(progress.status, STATUS_COLOURS["no-data"])[0],
                   ink=STATUS_INK.get(progress.status, STATUS_COLOURS.get(progress.status, ("#616161",))[0]),
-                  confidences=progress.confidences, size=SMALL if small else FULL)
+                  confidences=progress.confidences, size=size or (SMALL if small else FULL))
 
 
-def trend_chart(trend: Trend, today: dt.date, label: str) -> str:
+def trend_chart(trend: Trend, today: dt.date, label: str, size: Size = TREND) -> str:
     """The North Star (or any metric) over time. "" when it has no reading."""
     if not trend.readings:
         return ""
@@ -85,7 +89,7 @@ def trend_chart(trend: Trend, today: dt.date, label: str) -> str:
     if trend.change_4w is not None:
         words.append(f"{signed(trend.change_4w, trend.unit)} over four weeks")
     return _chart(trend.readings, trend.unit, today, label, "; ".join(words) + ".", colour=STAR, ink=STAR,
-                  size=FULL)
+                  size=size)
 
 
 def signed(value: float, unit: str | None) -> str:
@@ -178,7 +182,7 @@ def _chart(readings: tuple[Reading, ...], unit: str | None, today: dt.date, labe
     out.append(f'<polyline class="strat-values" points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
     shown = list(zip(dates, readings)) if len(readings) <= DOTS else [(dates[-1], readings[-1])]
     for day, reading in shown:
-        out.append(f'<circle cx="{_n(px(day))}" cy="{_n(py(reading.value))}" r="{3.5 if size is FULL else 3}" '
+        out.append(f'<circle cx="{_n(px(day))}" cy="{_n(py(reading.value))}" r="{3.5 if size.width > 400 else 3}" '
                    f'fill="#ffffff" stroke="{colour}" stroke-width="2"><title>{esc(_tip(reading, unit))}</title></circle>')
     latest = readings[-1]
     lx, ly = px(dates[-1]), py(latest.value)
@@ -263,9 +267,14 @@ def values_table(readings: tuple[Reading, ...], unit: str | None, forecast: Fore
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></details>")
 
 
-def figure(chart: str, table: str = "") -> str:
+def figure(chart: str, table: str = "", narrow: str = "") -> str:
     """A chart and its values as one raw HTML block (kept out of the search index: the
-    values are numbers, and the page's text says them in words)."""
+    values are numbers, and the page's text says them in words). With `narrow`, a copy
+    drawn for a phone's width: the style sheet shows one of the two (the hidden one is
+    `display: none`, so a screen reader meets one chart, not two)."""
     if not chart:
         return ""
-    return f'<div class="strat-figure" data-search-exclude><div class="strat-scroll">{chart}</div>{table}</div>'
+    if not narrow:
+        return f'<div class="strat-figure" data-search-exclude><div class="strat-scroll">{chart}</div>{table}</div>'
+    return (f'<div class="strat-figure" data-search-exclude><div class="strat-scroll strat-figure__wide">{chart}</div>'
+            f'<div class="strat-figure__narrow">{narrow}</div>{table}</div>')

@@ -45,6 +45,22 @@ class Measured:
 
     # --- small pieces --------------------------------------------------------------------
 
+    def grid(self, headers: list[str], rows: Iterable[list[str]]) -> str:
+        """A table of measured things (class `strat-grid`): compact cells on a wide
+        screen; on a phone each row becomes a card whose cells carry their column's name
+        (`data-label`), so the table is read downwards instead of scrolled sideways."""
+        rows = list(rows)
+        if not rows:
+            return ""
+        head = "".join(f"<th>{h}</th>" for h in headers)
+        body = "".join("<tr>" + "".join(f'<td data-label="{esc(h)}">{cell}</td>' for h, cell in zip(headers, row))
+                       + "</tr>" for row in rows)
+        return f'<table class="strat-grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+    def now_cell(self, p: Progress, unit: str | None) -> str:
+        """The current value with its date, and the progress bar with its percentage."""
+        return (self.now_text(p, unit) + f'<br>{self.bar(p)} <span class="strat-sub">{_pct(p.percent)}</span>')
+
     def unit_of(self, metric: Any) -> str | None:
         doc = self.f.get(metric, "Metric")
         unit = doc.data.get("unit") if doc is not None else None
@@ -104,12 +120,14 @@ class Measured:
                 f'<p>{self.badge(p.status)} <span class="strat-muted">{esc(self.progress_words(p, unit, window))}'
                 "</span></p></div>")
 
-    def rollup_words(self, rollup: Rollup, what: str) -> str:
-        """'58% weighted progress of 3 goals (1 more with no data or not counted)'."""
+    def rollup_words(self, rollup: Rollup, what: str, lead: bool = True) -> str:
+        """'58% weighted progress of 3 goals (1 more with no data or not counted)'; without
+        the percentage (`lead=False`) where it is shown beside the words."""
         if rollup.fraction is None:
             text = f"no weighted progress yet: none of its {what} has a value"
         else:
-            text = f"{rollup.percent}% weighted progress of {rollup.counted} {what if rollup.counted != 1 else what[:-1]}"
+            text = (f"{rollup.percent}% " if lead else "") + \
+                f"weighted progress of {rollup.counted} {what if rollup.counted != 1 else what[:-1]}"
         if rollup.left_out:
             text += f" ({rollup.left_out} more left out: no data, draft or dropped)"
         counts = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in rollup.counts.items())
@@ -117,8 +135,10 @@ class Measured:
 
     def chart(self, p: Progress, unit: str | None, label: str, small: bool = False) -> str:
         drawing = charts.progress_chart(p, unit, self.f.today, label, small)
-        return charts.figure(drawing, charts.values_table(p.readings, unit, p.forecast, f"The values of the chart: {label}",
-                                                                 forecast_text(p, unit)))
+        narrow = "" if small else charts.progress_chart(p, unit, self.f.today, label, size=charts.PHONE)
+        table = charts.values_table(p.readings, unit, p.forecast, f"The values of the chart: {label}",
+                                    forecast_text(p, unit))
+        return charts.figure(drawing, table, narrow)
 
     # --- the North Star ------------------------------------------------------------------
 
@@ -143,7 +163,8 @@ class Measured:
                 f'<span class="strat-muted">{esc("on " + trend.latest.date)}</span>{move}</p>{rest}')
         label = f"The North Star, {self.f.title(star)}, over time"
         chart = charts.figure(charts.trend_chart(trend, self.f.today, label),
-                              charts.values_table(trend.readings, unit, None, "The values of the chart"))
+                              charts.values_table(trend.readings, unit, None, "The values of the chart"),
+                              charts.trend_chart(trend, self.f.today, label, charts.TREND_PHONE))
         return head + chart
 
     # --- objectives --------------------------------------------------------------------
@@ -174,16 +195,15 @@ class Measured:
             gp = self.f.measures.goal(g)
             unit = self.unit_of(mapping(g.data, "outcome").get("metric"))
             rows.append([self.a(page, g.id, "Goal") + self.holder_sub(page, g), esc(number(gp.weight)),
-                         self.now_text(gp.outcome, unit),
-                         self.bar(gp.outcome) + f' <span class="strat-sub">{_pct(gp.outcome.percent)}</span>',
+                         esc(measure(gp.outcome.target, unit)) or "–", self.now_cell(gp.outcome, unit),
                          self.forecast_cell(gp.outcome, unit), self.badge(gp.outcome.status)])
         bar = self.stack(op.goals.counts)
         return ("## Goals roll-up\n\n"
-                f'<div class="strat-panel"><p><strong>{esc(_pct(op.goals.percent))}</strong> {bar} '
-                f'<span class="strat-muted">{esc(self.rollup_words(op.goals, "goals"))}</span></p></div>\n\n'
+                f'<div class="strat-panel"><p class="strat-rollup"><strong>{esc(_pct(op.goals.percent))}</strong> {bar} '
+                f'<span class="strat-muted">{esc(self.rollup_words(op.goals, "goals", lead=False))}</span></p></div>\n\n'
                 "The goals whose parent is this objective, each counted with its weight; each progress is clamped to "
                 "0 to 100% in the roll-up.\n\n"
-                + self.html_table(["Goal", "Weight", "Now", "Progress", "Forecast", "Status"], rows))
+                + self.grid(["Goal", "Weight", "Target", "Now", "Forecast", "Status"], rows))
 
     def stack(self, counts: dict[str, int]) -> str:
         total = sum(counts.values())
@@ -213,17 +233,17 @@ class Measured:
             name = kr.title or (self.f.title(self.f.get(kr.metric, "Metric")) if self.f.get(kr.metric, "Metric")
                                 else kr.metric or f"key result {kr.index + 1}")
             rows.append([esc(name) + f'<br><span class="strat-sub">{self.a(page, kr.metric, "Metric")}</span>',
-                         esc(f"{measure(p.baseline, unit)} → {measure(p.target, unit)}"), self.now_text(p, unit),
-                         self.bar(p) + f' <span class="strat-sub">{_pct(p.percent)}</span>', esc(number(kr.weight)),
-                         self.forecast_cell(p, unit), self.badge(p.status)])
+                         esc(number(kr.weight)), esc(f"{measure(p.baseline, unit)} → {measure(p.target, unit)}"),
+                         self.now_cell(p, unit), self.forecast_cell(p, unit), self.badge(p.status)])
             if p.readings:
                 figures.append(f'<div class="strat-kr"><p class="strat-kicker">{esc(name)}</p>'
                                + self.chart(p, unit, f"Key result: {name}", small=True) + "</div>")
         rollup = gp.key_result_rollup
-        summary = (f'<p><strong>{esc(_pct(rollup.percent))}</strong> '
-                   f'<span class="strat-muted">{esc(self.rollup_words(rollup, "key results"))}</span></p>') if rollup else ""
+        summary = (f'<p class="strat-rollup"><strong>{esc(_pct(rollup.percent))}</strong> '
+                   f'<span class="strat-muted">{esc(self.rollup_words(rollup, "key results", lead=False))}</span></p>'
+                   ) if rollup else ""
         out = ("## Key results\n\n" + summary + "\n\n"
-               + self.html_table(["Key result", "From → to", "Now", "Progress", "Weight", "Forecast", "Status"], rows))
+               + self.grid(["Key result", "Weight", "From → to", "Now", "Forecast", "Status"], rows))
         if figures:
             out += "\n\n" + '<div class="strat-krs">' + "".join(figures) + "</div>"
         return out
@@ -244,7 +264,7 @@ class Measured:
         goals = [g for g in (self.f.get(i, "Goal") for i in dict.fromkeys(goal_ids)) if g is not None]
         goals.sort(key=lambda g: (STATUS_ORDER[self.f.progress[g.id].status], self.f.title(g).casefold()))
         headers = ["Goal"] + (["Period"] if period else []) + (["Owner"] if owner else []) + \
-            (["Held by"] if holder else []) + ["Target", "Now", "Progress", "Forecast", "Status"]
+            (["Held by"] if holder else []) + ["Target", "Now", "Forecast", "Status"]
         rows = []
         for g in goals:
             p = self.f.progress[g.id]
@@ -257,11 +277,10 @@ class Measured:
             if holder:
                 h = self.f.holder(g)
                 row.append(self.a(page, h[1], h[0]) if h else "")
-            row += [esc(measure(p.target, unit)) or "–", self.now_text(p, unit),
-                    self.bar(p) + f' <span class="strat-sub">{_pct(p.percent)}</span>', self.forecast_cell(p, unit),
+            row += [esc(measure(p.target, unit)) or "–", self.now_cell(p, unit), self.forecast_cell(p, unit),
                     self.badge(p.status)]
             rows.append(row)
-        return self.html_table(headers, rows)
+        return self.grid(headers, rows)
 
     # --- periods -----------------------------------------------------------------------
 
@@ -273,7 +292,7 @@ class Measured:
         period = self.f.ctx.model.periods.get(ident) if isinstance(ident, str) else None
         if period is None or not is_slug(period.id):
             return esc(ident)
-        return f'<a href="{self.href(page, paths.period(period.id))}">{esc(period.id)}</a>'
+        return f'<a class="strat-nowrap" href="{self.href(page, paths.period(period.id))}">{esc(period.id)}</a>'
 
     def period_goals(self, period: str) -> list[str]:
         return [g.id for g in self.f.goals() if g.data.get("period") == period]
@@ -308,8 +327,9 @@ class Measured:
         goals = self.period_goals(period.id)
         box = self.facts_box([("Start", self.day(period.start)), ("End", self.day(period.end)),
                               ("When", esc(self.when(period))), ("Goals", esc(len(goals)))])
-        parts = [f"# Period {esc(period.id)}", self.kicker("Period", None, None) +
-                 f'<p class="strat-muted"><a href="{self.href(page, paths.PERIODS)}">all periods</a></p>', box]
+        kicker = (f'<p class="strat-kicker">Period <span class="strat-muted">·</span> '
+                  f'<a href="{self.href(page, paths.PERIODS)}">all periods</a></p>')
+        parts = [f"# Period {esc(period.id)}", kicker, box]
         if goals:
             parts.append(f"<p>{self.rollup(goals)}</p>")
             parts.append("## Goals\n\nEvery goal set for this period, worst status first: who owns it, the team (or "

@@ -490,18 +490,18 @@ class _Site(Measured):
         for o in docs:
             metric = self.f.get(o.data.get("metric"), "Metric")
             unit = metric.data.get("unit") if metric else None
-            sub = f"owner {self.link(page, o.data.get('owner'), 'Person')}"
+            sub = f"owner {self.a(page, o.data.get('owner'), 'Person')}"
             due = self.f.ctx.objective_due(o)
             if due:
                 sub += f" · due {self.day(due)}"
-            measure_cell = self.link(page, o.data.get("metric"), "Metric") + '<br><span class="strat-sub">' + \
+            measure_cell = self.a(page, o.data.get("metric"), "Metric") + '<br><span class="strat-sub">' + \
                 esc(f"{measure(o.data.get('baseline'), unit)} → {measure(o.data.get('target'), unit)}") + "</span>"
             number = self.f.measures.objective(o).number
             now = (self.now_text(number, unit) + f'<br>{self.badge(number.status)}'
                    + (f' <span class="strat-sub">{number.percent}%</span>' if number.percent is not None else ""))
-            rows.append([self.link(page, o.id) + f'<br><span class="strat-sub">{sub}</span>', measure_cell, now,
+            rows.append([self.a(page, o.id) + f'<br><span class="strat-sub">{sub}</span>', measure_cell, now,
                          self.forecast_cell(number, unit), self.rollup(self.f.aligned.get(o.id, []))])
-        return self.table(["Objective", "Metric", "Now", "Forecast", "Goals"], rows)
+        return self.grid(["Objective", "Metric", "Now", "Forecast", "Goals"], rows)
 
     def _index_plan(self, docs: list[Document], page: str) -> str:
         rows = [[self.link(page, p.id), self.link(page, p.data.get("owner"), "Person"), esc(p.data.get("period")),
@@ -693,7 +693,7 @@ class _Site(Measured):
              if objective else self.tag("not aligned to an objective", "bad")),
             ("Parent goal", self.a(page, parent.id) if parent is not None and parent.kind == "Goal" else ""),
             ("Plan", self.a(page, data.get("plan"), "Plan") if data.get("plan") else ""),
-            ("Period", self.period_link(page, data.get("period")) + (esc(f" ({self.date_range(p)})") if p.start else "")),
+            ("Period", self.period_link(page, data.get("period")) + (" " + esc(f"({self.date_range(p)})") if p.start else "")),
             ("Supports", ", ".join(self.a(page, s) for s in data.get("supports") or [])),
         ])
         parts = [f"# {esc(self.f.title(g))}", self.kicker("Goal", page, "Goal"), box]
