@@ -436,6 +436,7 @@ PAGE_KINDS: list[tuple[str, Any]] = [
     ("department", lambda site: _first_with(site, "departments", "strat-card")),
     ("person", lambda site: _first_with(site, "people", "strat-s-at-risk")),
     ("goal", lambda site: _first_with(site, "goals", "strat-s-at-risk")),
+    ("period", lambda site: _first_with(site, "periods", "strat-grid")),
     ("metric", lambda site: _first_with(site, "metrics", "strat-facts")),
     ("initiative", lambda site: _first_with(site, "initiatives", "strat-tag")),
     ("decision", lambda site: _first_with(site, "decisions", "strat-facts")),
@@ -881,3 +882,31 @@ def test_payloads_are_shown_as_text(hostile: Served, context) -> None:
     assert page.get_by_text("<script>alert(1)</script>").first.is_visible()
     page.screenshot(path=str(SHOTS / f"hostile-goal-{shot}.png"), full_page=True)
     assert rec.problems() == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_measured_pages_have_no_serious_accessibility_violation(measured: Served, browser: Browser,
+                                                                scheme: str) -> None:
+    """axe-core on the measured pages (North Star trend, objective number and roll-up,
+    goal forecast and key results, period), on a desktop and a 390 px phone (where the
+    tables are cards and the charts their narrow copies), in both colour schemes."""
+    _needs_axe()
+    found: list[Violation] = []
+    for viewport in (VIEWPORT, PHONE):
+        ctx = browser.new_context(viewport=viewport, service_workers="block",
+                                  color_scheme="dark" if scheme == "dark" else "light")
+        try:
+            ctx.add_init_script(path=_axe_path())
+            rec = recorded(ctx)
+            page = ctx.new_page()
+            visit(page, rec, measured.url)
+            if scheme == "dark":
+                page.locator("form[data-md-component=palette] label").first.dispatch_event("click")
+                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+            for path in MEASURED_PAGES:
+                visit(page, rec, measured.url + path)
+                found += severe(axe_violations(page, f"{path or 'home'} ({scheme}, {viewport['width']} px)"))
+            assert rec.problems() == []
+        finally:
+            ctx.close()
+    assert not found, "\n".join(map(str, found))
