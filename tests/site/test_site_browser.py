@@ -59,6 +59,7 @@ except ImportError as exc:  # a Chromium but not the test extra: say what to ins
                       "`playwright install`: the tests drive the system Chromium)") from exc
 
 from test_site_hostile import LOADED_MKDOCS, PAYLOADS, hostile_repo  # noqa: E402
+import measuredcase  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "tests" / "screenshots"
@@ -435,6 +436,7 @@ PAGE_KINDS: list[tuple[str, Any]] = [
     ("department", lambda site: _first_with(site, "departments", "strat-card")),
     ("person", lambda site: _first_with(site, "people", "strat-s-at-risk")),
     ("goal", lambda site: _first_with(site, "goals", "strat-s-at-risk")),
+    ("period", lambda site: _first_with(site, "periods", "strat-grid")),
     ("metric", lambda site: _first_with(site, "metrics", "strat-facts")),
     ("initiative", lambda site: _first_with(site, "initiatives", "strat-tag")),
     ("decision", lambda site: _first_with(site, "decisions", "strat-facts")),
@@ -645,7 +647,8 @@ def test_diagrams_have_a_text_alternative(example: Served, context) -> None:
     for html in (example.site / "map" / "index.html", _first_with(example.site, "objectives", "strat-map"),
                  _first_with(example.site, "goals", "strat-chart")):
         visit(page, rec, example.url_of(html))
-        svgs = page.locator("article svg.strat-map, article svg.strat-chart")
+        # Only the drawings shown: a wide chart's copy for a phone is display: none here.
+        svgs = page.locator("article svg.strat-map:visible, article svg.strat-chart:visible")
         assert svgs.count() >= 1, html
         for i in range(svgs.count()):
             svg = svgs.nth(i)
@@ -656,6 +659,115 @@ def test_diagrams_have_a_text_alternative(example: Served, context) -> None:
             assert len(names) == svg.locator("a").count(), (html, i, names)
             assert all(re.fullmatch(r'link "[^"]*\w[^"]*"', n) for n in names), (html, i, names)
     assert rec.problems() == []
+
+
+# --- the measured views (tests/site/measuredcase.py) ------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+# The pages with charts and measured tables: home (the North Star's trend), an objective
+# (its number and roll-up), a goal (forecast and confidence, key results), a period.
+MEASURED_PAGES = ["", "objectives/cut-support-cost/", "goals/faster-activation/", "periods/2026-h2/"]
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    base = tmp_path_factory.mktemp("measured")
+    root = measuredcase.measured_repo(base / "repo")
+    site = _build(root, base / "public")
+    with serve(site, root, "measured") as served:
+        yield served
+
+
+def _shown_charts(page: Page) -> list[dict[str, Any]]:
+    """Each chart the page shows: its box, its name in the accessibility tree, and how
+    many of its value dots are drawn."""
+    out = []
+    charts = page.locator("article svg.strat-chart:visible")
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        tree = yaml.safe_load(chart.aria_snapshot())
+        out.append({"box": chart.bounding_box(), "aria": _aria_nodes(tree, depth=1),
+                    "dots": chart.locator("circle").count(), "forecast": chart.locator("line.strat-forecast").count()})
+    return out
+
+
+@pytest.mark.parametrize("viewport", [VIEWPORT, PHONE], ids=["desktop", "phone"])
+def test_measured_charts_are_visible_named_and_fit(measured: Served, browser: Browser, viewport: dict) -> None:
+    """On a desktop and on a 390 px phone: every page with numbers shows its charts (a
+    real size, dots drawn), each an image named by its description in the accessibility
+    tree, inside the screen's width; the page does not scroll sideways; no console error."""
+    ctx = browser.new_context(viewport=viewport, service_workers="block", color_scheme="light")
+    try:
+        rec = recorded(ctx)
+        page = ctx.new_page()
+        forecasts = 0
+        for path in MEASURED_PAGES:
+            visit(page, rec, measured.url + path)
+            charts = _shown_charts(page)
+            assert charts or path.startswith("periods/"), path  # a period's page is a table, no chart
+            for chart in charts:
+                box = chart["box"]
+                assert box is not None and box["width"] > 200 and box["height"] > 80, (path, box)
+                assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (path, box)
+                (top,) = chart["aria"]
+                assert re.fullmatch(r'img "[^"]{20,}"', top), (path, top)
+                assert chart["dots"] >= 2, path
+                forecasts += chart["forecast"]
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
+            # The values behind the charts open and show a row per value.
+            if charts:
+                details = page.locator("article details.strat-values").first
+                details.locator("summary").click()
+                assert details.locator("tbody tr").first.is_visible(), path
+        assert forecasts >= 2, "no forecast line shown"
+        assert rec.problems() == []
+    finally:
+        ctx.close()
+
+
+def test_measured_tables_read_as_cards_on_a_phone(measured: Served, browser: Browser) -> None:
+    """On a 390 px phone the goals of a period are cards: every cell in view, labelled
+    with its column's name; on a desktop the same table shows every column in a row."""
+    for viewport in (VIEWPORT, PHONE):
+        ctx = browser.new_context(viewport=viewport, service_workers="block", color_scheme="light")
+        try:
+            rec = recorded(ctx)
+            page = ctx.new_page()
+            visit(page, rec, measured.url + "periods/2026-h2/")
+            cells = page.evaluate("""() => [...document.querySelectorAll('article table.strat-grid td')].map(td => {
+                const r = td.getBoundingClientRect();
+                return [td.dataset.label, r.left, r.right, getComputedStyle(td, '::before').content];
+            })""")
+            assert len(cells) >= 14, cells
+            assert all(0 <= left and right <= viewport["width"] for _, left, right, _ in cells), cells
+            labelled = [label for label, _, _, before in cells if before.strip('"') == label]
+            if viewport is PHONE:
+                assert set(labelled) == {"Owner", "Held by", "Target", "Now", "Forecast", "Status"}, labelled
+            else:
+                assert labelled == [], labelled
+            assert rec.problems() == []
+        finally:
+            ctx.close()
+
+
+def test_screenshots_of_the_measured_pages(measured: Served, browser: Browser) -> None:
+    """Full-page screenshots of the measured pages, desktop and phone, into
+    tests/screenshots/ (git-ignored), for a person to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, viewport in (("desktop", VIEWPORT), ("phone", PHONE)):
+        ctx = browser.new_context(viewport=viewport, service_workers="block", color_scheme="light")
+        try:
+            rec = recorded(ctx)
+            page = ctx.new_page()
+            for path in MEASURED_PAGES:
+                visit(page, rec, measured.url + path, settle_down=True)
+                shot = SHOTS / f"measured-{path.strip('/').replace('/', '-') or 'home'}-{name}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                assert shot.stat().st_size > 20_000, shot
+            assert rec.problems() == []
+        finally:
+            ctx.close()
 
 
 # --- the hostile strategy -----------------------------------------------------------------------
@@ -770,3 +882,31 @@ def test_payloads_are_shown_as_text(hostile: Served, context) -> None:
     assert page.get_by_text("<script>alert(1)</script>").first.is_visible()
     page.screenshot(path=str(SHOTS / f"hostile-goal-{shot}.png"), full_page=True)
     assert rec.problems() == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_measured_pages_have_no_serious_accessibility_violation(measured: Served, browser: Browser,
+                                                                scheme: str) -> None:
+    """axe-core on the measured pages (North Star trend, objective number and roll-up,
+    goal forecast and key results, period), on a desktop and a 390 px phone (where the
+    tables are cards and the charts their narrow copies), in both colour schemes."""
+    _needs_axe()
+    found: list[Violation] = []
+    for viewport in (VIEWPORT, PHONE):
+        ctx = browser.new_context(viewport=viewport, service_workers="block",
+                                  color_scheme="dark" if scheme == "dark" else "light")
+        try:
+            ctx.add_init_script(path=_axe_path())
+            rec = recorded(ctx)
+            page = ctx.new_page()
+            visit(page, rec, measured.url)
+            if scheme == "dark":
+                page.locator("form[data-md-component=palette] label").first.dispatch_event("click")
+                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+            for path in MEASURED_PAGES:
+                visit(page, rec, measured.url + path)
+                found += severe(axe_violations(page, f"{path or 'home'} ({scheme}, {viewport['width']} px)"))
+            assert rec.problems() == []
+        finally:
+            ctx.close()
+    assert not found, "\n".join(map(str, found))

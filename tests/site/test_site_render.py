@@ -11,7 +11,7 @@ import pytest
 
 from strat.codes import CodeInfo, all_codes
 from strat.diagnostics import Diagnostic, Location, Severity
-from strat.site import paths, svg
+from strat.site import charts, paths, svg
 from strat.facts import REF_LABELS, build_facts
 from strat.site.render import render_site
 
@@ -53,8 +53,8 @@ def test_svg_matches_golden_files(base) -> None:
                  svg.objective_map(facts, objective, paths.entity("Objective", "cut-support-cost")) + "\n")
     goal = facts.get("faster-activation", "Goal")
     progress = facts.progress[goal.id]
-    check_golden(GOLDEN / "svg" / "checkins-faster-activation.svg",
-                 svg.checkin_chart(progress, "ratio", base.ctx.today) + "\n")
+    check_golden(GOLDEN / "svg" / "chart-faster-activation.svg",
+                 charts.progress_chart(progress, "ratio", base.ctx.today, "Outcome of the goal") + "\n")
 
 
 def test_render_is_deterministic(base) -> None:

@@ -31,6 +31,7 @@ HEALTH = "health.md"
 CHANGELOG = "changelog.md"
 RULES = "rules/index.md"
 ABOUT_STATUS = "map.md#how-to-read-it"
+PERIODS = "periods/index.md"
 
 
 def index(kind: str) -> str:
@@ -45,6 +46,12 @@ def entity(kind: str, ident: str) -> str:
     if name == "index":
         name = "index_"
     return f"{FOLDERS[kind]}/{name}.md"
+
+
+def period(ident: str) -> str:
+    """The page of one of the Strategy's periods (the id passes the slug check)."""
+    name = slug(ident)
+    return f"periods/{'index_' if name == 'index' else name}.md"
 
 
 def rule(code: str) -> str:

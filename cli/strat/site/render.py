@@ -27,6 +27,7 @@ from strat.model import Model, as_text, mapping
 from strat.roi import ratio_text
 from strat.rules.context import RuleContext
 from strat.site import paths, svg
+from strat.site.measured import Measured
 from strat.site.escape import block, html_block, slug
 from strat.site.escape import text as esc
 from strat.facts import (STATUS_LABELS, STATUS_ORDER, Facts, Progress, build_facts, measure, money,
@@ -70,7 +71,7 @@ def nav_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     return [
         ("Strategy", [("Home", paths.HOME), ("Metrics one-pager", paths.MAP), ("Objectives", paths.index("Objective")),
                       ("Plans", paths.index("Plan")), ("Decisions log", paths.index("Decision"))]),
-        ("Execution", [("Goals", paths.index("Goal")), ("Joint goals", paths.JOINT),
+        ("Execution", [("Goals", paths.index("Goal")), ("Periods", paths.PERIODS), ("Joint goals", paths.JOINT),
                        ("Initiatives", paths.index("Initiative")), ("Metrics", paths.index("Metric"))]),
         ("Organisation", [("Departments", paths.index("Department")), ("Teams", paths.index("Team")),
                           ("People", paths.index("Person")), ("Return on investment", paths.ROI)]),
@@ -82,7 +83,7 @@ def stylesheet() -> str:
     return resources.files("strat.site").joinpath("strat.css").read_text(encoding="utf-8")
 
 
-class _Site:
+class _Site(Measured):
     def __init__(self, model: Model, facts: Facts, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo],
                  directory_urls: bool, changelog: "Changelog | None" = None) -> None:
         self.changelog = changelog
@@ -104,6 +105,7 @@ class _Site:
         out[paths.HEALTH] = self.health_page()
         out[paths.CHANGELOG] = self.changelog_page()
         out[paths.RULES] = self.rules_index()
+        out.update(self.period_pages())
         for code, info in self.codes.items():
             out[paths.rule(code)] = self.rule_page(info)
         renderers: dict[str, Callable[[Document, str], str]] = {
@@ -348,14 +350,10 @@ class _Site:
         goals = [g.id for g in self.f.goals()]
         active = [g for g in goals if self.f.progress[g].status not in ("dropped", "done", "draft")]
         if star is not None:
-            unit = star.data.get("unit")
             lines = [f'<p class="strat-star__name">{self.a(page, star.id)}</p>']
             if star.data.get("description"):
                 lines.append(f"<p>{esc(star.data['description'])}</p>")
-            reading = self.latest_reading(star.id)
-            if reading:
-                lines.append(f'<p><strong>{esc(measure(reading[1], unit))}</strong> '
-                             f'<span class="strat-muted">{esc("on " + reading[0])}</span></p>')
+            lines.append(self.star_value(page, star))
             objectives = self.f.entities.get("Objective", [])
             lines.append(f"<p>{esc(f'{len(objectives)} business objectives ladder up to it; their {len(active)} active goals:')}</p>"
                          f"<p>{self.rollup(active)}</p>")
@@ -405,15 +403,6 @@ class _Site:
             rows = [[self.day(d.data.get("date")), self.link(page, d.id), self.values_of(page, d)] for d in decisions[:5]]
             parts.append("## Latest decisions\n\n" + self.table(["Date", "Decision", "Upholds"], rows))
         return self.join(*parts)
-
-    def latest_reading(self, metric: str) -> tuple[str, float] | None:
-        """The latest check-in of any goal measured by `metric`."""
-        best: tuple[str, float] | None = None
-        for gid in self.f.metric_goals.get(metric, []):
-            for r in self.f.progress[gid].readings:
-                if best is None or r.date > best[0]:
-                    best = (r.date, r.value)
-        return best
 
     def values_of(self, page: str, decision: Document, listed: bool = False) -> str:
         """The values a decision upholds, each on its own so that a comma in a value's
@@ -473,22 +462,7 @@ class _Site:
                 "</span></div>")
 
     def how_to_read(self) -> str:
-        from strat import facts as F
-
-        return (
-            "## How to read it\n\n"
-            "A goal's **progress** is the share of the way from its baseline to its target covered by its latest "
-            "check-in (or by `outcome.current` when it has none). Its **status** compares that progress with the share "
-            "of its period that has gone by, and reads the owner's latest **confidence**:\n\n"
-            f"- **On track**: progress at most {int(F.BEHIND * 100)} points behind time, and confidence at least "
-            f"{F.CONFIDENT} (or not stated).\n"
-            f"- **At risk**: more than {int(F.BEHIND * 100)} points behind time, or confidence below {F.CONFIDENT}.\n"
-            f"- **Off track**: more than {int(F.FAR_BEHIND * 100)} points behind time, or confidence below "
-            f"{F.DOUBTFUL}.\n"
-            "- **Not started**: its period has not begun. **No data**: no check-in and no current value. "
-            "**Done**, **Draft** and **Dropped** are the goal's own `status`.\n\n"
-            f"Status is computed when the site is built, as of {self.f.today.isoformat()}."
-        )
+        return "## How to read it\n\n" + self.status_rules()
 
     # --- index pages -------------------------------------------------------------------
 
@@ -516,15 +490,18 @@ class _Site:
         for o in docs:
             metric = self.f.get(o.data.get("metric"), "Metric")
             unit = metric.data.get("unit") if metric else None
-            sub = f"owner {self.link(page, o.data.get('owner'), 'Person')}"
+            sub = f"owner {self.a(page, o.data.get('owner'), 'Person')}"
             due = self.f.ctx.objective_due(o)
             if due:
                 sub += f" · due {self.day(due)}"
-            measure_cell = self.link(page, o.data.get("metric"), "Metric") + '<br><span class="strat-sub">' + \
+            measure_cell = self.a(page, o.data.get("metric"), "Metric") + '<br><span class="strat-sub">' + \
                 esc(f"{measure(o.data.get('baseline'), unit)} → {measure(o.data.get('target'), unit)}") + "</span>"
-            rows.append([self.link(page, o.id) + f'<br><span class="strat-sub">{sub}</span>', measure_cell,
-                         self.rollup(self.f.aligned.get(o.id, []))])
-        return self.table(["Objective", "Metric", "Goals"], rows)
+            number = self.f.measures.objective(o).number
+            now = (self.now_text(number, unit) + f'<br>{self.badge(number.status)}'
+                   + (f' <span class="strat-sub">{number.percent}%</span>' if number.percent is not None else ""))
+            rows.append([self.a(page, o.id) + f'<br><span class="strat-sub">{sub}</span>', measure_cell, now,
+                         self.forecast_cell(number, unit), self.rollup(self.f.aligned.get(o.id, []))])
+        return self.grid(["Objective", "Metric", "Now", "Forecast", "Goals"], rows)
 
     def _index_plan(self, docs: list[Document], page: str) -> str:
         rows = [[self.link(page, p.id), self.link(page, p.data.get("owner"), "Person"), esc(p.data.get("period")),
@@ -535,7 +512,7 @@ class _Site:
     def _index_goal(self, docs: list[Document], page: str) -> str:
         ids = [g.id for g in docs]
         if len(ids) <= GOALS_INDEX_IN_FULL:
-            return self.goal_rows(page, ids)
+            return self.goal_table(page, ids)
         # A big strategy: one table of every goal would repeat the objectives' pages, which
         # list their goals in full; this page lists the goals aligned to no objective.
         by_objective: dict[str, list[str]] = {}
@@ -557,7 +534,7 @@ class _Site:
         if attention:
             parts.append("## Needs attention\n\n" + self.goal_rows(page, attention, limit=GOALS_SHOWN,
                                                                    more=self.full_lists(page, attention)))
-        parts.append("## Aligned to no objective\n\n" + (self.goal_rows(page, unaligned) if unaligned else
+        parts.append("## Aligned to no objective\n\n" + (self.goal_table(page, unaligned) if unaligned else
                                                           "Every goal is aligned to an objective."))
         return self.join(*parts)
 
@@ -639,24 +616,27 @@ class _Site:
         if data.get("why"):
             parts.append(self.callout("quote", "Why", html_block(data["why"])))
         aligned = self.f.aligned.get(o.id, [])
-        reading = self.latest_reading(metric.id) if metric else None
         running = sum(1 for g in aligned for i in self.f.initiatives.get(g, [])
                       if (self.f.get(i, "Initiative") or o).data.get("status") == "running")
-        stand = f"<p>{self.rollup(aligned)}</p>"
         counts = f"{len(aligned)} goal{'s' if len(aligned) != 1 else ''} aligned, {running} initiative" + \
                  ("s" if running != 1 else "") + " running"
         days = _days_until(due, self.f.today)
         if days is not None:
             counts += f"; due in {days} days" if days >= 0 else f"; due date passed {-days} days ago"
-        stand += f'<p class="strat-muted">{esc(counts)}</p>'
-        if reading:
-            stand += (f"<p>{esc(f'Latest reading of the metric: {measure(reading[1], unit)} on {reading[0]}')}</p>")
-        parts.append("## Where it stands\n\n" + f'<div class="strat-panel">{stand}</div>')
+        parts.append("## Where it stands\n\n" + self.objective_number(page, o) +
+                     f'\n\n<p class="strat-muted">{esc(counts)}</p>')
+        rollup = self.objective_rollup(page, o)
+        if rollup:
+            parts.append(rollup)
         drawing = svg.objective_map(self.f, o, page, self.dir_urls, width=640)
         if aligned:
             parts.append("## Map\n\n" + f'<div class="strat-scroll" data-search-exclude>{drawing}</div>')
-        parts.append(("## Goals\n\n" + self.goal_rows(page, aligned, objective=False)) if aligned else
-                     "## Goals\n\nNo goal aligns to this objective yet.")
+        children = {g.id for g in self.f.goals() if g.data.get("parent") == o.id}
+        if not aligned:
+            parts.append("## Goals\n\nNo goal aligns to this objective yet.")
+        elif set(aligned) - children:
+            parts.append("## Every goal aligned to it\n\nThe goals above and those aligned through a parent goal or "
+                         "a plan.\n\n" + self.goal_table(page, aligned))
         supporting = self.f.supported_by.get(o.id, [])
         if supporting:
             parts.append("## Goals that also support it\n\nSecondary links: shown here, never counted by the one-link "
@@ -713,43 +693,19 @@ class _Site:
              if objective else self.tag("not aligned to an objective", "bad")),
             ("Parent goal", self.a(page, parent.id) if parent is not None and parent.kind == "Goal" else ""),
             ("Plan", self.a(page, data.get("plan"), "Plan") if data.get("plan") else ""),
-            ("Period", esc(f"{data.get('period')}" + (f" ({self.date_range(p)})" if p.start else ""))),
+            ("Period", self.period_link(page, data.get("period")) + (" " + esc(f"({self.date_range(p)})") if p.start else "")),
             ("Supports", ", ".join(self.a(page, s) for s in data.get("supports") or [])),
         ])
         parts = [f"# {esc(self.f.title(g))}", self.kicker("Goal", page, "Goal"), box]
 
-        numbers = (f'<div class="strat-journey"><div><span class="strat-muted">baseline</span>'
-                   f'<strong>{esc(measure(p.baseline, unit))}</strong></div>'
-                   f'<div><span class="strat-muted">now</span><strong>{esc(measure(p.current, unit)) or "–"}</strong></div>'
-                   f'<div><span class="strat-muted">target</span><strong>{esc(measure(p.target, unit))}</strong></div></div>')
-        summary = []
-        if p.percent is not None:
-            summary.append(f"{p.percent}% of the way from baseline to target")
-        if p.elapsed is not None:
-            summary.append(f"{int(round(p.elapsed * 100))}% of the period gone")
-        if p.confidence is not None:
-            summary.append(f"confidence {number(p.confidence)}")
-        panel = (f'<div class="strat-panel"><p class="strat-kicker">Outcome: {self.a(page, outcome.get("metric"), "Metric")}'
-                 f"</p>{numbers}<p>{self.bar(p)}</p><p>{self.badge(p.status)} "
-                 f'<span class="strat-muted">{esc("; ".join(summary))}</span></p></div>')
-        parts.append("## Progress\n\n" + panel)
-        chart = svg.checkin_chart(p, unit, self.f.today)
+        title = f'Outcome: {self.a(page, outcome.get("metric"), "Metric")}'
+        parts.append("## Progress\n\n" + self.number_panel(page, p, unit, title) + self.kr_rollup_line(g))
+        chart = self.chart(p, unit, f"Outcome of the goal {self.f.title(g)}")
         if chart:
-            parts.append(f'<div class="strat-scroll" data-search-exclude>{chart}</div>')
-
-        krs = [k for k in data.get("key_results") or [] if isinstance(k, dict)]
+            parts.append(chart)
+        krs = self.key_results(page, g)
         if krs:
-            rows = []
-            for k in krs:
-                m = self.f.get(k.get("metric"), "Metric")
-                u = m.data.get("unit") if m else None
-                from strat.facts import fraction
-                share = fraction(_num(k.get("baseline")), _num(k.get("target")), _num(k.get("current")))
-                pct = f"{int(round(share * 100))}%" if share is not None else "–"
-                rows.append([esc(k.get("title") or ""), self.a(page, k.get("metric"), "Metric"),
-                             esc(f"{measure(k.get('baseline'), u)} → {measure(k.get('target'), u)}"),
-                             esc(measure(k.get("current"), u)) or "–", esc(pct)])
-            parts.append("## Key results\n\n" + self.html_table(["Key result", "Metric", "From → to", "Now", "Progress"], rows))
+            parts.append(krs)
 
         if data.get("customer_progress"):
             parts.append("## Customer progress\n\n" + self.callout("quote", "The progress the customer makes",
@@ -936,7 +892,7 @@ class _Site:
         if data.get("mission"):
             parts.append(self.callout("abstract", "Mission", html_block(data["mission"])))
         goals = self.f.holder_goals.get(t.id, [])
-        parts.append("## Goals\n\n" + (self.goal_rows(page, goals, holder=False) if goals else "No goals yet."))
+        parts.append("## Goals\n\n" + (self.goal_table(page, goals, holder=False) if goals else "No goals yet."))
         initiatives = [i for g in goals for i in self.f.initiatives.get(g, [])]
         if initiatives:
             rows = [[self.link(page, i, "Initiative"), self.initiative_status(self.f.get(i, "Initiative")),
@@ -1052,7 +1008,7 @@ class _Site:
                          + self.table(["Kind", "Entity", "Role"], rows))
         owned = [g for g, labels in roles.items() if "owner" in labels and self.f.get(g, "Goal")]
         if owned:
-            parts.append("## Goals owned\n\n" + self.goal_rows(page, owned))
+            parts.append("## Goals owned\n\n" + self.goal_table(page, owned, owner=False))
         # What a person depends on (their department) is in the facts above and what
         # names them is the Responsibilities table, so no separate lineage section.
         parts.append(self.lint_section(p, page))
@@ -1282,12 +1238,6 @@ def _safe_id(value: Any) -> bool:
     from strat.model import is_slug
 
     return is_slug(value)
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
 
 
 def _findings_by_entity(model: Model, diagnostics: list[Diagnostic]) -> dict[str, list[Diagnostic]]:

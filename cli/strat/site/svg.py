@@ -1,4 +1,4 @@
-"""The metrics one-pager and the check-in charts, drawn as SVG by our own code.
+"""The metrics one-pager, drawn as SVG by our own code (the charts are in `charts.py`).
 
 Pure functions from facts to SVG text: no script, no fonts, no network; the text inherits
 the page's font. Every node of the one-pager is an `<a href>` to its page. Links inside
@@ -17,14 +17,13 @@ Layout is deterministic (same model, same SVG), which the golden tests rely on.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from strat.load import Document
 from strat.model import as_text, mapping
 from strat.site import paths
 from strat.site.escape import text as esc
-from strat.facts import STATUS_LABELS, STATUS_ORDER, Facts, Progress, measure, number
+from strat.facts import STATUS_LABELS, STATUS_ORDER, Facts, measure, number
 
 # Colours per goal status: (stroke, fill). Light fills keep dark text readable in both
 # colour schemes.
@@ -484,76 +483,3 @@ def _n(value: float) -> str:
     """Coordinates with at most one decimal, without trailing zeros: stable output."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
-
-
-# --- the check-in chart ----------------------------------------------------------------
-
-
-def checkin_chart(progress: Progress, unit: str | None, today: dt.date, width: int = 640, height: int = 200) -> str:
-    """A small line chart of a goal's check-ins against its baseline and target, with the
-    straight path from baseline to target over the period and a marker for today."""
-    readings = progress.readings
-    if not readings:
-        return ""
-    dates = [dt.date.fromisoformat(r.date) for r in readings]
-    start = dt.date.fromisoformat(progress.start) if progress.start else min(dates)
-    end = dt.date.fromisoformat(progress.end) if progress.end else max(dates)
-    lo_d, hi_d = min([start, *dates]), max([end, *dates])
-    if hi_d == lo_d:
-        lo_d, hi_d = lo_d - dt.timedelta(days=15), hi_d + dt.timedelta(days=15)
-    values = [r.value for r in readings] + [v for v in (progress.baseline, progress.target) if v is not None]
-    lo_v, hi_v = min(values), max(values)
-    if hi_v == lo_v:
-        lo_v, hi_v = lo_v - 1, hi_v + 1
-    pad_v = (hi_v - lo_v) * 0.12
-    lo_v, hi_v = lo_v - pad_v, hi_v + pad_v
-    left, right, top, bottom = 12, 120, 14, 26
-    plot_w, plot_h = width - left - right, height - top - bottom
-
-    def px(day: dt.date) -> float:
-        return left + plot_w * (day - lo_d).days / (hi_d - lo_d).days
-
-    def py(value: float) -> float:
-        return top + plot_h * (1 - (value - lo_v) / (hi_v - lo_v))
-
-    stroke = STATUS_COLOURS.get(progress.status, STATUS_COLOURS["no-data"])[0]
-    label = f"Check-ins: {len(readings)}, latest {measure(readings[-1].value, unit)} on {readings[-1].date}"
-    out = [f'<svg class="strat-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" font-size="11" role="img" aria-label="{esc(label)}">',
-           f"<title>{esc(label)}</title>",
-           f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fafbfc" stroke="#e4e7eb"/>']
-    for name, value, colour in (("baseline", progress.baseline, "#9aa5b1"), ("target", progress.target, "#2e7d32")):
-        if value is None:
-            continue
-        y = py(value)
-        out.append(f'<line x1="{left}" y1="{_n(y)}" x2="{left + plot_w}" y2="{_n(y)}" stroke="{colour}" '
-                   f'stroke-dasharray="4 3"/>')
-        ink = MUTED if name == "baseline" else colour  # the baseline's grey line is too pale for text
-        out.append(_text(left + plot_w + 6, y + 4, f"{name} {measure(value, unit)}", ink, 11))
-    if progress.baseline is not None and progress.target is not None and progress.start and progress.end:
-        s, e = dt.date.fromisoformat(progress.start), dt.date.fromisoformat(progress.end)
-        out.append(f'<line x1="{_n(px(s))}" y1="{_n(py(progress.baseline))}" x2="{_n(px(e))}" '
-                   f'y2="{_n(py(progress.target))}" stroke="#cbd2d9" stroke-dasharray="2 3">'
-                   f"<title>{esc('the straight path from baseline to target over the period')}</title></line>")
-    if lo_d <= today <= hi_d:
-        tx = px(today)
-        out.append(f'<line x1="{_n(tx)}" y1="{top}" x2="{_n(tx)}" y2="{top + plot_h}" stroke="#7b8794" '
-                   f'stroke-width="1"/>')
-        out.append(_text(tx, top + plot_h + 22, "today", MUTED, 10, anchor="middle"))
-    points = " ".join(f"{_n(px(d))},{_n(py(r.value))}" for d, r in zip(dates, readings))
-    out.append(f'<polyline points="{points}" fill="none" stroke="{stroke}" stroke-width="2"/>')
-    for day, reading in zip(dates, readings):
-        tip = f"{reading.date}: {measure(reading.value, unit)}"
-        if reading.confidence is not None:
-            tip += f" (confidence {number(reading.confidence)})"
-        if reading.note:
-            tip += f" — {reading.note}"
-        out.append(f'<circle cx="{_n(px(day))}" cy="{_n(py(reading.value))}" r="4" fill="#ffffff" stroke="{stroke}" '
-                   f'stroke-width="2"><title>{esc(tip)}</title></circle>')
-    out.append(_text(left, height - 8, lo_d.isoformat(), MUTED, 10))
-    out.append(_text(left + plot_w, height - 8, hi_d.isoformat(), MUTED, 10, anchor="end"))
-    last = readings[-1]
-    out.append(_text(px(dates[-1]) + 8, py(last.value) - 8, measure(last.value, unit),
-                     STATUS_INK.get(progress.status, stroke), 11, weight=700))
-    out.append("</svg>")
-    return "".join(out)
