@@ -48,7 +48,7 @@ INK, MUTED, EDGE, WARN = "#1f2933", "#52606d", "#9aa5b1", "#c62828"
 
 WIDTH = 180  # goals and metrics
 SIZES = {  # kind → (width, height)
-    "north-star": (250, 80),
+    "north-star": (250, 92),
     "objective": (230, 164),
     "metric": (WIDTH, 68),
     "goal": (WIDTH, 104),
@@ -382,8 +382,9 @@ def _node(node: Node, href: str) -> str:
         parts.append(_text(x + w / 2, y + 18, "NORTH STAR", "#b0bec5", 9, anchor="middle", weight=700, spacing=1))
         for i, line in enumerate(_wrap(node.title, w - 20, 13, 2)):
             parts.append(_text(x + w / 2, y + 36 + i * 16, line, "#ffffff", 13, anchor="middle", weight=700))
-        foot = " · ".join(p for p in (node.lines[1] if len(node.lines) > 1 else "", owner) if p)
-        parts.append(_text(x + w / 2, y + h - 9, _fit(foot, w - 20, 10), "#cfd8dc", 10, anchor="middle"))
+        now = node.lines[1] if len(node.lines) > 1 else ""
+        parts.append(_text(x + w / 2, y + h - 22, _fit(now, w - 20, 10), "#cfd8dc", 10, anchor="middle"))
+        parts.append(_text(x + w / 2, y + h - 9, _fit(owner, w - 20, 10), "#cfd8dc", 10, anchor="middle"))
     elif node.kind == "objective":
         stroke = STATUS_COLOURS.get(node.status or "no-data", STATUS_COLOURS["no-data"])[0]
         parts.append(_rect(x, y, w, h, "#455a64", "#eceff1", 8))
