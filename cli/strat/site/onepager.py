@@ -19,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from strat.facts import Facts
-from strat.site.svg import (GOAL_COLUMNS, MARGIN, MAX_GOALS_ONE_DIAGRAM, WIDE, Tree, _draw, _measure,
-                            _objective_tree, _path, _row_width, _svg, _n, draw_tree, full_tree, objective_map)
+from strat.site.svg import (FONT, GOAL_COLUMNS, MARGIN, MAX_GOALS_ONE_DIAGRAM, SIZES, WIDE, Node, Tree, _draw,
+                            _measure, _n, _objective_tree, _path, _row_width, _svg, _wrap, draw_tree, full_tree,
+                            objective_map)
 
 PRINT_BOX = (718, 907)  # px at 96 dpi: 190 × 240 mm, the part of a portrait A4 page the print CSS gives the map
 DOWN_WIDTH, DOWN_INDENT, DOWN_GAP, DOWN_MARGIN = 358, 16, 8, 4  # the outline: a 390 px phone's content width
@@ -118,6 +119,7 @@ def _place_down(tree: Tree, depth: int, y: float, links: list[str]) -> float:
     node = tree.node
     node.x, node.y = DOWN_MARGIN + depth * DOWN_INDENT, y
     node.w = DOWN_WIDTH - DOWN_MARGIN - node.x
+    node.h = _down_height(node, node.w)
     bottom = y + node.height
     if not tree.children:
         return bottom
@@ -132,3 +134,15 @@ def _place_down(tree: Tree, depth: int, y: float, links: list[str]) -> float:
     for end, child in zip(ends, tree.children):
         links.append(_path(f"M{_n(trunk)} {_n(end)}H{_n(child.node.x)}", child.dashed))
     return bottom
+
+
+def _down_height(node: Node, width: float) -> float:
+    """A box's height in the outline: a wide box wraps its title onto fewer lines, and
+    the lines it does not need are taken off (the box's content below the title is drawn
+    from its bottom edge)."""
+    height = SIZES[node.kind][1]
+    if node.kind == "objective":
+        return height - 15 * (3 - len(_wrap(node.title, width - 20, FONT, 3)))
+    if node.kind == "goal":
+        return height - 14 * (3 - len(_wrap(node.title, width - 22, FONT, 3)))
+    return height

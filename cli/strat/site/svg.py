@@ -78,14 +78,15 @@ class Node:
     x: float = 0.0
     y: float = 0.0
     w: float | None = None  # a width set by the layout (the vertical one); else by kind
+    h: float | None = None  # a height set by the layout (the vertical one: titles wrap less); else by kind
 
     @property
     def width(self) -> float:
         return SIZES[self.kind][0] if self.w is None else self.w
 
     @property
-    def height(self) -> int:
-        return SIZES[self.kind][1]
+    def height(self) -> float:
+        return SIZES[self.kind][1] if self.h is None else self.h
 
 
 @dataclass(slots=True)
@@ -394,13 +395,13 @@ def _node(node: Node, href: str) -> str:
         for i, line in enumerate(_wrap(node.title, w - 20, FONT, 3)):
             parts.append(_text(x + 10, y + 32 + i * 15, line, INK, FONT, weight=700))
         span, now, forecast = (node.lines + ["", "", ""])[:3]
-        parts.append(_text(x + 10, y + 88, _fit(span, w - 20, 10), MUTED, 10))
-        parts.append(_text(x + 10, y + 104, _fit(now, w - 20, 11), INK, 11, weight=600))
-        parts.append(_bar(x + 10, y + 113, w - 20, node.bar, node.tick, stroke))
+        parts.append(_text(x + 10, y + h - 76, _fit(span, w - 20, 10), MUTED, 10))
+        parts.append(_text(x + 10, y + h - 60, _fit(now, w - 20, 11), INK, 11, weight=600))
+        parts.append(_bar(x + 10, y + h - 51, w - 20, node.bar, node.tick, stroke))
         ink = STATUS_INK.get(node.status or "no-data", stroke)
         label = STATUS_LABELS.get(node.status or "no-data", "")
-        parts.append(_text(x + 10, y + 139, _fit(forecast, w - 90, 10), MUTED, 10))
-        parts.append(_text(x + w - 10, y + 139, label, ink, 10, anchor="end", weight=700))
+        parts.append(_text(x + 10, y + h - 25, _fit(forecast, w - 90, 10), MUTED, 10))
+        parts.append(_text(x + w - 10, y + h - 25, label, ink, 10, anchor="end", weight=700))
         parts.append(_rollup_bar(x + 10, y + h - 12, w - 20, node.rollup))
     elif node.kind == "metric":
         parts.append(_rect(x, y, w, h, "#6a1b9a", "#f6effa", 14))
