@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from strat.facts import build_facts
+from strat.progress import forecast_text
 from strat.site import onepager, paths
 
 import helpers
@@ -97,3 +98,33 @@ def test_the_owner_is_the_persons_name_not_the_handle(tmp_path: Path) -> None:
     for which, svgs in drawings.items():
         texts = [t for s in svgs for f, i, ts in _boxes(s) if (f, i) == ("goals", goal_id) for t in ts]
         assert "Zoë Renamed" in texts and person not in texts and handle not in texts, (which, texts)
+
+
+READINGS = """\
+kind: Readings
+id: net-revenue-retention-2026
+metric: net-revenue-retention
+values:
+  - {date: 2026-08-31, value: 105}
+  - {date: 2026-09-30, value: 105.5}
+  - {date: 2026-10-31, value: 106}
+"""
+
+
+def test_an_objectives_box_shows_its_number_from_strat_progress(tmp_path: Path) -> None:
+    """grow-retention goes from 104 to 112; with readings 105, 105.5 and 106 its box says "now
+    106% · 25% of the way", the forecast and the status strat.progress gives, in each of
+    the three drawings."""
+    root = helpers.copy_base(tmp_path / "base", git=False)
+    (root / "strategy" / "readings").mkdir()
+    (root / "strategy" / "readings" / "net-revenue-retention.yaml").write_text(READINGS, encoding="utf-8")
+    loaded = sitetest.load(root)
+    facts = build_facts(loaded.ctx)
+    measured = facts.measures.objective(facts.get("grow-retention", "Objective"))
+    number = measured.number
+    assert (number.current, number.percent) == (106, 25)
+    assert number.forecast is not None
+    for which, svgs in _drawings(loaded).items():
+        texts = [t for s in svgs for f, i, ts in _boxes(s) if (f, i) == ("objectives", "grow-retention") for t in ts]
+        assert "now 106% · 25% of the way" in texts, (which, texts)
+        assert f"forecast {forecast_text(number, measured.unit)}" in texts and number.label in texts, (which, texts)

@@ -26,7 +26,7 @@ from strat.model import as_text, mapping
 from strat.site import paths
 from strat.site.escape import text as esc
 from strat.facts import STATUS_LABELS, STATUS_ORDER, Facts, Progress, measure, number
-from strat.progress import sentence
+from strat.progress import forecast_text, sentence
 
 # Colours per goal status: (stroke, fill). Light fills keep dark text readable in both
 # colour schemes.
@@ -210,14 +210,14 @@ def _objective_node(facts: Facts, objective: Document) -> Node:
         now = f"now {measure(number_.current, unit)}"
         lines.append(f"{now} · {number_.percent}% of the way" if number_.percent is not None else now)
     forecast = number_.forecast
-    lines.append(f"forecast {measure(forecast.value, unit)}" if forecast is not None else
+    lines.append(f"forecast {forecast_text(number_, unit)}" if forecast is not None else
                  "judged by pace" if number_.current is not None and number_.basis == "pace" else "")
     bar = None if number_.fraction is None else min(1.0, max(0.0, number_.fraction))
     goals = facts.aligned.get(objective.id, [])
     return Node(f"objective:{objective.id}", "objective", paths.entity("Objective", objective.id),
                 facts.title(objective), lines, status=number_.status, bar=bar, tick=number_.elapsed,
                 rollup=facts.rollup(goals), owner=_owner(facts, objective),
-                tip=sentence(objective.id, facts.title(metric) if metric else "the number", number_, unit))
+                tip=sentence(facts.title(metric) if metric else "the number", number_, unit))
 
 
 def _goal_node(facts: Facts, goal: Document) -> Node:
