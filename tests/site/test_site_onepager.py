@@ -6,6 +6,8 @@ box that shows the wrong person, the handle instead of the name, or no owner fai
 
 from __future__ import annotations
 
+import copy
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import pytest
 import yaml
 
 from strat.facts import build_facts
+from strat.model import build_model
+from strat.rules.context import RuleContext
 from strat.progress import forecast_text
 from strat.site import onepager, paths
 
@@ -128,3 +132,38 @@ def test_an_objectives_box_shows_its_number_from_strat_progress(tmp_path: Path) 
         texts = [t for s in svgs for f, i, ts in _boxes(s) if (f, i) == ("objectives", "grow-retention") for t in ts]
         assert "now 106% · 25% of the way" in texts, (which, texts)
         assert f"forecast {forecast_text(number, measured.unit)}" in texts and number.label in texts, (which, texts)
+
+
+def _big(base: sitetest.Loaded, objectives: int, goals: int) -> sitetest.Loaded:
+    """The base strategy with `objectives` more objectives of `goals` goals each."""
+    docs = [copy.deepcopy(d) for d in base.model.documents]
+    goal = next(d for d in docs if d.id == "fewer-setup-tickets")
+    objective = next(d for d in docs if d.id == "cut-support-cost")
+    for o in range(objectives):
+        docs.append(copy.deepcopy(objective))
+        docs[-1].data["id"] = f"objective-{o}"
+        for g in range(goals):
+            docs.append(copy.deepcopy(goal))
+            docs[-1].data.update(id=f"goal-{o}-{g}", parent=f"objective-{o}", title=f"Goal {g} of objective {o}")
+    model, _ = build_model(docs)
+    return sitetest.Loaded(base.root, model, RuleContext(model, base.ctx.config, base.ctx.today, None))
+
+
+@pytest.mark.parametrize(("objectives", "goals", "whole"), [(0, 0, True), (3, 4, True), (12, 6, False)])
+def test_the_print_drawing_is_the_whole_map_unless_it_would_print_too_small(
+        base: sitetest.Loaded, objectives: int, goals: int, whole: bool) -> None:
+    """The drawing for print holds every objective, and every goal while the map prints
+    at PRINT_MIN_SCALE or more; a bigger map prints as the overview (no goal boxes)."""
+    facts = build_facts(_big(base, objectives, goals).ctx)
+    drawing = onepager.print_map(facts, paths.MAP)
+    width, height = map(float, re.search(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', drawing).groups())
+    scale = min(onepager.PRINT_BOX[0] / width, onepager.PRINT_BOX[1] / height)
+    boxes = {(folder, ident) for folder, ident, _ in _boxes(drawing)}
+    assert {("objectives", o.id) for o in facts.entities["Objective"]} <= boxes
+    drawn_goals = {i for f, i in boxes if f == "goals"}
+    if whole:
+        assert drawn_goals == {g.id for g in facts.goals() if g.data.get("status") != "dropped"}
+        assert scale >= onepager.PRINT_MIN_SCALE, scale
+    else:
+        assert drawn_goals == set() and scale >= onepager.PRINT_MIN_SCALE, scale
+        assert onepager.print_map(facts, paths.MAP, overview=True) == drawing

@@ -24,6 +24,7 @@ from strat.site.svg import (FONT, GOAL_COLUMNS, MARGIN, MAX_GOALS_ONE_DIAGRAM, S
                             objective_map)
 
 PRINT_BOX = (718, 907)  # px at 96 dpi: 190 × 240 mm, the part of a portrait A4 page the print CSS gives the map
+PRINT_MIN_SCALE = 0.45  # below this the printed map is the overview (the example strategy prints at 0.54)
 DOWN_WIDTH, DOWN_INDENT, DOWN_GAP, DOWN_MARGIN = 358, 16, 8, 4  # the outline: a 390 px phone's content width
 
 
@@ -69,7 +70,9 @@ def print_map(facts: Facts, page: str, directory_urls: bool = True, overview: bo
     """The whole map as one drawing for print, laid out to fill a portrait A4 page: the
     North Star over its objectives, which wrap into rows, each objective's goals in as
     many columns as give the largest print. The print CSS scales it to the page (its
-    viewBox keeps the proportions), so it always prints on one page."""
+    viewBox keeps the proportions), so it always prints on one page. A map that would
+    print smaller than PRINT_MIN_SCALE (its 12 px text below about 4 pt) is printed as
+    the overview instead: the North Star and the objectives, which read."""
     best: tuple[float, Tree] | None = None
     for columns in (GOAL_COLUMNS, 3, 2):
         probe = full_tree(facts, overview=overview, goal_columns=columns)
@@ -88,8 +91,11 @@ def print_map(facts: Facts, page: str, directory_urls: bool = True, overview: bo
             if best is None or scale > best[0] + 1e-9:
                 best = (scale, tree)
     assert best is not None
-    return _draw(best[1], page, directory_urls, "Metrics one-pager, for print: the North Star, objectives, metrics, "
-                 "goals and initiatives", css="strat-map strat-map--print", aspect="xMidYMin meet")
+    if not overview and best[0] < PRINT_MIN_SCALE:
+        return print_map(facts, page, directory_urls, overview=True)
+    label = ("Metrics one-pager, for print: the North Star and the business objectives" if overview else
+             "Metrics one-pager, for print: the North Star, objectives, metrics, goals and initiatives")
+    return _draw(best[1], page, directory_urls, label, css="strat-map strat-map--print", aspect="xMidYMin meet")
 
 
 def fits_one_diagram(facts: Facts, full: Tree | None = None) -> bool:
