@@ -26,6 +26,7 @@ class Config:
     stale_data_days: int = 14
     close_after_days: int = 14
     forecast_at_risk: float = 0.7
+    connections: dict[str, dict[str, Any]] = field(default_factory=dict)  # name → {url | url_env, timeout_seconds}
     site: dict[str, Any] = field(default_factory=dict)
     path: str | None = None  # repo-relative path of the file it came from
 
@@ -69,6 +70,7 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         stale_data_days=data.get("stale_data_days", 14),
         close_after_days=data.get("close_after_days", 14),
         forecast_at_risk=data.get("forecast_at_risk", 0.7),
+        connections={str(k): dict(v) for k, v in (data.get("connections") or {}).items()},
         site=dict(data.get("site", {})),
         path=CONFIG_NAME,
     ), []
