@@ -21,7 +21,8 @@ from strat.codes import all_codes
 from strat.config import load_config
 from strat.loaded import load_strategy
 from strat.numbers import measure
-from strat.progress import BEHIND, FAR_BEHIND, STATUS_LABELS, Measures, measures, percent, sentence
+from strat.progress import (BEHIND, FAR_BEHIND, STATUS_LABELS, Measures, forecast_text, measures, percent,
+                            sentence)
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "strategy"
@@ -181,7 +182,7 @@ def test_arr_reads_as_the_issue_says_and_the_forecast_is_the_least_squares_line(
     readings since 2026-07-01, projected to the due date)."""
     found = objective("grow-new-business", SHOWN)
     number = found.number
-    assert sentence("grow-new-business", "ARR", number, found.unit) == (
+    assert sentence("ARR", number, found.unit) == (
         "ARR now USD 44.1M, 16% of the way to USD 58M; forecast USD 52.3M by 2027-12-31, off track")
     window = [(d, v) for d, v in readings("arr", SHOWN) if d >= "2026-07-01"]
     first = dt.date.fromisoformat(window[0][0])
@@ -227,7 +228,7 @@ def concepts_rows() -> list[str]:
         f"| Progress | {n.percent}% | ({measure(n.current, unit)} − {measure(n.baseline, unit)}) / "
         f"({measure(n.target, unit)} − {measure(n.baseline, unit)}) |",
         f"| Time gone by | {percent(n.elapsed)}% | {n.start} to {n.end} |",
-        f"| Forecast | {measure(forecast.value, unit)} by {forecast.date} | the least-squares line through "
+        f"| Forecast | {forecast_text(n, unit)} by {forecast.date} | the least-squares line through "
         f"{forecast.points} weekly readings since {n.start}, rising {measure(forecast.slope_per_day * 7, unit)} a week |",
         f"| Status | {n.label} | the forecast covers {percent(forecast.fraction)}% of the way; "
         f"at risk starts at {percent(m.at_risk)}% |",
@@ -241,7 +242,7 @@ def test_the_concepts_page_worked_example_is_what_strat_computes() -> None:
     missing = [row for row in rows if row not in page]
     assert not missing, "\n".join(missing)
     found = objective("grow-new-business", SHOWN)
-    assert sentence("grow-new-business", "ARR", found.number, found.unit) in page
+    assert sentence("ARR", found.number, found.unit) in page
     m = example(SHOWN)
     goals = sorted((g.id, m.goal(g)) for g in m.ctx.entities("Goal") if g.data.get("parent") == "grow-new-business")
     counted = [ident for ident, p in goals if p.outcome.status != "draft"]
