@@ -263,3 +263,29 @@ def test_new_readings_and_first_check_ins_are_summed_up_in_one_line(tmp_path: Pa
     assert ("goal `faster-activation`: key result on `setup-tickets`: 2 check-ins added, 2026-09-01 to 2026-10-01 "
             "(latest 1,200.5)") in text
     assert "{date:" not in text  # never the items written out
+
+
+def test_the_example_strategys_arr_readings_in_words(tmp_path: Path) -> None:
+    """The sentence of issue 11, on the example company: its ARR readings added to a
+    strategy that had none."""
+    import shutil
+
+    example = Path(__file__).resolve().parents[1] / "strategy"
+    root = tmp_path / "repo"
+    shutil.copytree(example, root / "strategy")
+    (root / "strat.yaml").write_text("")
+    arr = {name: (root / "strategy/readings" / name).read_text() for name in ("arr-2025.yaml", "arr-2026.yaml")}
+    for name in arr:
+        (root / "strategy/readings" / name).unlink()
+    import subprocess
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    commit_all(root, "2026-12-01T10:00:00+00:00", "no ARR readings")
+    for name, text in arr.items():
+        (root / "strategy/readings" / name).write_text(text)
+    ctx, m = measured(root, "2026-12-07")
+    number = m.objective(ctx.get("grow-new-business")).number
+    words = sentence("Annual recurring revenue", number, "USD")
+    assert words == ("Annual recurring revenue now USD 44.1M, 16% of the way to USD 58M; forecast USD 52.3M "
+                     "by 2027-12-31, off track")
+    text = diff(root, "HEAD", today="2026-12-07").stdout
+    assert f"  objective `grow-new-business`: {words}; was no value, no data\n" in text
