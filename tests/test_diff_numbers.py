@@ -241,3 +241,51 @@ def test_a_restated_reading_is_said_on_its_own_and_moves_the_number(readings_rep
     assert "readings `nrr-2026`: reading 2026-10-01 restated: 106.3 → 106.8" in text
     assert "readings added" not in text
     assert f"objective `grow-retention`: {sentence('Net revenue retention', after, '%')}; was 106.3%" in text
+
+
+def test_new_readings_and_first_check_ins_are_summed_up_in_one_line(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    path = root / "strategy/goals/faster-activation.yaml"
+    path.write_text(path.read_text().replace("customer_progress:", "key_results:\n  - metric: setup-tickets\n"
+                                             "    baseline: 1000\n    target: 800\ncustomer_progress:", 1))
+    commit_all(root, "2026-11-01T10:00:00+00:00", "key result")
+    (root / "strategy/readings").mkdir()
+    (root / "strategy/readings/nrr.yaml").write_text(NRR_HEAD + NRR_MORE)
+    path.write_text(path.read_text().replace("    target: 800\n", "    target: 800\n    checkins:\n"
+                                             "      - {date: 2026-09-01, value: 950}\n"
+                                             "      - {date: 2026-10-01, value: 1200.5}\n"))
+    objective = root / "strategy/objectives/grow-retention.yaml"
+    objective.write_text(objective.read_text() + "checkins:\n  - {date: 2026-10-02, value: 106, confidence: 0.7}\n")
+    text = diff(root, "HEAD").stdout
+    assert ("new readings `nrr-2026` of metric `net-revenue-retention`: 4 readings, 2026-07-01 to 2026-10-01 "
+            "(latest 106.3)") in text
+    assert "objective `grow-retention`: 1 check-in added, 2026-10-02 (latest 106)" in text
+    assert ("goal `faster-activation`: key result on `setup-tickets`: 2 check-ins added, 2026-09-01 to 2026-10-01 "
+            "(latest 1,200.5)") in text
+    assert "{date:" not in text  # never the items written out
+
+
+def test_the_example_strategys_arr_readings_in_words(tmp_path: Path) -> None:
+    """The sentence of issue 11, on the example company: its ARR readings added to a
+    strategy that had none."""
+    import shutil
+
+    example = Path(__file__).resolve().parents[1] / "strategy"
+    root = tmp_path / "repo"
+    shutil.copytree(example, root / "strategy")
+    (root / "strat.yaml").write_text("")
+    arr = {name: (root / "strategy/readings" / name).read_text() for name in ("arr-2025.yaml", "arr-2026.yaml")}
+    for name in arr:
+        (root / "strategy/readings" / name).unlink()
+    import subprocess
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    commit_all(root, "2026-12-01T10:00:00+00:00", "no ARR readings")
+    for name, text in arr.items():
+        (root / "strategy/readings" / name).write_text(text)
+    ctx, m = measured(root, "2026-12-07")
+    number = m.objective(ctx.get("grow-new-business")).number
+    words = sentence("Annual recurring revenue", number, "USD")
+    assert words == ("Annual recurring revenue now USD 44.1M, 16% of the way to USD 58M; forecast USD 52.3M "
+                     "by 2027-12-31, off track")
+    text = diff(root, "HEAD", today="2026-12-07").stdout
+    assert f"  objective `grow-new-business`: {words}; was no value, no data\n" in text

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from strat.load import Document, JsonPath, LoadResult, format_json_path
+from strat.numbers import number
 
 if TYPE_CHECKING:
     from strat.diagnostics import Diagnostic
@@ -90,8 +91,37 @@ class EntityChange:
                     out.extend(f"{noun}: {joint_words(i, 'no longer commits to')}" for i in gone)
                     out.extend(f"{noun}: {joint_words(i)}" for i in came)
                     continue
+            summary = checkins_words(c)
+            if summary:
+                where = f"key result on `{c.path[1]}`: " if len(c.path) == 3 and c.path[0] == "key_results" else ""
+                out.append(f"{noun}: {where}{summary}")
+                continue
             out.append(f"{noun}: {c.words}")
         return out
+
+
+def span_words(items: list[Any], noun: str, verb: str) -> str:
+    """"5 check-ins added, 2026-08-07 to 2026-12-04 (latest 105.9)": dated items ({date,
+    value}) summed up in one sentence; the latest value only for items added."""
+    dated = sorted((str(i.get("date")), i) for i in items if isinstance(i, dict))
+    if not dated:
+        return ""
+    span = dated[0][0] if len(dated) == 1 else f"{dated[0][0]} to {dated[-1][0]}"
+    value = dated[-1][1].get("value")
+    shown = number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else show(value)
+    latest = f" (latest {shown})" if verb == "added" and "value" in dated[-1][1] else ""
+    return f"{len(dated)} {noun}{'' if len(dated) == 1 else 's'} {verb}, {span}{latest}"
+
+
+def checkins_words(change: FieldChange) -> str:
+    """A whole `checkins` list set or removed (an objective's or key result's first
+    check-ins) in one sentence, not its items written out; '' for any other change."""
+    if not change.path or change.path[-1] != "checkins" or (change.old is MISSING) == (change.new is MISSING):
+        return ""
+    items = change.new if change.old is MISSING else change.old
+    if not isinstance(items, list):
+        return ""
+    return span_words(items, "check-in", "added" if change.old is MISSING else "removed")
 
 
 def readings_words(fields: list[FieldChange]) -> tuple[list[str], list[FieldChange]]:
@@ -113,15 +143,8 @@ def readings_words(fields: list[FieldChange]) -> tuple[list[str], list[FieldChan
         else:
             rest.append(c)
     for changes, verb, side in ((added, "added", "new"), (removed, "removed", "old")):
-        if not changes:
-            continue
-        dates = sorted(str(c.path[1]) for c in changes)
-        span = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
-        latest = max(changes, key=lambda c: str(c.path[1]))
-        item = getattr(latest, side)
-        value = f" (latest {show(item.get('value'))})" if isinstance(item, dict) and verb == "added" else ""
-        noun = "reading" if len(changes) == 1 else "readings"
-        said.append(f"{len(changes)} {noun} {verb}, {span}{value}")
+        if changes:
+            said.append(span_words([getattr(c, side) for c in changes], "reading", verb))
     return said, rest
 
 
@@ -280,8 +303,9 @@ def diff_entities(before: dict[str, Document], after: dict[str, Document],
     for ident in sorted(set(before) | set(after)):
         old, new = before.get(ident), after.get(ident)
         if old is None and new is not None:
+            where = _readings_placement(new) if new.kind == "Readings" else _placement(new, context)
             out.append(EntityChange(new.kind, ident, "added", new.path, title=title_of(new),
-                                    context=_placement(new, context), joint=joint_items(new.data.get("joint"))))
+                                    context=where, joint=joint_items(new.data.get("joint"))))
         elif new is None and old is not None:
             out.append(EntityChange(old.kind, ident, "removed", old.path, title=title_of(old),
                                     joint=joint_items(old.data.get("joint"))))
@@ -303,6 +327,16 @@ def title_of(doc: Document | None) -> str:
         if isinstance(value, str):
             return value
     return ""
+
+
+def _readings_placement(doc: Document) -> str:
+    """"of metric `arr`: 52 readings, 2025-01-06 to 2025-12-29 (latest 41.2M)"."""
+    metric = doc.data.get("metric")
+    values = doc.data.get("values")
+    where = f"of metric `{metric}`" if isinstance(metric, str) else ""
+    summary = span_words(values, "reading", "added") if isinstance(values, list) else ""
+    summary = summary.replace(" added,", ",")
+    return f"{where}: {summary}" if where and summary else where or summary
 
 
 def _placement(doc: Document, context: dict[str, Document]) -> str:

@@ -788,7 +788,7 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None, t
       strat tree
       strat tree grow-active-teams       one objective and everything under it
       strat tree faster-activation -f json
-      strat tree --team onboarding --period 2026-h2
+      strat tree --team growth --period year-one
 
     Exit status: 0 shown (entities with lint errors are left out: see strat lint),
     2 usage error, an ID that is not an objective or goal, or a filter naming no
