@@ -63,12 +63,20 @@ def test_every_rule_fires_exactly_once_in_the_showcase(tmp_path: Path) -> None:
     assert sorted(codes) == sorted(RULES)
 
 
-def test_example_strategy_is_clean_under_every_rule() -> None:
+def test_example_strategy_has_no_error_and_only_the_planted_warnings() -> None:
+    """The example lints with no error under every rule; its two warnings are planted (and
+    the README says so) so that the measuring rules show on the example site: a breached
+    guardrail (A313) and a metric whose readings stopped (A314)."""
     repo = Path(__file__).resolve().parents[1]
     result = helpers.run_cli(["lint", str(repo / "strategy"), "--format", "json", "--today", helpers.TODAY,
                               "--select", "ALL"])
     assert result.exit_code == 0, result.stdout
-    assert result.diagnostics == []
+    assert sorted((d["path"], d["line"], d["code"], d["severity"]) for d in result.diagnostics) == [
+        ("strategy/metrics/support-csat.yaml", 3, "A314", "warning"),
+        ("strategy/objectives/expand-and-retain.yaml", 23, "A313", "warning"),
+    ]
+    messages = {d["code"]: d["message"] for d in result.diagnostics}
+    assert "`gross-margin`" in messages["A313"] and "`support-csat`" in messages["A314"]
     assert result.json["summary"]["documents"] >= 40
 
 
