@@ -58,3 +58,16 @@ def test_measure_and_number(value: float, unit: str | None, shown: str) -> None:
     assert measure(value, unit) == shown
     if unit is None:
         assert number(value) == shown
+
+
+@pytest.mark.parametrize("value", [1e26, -1e26, 99999999999999999999999999, 1.7976931348623157e308,
+                                   -1.7976931348623157e308, 5e-324])
+def test_every_finite_number_can_be_written(value: float) -> None:
+    """A reading may be any finite number the schema accepts: writing it never fails
+    (Decimal's default 28 digits refused 1e26 with four decimals: an internal error)."""
+    for unit in (None, "EUR", "%", "days"):
+        shown = measure(value, unit)
+        assert shown and shown.replace("-", "").strip()
+    assert number(value).replace(",", "").lstrip("-").split(".")[0].isdigit()
+    assert money(value, "USD") and money(value, "USD", compact=False)
+    assert ratio(value).endswith("×")

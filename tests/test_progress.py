@@ -221,3 +221,42 @@ values:
 @pytest.mark.parametrize("points", [[], [(0, 1.0)], [(3, 1.0), (3, 2.0)]])
 def test_least_squares_needs_two_distinct_days(points: list[tuple[float, float]]) -> None:
     assert least_squares(points) is None
+
+
+_MAX = "1.7976931348623157e308"
+EXTREME_SERIES = {
+    "largest-and-smallest": [_MAX, "-" + _MAX, _MAX, "99999999999999999999999999"],
+    "largest-flat": [_MAX] * 4,
+    "smallest-then-subnormal": ["-" + _MAX] * 3 + ["5e-324"],
+    "two-extremes": [_MAX, "-" + _MAX],
+    "huge-growing": ["1e300", "2e300", "3e300"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXTREME_SERIES))
+def test_extreme_readings_never_crash_a_view(name: str, tmp_path: Path) -> None:
+    """The schema accepts any finite number as a reading; near the largest float the sums
+    of the forecast, the progress share and its percentage overflow. Every view then shows
+    no forecast or no percentage, never an internal error (`-inf + inf in fsum`,
+    `cannot convert float infinity to integer` before)."""
+    import helpers
+
+    lines = "".join(f"  - {{date: 2026-{7 + i:02d}-01, value: {v}}}\n" for i, v in enumerate(EXTREME_SERIES[name]))
+    readings = (f"kind: Readings\nid: nrr\nmetric: net-revenue-retention\nvalues:\n{lines}---\n"
+                f"kind: Readings\nid: act\nmetric: activation-rate\nvalues:\n{lines}")
+    root = copy_base(tmp_path / "repo", {"strategy/readings/r.yaml": readings})
+    for args in (["tree", "-f", "json"], ["tree"], ["lint", "-f", "json"]):
+        result = helpers.run_cli([*args, "--today", "2026-11-23"], cwd=root)
+        assert result.exit_code in (0, 1), (args, result.stdout, result.stderr)
+    ctx = load(root)
+    facts = measures(ctx)
+    for objective in ctx.entities("Objective"):
+        progress = facts.objective(objective).number
+        assert progress.percent is None or isinstance(progress.percent, int)
+
+
+@pytest.mark.parametrize("points", [[(0, 1.7976931348623157e308), (1, -1.7976931348623157e308)],
+                                    [(0, 1.7976931348623157e308), (1, 1.7976931348623157e308),
+                                     (2, 1.7976931348623157e308)]])
+def test_least_squares_gives_no_line_when_the_sums_overflow(points: list[tuple[float, float]]) -> None:
+    assert least_squares(points) is None

@@ -63,14 +63,20 @@ def test_every_rule_fires_exactly_once_in_the_showcase(tmp_path: Path) -> None:
     assert sorted(codes) == sorted(RULES)
 
 
-def test_example_strategy_is_clean_under_every_rule() -> None:
-    """Clean but for its two planted warnings (A313 and A314, which tests/test_example.py
-    checks at their lines): every other rule, `info` included, finds nothing."""
+def test_example_strategy_has_no_error_and_only_the_planted_warnings() -> None:
+    """The example lints with no error under every rule; its two warnings are planted (and
+    the README says so) so that the measuring rules show on the example site: a breached
+    guardrail (A313) and a metric whose readings stopped (A314)."""
     repo = Path(__file__).resolve().parents[1]
     result = helpers.run_cli(["lint", str(repo / "strategy"), "--format", "json", "--today", helpers.TODAY,
                               "--select", "ALL"])
     assert result.exit_code == 0, result.stdout
-    assert helpers.example_surprises(result.diagnostics, repo) == []
+    assert sorted((d["path"], d["line"], d["code"], d["severity"]) for d in result.diagnostics) == [
+        ("strategy/metrics/support-csat.yaml", 3, "A314", "warning"),
+        ("strategy/objectives/expand-and-retain.yaml", 23, "A313", "warning"),
+    ]
+    messages = {d["code"]: d["message"] for d in result.diagnostics}
+    assert "`gross-margin`" in messages["A313"] and "`support-csat`" in messages["A314"]
     assert result.json["summary"]["documents"] >= 40
 
 
@@ -196,3 +202,74 @@ def test_include_and_exclude_globs_from_config(tmp_path: Path) -> None:
     result = helpers.lint_json(root)
     assert "A312" in result.codes() and "A301" not in result.codes()
     assert all("goals/" not in d["path"] or "quiet-goal" in d["path"] for d in result.diagnostics)
+
+
+_OBJECTIVE = ("kind: Objective\nid: grow-retention\ntitle: x\nowner: asmith\nmetric: net-revenue-retention\n"
+              "baseline: 104\ntarget: 112\ndue: 2027-06-30\nwhy: x\nhealth:\n")
+_GOAL = ("kind: Goal\nid: odd-goal\ntitle: x\nowner: cwu\nteam: onboarding\nparent: grow-retention\n"
+         "outcome: {metric: activation-rate, baseline: 0.3, target: 0.4}\ncustomer_progress: x\n"
+         "impact: {annual: 1, currency: EUR, basis: x}\n")
+HOSTILE_MEASURING = {
+    "values-not-a-list": {"strategy/readings/r.yaml": "kind: Readings\nid: r\nmetric: support-cost\nvalues: 5\n"},
+    "values-mapping": {"strategy/readings/r.yaml": "kind: Readings\nid: r\nmetric: support-cost\nvalues: {a: 1}\n"},
+    "entries-not-mappings": {"strategy/readings/r.yaml":
+                             "kind: Readings\nid: r\nmetric: support-cost\nvalues: [1, x, [2], ~]\n"},
+    "odd-values": {"strategy/readings/r.yaml": "kind: Readings\nid: r\nmetric: support-cost\nvalues:\n"
+                   "  - {date: 2026-11-09, value: true}\n  - {date: 2026-11-09, value: .nan}\n"
+                   "  - {date: 2026-11-09, value: .inf}\n  - {date: 2026-11-09, value: 1e400}\n"
+                   "  - {date: 2026-11-09, value: '5'}\n  - {date: 2026-11-09, value: 99999999999999999999999999}\n"},
+    "odd-dates": {"strategy/readings/r.yaml": "kind: Readings\nid: r\nmetric: support-cost\nvalues:\n"
+                  "  - {date: 2026-02-30, value: 1}\n  - {date: 0001-01-01, value: 2}\n"
+                  "  - {date: 9999-12-31, value: 3}\n  - {date: 2026-11-09T10:00:00, value: 4}\n"
+                  "  - {date: [2026-11-09], value: 5}\n  - {date: 20261109, value: 6}\n"},
+    "metric-not-a-string": {"strategy/readings/r.yaml":
+                            "kind: Readings\nid: r\nmetric: [support-cost]\nvalues:\n  - {date: 2026-11-09, value: 1}\n"},
+    "metric-unknown": {"strategy/readings/r.yaml":
+                       "kind: Readings\nid: r\nmetric: no-such\nvalues:\n  - {date: 2026-11-09, value: 1}\n"
+                       "  - {date: 2026-11-09, value: 2}\n"},
+    "health-odd-entries": {"strategy/objectives/grow-retention.yaml": _OBJECTIVE +
+                           "  - 5\n  - {metric: [x], max: 1}\n  - {metric: support-cost, min: '1', max: .inf}\n"
+                           "  - {metric: support-cost, min: .nan}\n  - {metric: no-such, max: 1}\n",
+                           "strategy/readings/r.yaml": "kind: Readings\nid: r\nmetric: support-cost\nvalues:\n"
+                           "  - {date: 2026-11-20, value: 5}\n"},
+    "health-not-a-list": {"strategy/objectives/grow-retention.yaml": _OBJECTIVE.replace("health:\n", "health: x\n")},
+    "goal-odd-period-and-status": {"strategy/goals/odd.yaml": _GOAL + "period: [2026-h1]\nstatus: {a: 1}\n---\n" +
+                                   _GOAL.replace("odd-goal", "odd-goal-2") + "period: 2099-h9\nstatus: [active]\n"},
+    "metric-odd-query": {"strategy/metrics/setup-tickets.yaml":
+                         "kind: Metric\nid: setup-tickets\nname: x\nunit: count\ntype: leading\nbetter: down\n"
+                         "owner: bjones\nquery: 5\n"},
+    "thresholds-odd": {"strat.yaml": "stale_data_days: true\nclose_after_days: 1e400\nforecast_at_risk: .nan\n"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_MEASURING))
+def test_measuring_rules_never_crash_on_hostile_input(name: str, tmp_path: Path) -> None:
+    """Readings, guardrails, periods and thresholds of every wrong shape: findings with a
+    file and line (exit 0 or 1), never an internal error."""
+    files = dict(HOSTILE_MEASURING[name])
+    config = files.pop("strat.yaml", "")
+    root = helpers.copy_base(tmp_path / "repo", files, config=config)
+    result = helpers.lint_json(root, "--select", "ALL")
+    assert result.exit_code in (0, 1), result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert all(d["path"] and d["line"] >= 1 for d in result.diagnostics), result.diagnostics
+
+
+def test_measuring_rules_on_extreme_values_that_pass_the_schema(tmp_path: Path) -> None:
+    """The largest floats, a huge integer and the first and last dates a date can have are
+    valid readings: the rules judge them and say so in words (no overflow, no crash)."""
+    readings = ("kind: Readings\nid: r\nmetric: support-cost\nvalues:\n"
+                "  - {date: 0001-01-01, value: 1.7976931348623157e308}\n"
+                "  - {date: 0001-01-01, value: -1.7976931348623157e308}\n"
+                "  - {date: 9999-12-31, value: 99999999999999999999999999}\n")
+    objective = _OBJECTIVE + "  - {metric: support-cost, min: -1.7976931348623157e307}\n"
+    root = helpers.copy_base(tmp_path / "repo", {"strategy/readings/r.yaml": readings,
+                                                  "strategy/objectives/grow-retention.yaml": objective})
+    result = helpers.lint_json(root)
+    assert sorted((d["path"], d["line"], d["code"]) for d in result.diagnostics) == [
+        ("strategy/metrics/support-cost.yaml", 2, "A314"),
+        ("strategy/objectives/grow-retention.yaml", 11, "A313"),
+        ("strategy/readings/r.yaml", 6, "R205"),
+    ], result.stdout
+    assert result.exit_code == 1
+    assert all("inf" not in d["message"].lower().split() for d in result.diagnostics)

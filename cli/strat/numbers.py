@@ -21,7 +21,7 @@ Rounding is half away from zero on the decimal digits shown (1.25 → 1.3, not P
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 
@@ -34,8 +34,11 @@ def finite(value: Any) -> float | None:
 
 def _round(value: float, places: int) -> Decimal:
     """`value` rounded half away from zero to `places` decimals, from its shortest repr
-    (so 1.25 is 1.25, not the binary 1.2499999…)."""
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    (so 1.25 is 1.25, not the binary 1.2499999…). The precision is what the digits need:
+    the default 28 digits would refuse a reading of 1e26 or 1.8e308 (an internal error)."""
+    exact = Decimal(repr(value))
+    digits = max(exact.adjusted(), 0) + places + 2
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=max(28, digits)))
 
 
 def _fixed(value: float, places: int) -> str:
@@ -67,6 +70,8 @@ def money(amount: Any, currency: Any, compact: bool = True) -> str:
     if compact and size >= 1000:
         places = 2 - math.floor(math.log10(size))  # three significant digits
         rounded = float(_round(size, places))
+        if math.isinf(rounded):  # the largest floats round up past the largest float
+            rounded = size
         for unit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
             if rounded >= unit:  # chosen after rounding: 999,950 → 1M
                 return f"{cur} {'-' if v < 0 else ''}{_fixed(rounded / unit, 2)}{suffix}".strip()

@@ -205,14 +205,19 @@ class Trend:
 
 
 def percent(value: float | None) -> int | None:
-    return None if value is None else int(round(value * 100))
+    """A fraction as a whole percentage; None when there is none, or when it is too large
+    to be one (a reading near 1.8e308)."""
+    if value is None or not math.isfinite(value * 100):
+        return None
+    return int(round(value * 100))
 
 
 def fraction(baseline: float | None, target: float | None, current: float | None) -> float | None:
     """The share of the way from baseline to target that `current` has covered."""
     if baseline is None or target is None or current is None or target == baseline:
         return None
-    return (current - baseline) / (target - baseline)
+    share = (current - baseline) / (target - baseline)
+    return share if math.isfinite(share) else None  # None when the values overflow a float
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -246,17 +251,22 @@ def readings(goal: Document) -> tuple[Reading, ...]:
 
 def least_squares(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     """(slope, intercept) of the least-squares line through (x, y) points; None with
-    fewer than two distinct x."""
+    fewer than two distinct x, and None when the values are so large (near 1.8e308) that
+    the sums overflow: no line, rather than an internal error on valid readings."""
     n = len(points)
     if n < 2:
         return None
-    mean_x = math.fsum(x for x, _ in points) / n
-    mean_y = math.fsum(y for _, y in points) / n
-    sxx = math.fsum((x - mean_x) ** 2 for x, _ in points)
-    if sxx == 0:
+    try:
+        mean_x = math.fsum(x for x, _ in points) / n
+        mean_y = math.fsum(y for _, y in points) / n
+        sxx = math.fsum((x - mean_x) ** 2 for x, _ in points)
+        if sxx == 0:
+            return None
+        slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
+    except (OverflowError, ValueError):  # fsum: an intermediate overflow, or inf - inf
         return None
-    slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
-    return slope, mean_y - slope * mean_x
+    intercept = mean_y - slope * mean_x
+    return (slope, intercept) if math.isfinite(slope) and math.isfinite(intercept) else None
 
 
 class Measures:

@@ -386,8 +386,11 @@ def _trend_words(f: dict[str, Any], color: bool, g: Glyphs) -> str:
 
 
 def _bar_and_percent(progress: Any, status: str, color: bool, g: Glyphs) -> str:
+    from strat.progress import percent as whole_percent
+
     bar = progress_bar(progress, g)
-    percent = f"{round(progress * 100):>3d}%" if progress is not None else f"  {g.dash}%"
+    shown = whole_percent(progress)  # None too for a share too large to be a percentage
+    percent = f"{shown:>3d}%" if shown is not None else f"  {g.dash}%"
     return f"[{_style(bar, color, fg=STATUS_COLORS.get(status))}] {percent}"
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from strat.facts import STATUS_LABELS, STATUS_ORDER, Facts, Progress, measure, number
 from strat.load import Document
 from strat.model import Period, is_slug, mapping
-from strat.progress import DOUBTFUL, MIN_FORECAST_VALUES, Rollup, forecast_text
+from strat.progress import DOUBTFUL, MIN_FORECAST_VALUES, Rollup, forecast_text, percent
 from strat.site import charts, paths
 from strat.site.escape import text as esc
 
@@ -89,7 +89,7 @@ class Measured:
             words.append(f"{int(round(p.elapsed * 100))}% of the {window} gone")
         if p.forecast is not None:
             fc = p.forecast
-            share = f" ({int(round(fc.fraction * 100))}% of the way)" if fc.fraction is not None else ""
+            share = f" ({percent(fc.fraction)}% of the way)" if percent(fc.fraction) is not None else ""
             words.append(f"forecast {forecast_text(p, unit)} by {fc.date}{share}")
         if p.confidence is not None:
             words.append(f"confidence {number(p.confidence)}")
