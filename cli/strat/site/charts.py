@@ -133,7 +133,7 @@ def _chart(readings: tuple[Reading, ...], unit: str | None, today: dt.date, labe
     if hi_v == lo_v:
         lo_v, hi_v = lo_v - 1, hi_v + 1
     pad = (hi_v - lo_v) * 0.1
-    lo_v, hi_v = lo_v - pad, hi_v + pad
+    lo_v, hi_v = lo_v - pad, hi_v + pad * 1.6  # room above the top value for its label
 
     strip = size.strip if confidences else 0
     plot_w = size.width - LEFT - size.right
