@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from click.testing import CliRunner
 
@@ -29,8 +30,8 @@ TODAY = "2026-11-23"
 KNOWN_CODES = frozenset(
     [f"E00{i}" for i in range(1, 9)]
     + [f"S10{i}" for i in range(1, 6)]
-    + [f"R20{i}" for i in range(1, 5)]
-    + [f"A3{i:02d}" for i in range(1, 13)]
+    + [f"R20{i}" for i in range(1, 6)]
+    + [f"A3{i:02d}" for i in range(1, 16)]
     + ["I001"]  # an inline ignore comment that silences nothing or names no code
 )
 
@@ -147,3 +148,45 @@ def node_module(name: str) -> Path | None:
     subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NODE_DIR, check=True,
                    stdout=subprocess.DEVNULL, timeout=600)
     return folder if folder.is_dir() else None
+
+
+# The repository's example (strategy/) lints with no error and exactly two planted
+# warnings, and the docs say so: gross margin under expand-and-retain's 71% guardrail
+# (A313) and support CSAT readings that stopped on 2026-11-02 (A314). Where each may be
+# reported: the guardrail's entry or the breaching reading; the metric or its readings.
+PLANTED = ("A313", "A314")
+
+
+def _planted_lines(root: Path, path: str, keep: Callable[[str], bool]) -> set[tuple[str, int]]:
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+    return {(path, i) for i, line in enumerate(lines, 1) if keep(line)}
+
+
+def example_surprises(diagnostics: list[dict[str, Any]], root: Path, planted_required: bool = True) -> list[str]:
+    """What a lint of the example found beyond the two planted warnings (and, when
+    `planted_required`, short of them)."""
+    guardrail = _planted_lines(root, "strategy/objectives/expand-and-retain.yaml",
+                               lambda line: line.strip() in ("- metric: gross-margin", "min: 71"))
+    breach = _planted_lines(root, "strategy/readings/gross-margin.yaml", lambda line: "value: 70." in line)
+    stale = (_planted_lines(root, "strategy/metrics/support-csat.yaml", lambda line: True)
+             | _planted_lines(root, "strategy/readings/support-csat.yaml", lambda line: True))
+    planted = {"A313": guardrail | breach, "A314": stale}
+    found = [(d["code"], d["severity"], d["path"], d["line"]) for d in diagnostics]
+    surprises = [f"{code} {severity} at {path}:{line}" for code, severity, path, line in found
+                 if severity != "warning" or (path, line) not in planted.get(code, set())]
+    codes = sorted(code for code, *_ in found)
+    if planted_required and codes != list(PLANTED):
+        surprises.append(f"the planted warnings are A313 and A314 once each, not {codes}")
+    return surprises
+
+
+def example_text_surprises(output: str) -> list[str]:
+    """The same check, coarser, on `strat lint`'s text output (an installed strat's): no
+    finding but the planted warnings, and the summary says no error."""
+    lines = [line for line in output.splitlines() if line.strip()]
+    findings = [line for line in lines[:-1] if re.search(r": [ESRAI]\d{3} (error|warning|info) ", line)]
+    surprises = [line for line in findings if not re.search(r": (A313|A314) warning ", line)]
+    summary = lines[-1] if lines else ""
+    if not (summary.startswith("All clear:") or re.fullmatch(r"Found [12] warnings? in .*\.", summary)):
+        surprises.append(f"summary: {summary}")
+    return surprises

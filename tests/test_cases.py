@@ -1,8 +1,9 @@
 """Acceptance cases as data: every folder under tests/cases/lint/ is an overlay on the
 valid base strategy (tests/cases/base/). Its files replace or add to a copy of the base;
 an optional `make.py` with `make(root)` creates what plain files cannot (bytes, symlinks);
-`expected.txt` lists the exact findings, one `<path>:<line> <CODE>` per line, with an
-optional first line `# exit: N` (default 1 when findings are expected, else 0)."""
+`expected.txt` lists the exact findings, one `<path>:<line> <CODE>` per line (or
+`<path>:<line>:<column> <CODE>`, and then the column is checked too), with an optional
+first line `# exit: N` (default 1 when findings are expected, else 0)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import helpers
 
 CASE_ROOT = helpers.CASES / "lint"
 SPECIAL = {"expected.txt", "make.py"}
-LINE = re.compile(r"^(?P<path>\S+):(?P<line>\d+) (?P<code>[A-Z]\d{3})$")
+LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+)(?::(?P<column>\d+))? (?P<code>[A-Z]\d{3})$")
 
 
 def case_dirs() -> list[Path]:
@@ -42,6 +43,16 @@ def read_expected(case: Path) -> tuple[set[tuple[str, int, str]], int]:
     if exit_code is None:
         exit_code = 1 if expected else 0
     return expected, exit_code
+
+
+def expected_columns(case: Path) -> dict[tuple[str, int, str], int]:
+    """The columns `expected.txt` gives (`<path>:<line>:<column> <CODE>` lines)."""
+    out = {}
+    for raw in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        parsed = LINE.match(raw.strip())
+        if parsed and parsed["column"]:
+            out[(parsed["path"], int(parsed["line"]), parsed["code"])] = int(parsed["column"])
+    return out
 
 
 def build_case(case: Path, root: Path) -> Path:
@@ -89,4 +100,7 @@ def test_case(case: Path, tmp_path: Path) -> None:
     report = "\n".join(f"{d['path']}:{d['line']}:{d['column']} {d['code']} {d['message']}"
                        for d in result.diagnostics)
     assert actual == expected, f"findings differ:\n{report}"
+    columns = {(d["path"], d["line"], d["code"]): d["column"] for d in result.diagnostics}
+    for where, column in expected_columns(case).items():
+        assert columns[where] == column, f"{where}: column {columns[where]}, expected {column}\n{report}"
     assert result.exit_code == exit_code, report

@@ -228,7 +228,7 @@ def test_bad_values_are_all_reported_and_nothing_is_written(tmp_path: Path) -> N
                      "--by", "cw")
     assert result.exit_code == 1
     err = result.stderr
-    assert "no goal with id `faster-activaton`; did you mean `faster-activation`?" in err
+    assert "no goal or objective with id `faster-activaton`; did you mean `faster-activation`?" in err
     # No goal, so no metric says how to read 45%.
     assert "value must be a number, got '45%' (write a percentage as a number" in err
     assert "date 2999-01-01 is in the future" in err
@@ -239,8 +239,8 @@ def test_bad_values_are_all_reported_and_nothing_is_written(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("args, message", [
-    (["no-such-goal", "--value", "1"], "no goal with id `no-such-goal`"),
-    (["onboarding", "--value", "1"], "no goal with id `onboarding` (`onboarding` is a Team)"),
+    (["no-such-goal", "--value", "1"], "no goal or objective with id `no-such-goal`"),
+    (["onboarding", "--value", "1"], "no goal or objective with id `onboarding` (`onboarding` is a Team)"),
     (["faster-activation", "--value", "nan"], "value must be a number"),
     (["faster-activation", "--value", "0.4", "--date", "2026-02-30"], "2026-02-30 is not a real calendar date"),
     (["faster-activation", "--value", "0.4", "--date", "20.11.2026"], "date must be written YYYY-MM-DD"),
@@ -361,7 +361,7 @@ def test_csv_is_all_or_nothing_and_reports_every_bad_row_with_its_line(tmp_path:
     result = checkin(root, "--csv", "readings.csv")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert "readings.csv:4: no goal with id `fewer-setup-tikets`; did you mean `fewer-setup-tickets`?" in lines
+    assert "readings.csv:4: no goal or objective with id `fewer-setup-tikets`; did you mean `fewer-setup-tickets`?" in lines
     assert "readings.csv:5: value must be a number, got 'lots'" in lines
     assert any(line.startswith("readings.csv:6: `by` names `nobody`") for line in lines)
     assert any(line.startswith("readings.csv:8: goal `faster-activation` gets two check-ins dated 2026-11-20 "

@@ -18,6 +18,8 @@ SPEC_DEFAULTS = {
     "A301": "error", "A302": "error", "A303": "error", "A304": "warning", "A305": "warning",
     "A306": "error", "A307": "error", "A308": "warning", "A309": "warning", "A310": "warning",
     "A311": "warning", "A312": "info",
+    # Version 2: measuring (R205 is a rule module too: it judges the data of Readings documents)
+    "A313": "warning", "A314": "warning", "A315": "warning", "R205": "error",
 }
 
 
@@ -40,7 +42,7 @@ def test_rule_doc_has_four_parts(code: str) -> None:
 def test_every_code_has_documentation() -> None:
     codes = all_codes()
     for code in [f"E00{i}" for i in range(1, 7)] + [f"S10{i}" for i in range(1, 5)] + \
-            [f"R20{i}" for i in range(1, 5)] + list(SPEC_DEFAULTS):
+            [f"R20{i}" for i in range(1, 6)] + list(SPEC_DEFAULTS):
         assert code in codes, code
         assert "## What it checks" in codes[code].doc and "## Why it matters" in codes[code].doc, code
 
@@ -124,6 +126,23 @@ def test_a301_message_shows_chain_and_length(tmp_path: Path) -> None:
     root = test_cases.build_case(test_cases.CASE_ROOT / "a301-fail", tmp_path / "repo")
     [d] = helpers.lint_json(root).diagnostics
     assert d["message"].startswith("eve-experiments → faster-activation → grow-retention is 2 links")
+
+
+@pytest.mark.parametrize(("case", "code", "says"), [
+    ("a313-fail", "A313", ["`support-cost`", "`grow-retention`", "EUR 1.05M on 2026-11-16", "above its max of EUR 1M"]),
+    ("a314-fail", "A314", ["`support-cost`", "2026-10-05, 49 days ago", "`stale_data_days`, 14"]),
+    ("a315-fail", "A315", ["`spring-activation`", "146 days after", "`status: done`", "`strat close 2026-h1`"]),
+    ("r205-fail", "R205", ["2026-11-09", "EUR 950k here and EUR 955k at strategy/readings/support-cost-2026.yaml:6"]),
+])
+def test_measuring_rules_say_what_and_what_to_do(case: str, code: str, says: list[str], tmp_path: Path) -> None:
+    """A finding of each measuring rule's fail case names the metric or goal, the value
+    with its date, the bound or setting, and the fix (A315: set `status`, and the
+    `strat close` a later version brings)."""
+    root = test_cases.build_case(test_cases.CASE_ROOT / case, tmp_path / "repo")
+    [message] = [d["message"] for d in helpers.lint_json(root).diagnostics
+                 if d["code"] == code and says[0] in d["message"]]
+    for part in says:
+        assert part in message, message
 
 
 def test_a301_on_a_long_chain_is_linear_and_reports_each_goal(tmp_path: Path) -> None:

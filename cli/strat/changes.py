@@ -25,6 +25,9 @@ LIST_KEYS = {
     "checkins": "date", "joint": "department", "benefits": "department", "key_results": "metric",
     "drives": "metric", "values": "id", "periods": "id", "health": "metric",
 }
+# Keys tried when the first key is not in every item: a Readings document's `values` are
+# dated readings ({date, value}), a Strategy's are values with an `id`.
+FALLBACK_KEYS = {"values": "date"}
 ITEM_WORDS = {
     "checkins": "check-in", "joint": "joint goal with", "benefits": "benefit to", "key_results": "key result on",
     "drives": "drives", "values": "value", "periods": "period", "health": "health check on",
@@ -75,7 +78,11 @@ class EntityChange:
         out = []
         if self.old_path and self.old_path != self.path:
             out.append(f"{noun} moved from {self.old_path} to {self.path}")
-        for c in self.fields:
+        fields = self.fields
+        if self.kind == "Readings":
+            said, fields = readings_words(fields)
+            out.extend(f"{noun}: {words}" for words in said)
+        for c in fields:
             if c.path == ("joint",):  # the whole list: set, removed, or items without a department
                 gone = [i for i in joint_items(c.old) if c.new is MISSING or i not in c.new]
                 came = [i for i in joint_items(c.new) if c.old is MISSING or i not in c.old]
@@ -85,6 +92,37 @@ class EntityChange:
                     continue
             out.append(f"{noun}: {c.words}")
         return out
+
+
+def readings_words(fields: list[FieldChange]) -> tuple[list[str], list[FieldChange]]:
+    """A Readings document's added and removed readings summed up in one sentence each
+    ("12 readings added, 2026-09-07 to 2026-11-23 (latest 1.57)"), so that a pull request
+    of many readings reads as one line; a restated reading (same date, another value) is
+    said on its own. Returns the sentences and the field changes left to describe."""
+    added: list[FieldChange] = []
+    removed: list[FieldChange] = []
+    rest: list[FieldChange] = []
+    said = []
+    for c in fields:
+        if len(c.path) == 2 and c.path[0] == "values" and (c.old is MISSING) != (c.new is MISSING):
+            (added if c.old is MISSING else removed).append(c)
+        elif len(c.path) == 3 and c.path[0] == "values" and c.path[2] == "value":
+            said.append(f"reading {c.path[1]} restated: {show(c.old)} → {show(c.new)}")
+        elif len(c.path) > 2 and c.path[0] == "values":
+            rest.append(FieldChange(c.path, c.old, c.new))
+        else:
+            rest.append(c)
+    for changes, verb, side in ((added, "added", "new"), (removed, "removed", "old")):
+        if not changes:
+            continue
+        dates = sorted(str(c.path[1]) for c in changes)
+        span = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+        latest = max(changes, key=lambda c: str(c.path[1]))
+        item = getattr(latest, side)
+        value = f" (latest {show(item.get('value'))})" if isinstance(item, dict) and verb == "added" else ""
+        noun = "reading" if len(changes) == 1 else "readings"
+        said.append(f"{len(changes)} {noun} {verb}, {span}{value}")
+    return said, rest
 
 
 def joint_items(value: Any) -> list[dict[str, Any]]:
@@ -130,15 +168,22 @@ def compare(old: Any, new: Any, path: JsonPath = ()) -> list[FieldChange]:
         return out
     if isinstance(old, list) and isinstance(new, list):
         name = next((p for p in reversed(path) if isinstance(p, str)), "")
-        key = LIST_KEYS.get(name)
-        if key and all(isinstance(i, dict) and key in i for i in old + new):
-            return _compare_keyed(old, new, path, key)
+        for key in (LIST_KEYS.get(name), FALLBACK_KEYS.get(name)):
+            if key and all(isinstance(i, dict) and key in i for i in old + new) and _unique(old, key) \
+                    and _unique(new, key):
+                return _compare_keyed(old, new, path, key)
         if all(not isinstance(i, (dict, list)) for i in old + new):
             removed = [i for i in old if i not in new]
             added = [i for i in new if i not in old]
             return ([FieldChange(path + (i,), i, MISSING) for i in removed] +  # type: ignore[operator]
                     [FieldChange(path + (i,), MISSING, i) for i in added])  # type: ignore[operator]
     return [FieldChange(path, old, new)]
+
+
+def _unique(items: list[Any], key: str) -> bool:
+    """No two items share a key (two readings of one date, R205, are compared whole)."""
+    seen = [str(i[key]) for i in items]
+    return len(seen) == len(set(seen))
 
 
 def _compare_keyed(old: list[Any], new: list[Any], path: JsonPath, key: str) -> list[FieldChange]:
@@ -200,7 +245,11 @@ def describe_field_change(change: FieldChange) -> str:
     if list_name and list_name in LIST_KEYS:
         i = path.index(list_name)
         where = f"{ITEM_WORDS[list_name]} `{path[i + 1]}`" if list_name != "checkins" else f"check-in {path[i + 1]}"
-        rest = format_json_path(path[i + 2:])
+        inner = path[i + 2:]
+        if any(isinstance(p, str) and p in LIST_KEYS for p in inner[:-1]):
+            # A list inside an item (a key result's check-ins): "key result on `x`: check-in 2026-11-01 (880) added".
+            return f"{where}: {describe_field_change(FieldChange(inner, change.old, change.new))}"
+        rest = format_json_path(inner)
         return f"{where}: {rest} {show(change.old)} → {show(change.new)}"
     name = format_json_path(path)
     if change.old is MISSING:

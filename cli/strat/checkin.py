@@ -54,7 +54,8 @@ from strat.model import Model
 from strat.refs import did_you_mean
 from strat.write import FileChange, WriteRefused, target_path
 from strat.checkin_cut import Cut, find_cut, reduce
-from strat.checkin_edit import EditProblem, add_checkin, checkin_edits, compose_text, find_goal, get_value, splice
+from strat.checkin_edit import EditProblem, add_checkin, checkin_edits, compose_text, find_holder, get_value, splice
+from strat.checkin_target import Target, resolve
 from strat.yamlnodes import SequenceNode
 
 # Bounds of `strat checkin --csv` input (documented in the how-to "Check-ins from a data
@@ -62,7 +63,7 @@ from strat.yamlnodes import SequenceNode
 # the limit is reached; memory stays bounded either way.
 MAX_CHECKIN_CSV_BYTES = 20_000_000
 MAX_CHECKIN_ROWS = 100_000
-CSV_COLUMNS = ("goal", "date", "value", "confidence", "note", "by")
+CSV_COLUMNS = ("goal", "kr", "date", "value", "confidence", "note", "by")
 CSV_REQUIRED = ("goal", "value")
 BOM = "\ufeff"
 
@@ -88,6 +89,7 @@ class Request:
     confidence: str | None = None
     note: str | None = None
     by: str | None = None
+    kr: str | None = None  # a key result's metric (`METRIC` or `METRIC#N`); None: the outcome
     where: str = ""  # `data.csv:3` for a CSV row; empty for the command line
 
 
@@ -113,11 +115,13 @@ class Problem:
 class Added:
     """A check-in that the plan adds."""
 
-    goal: str
+    goal: str  # the goal's or the objective's id
     path: str
     date: str
     value: str
     current: tuple[str, str] | None  # outcome.current (old text, new text) when updated
+    subject: str = ""  # in words: goal `x`, goal `x` key result `m`, objective `y`
+    current_field: str = "outcome.current"  # the field `current` is, in the file
 
 
 @dataclass(slots=True)
@@ -142,8 +146,9 @@ class CheckinPlan:
 
 def read_csv(raw: bytes, shown: str) -> tuple[list[Request], list[Problem]]:
     """Check-in requests from CSV bytes (UTF-8, with or without a BOM). A header row is
-    required; its columns are `goal` and `value` (required) and `date`, `confidence`,
-    `note`, `by`, in any order, case-insensitive. Columns starting with `x-` are ignored
+    required; its columns are `goal` (a goal's or an objective's id) and `value`
+    (required) and `kr` (a key result's metric; empty: the goal's outcome), `date`,
+    `confidence`, `note`, `by`, in any order, case-insensitive. Columns starting with `x-` are ignored
     (your own data); any other column is an error, so a typo such as `confidance` is
     never silently dropped. Rows whose cells are all empty are skipped."""
     problems: list[Problem] = []
@@ -178,7 +183,7 @@ def read_csv(raw: bytes, shown: str) -> tuple[list[Request], list[Problem]]:
             requests.append(Request(
                 goal=cells["goal"], value=cells["value"], date=cells.get("date") or None,
                 confidence=cells.get("confidence") or None, note=cells.get("note") or None,
-                by=cells.get("by") or None, where=where))
+                by=cells.get("by") or None, kr=cells.get("kr") or None, where=where))
     except csv.Error as exc:
         problems.append(Problem(f"{shown}:{reader.line_num}", f"not valid CSV: {exc}"))
     if header is None and not problems:
@@ -214,10 +219,18 @@ def _header_problems(header: list[str], where: str) -> list[Problem]:
 class _Entry:
     """A checked request: the check-in as YAML texts and as the data it reads back as."""
 
-    goal: str
+    target: Target
     date: str
     fields: list[tuple[str, str]]  # (key, YAML text) in schema order
     data: dict[str, Any]
+
+    @property
+    def goal(self) -> str:
+        return self.target.id
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        return self.target.key
 
 
 @dataclass(slots=True)
@@ -227,7 +240,7 @@ class _FileState:
     bom: bool
     text: str  # the planned text, without the BOM
     expected: list[dict[str, Any]]  # the documents' data the planned text must read back as
-    added: dict[tuple[str, str], str] = field(default_factory=dict)  # (goal, date) → where it was asked
+    added: dict[tuple[tuple[str, int | None], str], str] = field(default_factory=dict)  # ((id, kr), date) → where asked
     nodes: list[Any] | None = None  # the composed `text`, until it is edited
     known_valid: bool = False  # every document of the file loaded and passed its schema
     cut: Cut | None = None  # `text` is the file with these old check-ins cut out (strat.checkin_cut)
@@ -294,12 +307,12 @@ def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
             plan.problems.append(Problem(request.where or doc.path, str(exc)))
             continue
         files[doc.path] = state
-        earlier = state.added.get((entry.goal, entry.date))
+        earlier = state.added.get((entry.key, entry.date))
         if earlier is not None:
-            plan.problems.append(Problem(request.where, f"goal `{entry.goal}` gets two check-ins dated {entry.date} "
+            plan.problems.append(Problem(request.where, f"{entry.target.subject} gets two check-ins dated {entry.date} "
                                          f"(the other from {earlier or 'the command line'}); keep one"))
             continue
-        state.added[(entry.goal, entry.date)] = request.where
+        state.added[(entry.key, entry.date)] = request.where
         queued.append((seq, request, entry, doc.path))
     added: list[tuple[int, Added]] = []
     for state in files.values():
@@ -325,13 +338,14 @@ def _apply(state: _FileState, queued: list[tuple[int, Request, _Entry, str]],
     `checkins` has no item yet gets its newest check-in first, alone, and the file is
     composed again (the list exists from then on)."""
     out: list[tuple[int, Added]] = []
-    done_goals: set[str] = set()
+    done_goals: set[tuple[str, int | None]] = set()  # (id, key result) already given its newest check-in
 
     def record(seq: int, entry: _Entry, index: int, current: str | None) -> None:
-        done_goals.add(entry.goal)
+        done_goals.add(entry.key)
         _expect(state, entry, index, current)
         out.append((seq, Added(entry.goal, state.rel, entry.date, dict(entry.fields)["value"],
-                               (current, dict(entry.fields)["value"]) if current is not None else None)))
+                               (current, dict(entry.fields)["value"]) if current is not None else None,
+                               entry.target.subject, entry.target.current_field)))
 
     batch: list[tuple[int, Request, _Entry, str]] = []
     for item in sorted(queued, key=lambda q: q[2].date, reverse=True):
@@ -339,13 +353,14 @@ def _apply(state: _FileState, queued: list[tuple[int, Request, _Entry, str]],
         try:
             if state.nodes is None:
                 state.nodes = compose_text(state.text)
-            if entry.goal in done_goals or _has_items(state.nodes, entry.goal):
+            if entry.key in done_goals or _has_items(state.nodes, entry.target):
                 batch.append(item)
                 continue
-            state.text, index, current = add_checkin(state.text, entry.goal, entry.date, entry.fields, state.nodes)
+            state.text, index, current = add_checkin(state.text, entry.goal, entry.date, entry.fields, state.nodes,
+                                                     kr=entry.target.kr, kind=entry.target.kind)
             state.nodes = None
         except EditProblem as exc:
-            problems.append(Problem(request.where or state.rel, f"goal `{entry.goal}`: {exc}"))
+            problems.append(Problem(request.where or state.rel, f"{entry.target.subject}: {exc}"))
             continue
         record(seq, entry, index, current)
     if not batch:
@@ -355,9 +370,9 @@ def _apply(state: _FileState, queued: list[tuple[int, Request, _Entry, str]],
     for seq, request, entry, _ in batch:  # newest first
         try:
             found, index, current = checkin_edits(state.text, nodes, entry.goal, entry.date, entry.fields,
-                                           entry.goal not in done_goals)
+                                                  entry.key not in done_goals, entry.target.kr, entry.target.kind)
         except EditProblem as exc:
-            problems.append(Problem(request.where or state.rel, f"goal `{entry.goal}`: {exc}"))
+            problems.append(Problem(request.where or state.rel, f"{entry.target.subject}: {exc}"))
             continue
         edits.extend(found)
         record(seq, entry, index, current)
@@ -366,10 +381,10 @@ def _apply(state: _FileState, queued: list[tuple[int, Request, _Entry, str]],
     return out
 
 
-def _has_items(nodes: list[Any], goal: str) -> bool:
-    """The goal's `checkins` is a list with at least one item (a later edit inserts
+def _has_items(nodes: list[Any], target: Target) -> bool:
+    """The target's `checkins` is a list with at least one item (a later edit inserts
     beside existing items, so the composition stays valid before it)."""
-    found = get_value(find_goal(nodes, goal), "checkins")
+    found = get_value(find_holder(nodes, target.kind, target.id, target.kr), "checkins")
     return found is not None and isinstance(found[1], SequenceNode) and bool(found[1].value)
 
 
@@ -388,26 +403,15 @@ def _unreadable(diagnostics: list[Diagnostic]) -> list[str]:
 def _check(request: Request, model: Model, today: dt.date,
            unreadable: list[str] | None = None) -> tuple[_Entry | None, list[Problem]]:
     """Check one request's values against the model; the entry, or every problem."""
-    problems: list[str] = []
     goal = request.goal.strip()
-    doc = model.by_id.get(goal)
-    if not goal:
-        problems.append("no goal given")
-    elif doc is None or doc.kind != "Goal":
-        goals = [d.id for d in model.of_kind("Goal")]
-        close = did_you_mean(goal, goals)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
-        what = f" (`{goal}` is a {doc.kind})" if doc is not None else ""
-        if doc is None and unreadable:
-            shown = "; ".join(unreadable[:3]) + (f"; and {len(unreadable) - 3} more" if len(unreadable) > 3 else "")
-            many = len(unreadable) != 1
-            problems.append(f"no goal with id `{goal}` in the files strat could read, and {len(unreadable)} "
-                            f"file{'s' if many else ''} could not be read (the goal may be in "
-                            f"{'one of them' if many else 'it'}): {shown}")
-        else:
-            problems.append(f"no goal with id `{goal}`{what}{hint}")
-
-    points, not_a_share = _percent_rule(model, doc) if doc is not None and doc.kind == "Goal" else (None, "")
+    why_unread = ""
+    if unreadable:
+        shown = "; ".join(unreadable[:3]) + (f"; and {len(unreadable) - 3} more" if len(unreadable) > 3 else "")
+        many = len(unreadable) != 1
+        why_unread = (f"{len(unreadable)} file{'s' if many else ''} could not be read (it may be in "
+                      f"{'one of them' if many else 'it'}): {shown}")
+    target, problems = resolve(model, goal, request.kr, why_unread)
+    points, not_a_share = _percent_rule(model, target) if target is not None else (None, "")
     value = _number(request.value, "value", problems, points, not_a_share)
     date = (request.date or "").strip() or today.isoformat()
     if not _ISO_DATE.fullmatch(date):
@@ -461,7 +465,8 @@ def _check(request: Request, model: Model, today: dt.date,
         data["note"] = note
     if by is not None:
         data["by"] = by
-    return _Entry(goal, date, fields, data), []
+    assert target is not None
+    return _Entry(target, date, fields, data), []
 
 
 def _number(text: str | None, name: str, problems: list[str], percent: bool | None = None,
@@ -506,18 +511,18 @@ def _share(points: str) -> str:
     return format((Decimal(points) / 100).normalize(), "f")
 
 
-def _percent_rule(model: Model, goal: Any) -> tuple[bool | None, str]:
-    """How a check-in value written with `%` reads for `goal`: import csv's rule, points
-    when the outcome metric's unit is `%` (14% is 14), a ratio when its unit is `ratio` or
-    the goal's baseline and target both lie between 0 and 1 (14% is 0.14). Any other unit
-    (a count, a currency, days) is no share of anything: refused, with why (second item)."""
-    outcome = goal.data.get("outcome") if isinstance(goal.data.get("outcome"), dict) else {}
-    metric_id = outcome.get("metric")
+def _percent_rule(model: Model, target: Target) -> tuple[bool | None, str]:
+    """How a check-in value written with `%` reads for `target` (a goal's outcome, a key
+    result, an objective): import csv's rule, points when the measured metric's unit is `%`
+    (14% is 14), a ratio when its unit is `ratio` or the target's baseline and target both
+    lie between 0 and 1 (14% is 0.14). Any other unit (a count, a currency, days) is no
+    share of anything: refused, with why (second item)."""
+    metric_id = target.metric
     metric = model.get(metric_id, "Metric") if isinstance(metric_id, str) else None
     unit = str(metric.data.get("unit", "")).strip() if metric is not None else ""
     if unit == "%":
         return True, ""
-    ends = [outcome.get("baseline"), outcome.get("target")]
+    ends = [target.baseline, target.target]
     if unit.lower() == "ratio" or all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
                                       for v in ends):
         return False, ""
@@ -543,12 +548,17 @@ def yaml_text(value: str) -> str:
 
 
 def _earliest_dates(requests: list[Request], today: dt.date) -> dict[str, str]:
-    """goal → the earliest date asked for it (text as given; checked later)."""
+    """goal → the earliest date asked for its outcome (text as given; checked later). A
+    goal asked for a key result's check-in too is left out: the shortcut of
+    `strat.checkin_cut` is for the outcome's history alone."""
     out: dict[str, str] = {}
+    with_kr: set[str] = set()
     for request in requests:
         goal, date = request.goal.strip(), (request.date or "").strip() or today.isoformat()
+        if (request.kr or "").strip():
+            with_kr.add(goal)
         out[goal] = min(out.get(goal, date), date)
-    return out
+    return {goal: date for goal, date in out.items() if goal not in with_kr}
 
 
 def _read_state(root: Path, rel: str, model: Model, requested: dict[str, str] | None = None) -> _FileState:
@@ -587,22 +597,26 @@ def _read_state(root: Path, rel: str, model: Model, requested: dict[str, str] | 
 
 def _own_copy(data: dict[str, Any]) -> dict[str, Any]:
     """A copy of a document's data that `_expect` may change without touching the model:
-    the mapping, its `checkins` list and its `outcome` are copied, the rest is shared."""
+    the mapping, its `checkins` list, its `outcome` and its key results (each with its
+    `checkins`) are copied, the rest is shared."""
     out = dict(data)
     if isinstance(out.get("checkins"), list):
         out["checkins"] = list(out["checkins"])
     if isinstance(out.get("outcome"), dict):
         out["outcome"] = dict(out["outcome"])
+    if isinstance(out.get("key_results"), list):
+        out["key_results"] = [_own_copy(kr) if isinstance(kr, dict) else kr for kr in out["key_results"]]
     return out
 
 
 def _expect(state: _FileState, entry: _Entry, index: int, current: str | None) -> None:
-    """Record what the goal's document must read back as after the edit."""
+    """Record what the target's document must read back as after the edit."""
     for data in state.expected:
-        if data.get("kind") == "Goal" and data.get("id") == entry.goal:
-            data.setdefault("checkins", []).insert(index, dict(entry.data))
+        if data.get("kind") == entry.target.kind and data.get("id") == entry.goal:
+            holder = data if entry.target.kr is None else data["key_results"][entry.target.kr]
+            holder.setdefault("checkins", []).insert(index, dict(entry.data))
             if current is not None:
-                data["outcome"]["current"] = entry.data["value"]
+                (data["outcome"] if entry.target.kr is None else holder)["current"] = entry.data["value"]
             return
 
 
@@ -621,19 +635,33 @@ def _verify(state: _FileState) -> list[Problem]:
             if not _same([d.data for d in source.documents], state.expected):
                 return [Problem(state.rel, "internal error: the edit would change more than the check-ins; nothing "
                                            "was written (this is a bug in strat; please report it with the file)")]
-            touched = {goal for goal, _ in state.added}
+            touched = {key[0] for key, _ in state.added}
             slim = []
             for d in source.documents:
-                if d.data.get("kind") == "Goal" and d.data.get("id") in touched:
-                    data = dict(d.data)
-                    data["checkins"] = [c for c in data.get("checkins") or []
-                                        if not isinstance(c, dict) or (d.data["id"], c.get("date")) in state.added]
-                    slim.append(Document(d.path, d.index, data, d.position, d.values, d.keys))
+                if d.data.get("kind") in ("Goal", "Objective") and d.data.get("id") in touched:
+                    slim.append(Document(d.path, d.index, _only_added(d.data, state.added), d.position, d.values,
+                                         d.keys))
             if not validate_documents(slim)[1]:
                 return _expand(state)
     if state.cut is not None:
         return [Problem(state.rel, "the reduced text did not verify")]  # _plan starts again on the whole file
     return _verify_all(state)
+
+
+def _only_added(data: dict[str, Any], added: dict[tuple[tuple[str, int | None], str], str]) -> dict[str, Any]:
+    """A document's data with only the check-ins this plan adds (to it and to its key
+    results): the old ones were valid, and each check-in is validated on its own."""
+    def keep(items: Any, kr: int | None) -> Any:
+        if not isinstance(items, list):
+            return items
+        return [c for c in items if not isinstance(c, dict) or ((data["id"], kr), c.get("date")) in added]
+
+    out = dict(data)
+    out["checkins"] = keep(out.get("checkins") or [], None)
+    if isinstance(out.get("key_results"), list):
+        out["key_results"] = [dict(kr, checkins=keep(kr["checkins"], i)) if isinstance(kr, dict) and "checkins" in kr
+                              else kr for i, kr in enumerate(out["key_results"])]
+    return out
 
 
 def _expand(state: _FileState) -> list[Problem]:

@@ -19,14 +19,15 @@ class EditProblem(Exception):
 
 
 def add_checkin(text: str, goal: str, date: str, fields: list[tuple[str, str]],
-                nodes: list[Any] | None = None, update_current: bool = True) -> tuple[str, int, str | None]:
+                nodes: list[Any] | None = None, update_current: bool = True, kr: int | None = None,
+                kind: str = "Goal") -> tuple[str, int, str | None]:
     """Insert one check-in into the goal's document in `text` (a whole file, without its
     BOM; `nodes`: the text composed, or a composition whose positions are still right up
     to this edit). Returns (new text, the check-in's index in `checkins` as `nodes` has
     it, the old text of `outcome.current` when it was updated, else None). Raises
     EditProblem."""
     edits, index, current_text = checkin_edits(text, nodes if nodes is not None else compose_text(text), goal, date, fields,
-                                        update_current)
+                                        update_current, kr, kind)
     return splice(text, edits), index, current_text
 
 
@@ -44,19 +45,29 @@ def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 
 def checkin_edits(text: str, nodes: list[Any], goal: str, date: str, fields: list[tuple[str, str]],
-           update_current: bool) -> tuple[list[tuple[int, int, str]], int, str | None]:
-    """The edits that insert one check-in (see add_checkin), not yet applied."""
-    doc = find_goal(nodes, goal)
+           update_current: bool, kr: int | None = None,
+           kind: str = "Goal") -> tuple[list[tuple[int, int, str]], int, str | None]:
+    """The edits that insert one check-in (see add_checkin), not yet applied: into the
+    `checkins` of the document of `kind` and id `goal`, or, with `kr`, of its key result
+    at that index in `key_results`."""
+    doc = find_doc(nodes, kind, goal)
+    holder = doc if kr is None else _key_result(doc, kr)
     newline = _newline(text)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
-    found = get_value(doc, "checkins")
+    found = get_value(holder, "checkins")
     if found is None:
-        if doc.flow_style:
+        if holder is not doc and holder.flow_style:
+            # A key result written `{metric: …, target: …}` gets `, checkins: [{…}]` inside its braces.
+            at = _content_end(holder.value[-1][1])
+            edits.append((at, at, ", checkins: [" + _flow_map(fields) + "]"))
+        elif holder.flow_style:
             raise EditProblem("the document is written as one flow mapping `{…}`; add `checkins:` by hand")
-        key_col = doc.value[0][0].start_mark.column
-        dash_off, key_off = _list_style(doc, text)
-        lines = [" " * key_col + "checkins:", *_block_item(fields, key_col + dash_off, key_col + dash_off + key_off)]
-        edits.append(_insert_lines(text, _content_end(doc), lines, newline))
+        else:
+            key_col = holder.value[0][0].start_mark.column
+            dash_off, key_off = _list_style(doc, text)
+            lines = [" " * key_col + "checkins:",
+                     *_block_item(fields, key_col + dash_off, key_col + dash_off + key_off)]
+            edits.append(_insert_lines(text, _content_end(holder), lines, newline))
         index, newest = 0, True
     else:
         items_node = found[1]
@@ -102,8 +113,8 @@ def checkin_edits(text: str, nodes: list[Any], goal: str, date: str, fields: lis
                 at = _line_start(text, dash)
                 edits.append((at, at, "".join(line + newline for line in lines)))
     current_text = None
-    if newest and update_current:
-        outcome = get_value(doc, "outcome")
+    if newest and update_current and kind == "Goal":  # an objective keeps no `current`
+        outcome = get_value(doc, "outcome") if kr is None else (None, holder)
         current = get_value(outcome[1], "current") if outcome and isinstance(outcome[1], MappingNode) else None
         if current is not None and isinstance(current[1], ScalarNode):
             node = current[1]
@@ -120,13 +131,34 @@ def compose_text(text: str) -> list[Any]:
 
 
 def find_goal(documents: list[Any], goal: str) -> Any:
+    return find_doc(documents, "Goal", goal)
+
+
+def find_doc(documents: list[Any], kind: str, ident: str) -> Any:
+    """The mapping node of the document of this kind and id."""
     for node in documents:
         if not isinstance(node, MappingNode):
             continue
-        kind, ident = get_value(node, "kind"), get_value(node, "id")
-        if kind and ident and kind[1].value == "Goal" and ident[1].value == goal:
+        found_kind, found_id = get_value(node, "kind"), get_value(node, "id")
+        if found_kind and found_id and found_kind[1].value == kind and found_id[1].value == ident:
             return node
-    raise EditProblem(f"goal `{goal}` not found in its file")
+    raise EditProblem(f"{kind.lower()} `{ident}` not found in its file")
+
+
+def find_holder(documents: list[Any], kind: str, ident: str, kr: int | None) -> Any:
+    """The mapping node that holds the `checkins` of a document or of its key result `kr`."""
+    doc = find_doc(documents, kind, ident)
+    return doc if kr is None else _key_result(doc, kr)
+
+
+def _key_result(doc: Any, kr: int) -> Any:
+    found = get_value(doc, "key_results")
+    if found is None or not isinstance(found[1], SequenceNode) or not 0 <= kr < len(found[1].value):
+        raise EditProblem(f"key result {kr + 1} not found in its file")
+    node = found[1].value[kr]
+    if not isinstance(node, MappingNode) or not node.value:
+        raise EditProblem(f"key result {kr + 1} is not a mapping")
+    return node
 
 
 def get_value(node: Any, key: str) -> tuple[Any, Any] | None:

@@ -43,6 +43,11 @@ def _say(message: object = "", err: bool = False, nl: bool = True, color: bool |
     click.echo(text, err=err, nl=nl, color=color)
 
 
+def _text_arguments(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """`_text_argument` for an option given several times."""
+    return tuple(_text_argument(ctx, param, v) or "" for v in values)
+
+
 def _text_argument(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An argument strat stores in UTF-8 YAML or matches against names from it: refused
     (exit 2) when it holds bytes that are not UTF-8, rather than written or crashing."""
@@ -477,14 +482,23 @@ def _config_problem(problem: "_ConfigProblem") -> int:
 @click.option("--lint/--no-lint", "compare_lint", default=None,
               help="List the lint findings the change introduces or fixes; this lints both sides whole. "
                    "Default: on, except for repositories over 3,000 strategy files.")
-def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> int:
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Measure both sides (current values, forecasts, statuses) and judge date rules as of this day.")
+@click.option("--numbers/--no-numbers", "compare_numbers", default=None,
+              help="Say how the change moves each objective's and goal's numbers; this loads both sides whole. "
+                   "Default: on, except for repositories over 3,000 strategy files.")
+def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None, today: "object",
+         compare_numbers: bool | None) -> int:
     """What a change does to the strategy, in words.
 
     Compares the strategy at BASE with HEAD (a revision; default: the working tree),
     entity by entity: added, removed, moved to another file, or fields changed
     ("goal `x`: outcome.target 0.45 → 0.5"), grouped by kind, plus the lint findings
-    the change introduces or fixes. Reads git objects: no checkout, nothing changes in
-    your working tree.
+    the change introduces or fixes. When the change moves a number (new readings or
+    check-ins, a new target), each objective and goal it moves gets one line: its
+    value, progress, forecast and status now and before, both sides measured on the
+    same day (--today), with the figures of `strat tree` and the site. Reads git
+    objects: no checkout, nothing changes in your working tree.
 
     \b
     Examples:
@@ -500,7 +514,8 @@ def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None) -> in
 
     root, _, config = _locate(None, need_folder=False)
     try:
-        report = run_diff(root, config.strategy, base, head, config, compare_lint)
+        report = run_diff(root, config.strategy, base, head, config, compare_lint,
+                          today.date() if today else None, compare_numbers)  # type: ignore[attr-defined]
     except git.GitError as problem:
         raise UsageProblem(str(problem)) from None
     _say(DIFF_FORMATS[fmt](report), nl=False)
@@ -547,10 +562,14 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 
 
 @cli.command()
-@click.argument("goal", required=False, callback=_text_argument)
+@click.argument("goal", required=False, callback=_text_argument, metavar="[GOAL|OBJECTIVE]")
+@click.option("--kr", metavar="METRIC", callback=_text_argument,
+              help="Check in the goal's key result on this metric instead of its outcome (METRIC#N for the "
+                   "N-th key result when two measure one metric).")
 @click.option("--value", metavar="NUMBER", callback=_text_argument,
-              help="The value of the goal's outcome metric (required with GOAL); 14% is 14 when the metric's "
-                   "unit is %, 0.14 when it is a ratio.")
+              help="The value of the metric checked in (required with GOAL): the goal's outcome metric, the key "
+                   "result's with --kr, the objective's; 14% is 14 when the metric's unit is %, 0.14 when it is "
+                   "a ratio.")
 @click.option("--date", "day", metavar="YYYY-MM-DD", callback=_text_argument,
               help="The day of the reading (default: today; never in the future).")
 @click.option("--confidence", metavar="0..1", callback=_text_argument,
@@ -559,31 +578,40 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
 @click.option("--by", metavar="PERSON", callback=_text_argument,
               help="Who checked in (a Person id; default: the Person whose email is git's user.email).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Check in many goals at once from a CSV file (instead of GOAL and the options above).")
+              help="Check in many goals, key results and objectives at once from a CSV file (instead of GOAL and "
+                   "the options above).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
-def checkin(goal: str | None, value: str | None, day: str | None, confidence: str | None, note: str | None,
-            by: str | None, csv_file: Path | None, dry_run: bool) -> int:
-    """Add a dated check-in to a goal, in place.
+def checkin(goal: str | None, kr: str | None, value: str | None, day: str | None, confidence: str | None,
+            note: str | None, by: str | None, csv_file: Path | None, dry_run: bool) -> int:
+    """Add a dated check-in to a goal, one of its key results, or an objective, in place.
 
-    The check-in is inserted into the goal's file; every other byte of the file stays as
-    it was (comments, quoting, order, indentation, line endings, other documents). The
-    new file is checked with strat's own loader and schemas before it is written, and it
-    is written atomically, all files or none, even if the run is killed (a lock and a
+    A goal's id checks in its outcome; with --kr METRIC, its key result on that metric;
+    an objective's id checks in the objective's metric (the business number).
+
+    The check-in is inserted into the file; every other byte of the file stays as it
+    was (comments, quoting, order, indentation, line endings, other documents). The new
+    file is checked with strat's own loader and schemas before it is written, and it is
+    written atomically, all files or none, even if the run is killed (a lock and a
     journal: see the guide, "Writing safely"). Check-ins stay in date order.
 
-    When the goal keeps an `outcome.current` and the check-in is its newest, `current`
-    is set to the new value too; a goal without `current` gets none.
+    When the goal keeps an `outcome.current` (a key result its `current`) and the
+    check-in is its newest, `current` is set to the new value too; one without
+    `current` gets none.
 
     \b
     Examples:
       strat checkin faster-activation --value 0.41 --confidence 0.7 --note "wizard at 100%"
+      strat checkin faster-activation --kr setup-tickets --value 420
+      strat checkin grow-active-teams --value 1260 --note "Weekly active teams, Monday's count"
       strat checkin --csv readings.csv
 
     \b
-    The CSV has a header row: goal and value, and optionally date, confidence, note,
-    by (columns named x-… are ignored; any other column is an error). Blank rows are
-    skipped; UTF-8 with or without a BOM. All or nothing: if any row is wrong, every
-    bad row is reported with its line and no file is written.
+    The CSV has a header row: goal and value, and optionally kr, date, confidence,
+    note, by (columns named x-… are ignored; any other column is an error). `goal`
+    holds a goal's or an objective's id; `kr` a key result's metric, METRIC#N as
+    with --kr (empty: the goal's outcome). Blank rows are skipped; UTF-8 with or
+    without a BOM. All or nothing: if any row is wrong, every bad row is reported
+    with its line and no file is written.
 
     \b
     Exit status: 0 written (or nothing to do), 1 refused (the reasons, with file:line),
@@ -595,17 +623,20 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
     from strat.write import WriteRefused
 
     if csv_file is not None:
-        if goal or value is not None or any(v is not None for v in (day, confidence, note, by)):
-            raise UsageProblem("--csv FILE takes the check-ins from the file: give no GOAL, --value, --date, "
+        if goal or value is not None or any(v is not None for v in (kr, day, confidence, note, by)):
+            raise UsageProblem("--csv FILE takes the check-ins from the file: give no GOAL, --kr, --value, --date, "
                                "--confidence, --note or --by with it")
         raw = _read_bounded(csv_file, MAX_CHECKIN_CSV_BYTES, "strat checkin --csv")
         requests, problems = read_csv(raw, str(csv_file))
     else:
         if not goal:
-            raise UsageProblem("name a GOAL with --value, or give --csv FILE (see strat checkin --help)")
+            raise UsageProblem("name a GOAL or OBJECTIVE with --value, or give --csv FILE (see strat checkin --help)")
         if value is None:
-            raise UsageProblem("--value is required: the value of the goal's outcome metric")
-        requests, problems = [Request(goal, value, day, confidence, note, by)], []
+            raise UsageProblem("--value is required: the value of the metric checked in")
+        if kr is not None and not kr.strip():
+            raise UsageProblem("--kr needs a key result's metric (METRIC, or METRIC#N); leave --kr out to check in "
+                               "the goal's outcome")
+        requests, problems = [Request(goal, value, day, confidence, note, by, kr)], []
     if not problems and not requests:
         _say(f"strat checkin: no check-ins in {csv_file}; nothing to do", err=True)
         return EXIT_OK
@@ -638,8 +669,8 @@ def checkin(goal: str | None, value: str | None, day: str | None, confidence: st
         _say(f"strat checkin: {refused}", err=True)
         return EXIT_FINDINGS
     for added in plan.added:
-        also = f"; outcome.current {added.current[0]} → {added.current[1]}" if added.current else ""
-        _say(f"{added.path}: goal `{added.goal}` checked in {added.value} on {added.date}{also}")
+        also = f"; {added.current_field} {added.current[0]} → {added.current[1]}" if added.current else ""
+        _say(f"{added.path}: {added.subject or f'goal `{added.goal}`'} checked in {added.value} on {added.date}{also}")
     return EXIT_OK
 
 
@@ -730,34 +761,48 @@ def codeowners(check: bool, output: Path | None) -> int:
 @click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="text for people, json for tools.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="Compute goal status as of this day instead of today.")
+              help="Measure current values, forecasts and statuses as of this day instead of today (values dated after it are ignored).")
 @click.option("--color/--no-color", default=None, help="Colour the text (default: only on a terminal).")
-def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -> int:
-    """The metrics one-pager as an indented tree, with progress.
+@click.option("--team", "teams", multiple=True, metavar="TEAM", callback=_text_arguments,
+              help="Only goals held by this team (repeat for several), with the path to them.")
+@click.option("--owner", "owners", multiple=True, metavar="PERSON", callback=_text_arguments,
+              help="Only goals owned by this person (repeat for several), with the path to them.")
+@click.option("--period", "periods", multiple=True, metavar="PERIOD", callback=_text_arguments,
+              help="Only goals of this period (repeat for several), with the path to them.")
+def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None, teams: tuple[str, ...],
+         owners: tuple[str, ...], periods: tuple[str, ...]) -> int:
+    """The metrics one-pager as an indented tree, with the numbers.
 
     North Star → objectives → the metrics their goals move → goals (cascaded goals
-    under their parent goal) → initiatives. Each goal shows how far it has come from
-    baseline to target (a percentage and a bar; the current value is the latest
-    check-in, else outcome.current), its latest confidence and its status, computed as
-    on the site. ID narrows the tree to one objective or goal.
+    under their parent goal) → initiatives. The North Star shows its latest value and
+    its move over four weeks; each objective its number (the latest value of its
+    metric), how far it has come from baseline to target, its forecast by the due
+    date, its status and its goals' weighted roll-up; each goal its progress (a
+    percentage and a bar), forecast, latest confidence, status and key results'
+    roll-up: the same figures as the site and `strat diff`. ID narrows the tree to one
+    objective or goal; --team, --owner and --period keep the matching goals and the
+    path to them (several values of one option: any of them; several options: all).
 
     \b
     Examples:
       strat tree
       strat tree grow-active-teams       one objective and everything under it
       strat tree faster-activation -f json
+      strat tree --team onboarding --period 2026-h2
 
     Exit status: 0 shown (entities with lint errors are left out: see strat lint),
-    2 usage error or an ID that is not an objective or goal.
+    2 usage error, an ID that is not an objective or goal, or a filter naming no
+    team, person or period.
     """
     from strat import inert
     from strat.loaded import load_strategy
-    from strat.tree import ASCII, TreeProblem, build_tree, render_text, to_json
+    from strat.tree import ASCII, TreeProblem, build_tree, has_goals, make_filter, render_text, to_json
 
     root, target, config = _locate(None)
     loaded = load_strategy(root, target, config, today.date() if today else None)  # type: ignore[attr-defined]
     try:
-        node = build_tree(loaded.ctx, entity_id)
+        only = make_filter(loaded.ctx, teams, owners, periods)
+        node = build_tree(loaded.ctx, entity_id, only)
     except TreeProblem as problem:
         raise UsageProblem(str(problem)) from None
     if fmt == "json":
@@ -770,6 +815,8 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None) -
             encoding = getattr(sys.stdout, "encoding", None) or "ascii"
             text = render_text(node, want, ASCII).encode(encoding, "replace").decode(encoding)
             _say(text, nl=False, color=want)
+    if only and not has_goals(node):
+        _say("strat tree: no goal matches the filters (--team, --owner, --period)", err=True)
     if loaded.errors:
         _say(f"strat tree: {loaded.errors} lint error(s): entities with errors are left out; run `strat lint`",
                    err=True)

@@ -1,7 +1,9 @@
 """Documentation of the diagnostic codes that are not alignment rules: files and YAML
 (E001–E008), schemas (S101–S105), references (R201–R204) and ignore comments (I001).
 
-The alignment rules (A3xx) carry their documentation in their own module docstrings.
+The alignment rules (A3xx) carry their documentation in their own module docstrings, and
+so does R205 (conflicting readings, `strat.rules.r205_conflicting_readings`): it judges
+the data of Readings documents, so it is a rule module like them.
 These codes are reported by the loader (`strat.load`), the schema validator
 (`strat.validate`), the model (`strat.model`), the reference checker (`strat.refs`) and
 the ignore-comment handling (`strat.ignores`), so their documentation is kept here. It uses

@@ -41,5 +41,5 @@ def all_codes() -> dict[str, CodeInfo]:
 
 
 def matches(code: str, selectors: tuple[str, ...]) -> bool:
-    """`A3` selects A301–A312; `A304` selects itself; `ALL` selects everything."""
+    """`A3` selects A301–A315; `A304` selects itself; `ALL` selects everything."""
     return any(s == "ALL" or code.startswith(s) for s in selectors)

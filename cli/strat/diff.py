@@ -3,18 +3,29 @@
 Reads both sides from git objects (HEAD defaults to the working tree): no checkout, no
 working-tree change. Entity changes come from the files that differ; the lint findings
 the change introduces or fixes come from linting both sides whole (files that are the
-same on both sides are parsed once).
+same on both sides are parsed once). What the change does to the numbers (current
+values, progress, forecasts, statuses: `strat.diffnumbers`) comes from measuring both
+sides whole on the same day, `today`, whenever a changed document can move a number
+(Readings, Objective, Goal, Metric, Strategy).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from strat.changes import EntityChange, changed_paths, diff_entities, entities, load_revision
+from strat.diffnumbers import NUMBER_KINDS
 from strat.config import Config
 from strat.diagnostics import Diagnostic
 from strat.load import LoadResult, load_file, load_tree
+
+if TYPE_CHECKING:
+    from strat.diffnumbers import NumberChange
+    from strat.lint import LintResult
+    from strat.model import Model
 
 
 @dataclass(slots=True)
@@ -27,6 +38,10 @@ class DiffReport:
     lint_compared: bool = True
     lint_note: str = ""  # why the lint comparison was skipped
     notes: list[str] = field(default_factory=list)  # what the comparison does not read (submodules)
+    numbers: list["NumberChange"] = field(default_factory=list)  # what the change does to the numbers
+    numbers_compared: bool = True
+    numbers_note: str = ""  # why the numbers were not measured
+    today: dt.date | None = None  # the day both sides are measured on
 
     @property
     def head_label(self) -> str:
@@ -40,21 +55,32 @@ AUTO_LINT_MAX_FILES = 3000
 
 
 def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: Config,
-         compare_lint: bool | None = None) -> DiffReport:
-    """Compare the strategy at two revisions of the repository at `root`. compare_lint:
-    True/False, or None to compare when the repository is small enough."""
+         compare_lint: bool | None = None, today: dt.date | None = None,
+         compare_numbers: bool | None = None) -> DiffReport:
+    """Compare the strategy at two revisions of the repository at `root`. compare_lint,
+    compare_numbers: True/False, or None to compare when the repository is small enough
+    (both load and check the two sides whole). Both sides are measured (and linted) as on
+    `today` (default: today)."""
+    today = today or dt.date.today()
     from strat import git
 
     base = git.resolve(root, base_rev)
     head = git.resolve(root, head_rev) if head_rev is not None else None
     paths = changed_paths(root, base, head, folder)
-    note = ""
-    if compare_lint is None:
+    note = numbers_note = ""
+    if compare_lint is None or compare_numbers is None:
         size = len(git.list_tree(root, head or base, folder))
-        compare_lint = size <= AUTO_LINT_MAX_FILES
-        if not compare_lint:
-            note = (f"lint not compared: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
-                    "pass --lint to compare (it lints both sides whole)")
+        small = size <= AUTO_LINT_MAX_FILES
+        if compare_lint is None:
+            compare_lint = small
+            if not small:
+                note = (f"lint not compared: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
+                        "pass --lint to compare (it lints both sides whole)")
+        if compare_numbers is None:
+            compare_numbers = small
+            if not small:
+                numbers_note = (f"numbers not measured: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
+                                "pass --numbers to measure (it loads both sides whole)")
     cache: dict = {}
     if compare_lint:
         before_all = load_revision(root, base, folder, None, cache, config.include, config.exclude)
@@ -67,11 +93,36 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
         after_docs = _load_head(root, folder, head, paths, cache, config).documents
         context = entities(after_docs)
     report = DiffReport(base, head, diff_entities(entities(before_docs), entities(after_docs), context),
-                        lint_compared=compare_lint, lint_note=note)
+                        lint_compared=compare_lint, lint_note=note, today=today,
+                        numbers_compared=compare_numbers, numbers_note=numbers_note)
+    models: tuple["Model | None", "Model | None"] = (None, None)
     if compare_lint:
-        report.introduced, report.fixed = lint_delta(before_all, after_all, config)
-    report.notes = submodule_notes(root, folder, base, head)
+        old, new = _lint_both(before_all, after_all, config, today)
+        report.introduced, report.fixed = _delta(old, new)
+        models = old.model, new.model
+    if compare_numbers and any(change.kind in NUMBER_KINDS for change in report.changes):
+        if models[0] is None or models[1] is None:
+            models = (_model(load_revision(root, base, folder, None, cache, config.include, config.exclude), config),
+                      _model(_load_head(root, folder, head, None, cache, config), config))
+        report.numbers = _numbers(models[0], models[1], config, today)
+    report.notes = submodule_notes(root, folder, base, head) + ([numbers_note] if numbers_note else [])
     return report
+
+
+def _model(loaded: LoadResult, config: Config) -> "Model | None":
+    """The model of one side, checked as `strat tree` checks it (files, schemas, references)."""
+    from strat.lint import LintOptions, check
+
+    return check(loaded, config, LintOptions(select=("E", "S", "R"), use_git=False)).model
+
+
+def _numbers(before: "Model | None", after: "Model | None", config: Config, today: dt.date) -> list["NumberChange"]:
+    from strat.diffnumbers import number_changes
+    from strat.rules.context import RuleContext
+
+    if before is None or after is None:
+        return []
+    return number_changes(RuleContext(before, config, today), RuleContext(after, config, today))
 
 
 def submodule_notes(root: Path, folder: str, base: str, head: str | None) -> list[str]:
@@ -132,15 +183,25 @@ def _without_submodules(root: Path, folder: str, loaded: LoadResult, config: Con
     return out
 
 
-def lint_delta(before: LoadResult, after: LoadResult, config: Config) -> tuple[list[Diagnostic], list[Diagnostic]]:
+def lint_delta(before: LoadResult, after: LoadResult, config: Config,
+               today: dt.date | None = None) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Findings present after but not before (introduced) and before but not after
     (fixed). Matched by code, file, field and message, so a finding that only moved
-    lines is neither. The stale-goal rule (A311) is left out: it depends on today."""
+    lines is neither. The stale-goal rule (A311) is left out: it reads git history, not
+    the two sides; the other date rules judge both sides on the same `today`."""
+    return _delta(*_lint_both(before, after, config, today))
+
+
+def _lint_both(before: LoadResult, after: LoadResult, config: Config,
+               today: dt.date | None) -> tuple["LintResult", "LintResult"]:
     from strat.lint import LintOptions, check
 
-    options = LintOptions(ignore=("A311",), use_git=False)
-    old = check(before, config, options).diagnostics
-    new = check(after, config, options).diagnostics
+    options = LintOptions(ignore=("A311",), use_git=False, today=today)
+    return check(before, config, options), check(after, config, options)
+
+
+def _delta(old_result: "LintResult", new_result: "LintResult") -> tuple[list[Diagnostic], list[Diagnostic]]:
+    old, new = old_result.diagnostics, new_result.diagnostics
 
     def key(d: Diagnostic) -> tuple[str, str, str, str]:
         return (d.code, d.location.path, d.location.json_path, d.message)

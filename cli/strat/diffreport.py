@@ -13,6 +13,8 @@ from strat import inert, schemas
 from strat.changes import MISSING, EntityChange
 from strat.diagnostics import Diagnostic
 from strat.diff import DiffReport
+from strat.diffnumbers import NumberChange
+from strat.progress_data import progress_data, rollup_data
 from strat.load import format_json_path
 
 
@@ -25,7 +27,7 @@ def _by_kind(changes: list[EntityChange]) -> list[tuple[str, list[EntityChange]]
 
 
 def _plural(kind: str) -> str:
-    return {"Strategy": "Strategy", "Person": "People"}.get(kind, kind + "s")
+    return {"Strategy": "Strategy", "Person": "People", "Readings": "Readings"}.get(kind, kind + "s")
 
 
 def _counts(report: DiffReport) -> str:
@@ -42,10 +44,21 @@ def _lint_line(report: DiffReport) -> str:
     return f"lint: {len(report.introduced)} finding(s) introduced, {len(report.fixed)} fixed"
 
 
+def _today(report: DiffReport) -> str:
+    return report.today.isoformat() if report.today else "today"
+
+
 def render_markdown(report: DiffReport) -> str:
     lines = [f"## Strategy changes: `{inert.text(report.base[:12])}` → {inert.markdown(report.head_label)}", "",
              f"**{_counts(report)}** · {_lint_line(report)}", ""]
     lines += [f"> {inert.markdown_sentence(note)}" for note in report.notes] + ([""] if report.notes else [])
+    if report.numbers:
+        lines += [f"### What it does to the numbers (as of {_today(report)})"]
+        for moved in report.numbers:
+            said = moved.sentences()
+            lines.append(f"- {inert.markdown_sentence(said[0])}")
+            lines.extend(f"  - {inert.markdown_sentence(s.split(': ', 1)[-1])}" for s in said[1:])
+        lines.append("")
     for kind, changes in _by_kind(report.changes):
         lines.append(f"### {_plural(kind)}")
         for change in changes:
@@ -69,6 +82,10 @@ def render_text(report: DiffReport) -> str:
     lines = [f"strategy changes {inert.text(report.base[:12])} → {inert.text(report.head_label)}: {_counts(report)}; "
              f"{_lint_line(report)}"]
     lines += [f"note: {inert.text(note)}" for note in report.notes]
+    if report.numbers:
+        lines.append(f"\nnumbers (as of {_today(report)}):")
+        for moved in report.numbers:
+            lines.extend(f"  {inert.text(s)}" for s in moved.sentences())
     for kind, changes in _by_kind(report.changes):
         lines.append(f"\n{_plural(kind)}:")
         for change in changes:
@@ -91,6 +108,23 @@ def _diag(d: Diagnostic) -> dict[str, object]:
             "code": d.code, "severity": d.severity.value, "message": d.message}
 
 
+def _number(change: NumberChange) -> dict[str, object]:
+    """One objective or goal whose numbers moved: before and after in the shape of
+    `strat tree -f json` (`strat.progress_data`)."""
+    rollup = "goals_rollup" if change.kind == "objective" else "kr_rollup"
+    return {
+        "kind": change.kind, "id": change.id, "label": change.label, "unit": change.unit,
+        "sentences": change.sentences(),
+        "before": progress_data(change.before) if change.before is not None else None,
+        "after": progress_data(change.after),
+        rollup: {"before": rollup_data(change.rollup_before), "after": rollup_data(change.rollup_after)},
+        "key_results": [{"metric": kr.metric, "index": kr.index, "title": kr.label,
+                         "before": progress_data(kr.before) if kr.before is not None else None,
+                         "after": progress_data(kr.after) if kr.after is not None else None}
+                        for kr in change.key_results],
+    }
+
+
 def render_json(report: DiffReport) -> str:
     payload = {
         "base": report.base,
@@ -102,6 +136,9 @@ def render_json(report: DiffReport) -> str:
                          "added": f.old is MISSING, "removed": f.new is MISSING} for f in c.fields]}
             for c in report.changes
         ],
+        "today": _today(report),
+        "numbers_compared": report.numbers_compared,
+        "numbers": [_number(n) for n in report.numbers],
         "notes": report.notes,
         "lint": {"compared": report.lint_compared, "note": report.lint_note, "introduced": [_diag(d) for d in report.introduced],
                  "fixed": [_diag(d) for d in report.fixed]},

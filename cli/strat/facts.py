@@ -16,7 +16,7 @@ from strat.model import mapping, references
 from strat.numbers import measure, money, number  # noqa: F401  (one rule for every output; re-exported)
 from strat.progress import (  # noqa: F401  (re-exported: the one computation of progress and status)
     BEHIND, CONFIDENT, DOUBTFUL, FAR_BEHIND, STATUS_LABELS, STATUS_ORDER, Measures, Progress, Reading, fraction,
-    measures, readings)
+    measures, readings, rollup_of)
 from strat.rules.context import RuleContext
 from strat.model import is_slug
 
@@ -136,13 +136,9 @@ class Facts:
         return out
 
     def rollup(self, goal_ids: list[str]) -> dict[str, int]:
-        """How many goals are in each status."""
-        counts: dict[str, int] = {}
-        for gid in goal_ids:
-            progress = self.progress.get(gid)
-            if progress is not None:
-                counts[progress.status] = counts.get(progress.status, 0) + 1
-        return dict(sorted(counts.items(), key=lambda kv: STATUS_ORDER[kv[0]]))
+        """How many goals are in each status (the counts of `strat.progress.rollup_of`)."""
+        found = (self.progress.get(gid) for gid in goal_ids)
+        return rollup_of((1.0, p) for p in found if p is not None).counts
 
 
 def build_facts(ctx: RuleContext) -> Facts:

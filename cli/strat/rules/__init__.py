@@ -1,4 +1,6 @@
-"""The alignment rules, one module each, registered here in one literal dict.
+"""The alignment rules (A3xx), and the reference checks that need the whole model's
+data rather than one field's target (R205), one module each, registered here in one
+literal dict.
 
 Each module has `CODE`, `NAME` (kebab-case), `SEVERITY` (the default), a docstring in
 four parts (What it checks / Why it matters / Fails / Passes) that is its user
@@ -23,6 +25,10 @@ from strat.rules import (
     a310_roi_unknown,
     a311_stale_goal,
     a312_customer_progress,
+    a313_guardrail_breached,
+    a314_stale_data,
+    a315_goal_not_closed,
+    r205_conflicting_readings,
 )
 
 RULES: dict[str, ModuleType] = {
@@ -40,5 +46,9 @@ RULES: dict[str, ModuleType] = {
         a310_roi_unknown,
         a311_stale_goal,
         a312_customer_progress,
+        a313_guardrail_breached,
+        a314_stale_data,
+        a315_goal_not_closed,
+        r205_conflicting_readings,
     )
 }

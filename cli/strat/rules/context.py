@@ -14,6 +14,7 @@ from strat.config import Config
 from strat.diagnostics import Location
 from strat.load import Document
 from strat.model import Model
+from strat.numbers import measure, number
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,25 @@ class RuleContext:
     def metric(self, ident: Any) -> Document | None:
         return self.get(ident, "Metric")
 
+    @functools.cached_property
+    def _reading_values(self) -> dict[tuple[str, int], Location]:
+        """(file, line of a reading) → where its `value` is: built once, on first need."""
+        out: dict[tuple[str, int], Location] = {}
+        for doc in self.entities("Readings"):
+            for i, _ in enumerate(doc.data.get("values") or ()):
+                pos = doc.values.get(("values", i))
+                if pos is not None:
+                    out.setdefault((doc.path, pos[0]), doc.location(("values", i, "value")))
+        return out
+
+    def reading_location(self, path: str | None, line: int | None) -> tuple[Location, ...]:
+        """The place of a metric reading (a `strat.progress.Reading`'s path and line), as a
+        related location: () when it did not come from a Readings file."""
+        if path is None or line is None:
+            return ()
+        found = self._reading_values.get((path, line))
+        return (found or Location(path, line),)
+
     # --- dates ---------------------------------------------------------------------
 
     def period_end(self, period: Any) -> str | None:
@@ -153,6 +173,19 @@ class RuleContext:
 
     def objective_due(self, objective: Document) -> str | None:
         return objective.data.get("due") or self.period_end(objective.data.get("period"))
+
+
+def two_values(a: float, b: float, unit: Any) -> tuple[str, str]:
+    """Two values of one metric in words, with its unit (`strat.numbers.measure`); when
+    the rounding shown would make them look equal (EUR 1M and EUR 1M), the exact figures
+    follow in brackets, so a message never says a value differs from itself."""
+    shown_a, shown_b = measure(a, unit), measure(b, unit)
+    if shown_a == shown_b and a != b:
+        exact_a, exact_b = number(a), number(b)
+        if exact_a == exact_b:
+            exact_a, exact_b = repr(a), repr(b)
+        shown_a, shown_b = f"{shown_a} ({exact_a})", f"{shown_b} ({exact_b})"
+    return shown_a, shown_b
 
 
 def ids(items: Iterator[str] | list[str], limit: int = 4) -> str:

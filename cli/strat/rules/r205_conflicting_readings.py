@@ -1,0 +1,77 @@
+"""Conflicting readings: two readings of one metric on one date with different values.
+
+## What it checks
+Every reading of a metric, across all its Readings documents (a metric may have one
+file a year, or several documents in one file), has one value per date. A second
+reading on the same date with a different value is reported at that reading's `value`,
+the later one in reading order (files by path, then documents and lines in order), with
+the first reading named as a related location and both values in the message. The same
+value written twice on one date is not a finding: it counts once.
+
+## Why it matters
+The current value of an objective, a goal's outcome and every chart on the site come
+from these readings. Two values for one date mean one of them is wrong, or that the
+number was restated and the old line kept: strat would take the later line as the value
+of that date and the reader of the pull request would not know which one leadership is
+looking at. A restatement replaces the old value, with a `note` saying why.
+
+## Fails
+```yaml
+kind: Readings
+id: arr-2026
+metric: arr
+values:
+  - {date: 2026-11-23, value: 44000000}
+  - {date: 2026-11-23, value: 44100000}   # R205: the 23rd already reads 44,000,000
+```
+
+## Passes
+```yaml
+values:
+  - {date: 2026-11-23, value: 44100000, note: Restated after the November billing fix.}
+  - {date: 2026-11-30, value: 44100000}
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from strat.diagnostics import Location, Severity
+from strat.numbers import finite
+from strat.progress import parse_date
+from strat.rules.context import Finding, RuleContext, two_values
+
+CODE = "R205"
+NAME = "conflicting-readings"
+SEVERITY = Severity.ERROR
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    first: dict[tuple[str, str], tuple[float, Location]] = {}  # (metric, date) → the first reading
+    for doc in ctx.entities("Readings"):
+        metric = doc.data.get("metric")
+        entries = doc.data.get("values")
+        if not isinstance(metric, str) or not isinstance(entries, list):
+            continue
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            date, value = entry.get("date"), finite(entry.get("value"))
+            if value is None or not isinstance(date, str) or parse_date(date) is None:
+                continue
+            here = doc.location(("values", i, "value"))
+            seen = first.setdefault((metric, date), (value, here))
+            if seen[1] is here or seen[0] == value:
+                continue
+            shown_first, shown_here = two_values(seen[0], value, _unit(ctx, metric))
+            yield Finding(here,
+                          f"metric `{metric}` has two readings on {date} with different values: {shown_here} here "
+                          f"and {shown_first} at {seen[1].path}:{seen[1].line}; keep one (a restatement replaces "
+                          "the old value, with a `note` saying why)",
+                          (seen[1],))
+
+
+def _unit(ctx: RuleContext, metric: str) -> Any:
+    found = ctx.metric(metric)
+    return found.data.get("unit") if found is not None else None
