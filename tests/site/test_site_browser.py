@@ -323,15 +323,20 @@ def test_one_pager_diagram_is_visible_and_every_node_links_to_a_page(example: Se
     page = ctx.new_page()
     visit(page, rec, example.url + "map/", settle_down=True)
 
-    diagrams = page.locator("article svg.strat-map")
+    # On a wide screen the drawings across are shown; the outlines for phones and the
+    # drawing for print are not (display: none: neither seen nor read out).
+    diagrams = page.locator("article .strat-across svg.strat-map")
     assert diagrams.count() >= 1
     for i in range(diagrams.count()):
         diagram = diagrams.nth(i)
         diagram.scroll_into_view_if_needed()
         box = diagram.bounding_box()
         assert diagram.is_visible() and box is not None and box["width"] > 200 and box["height"] > 100, (i, box)
+    hidden = page.locator("article .strat-down svg, article .strat-print svg")
+    assert hidden.count() == diagrams.count() + 1
+    assert not any(hidden.nth(i).is_visible() for i in range(hidden.count()))
 
-    links = page.locator("article svg.strat-map a")
+    links = page.locator("article .strat-across svg.strat-map a")
     hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href') || e.getAttribute('xlink:href'))")
     # A node per objective, metric, goal and initiative in the example, plus the North Star.
     assert len(hrefs) >= 30, hrefs
@@ -346,7 +351,7 @@ def test_one_pager_diagram_is_visible_and_every_node_links_to_a_page(example: Se
         assert pages <= set(targets), f"{folder} missing from the one-pager: {sorted(pages - set(targets))}"
 
     # A click on a goal node opens the goal's page.
-    goal = page.locator("article svg.strat-map a[href*='goals/']").first
+    goal = page.locator("article .strat-across svg.strat-map a[href*='goals/']").first
     href = goal.get_attribute("href")
     assert href
     with page.expect_navigation() as navigation:
@@ -356,29 +361,84 @@ def test_one_pager_diagram_is_visible_and_every_node_links_to_a_page(example: Se
     assert page.locator("article h1").first.is_visible()
     assert rec.problems() == []
 
-def test_on_a_phone_the_overview_opens_whole(example: Served, browser: Browser) -> None:
-    """At a phone's width (390 px) the one-pager's overview is drawn to the screen's width
-    (the North Star and every objective in view), while the per-objective diagrams keep
-    their size and scroll sideways."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                              service_workers="block", color_scheme="light")
+PHONE = {"width": 390, "height": 844}
+
+
+def test_on_a_phone_the_one_pager_is_drawn_down_and_never_scrolls_sideways(example: Served, browser: Browser) -> None:
+    """At a phone's width (390 px) the one-pager shows each diagram as an outline, one box
+    a row (the drawings across are hidden): the page never scrolls sideways, every outline
+    is visible and inside the screen, and its boxes are the same links as across."""
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, service_workers="block",
+                              color_scheme="light")
     try:
         rec = recorded(ctx)
         page = ctx.new_page()
-        visit(page, rec, example.url + "map/")
-        boxes = page.evaluate("[...document.querySelectorAll('article .strat-scroll')].map(e => "
-                              "[e.classList.contains('strat-fit'), e.scrollWidth, e.clientWidth])")
-        fit = [b for b in boxes if b[0]]
-        assert len(fit) == 1 and fit[0][1] <= fit[0][2], boxes
-        assert any(width > client for f, width, client in boxes if not f), boxes
-        overview = page.locator("article .strat-fit svg.strat-map")
-        box = overview.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-        assert overview.locator("a").count() >= 2
+        visit(page, rec, example.url + "map/", settle_down=True)
+        width, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert inner == PHONE["width"] and width <= inner, (width, inner)
+        across = page.locator("article .strat-across svg.strat-map")
+        down = page.locator("article .strat-down svg.strat-map")
+        assert down.count() == across.count() >= 1
+        assert not any(across.nth(i).is_visible() for i in range(across.count()))
+        for i in range(down.count()):
+            drawing = down.nth(i)
+            drawing.scroll_into_view_if_needed()
+            box = drawing.bounding_box()
+            assert drawing.is_visible() and box is not None, i
+            _assert_named(drawing, ("phone", i))
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] and box["height"] > 100, (i, box)
+        hrefs = "els => els.map(e => e.getAttribute('href'))"
+        assert sorted(down.locator("a").evaluate_all(hrefs)) == sorted(across.locator("a").evaluate_all(hrefs))
+        assert len(down.locator("a").evaluate_all(hrefs)) >= 30
+        assert down.first.locator("a").first.locator("text").first.text_content() == "NORTH STAR"  # read top down
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "one-pager-phone.png"), full_page=True)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
         assert rec.problems() == []
     finally:
         ctx.close()
 
+
+def _pdf_pages(pdf: bytes) -> int:
+    """The number of pages of a PDF: its page objects (/Type /Page, not /Pages)."""
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", pdf))
+
+
+def test_the_one_pager_prints_on_one_a4_page(example: Served, browser: Browser, tmp_path: Path) -> None:
+    """Printed (Chromium's own --print-to-pdf, as a reader's print dialog does), the
+    one-pager is one portrait A4 page; in print the drawing for print is the one shown,
+    with a box for every goal and objective, and the page has no console error."""
+    pdf = tmp_path / "one-pager.pdf"
+    done = subprocess.run([CHROMIUM, "--headless", *ARGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                           example.url + "map/"], capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert _pdf_pages(data) == 1, f"the one-pager prints on {_pdf_pages(data)} pages"
+    boxes = {tuple(round(float(v)) for v in b.split()) for b in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert boxes == {(0, 0, 595, 842)}, boxes  # A4 portrait, in points
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pdf, SHOTS / "one-pager.pdf")
+
+    ctx = browser.new_context(viewport={"width": 794, "height": 1123}, service_workers="block",
+                              color_scheme="light")
+    try:
+        rec = recorded(ctx)
+        page = ctx.new_page()
+        page.emulate_media(media="print")
+        visit(page, rec, example.url + "map/", settle_down=True)
+        printed = page.locator("article .strat-print svg.strat-map")
+        assert printed.count() == 1 and printed.is_visible()
+        assert page.locator("article .strat-across svg, article .strat-down svg").evaluate_all(
+            "els => els.filter(e => e.getBoundingClientRect().width > 0).length") == 0
+        hrefs = {urljoin(page.url, h) for h in printed.locator("a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))")}
+        for folder in ("goals", "objectives"):
+            pages = {example.url_of(p) for p in (example.site / folder).glob("*/index.html")}
+            assert pages <= hrefs, sorted(pages - hrefs)
+        page.screenshot(path=str(SHOTS / "one-pager-print.png"), full_page=True)
+        assert rec.problems() == []
+    finally:
+        ctx.close()
 
 
 def test_goal_pages_show_their_chart_and_objective_pages_their_diagram(example: Served, context) -> None:
@@ -647,18 +707,24 @@ def test_diagrams_have_a_text_alternative(example: Served, context) -> None:
     for html in (example.site / "map" / "index.html", _first_with(example.site, "objectives", "strat-map"),
                  _first_with(example.site, "goals", "strat-chart")):
         visit(page, rec, example.url_of(html))
-        # Only the drawings shown: a wide chart's copy for a phone is display: none here.
+        # Only the drawings shown: a wide chart's copy for a phone, the one-pager's outlines
+        # (for phones) and its drawing for print are display: none here.
         svgs = page.locator("article svg.strat-map:visible, article svg.strat-chart:visible")
         assert svgs.count() >= 1, html
         for i in range(svgs.count()):
-            svg = svgs.nth(i)
-            tree = yaml.safe_load(svg.aria_snapshot())  # Playwright's ARIA snapshot is YAML
-            (top,) = _aria_nodes(tree, depth=1)
-            assert re.fullmatch(r'(group|img) "[^"]{8,}"', top), (html, i, top)
-            names = [n for n in _aria_nodes(tree) if n.startswith("link")]
-            assert len(names) == svg.locator("a").count(), (html, i, names)
-            assert all(re.fullmatch(r'link "[^"]*\w[^"]*"', n) for n in names), (html, i, names)
+            _assert_named(svgs.nth(i), (html, i))
     assert rec.problems() == []
+
+
+def _assert_named(svg: Any, where: Any) -> None:
+    """The diagram is a named group (or image) in the accessibility tree, and each of its
+    boxes a link with a name of its own."""
+    tree = yaml.safe_load(svg.aria_snapshot())  # Playwright's ARIA snapshot is YAML
+    (top,) = _aria_nodes(tree, depth=1)
+    assert re.fullmatch(r'(group|img) "[^"]{8,}"', top), (where, top)
+    names = [n for n in _aria_nodes(tree) if n.startswith("link")]
+    assert len(names) == svg.locator("a").count(), (where, names)
+    assert all(re.fullmatch(r'link "[^"]*\w[^"]*"', n) for n in names), (where, names)
 
 
 # --- the measured views (tests/site/measuredcase.py) ------------------------------------------------

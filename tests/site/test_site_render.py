@@ -11,7 +11,7 @@ import pytest
 
 from strat.codes import CodeInfo, all_codes
 from strat.diagnostics import Diagnostic, Location, Severity
-from strat.site import charts, paths, svg
+from strat.site import charts, onepager, paths, svg
 from strat.facts import REF_LABELS, build_facts
 from strat.site.render import render_site
 
@@ -45,9 +45,11 @@ def test_pages_match_golden_files(base) -> None:
 
 def test_svg_matches_golden_files(base) -> None:
     facts = build_facts(base.ctx)
-    drawings = svg.one_pager(facts, paths.MAP)
+    drawings = onepager.one_pager(facts, paths.MAP)
     assert len(drawings) == 1, "the base strategy is small: one diagram"
-    check_golden(GOLDEN / "svg" / "one-pager.svg", drawings[0][1] + "\n")
+    check_golden(GOLDEN / "svg" / "one-pager.svg", drawings[0].across + "\n")
+    check_golden(GOLDEN / "svg" / "one-pager-down.svg", drawings[0].down + "\n")
+    check_golden(GOLDEN / "svg" / "one-pager-print.svg", onepager.print_map(facts, paths.MAP) + "\n")
     objective = facts.get("cut-support-cost", "Objective")
     check_golden(GOLDEN / "svg" / "objective-cut-support-cost.svg",
                  svg.objective_map(facts, objective, paths.entity("Objective", "cut-support-cost")) + "\n")
@@ -149,11 +151,12 @@ def test_split_map_for_a_big_strategy(base) -> None:
     model, _ = build_model(docs)
     ctx = RuleContext(model, base.ctx.config, base.ctx.today, None)
     facts = build_facts(ctx)
-    drawings = svg.one_pager(facts, paths.MAP)
-    assert drawings[0][0] is None and len(drawings) == 1 + len(facts.entities["Objective"])
-    for _, drawing in drawings:
-        width = float(re.search(r'width="([0-9.]+)"', drawing).group(1))
+    drawings = onepager.one_pager(facts, paths.MAP)
+    assert drawings[0].objective is None and len(drawings) == 1 + len(facts.entities["Objective"])
+    for drawing in drawings:
+        width = float(re.search(r'width="([0-9.]+)"', drawing.across).group(1))
         assert width <= svg.WIDE + 100
+        assert re.search(r'width="([0-9.]+)"', drawing.down).group(1) == str(onepager.DOWN_WIDTH)
     assert isinstance(docs[0], Document)
 
 

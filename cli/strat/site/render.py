@@ -28,6 +28,7 @@ from strat.roi import ratio_text
 from strat.rules.context import RuleContext
 from strat.site import paths, svg
 from strat.site.measured import Measured
+from strat.site import onepager
 from strat.site.escape import block, html_block, slug
 from strat.site.escape import text as esc
 from strat.facts import (STATUS_LABELS, STATUS_ORDER, Facts, Progress, build_facts, measure, money,
@@ -427,8 +428,8 @@ class _Site(Measured):
     def map_page(self) -> str:
         page = paths.MAP
         big = len(self.f.goals()) > MAP_DIAGRAMS_UP_TO
-        drawings = svg.one_pager(self.f, page, self.dir_urls, per_objective=not big)
-        split = bool(drawings) and not svg.fits_one_diagram(self.f)
+        drawings = onepager.one_pager(self.f, page, self.dir_urls, per_objective=not big)
+        split = bool(drawings) and not onepager.fits_one_diagram(self.f)
         parts = ["---\nhide:\n  - navigation\n  - toc\n---", "# Metrics one-pager",
                  "From the North Star through the business objectives, the metrics that drive them and the goals that "
                  "move those metrics, down to the initiatives that serve the goals. Every box is a link to its page."]
@@ -441,12 +442,15 @@ class _Site(Measured):
         parts.append(self.legend())
         if not drawings:
             parts.append("Nothing to draw yet: add a North Star, objectives and goals.")
-        for objective, drawing in drawings:
-            if objective is not None:
-                doc = self.f.get(objective, "Objective")
+        for drawing in drawings:  # each drawn across (wide screens) and down (phones): CSS shows one
+            if drawing.objective is not None:
+                doc = self.f.get(drawing.objective, "Objective")
                 parts.append(f"## {esc(self.f.title(doc))}" if doc else "")
-            fit = " strat-fit" if objective is None and split else ""  # the overview fits a phone's screen
-            parts.append(f'<div class="strat-wide strat-scroll{fit}" data-search-exclude>{drawing}</div>')
+            parts.append(f'<div class="strat-wide strat-scroll strat-across" data-search-exclude>{drawing.across}</div>')
+            parts.append(f'<div class="strat-down" data-search-exclude>{drawing.down}</div>')
+        if drawings:  # the whole map in one drawing, shown only in print, scaled to one A4 page
+            parts.append(f'<div class="strat-print" data-search-exclude>{onepager.print_map(self.f, page, self.dir_urls, big)}'
+                         "</div>")
         if split and big:
             rows = [[self.link(page, o.id), esc(len(self.f.aligned.get(o.id, []))),
                      self.rollup(self.f.aligned.get(o.id, []))] for o in self.f.entities.get("Objective", [])]

@@ -11,7 +11,8 @@ goal the initiatives that serve it. A metric that serves two objectives appears 
 each, so the drawing stays a tree and no line crosses another. Siblings that do not fit
 side by side wrap onto further rows, joined by a bus line; siblings share their parent,
 so the bus cannot mislead. When the whole map would be too big to read, the page shows
-an overview (the North Star and the objectives) and one diagram per objective.
+an overview (the North Star and the objectives) and one diagram per objective (the
+page's drawings, across, down for phones and for print: `strat.site.onepager`).
 Layout is deterministic (same model, same SVG), which the golden tests rely on.
 """
 
@@ -23,7 +24,8 @@ from strat.load import Document
 from strat.model import as_text, mapping
 from strat.site import paths
 from strat.site.escape import text as esc
-from strat.facts import STATUS_LABELS, STATUS_ORDER, Facts, measure, number
+from strat.facts import STATUS_LABELS, STATUS_ORDER, Facts, Progress, measure, number
+from strat.progress import forecast_text, sentence
 
 # Colours per goal status: (stroke, fill). Light fills keep dark text readable in both
 # colour schemes.
@@ -45,10 +47,10 @@ INK, MUTED, EDGE, WARN = "#1f2933", "#52606d", "#9aa5b1", "#c62828"
 
 WIDTH = 180  # goals and metrics
 SIZES = {  # kind → (width, height)
-    "north-star": (250, 64),
-    "objective": (230, 118),
-    "metric": (WIDTH, 54),
-    "goal": (WIDTH, 92),
+    "north-star": (250, 92),
+    "objective": (230, 164),
+    "metric": (WIDTH, 68),
+    "goal": (WIDTH, 104),
     "initiative": (WIDTH - 16, 50),
 }
 H_GAP, ROW_GAP, LINK_GAP, STACK_GAP, GUTTER, INDENT, MARGIN = 14, 26, 28, 8, 22, 16, 16
@@ -70,16 +72,20 @@ class Node:
     bar: float | None = None  # progress 0..1 for goals
     tick: float | None = None  # time elapsed 0..1 for goals
     rollup: dict[str, int] = field(default_factory=dict)
+    owner: str = ""  # the owner's name (or handle), shown in the box
+    tip: str = ""  # more words for the tooltip and the link's name
     x: float = 0.0
     y: float = 0.0
+    w: float | None = None  # a width set by the layout (the vertical one); else by kind
+    h: float | None = None  # a height set by the layout (the vertical one: titles wrap less); else by kind
 
     @property
-    def width(self) -> int:
-        return SIZES[self.kind][0]
+    def width(self) -> float:
+        return SIZES[self.kind][0] if self.w is None else self.w
 
     @property
-    def height(self) -> int:
-        return SIZES[self.kind][1]
+    def height(self) -> float:
+        return SIZES[self.kind][1] if self.h is None else self.h
 
 
 @dataclass(slots=True)
@@ -100,39 +106,6 @@ class Tree:
 # --- building the trees ------------------------------------------------------------------
 
 
-def one_pager(facts: Facts, page: str, directory_urls: bool = True,
-              per_objective: bool = True) -> list[tuple[str | None, str]]:
-    """The metrics one-pager for `page`: [(objective id or None, SVG)]. One diagram when
-    the map is small enough to read whole; otherwise an overview (None) followed, unless
-    `per_objective` is false, by one diagram per objective."""
-    full = full_tree(facts, overview=False)
-    if full is None:
-        return []
-    _measure(full)
-    if fits_one_diagram(facts, full):
-        return [(None, _draw(full, page, directory_urls, "Metrics one-pager: the North Star, objectives, metrics, "
-                                                           "goals and initiatives"))]
-    overview = full_tree(facts, overview=True)
-    assert overview is not None
-    out: list[tuple[str | None, str]] = [(None, draw_tree(overview, page, directory_urls,
-                                                          "Metrics one-pager, overview: the North Star and the "
-                                                          "business objectives"))]
-    if per_objective:
-        for objective in facts.entities.get("Objective", []):
-            out.append((objective.id, objective_map(facts, objective, page, directory_urls)))
-    return out
-
-
-def fits_one_diagram(facts: Facts, full: Tree | None = None) -> bool:
-    """True when the whole map reads as one diagram."""
-    if full is None:
-        full = full_tree(facts, overview=False)
-        if full is None:
-            return True
-        _measure(full)
-    return full.w <= WIDE and len(facts.goals()) <= MAX_GOALS_ONE_DIAGRAM
-
-
 def objective_map(facts: Facts, objective: Document, page: str, directory_urls: bool = True,
                   width: float = WIDE) -> str:
     """One objective's diagram: its metrics, goals and initiatives."""
@@ -140,19 +113,19 @@ def objective_map(facts: Facts, objective: Document, page: str, directory_urls: 
     return draw_tree(tree, page, directory_urls, "Map of the objective: its metrics, goals and initiatives")
 
 
-def full_tree(facts: Facts, overview: bool) -> Tree | None:
+def full_tree(facts: Facts, overview: bool, goal_columns: int = 0) -> Tree | None:
     """The North Star over every objective (and, unless `overview`, everything below)."""
     objectives = facts.entities.get("Objective", [])
     star = facts.north_star()
-    subtrees = [Tree(_objective_node(facts, o)) if overview else _objective_tree(facts, o, WIDE) for o in objectives]
+    subtrees = [Tree(_objective_node(facts, o)) if overview else _objective_tree(facts, o, WIDE, goal_columns)
+                for o in objectives]
     if star is None:
         if not subtrees:
             return None
         if len(subtrees) == 1:
             return subtrees[0]
-    root = Tree(Node(f"metric:{star.id}", "north-star", paths.entity("Metric", star.id), facts.title(star),
-                     ["North Star"])) if star is not None else Tree(Node("none", "north-star", paths.HOME,
-                                                                          "No North Star", ["North Star"]))
+    root = Tree(_star_node(facts, star)) if star is not None else Tree(Node("none", "north-star", paths.HOME,
+                                                                             "No North Star", ["North Star"]))
     root.max_width = WIDE if overview else float("inf")
     for objective, sub in zip(objectives, subtrees):
         metric = objective.data.get("metric")
@@ -162,7 +135,8 @@ def full_tree(facts: Facts, overview: bool) -> Tree | None:
     return root
 
 
-def _objective_tree(facts: Facts, objective: Document, max_width: float) -> Tree:
+def _objective_tree(facts: Facts, objective: Document, max_width: float, goal_columns: int = 0) -> Tree:
+    columns = goal_columns or GOAL_COLUMNS
     tree = Tree(_objective_node(facts, objective), max_width=max_width)
     found = [facts.get(g, "Goal") for g in facts.aligned.get(objective.id, [])]
     goals = [g for g in found if g is not None and g.data.get("status") != "dropped"]
@@ -179,9 +153,10 @@ def _objective_tree(facts: Facts, objective: Document, max_width: float) -> Tree
         assert metric is not None
         arrow = {"up": "↑", "down": "↓"}.get(as_text(metric.data.get("better")), "")
         node = Node(f"metric:{metric_id}@{objective.id}", "metric", paths.entity("Metric", metric_id),
-                    facts.title(metric), [f"{metric.data.get('type', '')} {arrow}".strip()])
+                    facts.title(metric), [f"{metric.data.get('type', '')} {arrow}".strip()],
+                    owner=_owner(facts, metric))
         explained = facts.explains(metric_id, objective)
-        sub = Tree(node, max_width=GOAL_COLUMNS * WIDTH + (GOAL_COLUMNS - 1) * H_GAP,
+        sub = Tree(node, max_width=columns * WIDTH + (columns - 1) * H_GAP,
                    dashed="" if explained else "no drives path from this metric to the objective's metric (A305)")
         ranked = sorted(by_metric[metric_id], key=lambda g: (STATUS_ORDER[facts.progress[g.id].status],
                                                              facts.title(g).casefold()))
@@ -199,15 +174,49 @@ def _objective_tree(facts: Facts, objective: Document, max_width: float) -> Tree
     return tree
 
 
+def _owner(facts: Facts, doc: Document) -> str:
+    """The owner's name as people know it (their Person's name), else the handle as
+    written; "" when there is none."""
+    owner = doc.data.get("owner")
+    person = facts.get(owner, "Person")
+    if person is not None:
+        return facts.title(person)
+    return owner if isinstance(owner, str) else ""
+
+
+def _star_node(facts: Facts, star: Document) -> Node:
+    """The North Star: its name, owner and latest value (from `strat.progress`)."""
+    unit = star.data.get("unit")
+    latest = facts.measures.trend(star.id).latest
+    lines = ["North Star", f"now {measure(latest.value, unit)} ({latest.date})" if latest is not None else ""]
+    return Node(f"metric:{star.id}", "north-star", paths.entity("Metric", star.id), facts.title(star), lines,
+                owner=_owner(facts, star))
+
+
 def _objective_node(facts: Facts, objective: Document) -> Node:
+    """An objective: its owner, its number (current value, progress from baseline to
+    target, forecast and status, all from `strat.progress`) and its goals' status mix."""
     data = objective.data
     metric = facts.get(data.get("metric"), "Metric")
-    unit = metric.data.get("unit") if metric else None
-    lines = [facts.title(metric) if metric else "",
-             f"{measure(data.get('baseline'), unit)} → {measure(data.get('target'), unit)}"]
+    done = facts.measures.objective(objective)
+    number_ = done.number
+    unit = done.unit
+    span = f"{measure(number_.baseline, unit)} → {measure(number_.target, unit)}"
+    lines = [f"{facts.title(metric)}: {span}" if metric else span]
+    if number_.current is None:
+        lines.append("no value yet")
+    else:
+        now = f"now {measure(number_.current, unit)}"
+        lines.append(f"{now} · {number_.percent}% of the way" if number_.percent is not None else now)
+    forecast = number_.forecast
+    lines.append(f"forecast {forecast_text(number_, unit)}" if forecast is not None else
+                 "judged by pace" if number_.current is not None and number_.basis == "pace" else "")
+    bar = None if number_.fraction is None else min(1.0, max(0.0, number_.fraction))
     goals = facts.aligned.get(objective.id, [])
     return Node(f"objective:{objective.id}", "objective", paths.entity("Objective", objective.id),
-                facts.title(objective), lines, rollup=facts.rollup(goals))
+                facts.title(objective), lines, status=number_.status, bar=bar, tick=number_.elapsed,
+                rollup=facts.rollup(goals), owner=_owner(facts, objective),
+                tip=sentence(facts.title(metric) if metric else "the number", number_, unit))
 
 
 def _goal_node(facts: Facts, goal: Document) -> Node:
@@ -219,7 +228,8 @@ def _goal_node(facts: Facts, goal: Document) -> Node:
         parts.append(f"conf. {number(progress.confidence)}")
     bar = None if progress.fraction is None else min(1.0, max(0.0, progress.fraction))
     return Node(f"goal:{goal.id}", "goal", paths.entity("Goal", goal.id), facts.title(goal),
-                [" · ".join(parts), progress.label], status=progress.status, bar=bar, tick=progress.elapsed)
+                [" · ".join(parts), progress.label], status=progress.status, bar=bar, tick=progress.elapsed,
+                owner=_owner(facts, goal))
 
 
 # --- layout ------------------------------------------------------------------------------
@@ -338,12 +348,19 @@ def draw_tree(tree: Tree, page: str, directory_urls: bool, label: str) -> str:
     return _draw(tree, page, directory_urls, label)
 
 
-def _draw(tree: Tree, page: str, directory_urls: bool, label: str) -> str:
+def _draw(tree: Tree, page: str, directory_urls: bool, label: str, css: str = "strat-map",
+          aspect: str = "") -> str:
     links: list[str] = []
     _place(tree, MARGIN, MARGIN, links)
     width, height = tree.w + 2 * MARGIN, tree.h + 2 * MARGIN
-    out = [f'<svg class="strat-map" xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
-           f'viewBox="0 0 {_n(width)} {_n(height)}" font-size="{FONT}" role="group" aria-label="{esc(label)}">',
+    return _svg(tree, page, directory_urls, label, css, aspect, width, height, links)
+
+
+def _svg(tree: Tree, page: str, directory_urls: bool, label: str, css: str, aspect: str, width: float,
+         height: float, links: list[str]) -> str:
+    ratio = f' preserveAspectRatio="{aspect}"' if aspect else ""
+    out = [f'<svg class="{css}" xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
+           f'viewBox="0 0 {_n(width)} {_n(height)}"{ratio} font-size="{FONT}" role="group" aria-label="{esc(label)}">',
            f"<title>{esc(label)}</title>",
            f'<g class="strat-links" fill="none" stroke="{EDGE}" stroke-width="1.4">', *links, "</g>"]
     for node in _nodes(tree):
@@ -357,25 +374,40 @@ def _draw(tree: Tree, page: str, directory_urls: bool, label: str) -> str:
 
 def _node(node: Node, href: str) -> str:
     x, y, w, h = node.x, node.y, node.width, node.height
-    tip = " · ".join([node.title, *(line for line in node.lines if line)])
+    owner = f"owner {node.owner}" if node.owner else ""
+    tip = " · ".join(part for part in [node.title, owner, *node.lines, node.tip] if part)
     parts = [f'<a href="{href}" class="strat-node strat-{node.kind}"><title>{esc(tip)}</title>']
     if node.kind == "north-star":
         parts.append(_rect(x, y, w, h, "#263238", "#263238", 10))
         parts.append(_text(x + w / 2, y + 18, "NORTH STAR", "#b0bec5", 9, anchor="middle", weight=700, spacing=1))
         for i, line in enumerate(_wrap(node.title, w - 20, 13, 2)):
             parts.append(_text(x + w / 2, y + 36 + i * 16, line, "#ffffff", 13, anchor="middle", weight=700))
+        now = node.lines[1] if len(node.lines) > 1 else ""
+        parts.append(_text(x + w / 2, y + h - 22, _fit(now, w - 20, 10), "#cfd8dc", 10, anchor="middle"))
+        parts.append(_text(x + w / 2, y + h - 9, _fit(owner, w - 20, 10), "#cfd8dc", 10, anchor="middle"))
     elif node.kind == "objective":
+        stroke = STATUS_COLOURS.get(node.status or "no-data", STATUS_COLOURS["no-data"])[0]
         parts.append(_rect(x, y, w, h, "#455a64", "#eceff1", 8))
         parts.append(_text(x + 10, y + 16, "OBJECTIVE", MUTED, 9, weight=700, spacing=1))
+        if node.owner:
+            parts.append(_text(x + w - 10, y + 16, _fit(node.owner, w - 100, 10), MUTED, 10, anchor="end"))
         for i, line in enumerate(_wrap(node.title, w - 20, FONT, 3)):
             parts.append(_text(x + 10, y + 32 + i * 15, line, INK, FONT, weight=700))
-        for i, line in enumerate(node.lines[:2]):
-            parts.append(_text(x + 10, y + 80 + i * 13, _fit(line, w - 20, 10), MUTED, 10))
-        parts.append(_rollup_bar(x + 10, y + h - 11, w - 20, node.rollup))
+        span, now, forecast = (node.lines + ["", "", ""])[:3]
+        parts.append(_text(x + 10, y + h - 76, _fit(span, w - 20, 10), MUTED, 10))
+        parts.append(_text(x + 10, y + h - 60, _fit(now, w - 20, 11), INK, 11, weight=600))
+        parts.append(_bar(x + 10, y + h - 51, w - 20, node.bar, node.tick, stroke))
+        ink = STATUS_INK.get(node.status or "no-data", stroke)
+        label = STATUS_LABELS.get(node.status or "no-data", "")
+        parts.append(_text(x + 10, y + h - 25, _fit(forecast, w - 90, 10), MUTED, 10))
+        parts.append(_text(x + w - 10, y + h - 25, label, ink, 10, anchor="end", weight=700))
+        parts.append(_rollup_bar(x + 10, y + h - 12, w - 20, node.rollup))
     elif node.kind == "metric":
         parts.append(_rect(x, y, w, h, "#6a1b9a", "#f6effa", 14))
         for i, line in enumerate(_wrap(node.title, w - 24, FONT, 2)):
-            parts.append(_text(x + w / 2, y + 19 + i * 14, line, INK, FONT, anchor="middle", weight=600))
+            parts.append(_text(x + w / 2, y + 18 + i * 14, line, INK, FONT, anchor="middle", weight=600))
+        if node.owner:
+            parts.append(_text(x + w / 2, y + h - 20, _fit(node.owner, w - 24, 10), MUTED, 10, anchor="middle"))
         if node.lines:
             parts.append(_text(x + w / 2, y + h - 7, node.lines[0], "#6a1b9a", 9, anchor="middle"))
     elif node.kind == "goal":
@@ -385,16 +417,9 @@ def _node(node: Node, href: str) -> str:
         parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="5" height="{h}" rx="2" fill="{stroke}"/>')
         for i, line in enumerate(_wrap(node.title, w - 22, FONT, 3)):
             parts.append(_text(x + 12, y + 17 + i * 14, line, INK, FONT, weight=600))
-        bar_y, bar_w = y + h - 28, w - 22
-        parts.append(f'<rect x="{_n(x + 12)}" y="{_n(bar_y)}" width="{_n(bar_w)}" height="6" rx="3" fill="#ffffff" '
-                     f'stroke="{EDGE}" stroke-width="0.5"/>')
-        if node.bar is not None:
-            parts.append(f'<rect x="{_n(x + 12)}" y="{_n(bar_y)}" width="{_n(bar_w * node.bar)}" height="6" rx="3" '
-                         f'fill="{stroke}"/>')
-        if node.tick is not None:
-            tx = x + 12 + bar_w * node.tick
-            parts.append(f'<line x1="{_n(tx)}" y1="{_n(bar_y - 3)}" x2="{_n(tx)}" y2="{_n(bar_y + 9)}" stroke="{INK}" '
-                         f'stroke-width="1.2"/>')
+        if node.owner:
+            parts.append(_text(x + 12, y + h - 40, _fit(node.owner, w - 22, 10), MUTED, 10))
+        parts.append(_bar(x + 12, y + h - 31, w - 22, node.bar, node.tick, stroke))
         left, status = (node.lines + ["", ""])[:2]
         parts.append(_text(x + 12, y + h - 8, left, MUTED, 10))
         ink = STATUS_INK.get(node.status or "no-data", stroke)
@@ -408,6 +433,19 @@ def _node(node: Node, href: str) -> str:
             parts.append(_text(x + 10, y + h - 7, node.lines[0], colour, 10, weight=700))
     parts.append("</a>")
     return "".join(parts)
+
+
+def _bar(x: float, y: float, width: float, fraction: float | None, tick: float | None, colour: str) -> str:
+    """A progress bar: filled to `fraction` of the way, a tick at the share of time gone."""
+    out = [f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="6" rx="3" fill="#ffffff" '
+           f'stroke="{EDGE}" stroke-width="0.5"/>']
+    if fraction is not None:
+        out.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width * fraction)}" height="6" rx="3" fill="{colour}"/>')
+    if tick is not None:
+        tx = x + width * min(1.0, max(0.0, tick))
+        out.append(f'<line x1="{_n(tx)}" y1="{_n(y - 3)}" x2="{_n(tx)}" y2="{_n(y + 9)}" stroke="{INK}" '
+                   f'stroke-width="1.2"/>')
+    return "".join(out)
 
 
 def _rollup_bar(x: float, y: float, width: float, rollup: dict[str, int]) -> str:
