@@ -35,7 +35,7 @@ from strat.progress import DOUBTFUL, Forecast, Progress, Reading, Trend, forecas
 from strat.site.escape import text as esc
 from strat.site.svg import MUTED, STATUS_COLOURS, STATUS_INK, _n, _text
 
-DOTS = 60  # values drawn with a dot each; a longer series is drawn as a line
+DOTS = 30  # values drawn with a dot each; a longer series (a year of weekly readings) is a line
 STAR = "#3949ab"  # the North Star's line: indigo, 6.9:1 on white
 TARGET, PATH, GRID, PLOT = "#2e7d32", "#9aa5b1", "#e4e7eb", "#fafbfc"
 CONFIDENCE = "#5c6bc0"
@@ -133,10 +133,16 @@ def _chart(readings: tuple[Reading, ...], unit: str | None, today: dt.date, labe
     if hi_v == lo_v:
         lo_v, hi_v = lo_v - 1, hi_v + 1
     pad = (hi_v - lo_v) * 0.1
-    lo_v, hi_v = lo_v - pad, hi_v + pad
+    lo_v, hi_v = lo_v - pad, hi_v + pad * 1.6  # room above the top value for its label
 
     strip = size.strip if confidences else 0
-    plot_w = size.width - LEFT - size.right
+    # Room on the right for the longest label (baseline, target, forecast), so that
+    # "forecast USD 52.3M" is never cut at the drawing's edge.
+    names = [f"baseline {measure(baseline, unit)}" if baseline is not None else "",
+             f"target {measure(target, unit)}" if target is not None else "",
+             f"forecast {forecast_shown}" if forecast is not None else ""]
+    room = max(size.right, min(int(size.width * 0.45), 10 + int(max(map(len, names)) * size.font * 0.6)))
+    plot_w = size.width - LEFT - room
     plot_h = size.height - TOP - BOTTOM - (strip + GAP if strip else 0)
     right = LEFT + plot_w
 

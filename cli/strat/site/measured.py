@@ -5,8 +5,25 @@ tables with period, owner, target, now and forecast, and a page per period.
 A mixin of the renderer's `_Site` (render.py): it uses its helpers (links, badges,
 bars, tables) and adds sections. Every number comes from `strat.progress` through the
 facts (`facts.measures`, `facts.progress`): nothing here computes a current value,
-progress, forecast or status. Values are written with `strat.numbers.measure`, so the
-site agrees to the digit with `strat tree` and `strat diff`.
+progress, forecast or status. Values are written with `strat.numbers.measure` (forecasts
+with `strat.progress.forecast_text`), so the site agrees to the digit with `strat tree`
+and `strat diff`.
+
+What a reader sees (decisions, in plain words):
+
+- Goal tables list goals worst status first, with period, owner, the team (or
+  department or person) holding the goal, target, now (value, date, progress bar and
+  percentage), forecast (value and the date it is projected to) and status. A team's
+  page leaves out the "Held by" column, a person's page the "Owner" column, a period's
+  page the "Period" column: each would repeat the page itself.
+- An objective's roll-up lists the goals whose `parent` is the objective (the ones
+  strat.progress counts), each with its weight; the goals aligned only through a parent
+  goal or a plan follow in a table of their own.
+- A period (the Strategy's `periods`) has a page of its own under periods/, reached
+  from each goal's Period and from the Execution menu.
+- On a phone (narrower than 44em) those tables turn into one card per goal, each value
+  labelled with its column; a wide chart is replaced by a copy drawn for a phone's
+  width, so nothing scrolls sideways. Every chart has a table of its values under it.
 """
 
 from __future__ import annotations
@@ -230,8 +247,8 @@ class Measured:
         rows, figures = [], []
         for kr in gp.key_results:
             p, unit = kr.progress, self.unit_of(kr.metric)
-            name = kr.title or (self.f.title(self.f.get(kr.metric, "Metric")) if self.f.get(kr.metric, "Metric")
-                                else kr.metric or f"key result {kr.index + 1}")
+            metric = self.f.get(kr.metric, "Metric")
+            name = kr.title or (self.f.title(metric) if metric is not None else kr.metric or f"key result {kr.index + 1}")
             rows.append([esc(name) + f'<br><span class="strat-sub">{self.a(page, kr.metric, "Metric")}</span>',
                          esc(number(kr.weight)), esc(f"{measure(p.baseline, unit)} → {measure(p.target, unit)}"),
                          self.now_cell(p, unit), self.forecast_cell(p, unit), self.badge(p.status)])
