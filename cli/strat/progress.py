@@ -25,7 +25,7 @@ output. It is part of the library core: it imports neither the site nor the CLI.
   progress against the share of the window gone by (at most 10 points behind and
   confidence at least 0.7: on track; more than 25 points behind or confidence below 0.4:
   off track; at risk between). Either way a latest confidence below 0.4 makes a goal at
-  least at risk.
+  least at risk. A goal that is `done` or `dropped` has no forecast: it is closed.
 - **Roll-up**: a goal's key results roll up to their weighted mean progress; an
   objective's goals (those whose `parent` is the objective) to the weighted mean of their
   outcome progress. Each progress is clamped to 0..100 % in a roll-up (one goal at 300 %
@@ -403,6 +403,8 @@ class Measures:
         basis = "state"
         if state in ("done", "dropped", "draft"):
             status = state
+            if state != "draft":
+                forecast = None  # closed: where the line would have landed no longer applies
         elif first and self.today < first:
             status = "not-started"
         elif share is None and forecast is None:
