@@ -119,6 +119,25 @@ def test_forecast_status_follows_the_at_risk_fraction_and_confidence(tmp_path: P
     assert outcome.status == "at-risk" and outcome.confidence_trend is None
 
 
+def test_a_closed_goal_has_no_forecast(tmp_path: Path) -> None:
+    """A done or dropped goal keeps its value and progress but no forecast: where its line
+    would have landed no longer applies (a draft still gets one)."""
+    root = copy_base(tmp_path / "r")
+    path = root / "strategy/goals/faster-activation.yaml"
+    text = path.read_text()
+    assert "status: active" in text
+    path.write_text(text[:text.index("checkins:")] + "checkins:\n  - {date: 2026-07-01, value: 0.32}\n"
+                    "  - {date: 2026-08-01, value: 0.34}\n  - {date: 2026-09-01, value: 0.37}\n")
+    for state, has_forecast in (("active", True), ("draft", True), ("done", False), ("dropped", False)):
+        path.write_text(path.read_text().replace("status: active", f"status: {state}", 1)
+                        if state != "active" else path.read_text())
+        ctx = load(root)
+        outcome = measures(ctx).goal(doc(ctx, "faster-activation")).outcome
+        assert (outcome.forecast is not None) == has_forecast, state
+        assert outcome.current == 0.37
+        path.write_text(path.read_text().replace(f"status: {state}", "status: active", 1))
+
+
 def test_a_goal_reads_its_metric_inside_its_period_and_key_results_roll_up_weighted(tmp_path: Path) -> None:
     readings = """\
 kind: Readings
