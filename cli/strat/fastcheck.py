@@ -150,8 +150,14 @@ def list_checks(schema: Any) -> dict[str, Check]:
     for name, sub in ((schema or {}).get("properties") or {}).items():
         # Leaving items out of a list must not change any other verdict: the list may be
         # named nowhere else in the schema (no oneOf/if/dependentSchemas about it).
-        rest = {**schema, "properties": {k: v for k, v in schema["properties"].items() if k != name}}
-        if json.dumps(name) in json.dumps(_keywords_only(rest)):
+        # Not mentions: the other `properties` (their schemas apply to other values, never
+        # to this list) and a top-level `required` (the shortened list is still there). A
+        # `patternProperties` pattern that matches the name would apply to the list too.
+        rest = {k: v for k, v in schema.items() if k != "properties"}
+        if isinstance(rest.get("required"), list):
+            rest["required"] = [k for k in rest["required"] if k != name]
+        if json.dumps(name) in json.dumps(_keywords_only(rest)) \
+                or any(re.search(p, name) for p in (schema.get("patternProperties") or {})):
             continue
         if isinstance(sub, dict) and sub.get("type") == "array" and set(sub) <= {"type", "items", *_ANNOTATIONS}:
             check = item_check(sub.get("items"))
