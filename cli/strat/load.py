@@ -342,6 +342,23 @@ def resolve_plain(value: str, line: int, column: int) -> Any:
 
 
 def _parse_text(text: str, rel: str, tail: list[int] | None = None) -> tuple[list[Document], list[Diagnostic]]:
+    from strat import flowtail
+
+    cut = flowtail.split(text)  # a Readings file's long tail of one-line readings
+    if cut is not None:
+        header, rest = cut
+        try:
+            documents, diagnostics = _parse_yaml(header, rel, [])
+        except _Refused:
+            documents = []
+        if documents:
+            last = documents[-1]
+            if flowtail.attach(last.data, last.values, last.keys, rest, resolve_plain):
+                return documents, diagnostics
+    return _parse_yaml(text, rel, tail)
+
+
+def _parse_yaml(text: str, rel: str, tail: list[int] | None = None) -> tuple[list[Document], list[Diagnostic]]:
     import yaml  # PyYAML: its C parser gives events with positions, fast
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
