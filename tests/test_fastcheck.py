@@ -123,3 +123,19 @@ def test_naming_the_list_in_required_or_in_another_property_keeps_the_predicate(
     assert list(list_checks(schema)) == ["things"]
     schema["patternProperties"] = {"^th": {"maxItems": 3}}
     assert list_checks(schema) == {}
+
+
+def test_a_remembered_text_check_answers_the_same_every_time() -> None:
+    """Text answers are remembered (the same dates in every metric's readings); the second
+    answer, and any past the memory's limit, must be the first one."""
+    from strat.fastcheck import _remembered, _value_check
+
+    date = _value_check({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"})
+    assert date is not None
+    for _ in range(2):
+        assert [date(v) for v in ("2026-02-28", "2026-02-30", "2026-2-01", 20260228, None)] == [
+            True, False, False, False, False]
+    calls: list[str] = []
+    small = _remembered(lambda v: calls.append(v) or v.startswith("a"), limit=2)
+    assert [small(v) for v in ("a1", "b1", "c1", "a1", "b1", "c1")] == [True, False, False, True, False, False]
+    assert calls == ["a1", "b1", "c1", "c1"]  # the third text was past the limit: asked again
