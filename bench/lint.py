@@ -316,6 +316,35 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
                 shutil.rmtree(readings_root, ignore_errors=True)
 
 
+def readings_figures(args: argparse.Namespace) -> dict[str, Any]:
+    """Only the readings comparison: both repositories generated, lint timed on each."""
+    strat = strat_command()
+    temp = None
+    if args.out:
+        root = Path(args.out).resolve()
+    else:
+        temp = tempfile.mkdtemp(prefix="strat-bench-")
+        root = Path(temp)
+    readings_root = root.with_name(root.name + "-readings")
+    for folder in (root, readings_root):
+        if folder.exists() and any(folder.iterdir()):
+            sys.exit(f"{folder} is not empty; give a new or empty --out")
+    try:
+        gen.generate(root, args.files, args.seed, today=args.today, min_metrics=args.readings)
+        counts = gen.generate(readings_root, args.files, args.seed, today=args.today, readings=args.readings,
+                              readings_years=args.readings_years)
+        r = run_readings(strat, root, readings_root)
+        r.update(path=str(readings_root) if args.out or args.keep else f"{readings_root} (deleted)",
+                 metrics=args.readings, years=args.readings_years, readings=counts["readings"],
+                 readings_files=counts["readings_files"], files=counts["files"], documents=counts["documents"],
+                 commit=counts.get("commit"), goal_files=args.files)
+        return r
+    finally:
+        if temp and not args.keep:
+            shutil.rmtree(temp, ignore_errors=True)
+            shutil.rmtree(readings_root, ignore_errors=True)
+
+
 def table(f: dict[str, Any]) -> str:
     repo, runs, ratios = f["repository"], f["runs"], f["ratios"]
     c = repo["counts"]
@@ -377,23 +406,30 @@ def table(f: dict[str, Any]) -> str:
         lines.append(f"  alignment rules' share (second / no rules - 1) {ratios['rules_overhead']:6.1%}")
     r = f.get("readings")
     if r:
-        lines += ["", f"readings: {r['metrics']} metrics x {r['years']} years of daily readings = {r['readings']:,} "
-                      f"readings in {r['readings_files']} files beside the same repository ({r['files']:,} files, "
-                      f"commit {str(r['commit'])[:12]}, at {r['path']})"]
-        for key, label in (("without", "strat lint, no readings (best of 3)"),
-                           ("with", "strat lint, with readings (best of 3)")):
-            run = r[key]
-            lines.append(f"  {label:<40}{run['seconds']:>7.2f} s wall {run['cpu_seconds']:>7.2f} s CPU  exit "
-                         f"{run['exit']}, {run.get('findings')} findings  (all wall: "
-                         f"{', '.join(f'{t:.2f}' for t in run['all'])}; CPU: "
-                         f"{', '.join(f'{t:.2f}' for t in run['all_cpu'])})")
-        lines.append(f"  with / without: {r['ratio']:.2f}x wall, {r['cpu_ratio']:.2f}x CPU; same findings: "
-                     f"{'yes' if r['same_findings'] else 'NO'}")
+        lines += [""] + readings_lines(r)
     lines += ["", "targets"]
     for name, ok in f["targets"].items():
         lines.append(f"  [{verdict(ok)}] {name}")
     lines.append(f"  injected-error goal files with a strat finding: {repo['injected_error_files_with_a_strat_finding']}")
     return "\n".join(lines)
+
+
+def readings_lines(r: dict[str, Any]) -> list[str]:
+    lines = [f"readings: {r['metrics']} metrics x {r['years']} years of daily readings = {r['readings']:,} "
+                      f"readings in {r['readings_files']} files beside the same repository ({r['files']:,} files, "
+                      f"commit {str(r['commit'])[:12]}, at {r['path']})"]
+    for key, label in (("without", "strat lint, no readings (best of 3)"),
+                       ("with", "strat lint, with readings (best of 3)")):
+        run = r[key]
+        lines.append(f"  {label:<40}{run['seconds']:>7.2f} s wall {run['cpu_seconds']:>7.2f} s CPU  exit "
+                     f"{run['exit']}, {run.get('findings')} findings  (all wall: "
+                     f"{', '.join(f'{t:.2f}' for t in run['all'])}; CPU: "
+                     f"{', '.join(f'{t:.2f}' for t in run['all_cpu'])})")
+    lines.append(f"  with / without: {r['ratio']:.2f}x wall, {r['cpu_ratio']:.2f}x CPU; same findings: "
+                 f"{'yes' if r['same_findings'] else 'NO'}")
+    ok = r["ratio"] <= TARGET_READINGS_RATIO and r["same_findings"]
+    lines.append(f"  [{verdict(ok)}] strat lint with readings <= {TARGET_READINGS_RATIO:g}x without")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -411,7 +447,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time lint with daily Readings of N metrics (the target: 200) against the same "
                              "repository without them; the second repository is --out DIR + '-readings'")
     parser.add_argument("--readings-years", type=int, default=3, help="years of daily readings (default 3)")
+    parser.add_argument("--readings-only", action="store_true",
+                        help="with --readings: only that comparison (no check-jsonschema, no --version)")
     args = parser.parse_args(argv)
+    if args.readings_only:
+        if not args.readings:
+            parser.error("--readings-only needs --readings N")
+        r = readings_figures(args)
+        print(json.dumps(r, indent=2) if args.json else "\n".join(readings_lines(r)))
+        return 0
     f = figures(args)
     print(json.dumps(f, indent=2) if args.json else table(f))
     return 0
