@@ -25,6 +25,10 @@ Scalars resolve like YAML 1.2's core schema for numbers and null, except that YA
 booleans (``yes``/``no``/``on``/``off``) are kept as booleans so the schema reports them as
 a wrong type at the right line rather than letting ``NO`` silently mean false somewhere
 else. Dates stay strings. Every key and value gets a (line, column) position.
+
+A Readings file's long tail of one-line readings (``  - {date: 2026-11-30, value: 0.41}``)
+is read by `strat.flowtail` without the parser's events, with the same data and
+positions, when every line fits its strict pattern; any other file, or tail, is parsed.
 """
 
 from __future__ import annotations
