@@ -94,14 +94,16 @@ def attach(data: dict[str, Any], values: dict[Any, Any], keys: dict[Any, Any], t
         date, number, note = m.group(2, 3, 4)
         item: dict[str, Any] = {"date": date, "value": resolve(number, line, m.start(3) + 1)}
         values[path] = (line, indent + 3)
-        keys[(KEY, i, "date")] = (line, indent + 4)
-        values[(KEY, i, "date")] = (line, indent + 10)
-        keys[(KEY, i, "value")] = (line, m.start(3) - 6)
-        values[(KEY, i, "value")] = (line, m.start(3) + 1)
+        date_path, value_path = (KEY, i, "date"), (KEY, i, "value")  # one tuple for both tables, as the parser
+        keys[date_path] = (line, indent + 4)
+        values[date_path] = (line, indent + 10)
+        keys[value_path] = (line, m.start(3) - 6)
+        values[value_path] = (line, m.start(3) + 1)
         if note is not None:
             item["note"] = note
-            keys[(KEY, i, "note")] = (line, m.start(4) - 6)
-            values[(KEY, i, "note")] = (line, m.start(4))
+            note_path = (KEY, i, "note")
+            keys[note_path] = (line, m.start(4) - 6)
+            values[note_path] = (line, m.start(4))
         items.append(item)
         line += 1
     data[KEY] = items
