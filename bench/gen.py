@@ -110,6 +110,10 @@ MEASURES = (
 SEGMENTS = ("", " in small accounts", " in mid-market accounts", " in multi-branch accounts",
             " in new accounts")
 
+READING_NOTES = ("Restated after the billing fix", "Holiday: most customers closed",
+                 "Outage in the afternoon, see the incident review", "New definition from this day on",
+                 "Late data from the warehouse, backfilled")
+
 PERSONAS = ("a dispatcher", "an office manager", "a technician", "the owner of a 12-van plumbing company",
             "a homeowner", "a bookkeeper", "a service manager", "the owner of an HVAC business")
 PROGRESS = ("build tomorrow's schedule in ten minutes", "get paid before the van leaves the driveway",
@@ -289,15 +293,23 @@ def _round(metric: Metric, value: float) -> float | int:
 
 # --- generation ------------------------------------------------------------------------
 
-def generate(root: Path, goals: int, seed: int = 1, *, today: date = ANCHOR, git: bool = True) -> dict[str, Any]:
+def generate(root: Path, goals: int, seed: int = 1, *, today: date = ANCHOR, git: bool = True,
+             min_metrics: int = 0, readings: int = 0, readings_years: int = 3) -> dict[str, Any]:
     """Write a synthetic strategy repository with `goals` Goal files at `root` (created if
     needed; it should be empty). Returns counts of what was written, the relative paths of
     the files with deliberate errors (``error_files``: {path: error kind}), and the
-    ``expected_findings`` those errors cause at least (one each)."""
+    ``expected_findings`` those errors cause at least (one each).
+
+    `min_metrics`: at least this many metrics (more leading metrics than `goals` alone
+    calls for). `readings`: that many metrics (at least `min_metrics` is raised to it) get
+    daily Readings over the last `readings_years` years up to `today`, one file per metric
+    and calendar year, one reading a line in flow style. Readings are written last, from
+    a random stream of their own, so the rest of the repository is byte-identical to the
+    one generated with the same `min_metrics` and no readings."""
     if goals < 1:
         raise ValueError("goals must be at least 1")
     root = Path(root)
-    gen = _Generator(root, goals, seed, today)
+    gen = _Generator(root, goals, seed, today, max(min_metrics, readings), readings, readings_years)
     counts = gen.run()
     if git:
         git_init(root)
@@ -306,8 +318,11 @@ def generate(root: Path, goals: int, seed: int = 1, *, today: date = ANCHOR, git
 
 
 class _Generator:
-    def __init__(self, root: Path, goals: int, seed: int, today: date) -> None:
+    def __init__(self, root: Path, goals: int, seed: int, today: date, min_metrics: int = 0,
+                 readings: int = 0, readings_years: int = 3) -> None:
         self.root, self.n_goals, self.today = root, goals, today
+        self.min_metrics, self.n_readings, self.readings_years = min_metrics, readings, readings_years
+        self.seed = seed
         self.rng = random.Random(seed)
         self.ids = _Ids()
         self.s = root / "strategy"
@@ -340,7 +355,7 @@ class _Generator:
         rng, n = self.rng, self.n_goals
         n_teams = max(4, round(n / 40))
         n_depts = max(3, min(len(DEPARTMENTS), n_teams // 20))
-        n_leading = max(8, n_teams // 2)
+        n_leading = max(8, n_teams // 2, self.min_metrics - len(CORE_METRICS))
         self.periods = _half_periods(self.today)
         for p in self.periods:
             self.ids.used.add(p.id)  # period ids are a namespace of their own; keep them distinct anyway
@@ -378,6 +393,7 @@ class _Generator:
         self._initiatives()
         self._decisions()
         self._root_files()
+        self._readings()
         self.counts.update(files=self.files, documents=self.documents, people=len(self.people),
                            departments=len(self.departments), teams=len(self.teams), periods=len(self.periods),
                            today=self.today.isoformat())
@@ -724,6 +740,43 @@ class _Generator:
                 lines.append(f"    note: {scalar(rng.choice(NOTES))}")
             lines.append(f"    by: {rng.choice([owner, team.lead])}")
         return "\n".join(lines) + "\n", {"benefits": benefits, "target": t, "baseline": b}
+
+    # readings --------------------------------------------------------------------------
+    def _readings(self) -> None:
+        """Daily readings of the first `n_readings` metrics (core metrics first) over the
+        last `readings_years` x 365 days up to today: a random walk in the metric's range,
+        one file per metric and calendar year, about 1% of readings with a note."""
+        self.counts["readings"] = 0
+        self.counts["readings_files"] = 0
+        if not self.n_readings:
+            return
+        rng = random.Random(f"readings-{self.seed}")  # its own stream: the rest stays byte-identical
+        days = 365 * self.readings_years
+        first = self.today - timedelta(days=days - 1)
+        core = {c[0]: c[7] for c in CORE_METRICS}
+        for metric in list(self.metrics.values())[:self.n_readings]:
+            if metric.base != (0, 1):
+                value = rng.uniform(*metric.base)
+            elif core.get(metric.id):
+                value = float(core[metric.id][0])  # type: ignore[index]
+            else:
+                value = rng.uniform(500, 5000)
+            drift = (1 if metric.better == "up" else -1) * rng.uniform(0.0, 0.3) / days  # relative, per day
+            by_year: dict[int, list[str]] = {}
+            for d in range(days):
+                day = first + timedelta(days=d)
+                value = max(0.0, value * (1 + drift + rng.gauss(0, 0.004)))
+                line = f"  - {{date: {day.isoformat()}, value: {scalar(_round(metric, value))}"
+                if rng.random() < 0.01:
+                    line += f", note: {json.dumps(rng.choice(READING_NOTES))}"  # quoted: commas end a flow value
+                by_year.setdefault(day.year, []).append(line + "}")
+            for year, lines in by_year.items():
+                rid = self.ids.take(f"{metric.id}-{year}")
+                self.write(f"readings/{metric.id}/{year}.yaml", "\n".join([
+                    "# yaml-language-server: $schema=../../../schemas/readings.schema.json",
+                    "kind: Readings", f"id: {rid}", f"metric: {metric.id}", "values:", *lines]) + "\n")
+                self.counts["readings"] += len(lines)
+                self.counts["readings_files"] += 1
 
     # initiatives and decisions ----------------------------------------------------------
     def _initiatives(self) -> None:

@@ -18,6 +18,12 @@ folder (or --out DIR), makes one git commit, then times, each as a subprocess, w
   that it reported exactly the goal files with injected schema errors, so the relative
   `$ref` to defs.schema.json is known to resolve.
 * `strat --version`, best of 5.
+* With `--readings N` (the issue 11 target: `--readings 200`), a second repository, the
+  same one plus daily Readings of N metrics over `--readings-years` years (3: about
+  1,095 readings a metric), and `strat lint` on both, three interleaved runs each, best
+  of three, wall clock and CPU time (user + system of the strat process, steadier on a
+  busy machine). Target: with readings / without <= 1.3. Both repositories have at least
+  N metrics, so the only difference is the Readings files.
 
 It prints a table of seconds, files per second and ratios, and the verdicts for the
 targets "strat lint cold >= 3x faster than check-jsonschema" (total wall time; strat also
@@ -36,6 +42,7 @@ import errno
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -55,6 +62,7 @@ GOAL_SCHEMA = REPO / "schemas" / "goal.schema.json"
 TARGET_SPEEDUP = 3.0
 TARGET_VERSION_S = 0.3
 TARGET_RULES_OVERHEAD = 0.10
+TARGET_READINGS_RATIO = 1.3
 
 
 def strat_command() -> list[str]:
@@ -73,9 +81,20 @@ def check_jsonschema_command() -> list[str] | None:
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    seconds, _, proc = timed_cpu(cmd, cwd)
+    return seconds, proc
+
+
+def timed_cpu(cmd: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall clock and CPU seconds (user + system of the process and its children, such as
+    git) of one subprocess."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    return time.perf_counter() - start, proc
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, proc
 
 
 def first_line(text: str) -> str:
@@ -86,8 +105,8 @@ def first_line(text: str) -> str:
 # --- the runs ----------------------------------------------------------------------------
 
 def run_strat_lint(strat: list[str], root: Path, label: str, *extra: str) -> dict[str, Any]:
-    seconds, proc = timed([*strat, "lint", str(root / "strategy"), "--format", "json", *extra], root)
-    out: dict[str, Any] = {"label": label, "seconds": seconds, "exit": proc.returncode}
+    seconds, cpu, proc = timed_cpu([*strat, "lint", str(root / "strategy"), "--format", "json", *extra], root)
+    out: dict[str, Any] = {"label": label, "seconds": seconds, "cpu_seconds": cpu, "exit": proc.returncode}
     try:
         payload = json.loads(proc.stdout)
         diags = payload.get("diagnostics", [])
@@ -161,6 +180,28 @@ def run_version(strat: list[str], root: Path, runs: int = 5) -> dict[str, Any]:
     return {"label": "strat --version", "seconds": min(times), "all": times, "exit": exit_code, "output": text}
 
 
+def run_readings(strat: list[str], without: Path, with_readings: Path, runs: int = 3) -> dict[str, Any]:
+    """`strat lint` on the repository without and with readings: one untimed run of each
+    first (so neither is the first run on its files), then `runs` interleaved pairs; the
+    best of each, wall clock and CPU, and their ratios."""
+    warm = [run_strat_lint(strat, root, "warm-up") for root in (without, with_readings)]
+    pairs = [(run_strat_lint(strat, without, "strat lint, no readings"),
+              run_strat_lint(strat, with_readings, "strat lint, with readings")) for _ in range(runs)]
+    out: dict[str, Any] = {}
+    for i, key in enumerate(("without", "with")):
+        these = [p[i] for p in pairs]
+        best = min(these, key=lambda r: r["seconds"])
+        best.pop("paths_with_findings", None)
+        best.update(cpu_seconds=min(r["cpu_seconds"] for r in these), all=[r["seconds"] for r in these],
+                    all_cpu=[r["cpu_seconds"] for r in these], findings_first_run=warm[i].get("findings"))
+        out[key] = best
+    out["ratio"] = out["with"]["seconds"] / out["without"]["seconds"]
+    out["cpu_ratio"] = out["with"]["cpu_seconds"] / out["without"]["cpu_seconds"]
+    out["same_findings"] = warm[0].get("paths_with_findings") == warm[1].get("paths_with_findings") \
+        and warm[0].get("codes") == warm[1].get("codes")
+    return out
+
+
 # --- report ------------------------------------------------------------------------------
 
 def verdict(ok: bool | None) -> str:
@@ -178,11 +219,25 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
     else:
         temp = tempfile.mkdtemp(prefix="strat-bench-")
         root = Path(temp)
+    readings_root = None
+    if args.readings:
+        readings_root = root.with_name(root.name + "-readings")
+        if readings_root.exists() and any(readings_root.iterdir()):
+            sys.exit(f"{readings_root} (the repository with readings) is not empty; give a new --out")
     try:
         start = time.perf_counter()
-        counts = gen.generate(root, args.files, args.seed, today=args.today)
+        counts = gen.generate(root, args.files, args.seed, today=args.today, min_metrics=args.readings)
         gen_seconds = time.perf_counter() - start
         total_files = counts["files"]
+        readings: dict[str, Any] | None = None
+        if readings_root is not None:
+            r_counts = gen.generate(readings_root, args.files, args.seed, today=args.today, readings=args.readings,
+                                    readings_years=args.readings_years)
+            readings = run_readings(strat, root, readings_root)
+            readings.update(path=str(readings_root) if args.out or args.keep else f"{readings_root} (deleted)",
+                            metrics=args.readings, years=args.readings_years, readings=r_counts["readings"],
+                            readings_files=r_counts["readings_files"], files=r_counts["files"],
+                            documents=r_counts["documents"], commit=r_counts.get("commit"))
 
         cold = run_strat_lint(strat, root, "strat lint (cold, first run)")
         # The rules' share is a difference of two similar times, so it is measured as the
@@ -224,6 +279,16 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
             speed_ok = ratios["check_jsonschema_over_strat_cold"] >= TARGET_SPEEDUP
         version_ok = version["seconds"] < TARGET_VERSION_S if version["exit"] == 0 else False
         rules_ok = ratios["rules_overhead"] <= TARGET_RULES_OVERHEAD if "rules_overhead" in ratios else None
+        targets = {
+            f"strat lint cold >= {TARGET_SPEEDUP:g}x faster than check-jsonschema": speed_ok,
+            f"strat --version < {TARGET_VERSION_S:g} s": version_ok,
+            f"alignment rules add <= {TARGET_RULES_OVERHEAD:.0%} to strat lint": rules_ok,
+        }
+        if readings is not None:
+            ratios["readings"] = readings["ratio"]
+            ratios["readings_cpu"] = readings["cpu_ratio"]
+            targets[f"strat lint with readings <= {TARGET_READINGS_RATIO:g}x without"] = \
+                readings["ratio"] <= TARGET_READINGS_RATIO and readings["same_findings"]
         for run in (cold, second, no_rules):
             run.pop("paths_with_findings", None)
         return {
@@ -240,16 +305,44 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
                             "strat_command": strat, "check_jsonschema": peer.get("version")},
             "runs": {"strat_cold": cold, "strat_second": second, "strat_no_rules": no_rules,
                      "check_jsonschema": peer, "strat_version": version},
+            "readings": readings,
             "ratios": ratios,
-            "targets": {
-                f"strat lint cold >= {TARGET_SPEEDUP:g}x faster than check-jsonschema": speed_ok,
-                f"strat --version < {TARGET_VERSION_S:g} s": version_ok,
-                f"alignment rules add <= {TARGET_RULES_OVERHEAD:.0%} to strat lint": rules_ok,
-            },
+            "targets": targets,
         }
     finally:
         if temp and not args.keep:
             shutil.rmtree(temp, ignore_errors=True)
+            if readings_root is not None:
+                shutil.rmtree(readings_root, ignore_errors=True)
+
+
+def readings_figures(args: argparse.Namespace) -> dict[str, Any]:
+    """Only the readings comparison: both repositories generated, lint timed on each."""
+    strat = strat_command()
+    temp = None
+    if args.out:
+        root = Path(args.out).resolve()
+    else:
+        temp = tempfile.mkdtemp(prefix="strat-bench-")
+        root = Path(temp)
+    readings_root = root.with_name(root.name + "-readings")
+    for folder in (root, readings_root):
+        if folder.exists() and any(folder.iterdir()):
+            sys.exit(f"{folder} is not empty; give a new or empty --out")
+    try:
+        gen.generate(root, args.files, args.seed, today=args.today, min_metrics=args.readings)
+        counts = gen.generate(readings_root, args.files, args.seed, today=args.today, readings=args.readings,
+                              readings_years=args.readings_years)
+        r = run_readings(strat, root, readings_root)
+        r.update(path=str(readings_root) if args.out or args.keep else f"{readings_root} (deleted)",
+                 metrics=args.readings, years=args.readings_years, readings=counts["readings"],
+                 readings_files=counts["readings_files"], files=counts["files"], documents=counts["documents"],
+                 commit=counts.get("commit"), goal_files=args.files)
+        return r
+    finally:
+        if temp and not args.keep:
+            shutil.rmtree(temp, ignore_errors=True)
+            shutil.rmtree(readings_root, ignore_errors=True)
 
 
 def table(f: dict[str, Any]) -> str:
@@ -311,11 +404,32 @@ def table(f: dict[str, Any]) -> str:
         lines.append(f"  strat second run / strat cold run              {ratios['second_over_cold']:6.2f}")
     if "rules_overhead" in ratios:
         lines.append(f"  alignment rules' share (second / no rules - 1) {ratios['rules_overhead']:6.1%}")
+    r = f.get("readings")
+    if r:
+        lines += [""] + readings_lines(r)
     lines += ["", "targets"]
     for name, ok in f["targets"].items():
         lines.append(f"  [{verdict(ok)}] {name}")
     lines.append(f"  injected-error goal files with a strat finding: {repo['injected_error_files_with_a_strat_finding']}")
     return "\n".join(lines)
+
+
+def readings_lines(r: dict[str, Any]) -> list[str]:
+    lines = [f"readings: {r['metrics']} metrics x {r['years']} years of daily readings = {r['readings']:,} "
+                      f"readings in {r['readings_files']} files beside the same repository ({r['files']:,} files, "
+                      f"commit {str(r['commit'])[:12]}, at {r['path']})"]
+    for key, label in (("without", "strat lint, no readings (best of 3)"),
+                       ("with", "strat lint, with readings (best of 3)")):
+        run = r[key]
+        lines.append(f"  {label:<40}{run['seconds']:>7.2f} s wall {run['cpu_seconds']:>7.2f} s CPU  exit "
+                     f"{run['exit']}, {run.get('findings')} findings  (all wall: "
+                     f"{', '.join(f'{t:.2f}' for t in run['all'])}; CPU: "
+                     f"{', '.join(f'{t:.2f}' for t in run['all_cpu'])})")
+    lines.append(f"  with / without: {r['ratio']:.2f}x wall, {r['cpu_ratio']:.2f}x CPU; same findings: "
+                 f"{'yes' if r['same_findings'] else 'NO'}")
+    ok = r["ratio"] <= TARGET_READINGS_RATIO and r["same_findings"]
+    lines.append(f"  [{verdict(ok)}] strat lint with readings <= {TARGET_READINGS_RATIO:g}x without")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,7 +443,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="generate into this (new or empty) folder and keep it")
     parser.add_argument("--keep", action="store_true", help="keep the temporary repository")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
+    parser.add_argument("--readings", type=int, default=0, metavar="N",
+                        help="also time lint with daily Readings of N metrics (the target: 200) against the same "
+                             "repository without them; the second repository is --out DIR + '-readings'")
+    parser.add_argument("--readings-years", type=int, default=3, help="years of daily readings (default 3)")
+    parser.add_argument("--readings-only", action="store_true",
+                        help="with --readings: only that comparison (no check-jsonschema, no --version)")
     args = parser.parse_args(argv)
+    if args.readings_only:
+        if not args.readings:
+            parser.error("--readings-only needs --readings N")
+        r = readings_figures(args)
+        print(json.dumps(r, indent=2) if args.json else "\n".join(readings_lines(r)))
+        return 0
     f = figures(args)
     print(json.dumps(f, indent=2) if args.json else table(f))
     return 0

@@ -39,10 +39,12 @@ values = st.one_of(
 )
 
 
-def test_the_goal_lists_have_a_predicate() -> None:
-    """The check-ins (the list that grows without bound) must stay in the fast subset: if
-    the schema leaves it, lint and check-in times go back to jsonschema's."""
-    assert "checkins" in list_checks(schemas.inlined("Goal"))
+@pytest.mark.parametrize("kind, name", [("Goal", "checkins"), ("Objective", "checkins"), ("Readings", "values")])
+def test_the_goal_lists_have_a_predicate(kind: str, name: str) -> None:
+    """The lists that grow without bound (check-ins, a metric's daily readings) must stay
+    in the fast subset: if the schema leaves it, lint and check-in times go back to
+    jsonschema's (bench/lint.py --readings)."""
+    assert name in list_checks(schemas.inlined(kind))
 
 
 @settings(max_examples=400, deadline=None)
@@ -109,3 +111,31 @@ def test_a_list_named_elsewhere_in_the_schema_is_left_to_jsonschema() -> None:
     assert list_checks(schema) == {}
     del schema["if"], schema["then"]
     assert list(list_checks(schema)) == ["things"]
+
+
+def test_naming_the_list_in_required_or_in_another_property_keeps_the_predicate() -> None:
+    """A shortened list is still there (`required` holds), and another property's schema
+    never applies to this list; a pattern that matches the list's name would."""
+    item = {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": False}
+    schema = {"type": "object", "required": ["things"],
+              "properties": {"things": {"type": "array", "items": item},
+                             "other": {"type": "object", "properties": {"things": {"type": "string"}}}}}
+    assert list(list_checks(schema)) == ["things"]
+    schema["patternProperties"] = {"^th": {"maxItems": 3}}
+    assert list_checks(schema) == {}
+
+
+def test_a_remembered_text_check_answers_the_same_every_time() -> None:
+    """Text answers are remembered (the same dates in every metric's readings); the second
+    answer, and any past the memory's limit, must be the first one."""
+    from strat.fastcheck import _remembered, _value_check
+
+    date = _value_check({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"})
+    assert date is not None
+    for _ in range(2):
+        assert [date(v) for v in ("2026-02-28", "2026-02-30", "2026-2-01", 20260228, None)] == [
+            True, False, False, False, False]
+    calls: list[str] = []
+    small = _remembered(lambda v: calls.append(v) or v.startswith("a"), limit=2)
+    assert [small(v) for v in ("a1", "b1", "c1", "a1", "b1", "c1")] == [True, False, False, True, False, False]
+    assert calls == ["a1", "b1", "c1", "c1"]  # the third text was past the limit: asked again

@@ -71,3 +71,18 @@ def test_every_finite_number_can_be_written(value: float) -> None:
     assert number(value).replace(",", "").lstrip("-").split(".")[0].isdigit()
     assert money(value, "USD") and money(value, "USD", compact=False)
     assert ratio(value).endswith("×")
+
+
+FINITE = [
+    (5, 5.0), (-0.5, -0.5), (True, None), (False, None), (math.nan, None), (math.inf, None), (-math.inf, None),
+    ("5", None), (None, None), (10 ** 399, None), (-(10 ** 399), None), (10 ** 300, 1e300),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), FINITE, ids=[str(i) for i in range(len(FINITE))])
+def test_finite_takes_any_value_the_loader_gives(value: object, expected: float | None) -> None:
+    """A Readings value may be a whole number of up to 400 digits (the loader's limit):
+    too large for a float, it is no value, not a crash of every view that reads it."""
+    from strat.numbers import finite
+
+    assert finite(value) == expected

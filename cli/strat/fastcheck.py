@@ -84,7 +84,28 @@ def _value_check(schema: Any) -> Check | None:
             return False
         return choices is None or value in choices
 
+    if kind == "string" and (compiled is not None or fmt == "date"):
+        return _remembered(check)
     return check
+
+
+def _remembered(check: Check, limit: int = 1 << 16) -> Check:
+    """`check` for text values, remembering its answer per text (the same dates come back
+    in every metric's readings: a pattern and a calendar check each, 1,095 distinct dates
+    in 219,000 readings). At most `limit` texts are remembered."""
+    seen: dict[str, bool] = {}
+
+    def remembered(value: Any) -> bool:
+        if type(value) is not str:
+            return check(value)
+        known = seen.get(value)
+        if known is None:
+            known = check(value)
+            if len(seen) < limit:
+                seen[value] = known
+        return known
+
+    return remembered
 
 
 def item_check(schema: Any) -> Check | None:
@@ -150,8 +171,14 @@ def list_checks(schema: Any) -> dict[str, Check]:
     for name, sub in ((schema or {}).get("properties") or {}).items():
         # Leaving items out of a list must not change any other verdict: the list may be
         # named nowhere else in the schema (no oneOf/if/dependentSchemas about it).
-        rest = {**schema, "properties": {k: v for k, v in schema["properties"].items() if k != name}}
-        if json.dumps(name) in json.dumps(_keywords_only(rest)):
+        # Not mentions: the other `properties` (their schemas apply to other values, never
+        # to this list) and a top-level `required` (the shortened list is still there). A
+        # `patternProperties` pattern that matches the name would apply to the list too.
+        rest = {k: v for k, v in schema.items() if k != "properties"}
+        if isinstance(rest.get("required"), list):
+            rest["required"] = [k for k in rest["required"] if k != name]
+        if json.dumps(name) in json.dumps(_keywords_only(rest)) \
+                or any(re.search(p, name) for p in (schema.get("patternProperties") or {})):
             continue
         if isinstance(sub, dict) and sub.get("type") == "array" and set(sub) <= {"type", "items", *_ANNOTATIONS}:
             check = item_check(sub.get("items"))

@@ -26,10 +26,14 @@ from typing import Any
 
 
 def finite(value: Any) -> float | None:
-    """A finite int or float as a float; None for anything else (bools included)."""
+    """A finite int or float as a float; None for anything else (bools included, and a
+    whole number too large for a float: the loader lets up to 400 digits through)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        return float(value) if math.isfinite(value) else None
+    except OverflowError:
+        return None
 
 
 def _round(value: float, places: int) -> Decimal:
