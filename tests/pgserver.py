@@ -160,6 +160,17 @@ def _unprivileged() -> tuple[int, int] | None:
     raise Unavailable("running as root and no unprivileged user (postgres, nobody) to run PostgreSQL as")
 
 
+def _temp_parent(run_as: tuple[int, int] | None) -> str | None:
+    """The system's temporary folder, unless the server's user could not reach a folder made
+    there (a private $TMPDIR): then /tmp."""
+    if run_as is None:
+        return None
+    parent = Path(tempfile.gettempdir()).resolve()
+    if all(folder.stat().st_mode & 0o001 for folder in (parent, *parent.parents)):
+        return str(parent)
+    return "/tmp"
+
+
 def _run(run_as: tuple[int, int] | None, argv: list[str], cwd: Path, *, check: bool = True,
          timeout: float = COMMAND_TIMEOUT) -> subprocess.CompletedProcess[str]:
     if run_as is not None:
@@ -206,7 +217,7 @@ def start() -> Server:
     began = time.monotonic()
     # Not under pytest's tmp_path: that is private to the user running the tests, and the server
     # runs as another one. mkdtemp gives a fresh folder only we (then that user) can enter.
-    folder = Path(tempfile.mkdtemp(prefix="strat-pg-"))
+    folder = Path(tempfile.mkdtemp(prefix="strat-pg-", dir=_temp_parent(run_as)))
     server = Server(bindir=bindir, folder=folder, port=0, user="strat",
                     password="pw-" + secrets.token_hex(16), database="metrics",
                     admin_password="admin-" + secrets.token_hex(16), run_as=run_as)
