@@ -268,6 +268,30 @@ def _wait_ready(server: Server) -> None:
             time.sleep(0.1)
 
 
+def daily_rows() -> list[tuple[date, int]]:
+    return [(DAILY_START + timedelta(days=i), DAILY_BASE + i) for i in range(DAILY_DAYS)]
+
+
+def restore(server: Server) -> None:
+    """Put the database back as `start()` left it (after a test that a write got through)."""
+    from psycopg import sql
+
+    with server.connect(admin=True) as conn:
+        for schema, table in conn.execute(
+                "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema "
+                "NOT IN ('pg_catalog', 'information_schema') AND table_name <> 'daily'").fetchall():
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}.{} CASCADE").format(sql.Identifier(schema),
+                                                                              sql.Identifier(table)))
+        for (name,) in conn.execute("SELECT sequence_name FROM information_schema.sequences").fetchall():
+            conn.execute(sql.SQL("DROP SEQUENCE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute("SELECT lo_unlink(oid) FROM pg_largeobject_metadata")
+    with server.connect() as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS daily (day date PRIMARY KEY, value numeric NOT NULL)")
+        conn.execute("DELETE FROM daily")
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO daily (day, value) VALUES (%s, %s)", daily_rows())
+
+
 def _populate(server: Server) -> None:
     import psycopg
     from psycopg import sql
@@ -283,5 +307,4 @@ def _populate(server: Server) -> None:
     with server.connect() as conn:
         conn.execute("CREATE TABLE daily (day date PRIMARY KEY, value numeric NOT NULL)")
         with conn.cursor() as cur:
-            cur.executemany("INSERT INTO daily (day, value) VALUES (%s, %s)",
-                            [(DAILY_START + timedelta(days=i), DAILY_BASE + i) for i in range(DAILY_DAYS)])
+            cur.executemany("INSERT INTO daily (day, value) VALUES (%s, %s)", daily_rows())

@@ -136,11 +136,12 @@ def table_state(server: pgserver.Server) -> list[tuple[Any, ...]]:
     tables = server.query("SELECT table_schema, table_name FROM information_schema.tables "
                           "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2")
     sequences = server.query("SELECT sequence_name FROM information_schema.sequences ORDER BY 1")
-    return [*rows, ("tables", *tables), ("sequences", *sequences)]
+    ((large_objects,),) = server.query("SELECT count(*) FROM pg_largeobject_metadata")
+    return [*rows, ("tables", *tables), ("sequences", *sequences), ("large objects", large_objects)]
 
 
-EXPECTED_TABLE = [(pgserver.DAILY_START + timedelta(days=i), Decimal(pgserver.DAILY_BASE + i))
-                  for i in range(pgserver.DAILY_DAYS)]
+EXPECTED_TABLE = [(d, Decimal(v)) for d, v in pgserver.daily_rows()]
+UNTOUCHED = [*EXPECTED_TABLE, ("tables", ("public", "daily")), ("sequences",), ("large objects", 0)]
 
 
 # --- the server itself ------------------------------------------------------------------------
@@ -333,7 +334,22 @@ WRITES = {
     "begin-read-write": "END; BEGIN READ WRITE; DELETE FROM daily; COMMIT",
     "select-then-delete-bound": ("SELECT day, value FROM daily WHERE day BETWEEN :start AND :end; "
                                  "DELETE FROM daily"),
+    # The same escapes behind a leading SELECT, WITH, parenthesis or comment (a check of the
+    # first word alone lets them through; only one statement per query, or the read-only
+    # transaction, stops them).
+    "select-commit-delete": "SELECT day, value FROM daily; COMMIT; DELETE FROM daily",
+    "select-commit-setting-delete": ("SELECT DATE '2026-11-19', 1; COMMIT; "
+                                     "SET default_transaction_read_only = off; DELETE FROM daily"),
+    "with-end-delete": "WITH d AS (SELECT 1) SELECT DATE '2026-11-19', 1 FROM d; END; DELETE FROM daily",
+    "paren-commit-create": "(SELECT day, value FROM daily); COMMIT; CREATE TABLE stolen (x int)",
+    "comment-rollback-delete": "/* measure */ SELECT DATE '2026-11-19', 1; ROLLBACK; DELETE FROM daily",
+    # Writes from inside one SELECT: only the read-only transaction stops these.
+    "function-that-deletes": "SELECT DATE '2026-11-19', strat_test_wipe()",
+    # PostgreSQL lets a read-only transaction create a large object: only the rollback strat
+    # ends every query with keeps it from staying (the row it returns is a reading like any).
+    "large-object": "SELECT DATE '2026-11-19', lo_create(0)",
 }
+NOT_REFUSED = {"large-object"}
 
 
 @pytest.mark.parametrize("case", sorted(WRITES))
@@ -342,10 +358,22 @@ def test_a_write_is_refused_and_the_table_is_unchanged(pg: pgserver.Server, repo
     metric = f"pg-write-{case}"
     root = repo({metric: WRITES[case]}, {metric: [(day(1), 1)]})
     files = snapshot(root)
-    result = measure(root)
+    with pg.connect() as conn:   # a function the test role owns that deletes every row
+        conn.execute("CREATE OR REPLACE FUNCTION strat_test_wipe() RETURNS integer LANGUAGE sql "
+                     "AS 'DELETE FROM daily; SELECT 1'")
+    try:
+        result = measure(root)
+        state = table_state(pg)
+    finally:
+        with pg.connect() as conn:
+            conn.execute("DROP FUNCTION IF EXISTS strat_test_wipe()")
+        if table_state(pg) != UNTOUCHED:
+            pgserver.restore(pg)   # so the tests after this one see the table as it was
+    assert state == UNTOUCHED, f"{case} wrote to the database"
+    if case in NOT_REFUSED:
+        return
     assert result.exit_code == 1, output(result)
     assert any(metric in line and CONNECTION in line for line in output(result).splitlines()), output(result)
-    assert table_state(pg) == [*EXPECTED_TABLE, ("tables", ("public", "daily")), ("sequences",)]
     assert snapshot(root) == files
     assert_no_secret(result, root, pg.password)
 
