@@ -101,13 +101,13 @@ def stored(root: Path, metric_id: str) -> dict[date, Decimal]:
     one where it likes), as exact decimals; a date stored twice fails the test."""
     found: dict[date, Decimal] = {}
     for path in sorted((root / "strategy").rglob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(doc, dict) or doc.get("kind") != "Readings" or doc.get("metric") != metric_id:
-            continue
-        for reading in doc.get("values") or []:
-            when = reading["date"]
-            assert when not in found, f"{when} stored twice for {metric_id} ({path})"
-            found[when] = Decimal(str(reading["value"]))
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if not isinstance(doc, dict) or doc.get("kind") != "Readings" or doc.get("metric") != metric_id:
+                continue
+            for reading in doc.get("values") or []:
+                when = reading["date"]
+                assert when not in found, f"{when} stored twice for {metric_id} ({path})"
+                found[when] = Decimal(str(reading["value"]))
     return found
 
 
