@@ -352,9 +352,16 @@ WRITES = {
 NOT_REFUSED = {"large-object"}
 
 
-@pytest.mark.parametrize("case", sorted(WRITES))
+ESCAPES = sorted(case for case in WRITES if ";" in WRITES[case])
+
+
+@pytest.mark.parametrize(("case", "driver"), [*((case, "postgresql+psycopg") for case in sorted(WRITES)),
+                                              # SQLAlchemy's default PostgreSQL driver
+                                              *((case, "postgresql") for case in ESCAPES)])
 def test_a_write_is_refused_and_the_table_is_unchanged(pg: pgserver.Server, repo: Callable[..., Path],
-                                                      case: str) -> None:
+                                                      monkeypatch: pytest.MonkeyPatch, case: str,
+                                                      driver: str) -> None:
+    monkeypatch.setenv(ENV, pg.url(driver=driver))
     metric = f"pg-write-{case}"
     root = repo({metric: WRITES[case]}, {metric: [(day(1), 1)]})
     files = snapshot(root)

@@ -244,10 +244,12 @@ class AlchemyEngine:
             scheme = url.split(":", 1)[0].lower()
             if scheme.startswith("postgresql") or scheme == "postgres":
                 args["connect_timeout"] = max(1, min(timeout_seconds, 60))
-            if scheme == "postgresql+psycopg":
-                # psycopg sends a query with no bound parameter by the simple protocol, which
-                # runs every statement of the string: `SELECT 1; COMMIT; DELETE FROM t` would
-                # leave the read-only transaction. Prepared, a query is one statement or none.
+            parsed = sqlalchemy.engine.make_url(url)
+            if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+                # psycopg (the driver of `postgresql+psycopg://`, and of `postgresql://` from
+                # SQLAlchemy 2.1) sends a query with no bound parameter by the simple protocol,
+                # which runs every statement of the string: `SELECT 1; COMMIT; DELETE FROM t`
+                # would leave the read-only transaction. Prepared, a query is one statement.
                 args["prepare_threshold"] = 0
             self.engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=args, hide_parameters=True)
             self.dialect = self.engine.dialect.name
