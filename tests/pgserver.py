@@ -132,6 +132,11 @@ class Server:
         with self.connect(admin=True) as conn:
             return list(conn.execute(sql, params).fetchall())
 
+    def logins(self, user: str | None = None) -> int:
+        """How many times `user` (the test role by default) has logged in so far."""
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return len(re.findall(rf"connection authorized: user={re.escape(user or self.user)} ", text))
+
     def stop(self) -> None:
         if self._stopped:
             return
@@ -200,6 +205,8 @@ def _pg_start(server: Server) -> subprocess.CompletedProcess[str]:
         # A throwaway cluster: no durability needed, so start and writes are quick.
         "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
         "-c max_connections=40", "-c shared_buffers=16MB",
+        # Every login in server.log: the tests count how many connections a run opens.
+        "-c log_connections=on", "-c log_disconnections=on",
     ])
     return _run(server.run_as, [str(server.bindir / "pg_ctl"), "-D", str(server.data), "-l", str(server.log),
                                 "-o", options, "-w", "-t", str(START_TIMEOUT), "start"],

@@ -385,6 +385,27 @@ def test_a_write_is_refused_and_the_table_is_unchanged(pg: pgserver.Server, repo
     assert_no_secret(result, root, pg.password)
 
 
+def test_one_connection_per_run_closed_at_the_end(pg: pgserver.Server, repo: Callable[..., Path]) -> None:
+    """Three metrics on one connection name (one of them failing): one login for the run,
+    and no session of the test role left open when it ends."""
+    root = repo({"pg-one": WINDOW_SQL, "pg-two": WINDOW_SQL, "pg-three-fails": "SELECT day FROM nowhere"},
+                {"pg-one": [(day(10), value_of(day(10)))], "pg-two": [(day(10), value_of(day(10)))],
+                 "pg-three-fails": [(day(10), 1)]})
+    before = pg.logins()
+    result = measure(root)
+    assert result.exit_code == 1, output(result)
+    assert stored(root, "pg-two") == {day(n): value_of(day(n)) for n in range(10, 21)}
+    deadline = time.monotonic() + 5   # the log is written by the server, a moment later
+    while pg.logins() - before < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pg.logins() - before == 1
+    sessions = "SELECT count(*) FROM pg_stat_activity WHERE usename = %s"
+    deadline = time.monotonic() + 5   # a closed session leaves the view a moment later
+    while pg.query(sessions, (pg.user,)) != [(0,)] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pg.query(sessions, (pg.user,)) == [(0,)], "the run left a session open"
+
+
 # --- connection failures ----------------------------------------------------------------------
 
 def closed_port() -> int:
