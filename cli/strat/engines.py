@@ -244,16 +244,15 @@ class AlchemyEngine:
             scheme = url.split(":", 1)[0].lower()
             if scheme.startswith("postgresql") or scheme == "postgres":
                 args["connect_timeout"] = max(1, min(timeout_seconds, 60))
-            parsed = sqlalchemy.engine.make_url(url)
-            if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+            self.engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=args, hide_parameters=True)
+            self.dialect = self.engine.dialect.name
+            self.conn = self.engine.connect()
+            if self.dialect == "postgresql" and self.engine.dialect.driver == "psycopg":
                 # psycopg (the driver of `postgresql+psycopg://`, and of `postgresql://` from
                 # SQLAlchemy 2.1) sends a query with no bound parameter by the simple protocol,
                 # which runs every statement of the string: `SELECT 1; COMMIT; DELETE FROM t`
                 # would leave the read-only transaction. Prepared, a query is one statement.
-                args["prepare_threshold"] = 0
-            self.engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=args, hide_parameters=True)
-            self.dialect = self.engine.dialect.name
-            self.conn = self.engine.connect()
+                self.conn.connection.driver_connection.prepare_threshold = 0
         except Exception as exc:  # the driver's own errors, of any class
             raise QueryProblem(self._clean(f"cannot connect: {_first_line(exc)}")) from None
 
