@@ -391,12 +391,14 @@ def test_the_password_of_a_url_from_the_environment_appears_nowhere(tmp_path: Pa
     secret = "S3cr3t-Pa55word"
     config = "connections:\n  default: {url_env: STRAT_TEST_WAREHOUSE_URL, timeout_seconds: 3}\n"
     root = repo(tmp_path, config=config)
-    # port 1 on this machine: nothing listens, the driver fails with its own message
-    url = f"postgresql+psycopg://strat:{secret}@127.0.0.1:1/metrics?application_name={secret}"
+    # Port 1 on this machine: nothing listens. The driver's own message quotes the bad sslmode
+    # value, here the password itself: only redaction keeps it out.
+    urls = [f"postgresql+psycopg://strat:{secret}@127.0.0.1:1/metrics?application_name={secret}",
+            f"postgresql+psycopg://strat:{secret}@127.0.0.1:1/metrics?sslmode={secret}"]
     script = ("import sys; sys.path.insert(0, %r); sys.path.insert(0, %r); from helpers import run_cli; "
               "r = run_cli(['measure', '--today', %r]); print(r.exit_code); print(r.stdout); print(r.stderr, "
               "file=sys.stderr)") % (str(TESTS), str(TESTS.parent / "cli"), TODAY)
-    for fmt in ("text", "json", "markdown"):
+    for url, fmt in [(u, f) for u in urls for f in ("text", "json", "markdown")]:
         done = subprocess.run([sys.executable, "-c", script.replace("'--today'", f"'--format', '{fmt}', '--today'")],
                               cwd=root, env={**os.environ, "STRAT_TEST_WAREHOUSE_URL": url},
                               capture_output=True, text=True, timeout=60)
