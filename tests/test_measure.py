@@ -369,6 +369,22 @@ def test_a_secret_written_in_strat_yaml_is_refused_at_its_line(tmp_path: Path, u
         assert "Hunter2Secret" not in out
 
 
+@pytest.mark.parametrize("connections", [
+    'default: "postgresql://strat:Hunter2Secret@db.example.invalid/metrics"',
+    'default: {url: "postgresql://strat:Hunter2Secret@h/db", url_env: X}',
+    'default: {url: ["postgresql://strat:Hunter2Secret@h/db"]}',
+    'default: {password: Hunter2Secret, url_env: X}',
+    'default: {url: "snowflake://a/b?token=Hunter2Secret", timeout_seconds: 0}',
+])
+def test_a_finding_about_a_connection_never_quotes_its_secret(tmp_path: Path, connections: str) -> None:
+    root = repo(tmp_path, config=f"connections:\n  {connections}\n")
+    for args in (["measure", "--today", TODAY], ["lint", "--today", TODAY], ["lint", "--format", "json"]):
+        result = run_cli(args, cwd=root)
+        assert result.exit_code == 1
+        assert "strat.yaml:2" in result.stdout + result.stderr or '"line": 2' in result.stdout
+        assert "Hunter2Secret" not in result.stdout + result.stderr
+
+
 def test_a_url_without_a_secret_is_accepted(tmp_path: Path) -> None:
     config = 'connections:\n  default: {url: "duckdb:///data/metrics.duckdb?access_mode=read_only"}\n'
     root = repo(tmp_path, config=config)
