@@ -475,3 +475,52 @@ def test_strat_help_and_lint_do_not_import_the_engines() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(TESTS.parent / "cli")})
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+# --- SQLAlchemy (SQLite here; PostgreSQL has its own tests) --------------------------------------
+
+
+def sqlite_repo(tmp_path: Path, sql: str) -> Path:
+    import sqlite3
+
+    config = 'connections:\n  default: {url: "sqlite:///data/metrics.sqlite"}\n'
+    root = copy_base(tmp_path / "repo", {METRIC_FILE: metric_with(METRIC_FILE, sql)}, config)
+    (root / "data").mkdir()
+    con = sqlite3.connect(root / "data/metrics.sqlite")
+    con.execute("CREATE TABLE paid (day TEXT, n REAL)")
+    con.executemany("INSERT INTO paid VALUES (?, ?)", [(f"2026-11-{d:02d}", 100 + d) for d in range(1, 31)])
+    con.commit()
+    con.close()
+    return root
+
+
+def test_sqlalchemy_binds_start_and_end_and_appends(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    root = sqlite_repo(tmp_path, "SELECT day, n FROM paid WHERE day BETWEEN :start AND :end ORDER BY day")
+    result = measure(root, "--since", "2026-11-21")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert [line for line in readings_text(root).splitlines() if "date:" in line][-1] == \
+        "  - {date: 2026-11-23, value: 123}"
+    assert measure(root).exit_code == 0 and "up to date" in measure(root).stdout
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM paid", "ATTACH DATABASE 'data/x.sqlite' AS x",
+                                 "WITH d AS (SELECT 1) DELETE FROM paid", "PRAGMA query_only = OFF"])
+def test_sqlalchemy_refuses_a_write(tmp_path: Path, sql: str) -> None:
+    pytest.importorskip("sqlalchemy")
+    root = sqlite_repo(tmp_path, sql)
+    before = (root / "data/metrics.sqlite").read_bytes()
+    result = measure(root, "--format", "json")
+    assert result.exit_code == 1
+    assert (root / "data/metrics.sqlite").read_bytes() == before
+    assert not (root / "data/x.sqlite").exists()
+
+
+def test_a_sqlite_file_outside_the_repository_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    root = sqlite_repo(tmp_path, SQL)
+    (root / "strat.yaml").write_text('connections:\n  default: {url: "sqlite:///../elsewhere.sqlite"}\n',
+                                     encoding="utf-8")
+    result = measure(root, "--format", "json")
+    assert result.exit_code == 1
+    assert "outside the repository" in result.json["metrics"][0]["problems"][0]
