@@ -278,7 +278,9 @@ class AlchemyEngine:
                 # SQLAlchemy 2.1) sends a query with no bound parameter by the simple protocol,
                 # which runs every statement of the string: `SELECT 1; COMMIT; DELETE FROM t`
                 # would leave the read-only transaction. Prepared, a query is one statement.
-                self.conn.connection.driver_connection.prepare_threshold = 0
+                driver = self.conn.connection.driver_connection
+                if driver is not None:
+                    driver.prepare_threshold = 0
         except QueryProblem:
             raise
         except Exception as exc:  # the driver's own errors, of any class
