@@ -445,6 +445,32 @@ def test_wrong_password_is_reported_and_never_shown(pg: pgserver.Server, repo: C
     assert_no_secret(result, root, wrong, pg.password)
 
 
+# A password pasted into the URL without %-encoding it: the URL then splits in the wrong
+# place, and the driver's message quotes the piece it took for a host name or a database.
+UNENCODED = {
+    "at-sign": "{user}:top@{secret}@{host}:{port}/{db}",
+    "slash": "{user}:top/{secret}@{host}:{port}/{db}",
+    "colon-and-at": "{user}:{secret}:x@y@{host}:{port}/{db}",
+    "hash": "{user}:top#{secret}@{host}:{port}/{db}",
+    "question-mark": "{user}:top?{secret}@{host}:{port}/{db}",
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNENCODED))
+def test_a_password_pasted_unencoded_is_never_shown(pg: pgserver.Server, repo: Callable[..., Path],
+                                                    monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    secret = "s3cr" + secrets.token_hex(8)
+    url = "postgresql+psycopg://" + UNENCODED[case].format(user=pg.user, secret=secret, host=pg.host,
+                                                             port=pg.port, db=pg.database)
+    monkeypatch.setenv(ENV, url)
+    root = repo({"pg-unencoded": WINDOW_SQL}, {"pg-unencoded": [(day(10), value_of(day(10)))]})
+    for fmt in ("text", "markdown", "json"):
+        result = measure(root, "--format", fmt)
+        assert result.exit_code == 1, output(result)
+        assert "pg-unencoded" in output(result) and CONNECTION in output(result), output(result)
+        assert_no_secret(result, root, secret)
+
+
 ODD_PASSWORDS = {
     # URL-special characters, percent-encoded in the URL: neither form may be shown.
     "url-special": "p@ss:w/rd?#%[]" + secrets.token_hex(6),
