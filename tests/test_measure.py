@@ -505,7 +505,8 @@ def test_sqlalchemy_binds_start_and_end_and_appends(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("sql", ["DELETE FROM paid", "ATTACH DATABASE 'data/x.sqlite' AS x",
-                                 "WITH d AS (SELECT 1) DELETE FROM paid", "PRAGMA query_only = OFF"])
+                                 "WITH d AS (SELECT 1) DELETE FROM paid", "PRAGMA query_only = OFF",
+                                 "SELECT day, n FROM paid; COMMIT; DELETE FROM paid"])
 def test_sqlalchemy_refuses_a_write(tmp_path: Path, sql: str) -> None:
     pytest.importorskip("sqlalchemy")
     root = sqlite_repo(tmp_path, sql)
