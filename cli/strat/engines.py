@@ -91,6 +91,16 @@ def to_dollar(sql: str) -> str:
     return _LEXEME.sub(lambda m: "$" + m.group(1) if m.group(1) else m.group(0), sql)
 
 
+def to_alchemy(sql: str) -> str:
+    """`:start::date` written `(:start)::date`: SQLAlchemy's `text()` does not read a name
+    followed by `::` as a parameter (PostgreSQL casts are common right after one)."""
+    def bind(m: re.Match[str]) -> str:
+        if m.group(1) and sql.startswith("::", m.end()):
+            return f"(:{m.group(1)})"
+        return m.group(0)
+    return _LEXEME.sub(bind, sql)
+
+
 def _first_word(sql: str) -> str:
     rest = sql[_LEADING.match(sql).end():]  # type: ignore[union-attr]
     if rest.startswith("("):
@@ -302,7 +312,7 @@ class AlchemyEngine:
         tx = self.conn.begin()
         try:
             self._read_only()
-            rows = self.conn.execute(sa.text(sql), values).fetchall()
+            rows = self.conn.execute(sa.text(to_alchemy(sql)), values).fetchall()
             return [tuple(row) for row in rows]
         except Exception as exc:
             message = _first_line(getattr(exc, "orig", None) or exc)
