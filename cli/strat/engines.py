@@ -24,9 +24,12 @@ SQLAlchemy (every other URL, with the dialect the user installs: `postgres` extr
 `postgresql://`, `snowflake-sqlalchemy`, `sqlalchemy-bigquery`, `sqlalchemy-redshift`,
 `pymysql`…): one connection per run per connection name; each query runs in a transaction that
 is rolled back, never committed; on PostgreSQL it is `READ ONLY` with `SET LOCAL
-statement_timeout`; on SQLite `PRAGMA query_only`; on MySQL `SET TRANSACTION READ ONLY` and
-`max_execution_time`. A statement that does not start with SELECT, WITH, VALUES or `(` is
-refused before it is sent. Every error text is redacted (`strat.connections.redact`).
+statement_timeout`; on SQLite the file must be inside the repository (a relative path is
+relative to the root), opened read-only with `PRAGMA query_only`; on MySQL
+`max_execution_time` bounds it (other dialects: the database's own limits). More than one
+statement, or one that does not start with SELECT, WITH, VALUES or `(`, is refused before it
+is sent (a `COMMIT;` would end the read-only transaction). Every error text is redacted
+(`strat.connections.redact`).
 
 The drivers are imported here only, lazily, when a query runs: `strat --help` and `strat lint`
 never import them.
@@ -88,6 +91,16 @@ def to_dollar(sql: str) -> str:
     return _LEXEME.sub(lambda m: "$" + m.group(1) if m.group(1) else m.group(0), sql)
 
 
+def to_alchemy(sql: str) -> str:
+    """`:start::date` written `(:start)::date`: SQLAlchemy's `text()` does not read a name
+    followed by `::` as a parameter (PostgreSQL casts are common right after one)."""
+    def bind(m: re.Match[str]) -> str:
+        if m.group(1) and sql.startswith("::", m.end()):
+            return f"(:{m.group(1)})"
+        return m.group(0)
+    return _LEXEME.sub(bind, sql)
+
+
 def _first_word(sql: str) -> str:
     rest = sql[_LEADING.match(sql).end():]  # type: ignore[union-attr]
     if rest.startswith("("):
@@ -96,7 +109,15 @@ def _first_word(sql: str) -> str:
     return word.group(0).upper() if word else ""
 
 
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
 def _not_a_select(sql: str) -> str | None:
+    """Why a statement may not be sent: more than one statement (a `COMMIT; …` would end the
+    read-only transaction), or one that is not a SELECT."""
+    bare = _QUOTED.sub(" ", sql).rstrip().rstrip(";")
+    if ";" in bare:
+        return "the SQL holds more than one statement; give exactly one SELECT"
     word = _first_word(sql)
     if word in ("SELECT", "WITH", "VALUES", "("):
         return None
@@ -299,7 +320,7 @@ class AlchemyEngine:
         tx = self.conn.begin()
         try:
             self._read_only()
-            rows = self.conn.execute(sa.text(sql), values).fetchall()
+            rows = self.conn.execute(sa.text(to_alchemy(sql)), values).fetchall()
             return [tuple(row) for row in rows]
         except Exception as exc:
             message = _first_line(getattr(exc, "orig", None) or exc)
