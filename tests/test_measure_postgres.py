@@ -343,6 +343,11 @@ WRITES = {
     "with-end-delete": "WITH d AS (SELECT 1) SELECT DATE '2026-11-19', 1 FROM d; END; DELETE FROM daily",
     "paren-commit-create": "(SELECT day, value FROM daily); COMMIT; CREATE TABLE stolen (x int)",
     "comment-rollback-delete": "/* measure */ SELECT DATE '2026-11-19', 1; ROLLBACK; DELETE FROM daily",
+    # A dollar-quoted string holding a quote: a scanner that knows only '…' strings sees the
+    # semicolons as inside a string; PostgreSQL runs four statements.
+    "dollar-quote-hides-semicolons": "SELECT DATE '2026-11-19', $q$'$q$; COMMIT; DELETE FROM daily; SELECT '1'",
+    "dollar-quote-hides-setting": ("SELECT DATE '2026-11-19', $x$'$x$; END; SET default_transaction_read_only = off;"
+                                   " CREATE TABLE stolen AS SELECT * FROM daily; SELECT '1'"),
     # Writes from inside one SELECT: only the read-only transaction stops these.
     "function-that-deletes": "SELECT DATE '2026-11-19', strat_test_wipe()",
     # PostgreSQL lets a read-only transaction create a large object: only the rollback strat
