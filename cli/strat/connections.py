@@ -121,6 +121,11 @@ def url_secrets(url: str, whole: bool = False) -> list[str]:
         return found
     if password:
         found += [password, unquote(password), userinfo]
+        if "@" in password:
+            # Pasted without %-encoding: SQLAlchemy ends the password at its first `@` and
+            # takes the rest for the host, which a driver's message then quotes. (A piece
+            # shorter than 4 characters is left: masking every `y` would garble the message.)
+            found += [piece for piece in password.split("@", 1) if len(piece) >= 4]
     found += [value for name, value in query if value and _secret_name(name)]
     if whole and "?" in url:
         found.append(url.split("?", 1)[1])
