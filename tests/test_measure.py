@@ -555,3 +555,22 @@ def test_a_readings_file_that_cannot_be_edited_safely_fails_only_its_metric(tmp_
     assert "flow list" in by_metric[METRIC]["problems"][0]
     assert (root / "strategy/readings/paid-2026.yaml").read_text(encoding="utf-8") == flow
     assert result.json["written"] == [f"strategy/readings/{OTHER}.yaml"]
+
+
+@pytest.mark.parametrize("ignore", ["gha-creds-1.json\n", "ci/\n", "*.csv\n!data/inside.csv\n"])
+def test_a_file_git_ignores_cannot_be_read(tmp_path: Path, ignore: str) -> None:
+    creds = '{"day": "2026-11-20", "n": 4242}\n'
+    files = {".gitignore": ignore, "gha-creds-1.json": creds, "ci/gha-creds-1.json": creds,
+             "ci/leak.csv": "day,n\n2026-11-20,4242\n", "data/inside.csv": "day,n\n2026-11-21,7\n"}
+    root = repo(tmp_path, files)
+    target = {"gha-creds-1.json\n": "gha-creds-1.json", "ci/\n": "ci/gha-creds-1.json"}.get(ignore, "ci/leak.csv")
+    reader = "read_json" if target.endswith(".json") else "read_csv"
+    (root / METRIC_FILE).write_text(metric_with(METRIC_FILE, f"SELECT day, n FROM {reader}('{target}')"),
+                                    encoding="utf-8")
+    result = measure(root, "--since", "2026-11-20", "--format", "json")
+    assert result.exit_code == 1
+    assert "refused" in result.json["metrics"][0]["problems"][0]
+    assert "4242" not in result.stdout
+    (root / METRIC_FILE).write_text(metric_with(METRIC_FILE, "SELECT day, n FROM read_csv('data/inside.csv')"),
+                                    encoding="utf-8")
+    assert measure(root, "--since", "2026-11-20").exit_code == 0  # not ignored, even if not committed yet

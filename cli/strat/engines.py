@@ -13,7 +13,9 @@ query that only reads the repository's CSV or Parquet files):
   INSTALL, LOAD, PRAGMA, SET are refused before anything runs.
 * File access: `enable_external_access=false` with `allowed_paths` = the data files of the
   repository (`.csv`, `.tsv`, `.parquet`, `.json`, `.jsonl`, `.ndjson`, also `.gz`) whose real path
-  is inside it, each by its absolute path and its path relative to the root, and
+  is inside it and that git does not ignore (a credentials file a CI job wrote into the work
+  tree, a local export: not part of what reviewers see), each by its absolute path and its
+  path relative to the root, and
   `file_search_path` = the root: so `read_csv('data/events.csv')` reads the repository's file
   whatever folder strat runs from; `/etc/passwd`, `../x.csv`, an absolute path outside, a
   symlink leading outside, a URL, a glob are refused by DuckDB. Then `lock_configuration`, so
@@ -149,7 +151,15 @@ def duckdb_path(url: str, root: Path) -> str:
 def data_files(root: Path) -> list[str]:
     """The repository's data files DuckDB may read: absolute and root-relative paths of every
     file with a data suffix whose real path stays inside the repository."""
+    from strat import git
+
     root_real = os.path.realpath(root)
+    try:
+        ignored = git.ignored_paths(Path(root_real))
+    except git.GitError as problem:
+        raise QueryProblem(f"cannot tell which files git ignores: {problem}") from None
+    ignored_files = {p for p in ignored if not p.endswith("/")}
+    ignored_dirs = tuple(p for p in ignored if p.endswith("/"))
     out: list[str] = []
     for folder, dirs, files in os.walk(root_real):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not os.path.islink(os.path.join(folder, d)))
@@ -162,6 +172,9 @@ def data_files(root: Path) -> list[str]:
             if not real.startswith(root_real + os.sep) or not os.path.isfile(real):
                 continue  # a symlink leading outside (or nowhere)
             rel = os.path.relpath(path, root_real)
+            posix = Path(rel).as_posix()
+            if posix in ignored_files or posix.startswith(ignored_dirs):
+                continue  # not part of what reviewers see: a CI job's credentials, a local export
             out += [path, rel, "./" + rel]
             if len(out) > 3 * MAX_DATA_FILES:
                 raise QueryProblem(f"the repository holds more than {MAX_DATA_FILES} data files; DuckDB queries "
