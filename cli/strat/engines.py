@@ -30,8 +30,11 @@ statement_timeout`; on SQLite the file must be inside the repository (a relative
 relative to the root), opened read-only with `PRAGMA query_only`; on MySQL
 `max_execution_time` bounds it (other dialects: the database's own limits). More than one
 statement, or one that does not start with SELECT, WITH, VALUES or `(`, is refused before it
-is sent (a `COMMIT;` would end the read-only transaction). Every error text is redacted
-(`strat.connections.redact`).
+is sent (a `COMMIT;` would end the read-only transaction). That scan does not know every
+quoting of every dialect (PostgreSQL's `$q$…$q$`), so through psycopg every query is also
+prepared (`prepare_threshold = 0`): PostgreSQL then refuses a string of several statements
+itself. (Behind PgBouncer in transaction mode that needs PgBouncer 1.21 or later with
+`max_prepared_statements` set.) Every error text is redacted (`strat.connections.redact`).
 
 The drivers are imported here only, lazily, when a query runs: `strat --help` and `strat lint`
 never import them.
