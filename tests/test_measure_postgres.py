@@ -203,6 +203,18 @@ def test_since_and_a_new_readings_file_and_dry_run(pg: pgserver.Server, repo: Ca
     assert_no_secret(done, root, pg.password)
 
 
+def test_through_the_unix_socket(pg: pgserver.Server, repo: Callable[..., Path],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same server through its Unix socket (`?host=/folder`): a URL with no host part."""
+    monkeypatch.setenv(ENV, f"postgresql+psycopg://{pg.user}:{pg.password}@/{pg.database}?host={pg.folder}"
+                            f"&port={pg.port}")
+    root = repo({"pg-socket": WINDOW_SQL}, {"pg-socket": [(day(15), value_of(day(15)))]})
+    result = measure(root)
+    assert result.exit_code == 0, output(result)
+    assert stored(root, "pg-socket") == {day(n): value_of(day(n)) for n in range(15, 21)}
+    assert_no_secret(result, root, pg.password)
+
+
 def test_restatement_listed_and_written_only_with_restate(pg: pgserver.Server, repo: Callable[..., Path]) -> None:
     before = [(day(n), 999 if n == 5 else value_of(day(n))) for n in range(1, 11)]
     root = repo({"pg-restated": "SELECT day, value FROM daily WHERE day <= :end ORDER BY day"},
