@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 import pytest
 
 import helpers
+
+if TYPE_CHECKING:
+    import pgserver
 
 
 @pytest.fixture
@@ -40,3 +44,22 @@ def base_repo(tmp_path: Path) -> Callable[..., Path]:
         return helpers.copy_base(tmp_path / f"base{next(counter)}", files, config, git)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator["pgserver.Server"]:
+    """A throwaway PostgreSQL cluster for the session (tests/pgserver.py), stopped and removed at
+    the end even when tests fail. Skips, saying why, when no PostgreSQL binaries exist; under CI
+    (`CI` set) that is a failure, since `.ci/run` installs them."""
+    import pgserver
+
+    try:
+        server = pgserver.start()
+    except pgserver.Unavailable as why:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL tests cannot run under CI: {why}")
+        pytest.skip(str(why))
+    try:
+        yield server
+    finally:
+        server.stop()

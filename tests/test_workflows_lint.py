@@ -414,3 +414,13 @@ def test_release_refuses_a_tag_that_is_not_the_built_version(tmp_path: Path, tag
     assert (done.returncode == 0) is ok, done.stdout + done.stderr
     if not ok:
         assert done.stdout.startswith("::error title=release::")
+
+
+# --- the CI script itself ------------------------------------------------------------------
+
+def test_the_ci_script_passes_shellcheck() -> None:
+    """`.ci/run` (what CI runs on every submission) is clean under shellcheck's defaults."""
+    script = PROJECT / ".ci" / "run"
+    done = subprocess.run([tool("shellcheck"), "--shell=bash", "--format=gcc", str(script)],
+                          capture_output=True, text=True, timeout=60, cwd=PROJECT, env=lint_env())
+    assert done.returncode == 0, done.stdout + done.stderr
