@@ -528,3 +528,24 @@ def test_a_password_with_url_special_characters_works_and_is_never_shown(
     wrong = measure(root, "--format", "json")
     assert wrong.exit_code == 1, output(wrong)
     assert_no_secret(wrong, root, password, password + "x")
+
+
+@pytest.mark.parametrize("driver", ["postgresql+psycopg2", "postgresql+pg8000", "postgres+asyncpg"])
+def test_only_psycopg_3_is_used_for_postgresql(pg: pgserver.Server, repo: Callable[..., Path],
+                                               monkeypatch: pytest.MonkeyPatch, driver: str) -> None:
+    """With psycopg2 a query string runs every statement in it (`SELECT 1; COMMIT; DELETE …`
+    would leave the read-only transaction): another PostgreSQL driver is refused by name,
+    before anything connects, and plain `postgresql://` goes through psycopg 3."""
+    monkeypatch.setenv(ENV, pg.url(driver=driver))
+    root = repo({"pg-other-driver": WINDOW_SQL}, {"pg-other-driver": [(day(10), value_of(day(10)))]})
+    files = snapshot(root)
+    result = measure(root)
+    assert result.exit_code == 1, output(result)
+    assert "only through psycopg 3" in output(result) and driver.partition("+")[2] in output(result)
+    assert snapshot(root) == files
+    assert_no_secret(result, root, pg.password)
+
+    monkeypatch.setenv(ENV, pg.url(driver="postgresql"))
+    result = measure(root)
+    assert result.exit_code == 0, output(result)
+    assert snapshot(root) != files

@@ -289,6 +289,10 @@ def _sqlite_inside(url: str, root: Path) -> str:
     return f"sqlite:///file:{quote(str(real))}?mode=ro&uri=true"
 
 
+_PSYCOPG_ONLY = ("strat reads PostgreSQL only through psycopg 3 (postgresql+psycopg://), not {driver}: with "
+                 "psycopg a query is one statement and cannot leave the read-only transaction")
+
+
 class AlchemyEngine:
     def __init__(self, url: str, timeout_seconds: int, secrets: list[str], root: Path | None = None) -> None:
         self.timeout = timeout_seconds
@@ -307,8 +311,19 @@ class AlchemyEngine:
                 args["connect_timeout"] = max(1, min(timeout_seconds, 60))
             if scheme.startswith("sqlite") and root is not None:
                 url = _sqlite_inside(url, root)
+            if scheme.partition("+")[0] in ("postgresql", "postgres"):
+                # Plain `postgresql://` means psycopg 3 here whatever SQLAlchemy's default
+                # (psycopg2 before 2.1); no other driver (see below for why).
+                from sqlalchemy.engine import make_url
+
+                driver = scheme.partition("+")[2] or "psycopg"
+                if driver != "psycopg":
+                    raise QueryProblem(_PSYCOPG_ONLY.format(driver=driver))
+                url = make_url(url).set(drivername="postgresql+psycopg")
             self.engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=args, hide_parameters=True)
             self.dialect = self.engine.dialect.name
+            if self.dialect == "postgresql" and self.engine.dialect.driver != "psycopg":
+                raise QueryProblem(_PSYCOPG_ONLY.format(driver=self.engine.dialect.driver))
             self.conn = self.engine.connect()
             if self.dialect == "postgresql" and self.engine.dialect.driver == "psycopg":
                 # psycopg (the driver of `postgresql+psycopg://`, and of `postgresql://` from
