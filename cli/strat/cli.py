@@ -693,6 +693,72 @@ def _by_git_user(root: Path, model: Model, requests: list[Request]) -> tuple[lis
     return [dataclasses.replace(request, by=people[0]) for request in requests], None
 
 
+# --- strat measure (strat.measure) ----------------------------------------------------------
+
+
+@cli.command()
+@click.argument("metrics", nargs=-1, callback=_text_arguments, metavar="[METRIC...]")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Measure from this day (default: the day after each metric's latest reading).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Measure up to this day instead of today: reproducible runs.")
+@click.option("--dry-run", is_flag=True, help="Run the queries and report; write nothing.")
+@click.option("--restate", is_flag=True,
+              help="Write restatements too: a value that differs from a stored reading of the same date "
+                   "replaces it (without it they are listed and the exit status is 1).")
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "markdown", "json")), default="text",
+              show_default=True, help="text for people, markdown for a pull request body, json for tools.")
+def measure(metrics: tuple[str, ...], since: "object", today: "object", dry_run: bool, restate: bool,
+            fmt: str) -> int:
+    """Run each metric's query and append the readings the repository lacks.
+
+    For every metric with a `query` (or only the METRICs named), the query runs against
+    its connection (`connections` in strat.yaml; a URL with a secret comes from the
+    environment through `url_env`) for the window from the day after the metric's latest
+    reading (or --since) to today, with :start and :end bound. Each row must be a date
+    and a number. New readings are appended, one `- {date: D, value: V}` line each, to
+    the Readings file holding the metric's latest reading (every other byte kept), or
+    to a new strategy/readings/METRIC.yaml; all files are written atomically, all or
+    none. A second run adds nothing.
+
+    A value that differs from a stored reading of the same date is a restatement: it is
+    listed, and written only with --restate. A failing connection or query names the
+    metric and the connection; nothing is written for that metric and the others go on.
+    Queries run read-only, with the connection's timeout_seconds; a DuckDB query reads
+    only files inside the repository. Progress goes to stderr.
+
+    \b
+    Examples:
+      strat measure
+      strat measure arr --since 2026-11-01 --dry-run
+      strat measure --format markdown > pr-body.md
+
+    \b
+    Exit status: 0 ok (also when nothing is new), 1 a metric failed, a row was bad or a
+                 restatement was not written, 2 usage error.
+    """
+    import os
+
+    from strat.connections import environment_secrets, redact
+    from strat.measure import MeasureUsage, measure as run_measure
+    from strat.measure_report import FORMATS as MEASURE_FORMATS
+
+    root, target, config = _locate(None)
+    secrets = environment_secrets(config, os.environ)
+    try:
+        result = run_measure(root, target, config, metrics=metrics,
+                             since=since.date() if since else None,  # type: ignore[attr-defined]
+                             today=today.date() if today else None,  # type: ignore[attr-defined]
+                             dry_run=dry_run, restate=restate, progress=_note, notify=_note)
+    except MeasureUsage as problem:
+        raise UsageProblem(str(problem)) from None
+    except Exception as exc:  # a driver's surprise: never let its text carry a secret out
+        _say(redact(f"strat measure: internal error: {type(exc).__name__}: {exc}", secrets), err=True)
+        return EXIT_USAGE
+    _say(redact(MEASURE_FORMATS[fmt](result), secrets), nl=False)
+    return result.exit_code
+
+
 # --- strat codeowners (strat.codeowners) --------------------------------------------------
 
 

@@ -57,6 +57,10 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     doc = source.documents[0]
     _off_means_off(doc.data)
     errors = _validate(doc)
+    if not errors:
+        from strat.connections import secret_findings
+
+        errors = secret_findings(doc)  # a password written in strat.yaml: refused at its line
     if errors:
         return Config(path=CONFIG_NAME), errors
     data = doc.data

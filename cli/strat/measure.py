@@ -1,0 +1,361 @@
+"""`strat measure`: run each metric's query and append the readings the repository lacks.
+
+The run is data (`MeasureRun`: per metric its window, new readings, restatements and
+problems); `strat.measure_report` formats it; `strat.cli` only parses options.
+
+Decisions (user-facing; the how-to "Feed metrics from your warehouse" repeats them):
+
+* **Window.** From the day after the metric's latest reading (from any of its Readings
+  files) to `--today` (default: today); with `--since DATE`, from that day. A metric with no
+  reading and no `--since` looks back `DEFAULT_LOOKBACK_DAYS` (365) days. A metric whose
+  latest reading is today is up to date and its query does not run. The query gets the
+  window as `:start` and `:end` (dates, both included).
+* **Rows.** Each row must be exactly (a date, a number): a DATE, a TIMESTAMP at any time of
+  day (its date is taken) or a `YYYY-MM-DD` text; an integer, a decimal or a finite float
+  (not NULL, not a boolean, not text). A bad row is a finding naming the metric, the row (1 =
+  first row returned) and what is wrong, and nothing is written for that metric (exit 1).
+  Two rows of one date with different values are a bad row too. Rows dated outside the
+  window (before its start, or after `--today`: the future) are ignored and counted in the
+  report, not written.
+* **New readings** are written to the Readings file that holds the metric's latest reading,
+  one flow line each (`- {date: D, value: V}`) in date order, indented like its neighbours;
+  every other byte of the file stays (comments, CRLF, BOM). A metric with no Readings file
+  gets `<strategy>/readings/<metric>.yaml` (id `<metric>-readings`), with the editor's schema
+  line like every other file. Values are written in plain decimal notation (no exponent;
+  38450000, not 38450000.0).
+* **Restatements.** A value that differs from a stored reading of the same date is listed
+  (old → new) and the run exits 1; with `--restate` the stored line's value is replaced in
+  place (and the run exits 0). A reading equal to the stored one is skipped: a second run adds
+  nothing.
+* **Connections.** A metric's `query.connection` (default `default`) that names no connection
+  under `connections` in `strat.yaml` is reported by `strat measure` as a finding at the
+  metric's `connection:` line, with a did-you-mean (`strat lint` does not read connections: a
+  repository can be linted where no warehouse is configured). A connection that cannot be
+  opened fails every metric that uses it; a failing query fails its metric; the others go on.
+* **All or nothing on disk.** Every file is written through one `strat.write.transaction`;
+  the edits are planned with the lock held against the files as they are then.
+* **Secrets.** Every message passes `strat.connections.redact` with the secrets of every URL
+  used (the whole URL when it came from the environment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from strat.config import Config
+from strat.connections import (DEFAULT_CONNECTION, ConnectionProblem, connections, redact, resolve_url,
+                               url_secrets)
+from strat.measure_write import MeasureWriteProblem, plan_changes
+from strat.refs import did_you_mean
+
+DEFAULT_LOOKBACK_DAYS = 365
+
+
+class MeasureUsage(Exception):
+    """A METRIC argument that names no metric with a query (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A reading to write: a new one, or a restatement (`old` is the stored value)."""
+
+    date: str
+    value: str  # as written into the file
+    number: float
+    old: float | None = None
+    where: str = ""  # file:line of the stored reading (restatements)
+
+
+@dataclass(slots=True)
+class MetricRun:
+    metric: str
+    where: str  # file:line of the metric's query
+    connection: str
+    start: str | None = None
+    end: str | None = None
+    previous: tuple[str, float] | None = None  # the latest reading before this run
+    rows: list[tuple[str, str, float]] = field(default_factory=list)  # checked (date, text, number)
+    new: list[Change] = field(default_factory=list)
+    restatements: list[Change] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    ignored: int = 0  # rows dated outside the window
+    file: str | None = None  # the Readings file written (or that would be)
+    up_to_date: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass(slots=True)
+class MeasureRun:
+    runs: list[MetricRun]
+    today: str
+    dry_run: bool = False
+    restate: bool = False
+    written: list[str] = field(default_factory=list)  # files written
+    problems: list[str] = field(default_factory=list)  # not about one metric (the write itself)
+
+    @property
+    def exit_code(self) -> int:
+        if self.problems or any(r.failed for r in self.runs):
+            return 1
+        if not self.restate and any(r.restatements for r in self.runs):
+            return 1
+        return 0
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def measure(root: Path, folder: Path, config: Config, *, metrics: tuple[str, ...] = (),
+            since: dt.date | None = None, today: dt.date | None = None, dry_run: bool = False,
+            restate: bool = False, environ: Mapping[str, str] | None = None,
+            progress: Callable[[str], None] = _quiet, notify: Callable[[str], None] = _quiet) -> MeasureRun:
+    """Run the queries of `metrics` (default: every metric with a query) and write the new
+    readings (unless `dry_run`). Raises MeasureUsage for a METRIC that has no query."""
+    from strat.loaded import load_strategy
+    from strat.progress import measures
+
+    today = today or dt.date.today()
+    environ = os.environ if environ is None else environ
+    loaded = load_strategy(root, folder, config, today)
+    chosen = _chosen(loaded.model, metrics)
+    series = measures(loaded.ctx)
+    known = connections(config)
+    result = MeasureRun([], today.isoformat(), dry_run, restate)
+    secrets: list[str] = []
+    by_connection: dict[str, list[Any]] = {}
+    for doc in chosen:
+        name = doc.data["query"].get("connection", DEFAULT_CONNECTION)
+        by_connection.setdefault(name if isinstance(name, str) else DEFAULT_CONNECTION, []).append(doc)
+    done = 0
+    for name, docs in by_connection.items():
+        runs = [_start(doc, name, series.series(doc.id), since, today) for doc in docs]
+        result.runs.extend(runs)
+        conn = known.get(name)
+        if conn is None:
+            for doc, run in zip(docs, runs):
+                close = did_you_mean(name, list(known))
+                hint = f"; did you mean `{close}`?" if close else (
+                    "; strat.yaml names none" if not known else f"; strat.yaml names {', '.join(sorted(known))}")
+                loc = doc.location(("query", "connection")) if "connection" in doc.data["query"] else \
+                    doc.location(("query",), key=True)
+                run.where = f"{loc.path}:{loc.line}"
+                run.problems.append(f"connection `{name}` is not under `connections` in strat.yaml{hint}")
+            done += len(docs)
+            continue
+        todo = [(doc, run) for doc, run in zip(docs, runs) if not run.up_to_date]
+        done += len(docs) - len(todo)
+        if not todo:
+            continue
+        try:
+            url = resolve_url(conn, environ)
+        except ConnectionProblem as problem:
+            for _, run in todo:
+                run.problems.append(str(problem))
+            done += len(todo)
+            continue
+        secrets += url_secrets(url, whole=conn.url_env is not None)
+        done = _run_connection(root, conn, url, todo, secrets, done, len(chosen), progress)
+    for run in result.runs:
+        run.problems = [redact(p, secrets) for p in run.problems]
+    if not any(run.rows for run in result.runs if not run.failed):
+        return result
+    _plan_and_write(root, folder, config, today, result, notify)
+    return result
+
+
+def _chosen(model: Any, names: tuple[str, ...]) -> list[Any]:
+    with_query = [d for d in model.of_kind("Metric") if isinstance(d.data.get("query"), dict)
+                  and isinstance(d.data["query"].get("sql"), str) and isinstance(d.id, str)]
+    if not names:
+        return with_query
+    by_id = {d.id: d for d in with_query}
+    chosen, seen = [], set()
+    for name in names:
+        if name not in by_id:
+            metric = model.get(name, "Metric") if hasattr(model, "get") else None
+            if metric is not None:
+                raise MeasureUsage(f"metric `{name}` has no `query`; strat measure runs metrics with a query")
+            close = did_you_mean(name, list(by_id) or [d.id for d in model.of_kind("Metric")])
+            raise MeasureUsage(f"no metric `{name}`" + (f"; did you mean `{close}`?" if close else ""))
+        if name not in seen:
+            seen.add(name)
+            chosen.append(by_id[name])
+    return chosen
+
+
+def _start(doc: Any, connection: str, readings: tuple[Any, ...], since: dt.date | None, today: dt.date) -> MetricRun:
+    loc = doc.location(("query", "sql"))
+    run = MetricRun(doc.id, f"{loc.path}:{loc.line}", connection)
+    past = [r for r in readings if r.date <= today.isoformat()]
+    if past:
+        run.previous = (past[-1].date, past[-1].value)
+    if since is not None:
+        start = since
+    elif past:
+        start = dt.date.fromisoformat(past[-1].date) + dt.timedelta(days=1)
+    else:
+        start = today - dt.timedelta(days=DEFAULT_LOOKBACK_DAYS)
+    run.start, run.end = start.isoformat(), today.isoformat()
+    run.up_to_date = start > today
+    return run
+
+
+def _run_connection(root: Path, conn: Any, url: str, todo: list[tuple[Any, MetricRun]], secrets: list[str],
+                    done: int, total: int, progress: Callable[[str], None]) -> int:
+    from strat.engines import QueryProblem, open_engine
+
+    try:
+        engine = open_engine(url, root, conn.timeout_seconds, secrets)
+    except QueryProblem as problem:
+        for _, run in todo:
+            run.problems.append(f"connection `{conn.name}`: {redact(str(problem), secrets)}")
+        return done + len(todo)
+    with engine:
+        for doc, run in todo:
+            done += 1
+            progress(f"measuring {done}/{total}: {run.metric}")
+            assert run.start and run.end
+            try:
+                rows = engine.run(doc.data["query"]["sql"], dt.date.fromisoformat(run.start),
+                                  dt.date.fromisoformat(run.end))
+            except QueryProblem as problem:
+                run.problems.append(f"connection `{conn.name}`: {redact(str(problem), secrets)}")
+                continue
+            check_rows(run, rows)
+    return done
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def check_rows(run: MetricRun, rows: list[tuple[Any, ...]]) -> None:
+    """Keep the rows inside the window as (date, text, number); a bad row is a problem."""
+    assert run.start and run.end
+    kept: dict[str, tuple[str, float, int]] = {}
+    for number, row in enumerate(rows, 1):
+        if len(row) != 2:
+            run.problems.append(f"row {number}: {len(row)} columns; a row is (date, value)")
+            continue
+        day, why = _date(row[0])
+        text, value, why_value = _number(row[1])
+        if day is None or text is None or value is None:
+            run.problems.append(f"row {number}: " + "; ".join(w for w in (why, why_value) if w))
+            continue
+        if not run.start <= day <= run.end:
+            run.ignored += 1
+            continue
+        if day in kept and kept[day][1] != value:
+            run.problems.append(f"row {number}: a second value for {day} ({text}; row {kept[day][2]} gave "
+                                f"{kept[day][0]})")
+            continue
+        kept.setdefault(day, (text, value, number))
+    if not run.problems:
+        run.rows = sorted((day, text, value) for day, (text, value, _) in kept.items())
+
+
+def _date(value: Any) -> tuple[str | None, str | None]:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat(), None
+    if isinstance(value, dt.date):
+        return value.isoformat(), None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]).isoformat() if len(value.strip()) == 10 else \
+                dt.datetime.fromisoformat(value.strip()).date().isoformat(), None
+        except ValueError:
+            pass
+        return None, f"the first column is not a date ({_shown(value)})"
+    return None, f"the first column is not a date ({_shown(value)})"
+
+
+def _number(value: Any) -> tuple[str | None, float | None, str | None]:
+    if isinstance(value, bool) or value is None or isinstance(value, (str, bytes)):
+        what = "NULL" if value is None else _shown(value)
+        return None, None, f"the second column is not a number ({what})"
+    try:
+        exact = Decimal(value) if isinstance(value, (int, Decimal)) else Decimal(repr(float(value)))
+    except (InvalidOperation, TypeError, ValueError):
+        return None, None, f"the second column is not a number ({_shown(value)})"
+    if not exact.is_finite():
+        return None, None, f"the second column is not a finite number ({_shown(value)})"
+    number = float(exact)
+    if not math.isfinite(number):
+        return None, None, f"the second column is too large ({_shown(value)})"
+    return number_text(exact), number, None
+
+
+def number_text(exact: Decimal) -> str:
+    """Plain decimal notation: 38450000, 0.412, -3.5 (no exponent, no trailing zeros)."""
+    if exact == exact.to_integral_value():
+        return str(int(exact))
+    text = format(exact.normalize(), "f")
+    return text
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- planning against the files and writing ----------------------------------------------------
+
+
+def compare(run: MetricRun, stored: tuple[Any, ...]) -> None:
+    """Split the checked rows into new readings and restatements against the stored readings."""
+    by_date: dict[str, list[Any]] = {}
+    for reading in stored:
+        by_date.setdefault(reading.date, []).append(reading)
+    run.new, run.restatements = [], []
+    for day, text, value in run.rows:
+        have = by_date.get(day)
+        if not have:
+            run.new.append(Change(day, text, value))
+        elif any(r.value != value for r in have):
+            old = next(r for r in have if r.value != value)
+            run.restatements.append(Change(day, text, value, old.value, f"{old.path}:{old.line}"))
+
+
+def _plan_and_write(root: Path, folder: Path, config: Config, today: dt.date, result: MeasureRun,
+                    notify: Callable[[str], None]) -> None:
+    from contextlib import nullcontext
+
+    from strat.loaded import load_strategy
+    from strat.progress import measures
+    from strat.write import WriteRefused, transaction
+
+    try:
+        holder: Any = nullcontext() if result.dry_run else transaction(root, "strat measure", notify)
+        with holder as tx:
+            loaded = load_strategy(root, folder, config, today)  # with the lock held: as the files are now
+            series = measures(loaded.ctx)
+            ok = [run for run in result.runs if not run.failed and run.rows]
+            for run in ok:
+                compare(run, series.series(run.metric))
+            changes, problems = plan_changes(root, folder, loaded.model, series, ok, result.restate)
+            for run, problem in problems:
+                run.problems.append(problem)
+            if problems:
+                failed = {id(run) for run, _ in problems}
+                ok = [run for run in ok if id(run) not in failed]
+                changes, _ = plan_changes(root, folder, loaded.model, series, ok, result.restate)
+            if tx is not None and changes:
+                tx.write_all(changes)
+                result.written = sorted(c.rel for c in changes)
+            elif changes:
+                result.written = []
+    except (WriteRefused, MeasureWriteProblem) as refused:
+        result.problems.append(str(refused))
+
+
+__all__ = ["measure", "MeasureRun", "MetricRun", "Change", "MeasureUsage", "check_rows", "compare",
+           "number_text", "DEFAULT_LOOKBACK_DAYS"]
