@@ -729,8 +729,8 @@ def measure(metrics: tuple[str, ...], since: "object", today: "object", dry_run:
 
     \b
     Examples:
-      strat measure
-      strat measure arr --since 2026-11-01 --dry-run
+      strat measure --dry-run                      what the queries would add
+      strat measure --since 2026-11-01 --dry-run   re-read a window (restatements)
       strat measure --format markdown > pr-body.md
 
     \b

@@ -56,11 +56,16 @@ def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         return Config(path=CONFIG_NAME), []
     doc = source.documents[0]
     _off_means_off(doc.data)
-    errors = _validate(doc)
-    if not errors:
-        from strat.connections import secret_findings
+    from strat.connections import secret_findings
 
-        errors = secret_findings(doc)  # a password written in strat.yaml: refused at its line
+    errors = _validate(doc) + secret_findings(doc)  # a password written in strat.yaml: refused at its line
+    if errors and isinstance(data := doc.data, dict) and data.get("connections"):
+        from dataclasses import replace
+
+        from strat.connections import config_secrets, redact
+
+        secrets = config_secrets(data)  # a finding that quotes a connection's value shows no secret
+        errors = [replace(d, message=redact(d.message, secrets)) for d in errors]
     if errors:
         return Config(path=CONFIG_NAME), errors
     data = doc.data

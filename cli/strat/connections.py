@@ -81,6 +81,28 @@ def environment_secrets(config: Any, environ: Mapping[str, str]) -> list[str]:
     return out
 
 
+def config_secrets(data: Any) -> list[str]:
+    """The secrets written anywhere under `connections` in strat.yaml's data (passwords and
+    secret parameters of every text that reads as a URL, the value of any key named like a
+    secret): a finding about that part of the file must not quote them."""
+    out: list[str] = []
+
+    def walk(node: Any, key: str = "") -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, str(k))
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str):
+            out.extend(url_secrets(node))
+            if _secret_name(key):
+                out.append(node)
+
+    walk(data.get("connections") if isinstance(data, dict) else None)
+    return out
+
+
 def _secret_name(name: str) -> bool:
     word = name.lower().replace("-", "_")
     return any(part in word for part in _SECRET_WORDS)
@@ -159,4 +181,4 @@ def secret_findings(config_doc: Any) -> list[Diagnostic]:
 
 
 __all__ = ["Connection", "ConnectionProblem", "connections", "resolve_url", "redact", "secret_findings",
-           "url_secrets", "secret_problem", "environment_secrets", "DEFAULT_CONNECTION"]
+           "url_secrets", "secret_problem", "environment_secrets", "config_secrets", "DEFAULT_CONNECTION"]

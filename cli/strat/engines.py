@@ -68,7 +68,7 @@ def open_engine(url: str, root: Path, timeout_seconds: int, secrets: list[str] |
     hidden = [*url_secrets(url), *(secrets or [])]
     if url.startswith("duckdb:"):
         return DuckEngine(url, root, timeout_seconds, hidden)
-    return AlchemyEngine(url, timeout_seconds, hidden)
+    return AlchemyEngine(url, timeout_seconds, hidden, root)
 
 
 # --- parameters and statement checks ---------------------------------------------------------
@@ -228,8 +228,32 @@ def _first_line(exc: BaseException) -> str:
 # --- SQLAlchemy ------------------------------------------------------------------------------
 
 
+def _sqlite_inside(url: str, root: Path) -> str:
+    """A SQLite URL whose file is inside the repository (a relative path is relative to the
+    root, like DuckDB's), opened read-only; a file outside is refused like DuckDB's."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if database in ("", ":memory:"):
+        return url
+    if database.startswith("file:"):
+        raise QueryProblem("a SQLite `file:` URI is not supported; give the database's path in the repository")
+    path = Path(database) if os.path.isabs(database) else root / database
+    real, root_real = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+    if root_real not in real.parents:
+        raise QueryProblem(f"the SQLite database {database} is outside the repository; strat reads only files "
+                           "inside it")
+    if not real.is_file():
+        raise QueryProblem(f"no SQLite database at {real.relative_to(root_real)} (the path in the URL is "
+                           "relative to the repository root)")
+    from urllib.parse import quote
+
+    return f"sqlite:///file:{quote(str(real))}?mode=ro&uri=true"
+
+
 class AlchemyEngine:
-    def __init__(self, url: str, timeout_seconds: int, secrets: list[str]) -> None:
+    def __init__(self, url: str, timeout_seconds: int, secrets: list[str], root: Path | None = None) -> None:
         self.timeout = timeout_seconds
         self.secrets = secrets
         try:
@@ -244,9 +268,13 @@ class AlchemyEngine:
             scheme = url.split(":", 1)[0].lower()
             if scheme.startswith("postgresql") or scheme == "postgres":
                 args["connect_timeout"] = max(1, min(timeout_seconds, 60))
+            if scheme.startswith("sqlite") and root is not None:
+                url = _sqlite_inside(url, root)
             self.engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=args, hide_parameters=True)
             self.dialect = self.engine.dialect.name
             self.conn = self.engine.connect()
+        except QueryProblem:
+            raise
         except Exception as exc:  # the driver's own errors, of any class
             raise QueryProblem(self._clean(f"cannot connect: {_first_line(exc)}")) from None
 

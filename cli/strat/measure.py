@@ -144,7 +144,7 @@ def measure(root: Path, folder: Path, config: Config, *, metrics: tuple[str, ...
         if conn is None:
             for doc, run in zip(docs, runs):
                 close = did_you_mean(name, list(known))
-                hint = f"; did you mean `{close}`?" if close else (
+                hint = f"; did you mean `{close[0]}`?" if close else (
                     "; strat.yaml names none" if not known else f"; strat.yaml names {', '.join(sorted(known))}")
                 loc = doc.location(("query", "connection")) if "connection" in doc.data["query"] else \
                     doc.location(("query",), key=True)
@@ -186,7 +186,7 @@ def _chosen(model: Any, names: tuple[str, ...]) -> list[Any]:
             if metric is not None:
                 raise MeasureUsage(f"metric `{name}` has no `query`; strat measure runs metrics with a query")
             close = did_you_mean(name, list(by_id) or [d.id for d in model.of_kind("Metric")])
-            raise MeasureUsage(f"no metric `{name}`" + (f"; did you mean `{close}`?" if close else ""))
+            raise MeasureUsage(f"no metric `{name}`" + (f"; did you mean `{close[0]}`?" if close else ""))
         if name not in seen:
             seen.add(name)
             chosen.append(by_id[name])

@@ -41,6 +41,9 @@ def _status(run: Any, result: Any) -> str:
 
 def text(result: Any) -> str:
     out: list[str] = []
+    if not result.runs:
+        out.append("No metric has a `query`: nothing to measure (see `query` in a Metric, `connections` in "
+                   "strat.yaml).")
     for run in result.runs:
         head = f"{run.metric} ({run.where}, connection {run.connection})"
         if run.failed:
