@@ -505,7 +505,8 @@ def test_sqlalchemy_binds_start_and_end_and_appends(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("sql", ["DELETE FROM paid", "ATTACH DATABASE 'data/x.sqlite' AS x",
-                                 "WITH d AS (SELECT 1) DELETE FROM paid", "PRAGMA query_only = OFF"])
+                                 "WITH d AS (SELECT 1) DELETE FROM paid", "PRAGMA query_only = OFF",
+                                 "SELECT day, n FROM paid; COMMIT; DELETE FROM paid"])
 def test_sqlalchemy_refuses_a_write(tmp_path: Path, sql: str) -> None:
     pytest.importorskip("sqlalchemy")
     root = sqlite_repo(tmp_path, sql)
@@ -524,3 +525,52 @@ def test_a_sqlite_file_outside_the_repository_is_refused(tmp_path: Path) -> None
     result = measure(root, "--format", "json")
     assert result.exit_code == 1
     assert "outside the repository" in result.json["metrics"][0]["problems"][0]
+
+
+def test_start_and_end_are_bound_never_pasted() -> None:
+    from strat.engines import bind_names, to_alchemy, to_dollar
+
+    sql = "SELECT ':start', \":end\" -- :end\n/* :start */ FROM t WHERE d >= :start::date AND d <= :end AND x::int > 0"
+    assert bind_names(sql) == {"start", "end"}
+    assert to_dollar(sql) == ("SELECT ':start', \":end\" -- :end\n/* :start */ FROM t WHERE d >= $start::date "
+                              "AND d <= $end AND x::int > 0")
+    assert to_alchemy(sql).endswith("WHERE d >= (:start)::date AND d <= :end AND x::int > 0")
+    assert bind_names("SELECT 1") == set()
+
+
+def test_text_that_looks_like_a_parameter_stays_text_in_duckdb(tmp_path: Path) -> None:
+    sql = "SELECT day, n FROM paid WHERE day BETWEEN :start AND :end AND ':start' <> '' -- :end"
+    root = repo(tmp_path, sql=sql)
+    assert measure(root, "--since", "2026-11-22").exit_code == 0
+    assert "{date: 2026-11-22, value: 163}" in readings_text(root)
+
+
+def test_a_readings_file_that_cannot_be_edited_safely_fails_only_its_metric(tmp_path: Path) -> None:
+    flow = (f"kind: Readings\nid: paid-2026\nmetric: {METRIC}\nvalues: [{{date: 2026-11-01, value: 100}}]\n")
+    files = {"strategy/readings/paid-2026.yaml": flow, OTHER_FILE: metric_with(OTHER_FILE, SQL)}
+    root = repo(tmp_path, files)
+    result = measure(root, "--format", "json")
+    assert result.exit_code == 1
+    by_metric = {m["metric"]: m for m in result.json["metrics"]}
+    assert "flow list" in by_metric[METRIC]["problems"][0]
+    assert (root / "strategy/readings/paid-2026.yaml").read_text(encoding="utf-8") == flow
+    assert result.json["written"] == [f"strategy/readings/{OTHER}.yaml"]
+
+
+@pytest.mark.parametrize("ignore", ["gha-creds-1.json\n", "ci/\n", "*.csv\n!data/inside.csv\n"])
+def test_a_file_git_ignores_cannot_be_read(tmp_path: Path, ignore: str) -> None:
+    creds = '{"day": "2026-11-20", "n": 4242}\n'
+    files = {".gitignore": ignore, "gha-creds-1.json": creds, "ci/gha-creds-1.json": creds,
+             "ci/leak.csv": "day,n\n2026-11-20,4242\n", "data/inside.csv": "day,n\n2026-11-21,7\n"}
+    root = repo(tmp_path, files)
+    target = {"gha-creds-1.json\n": "gha-creds-1.json", "ci/\n": "ci/gha-creds-1.json"}.get(ignore, "ci/leak.csv")
+    reader = "read_json" if target.endswith(".json") else "read_csv"
+    (root / METRIC_FILE).write_text(metric_with(METRIC_FILE, f"SELECT day, n FROM {reader}('{target}')"),
+                                    encoding="utf-8")
+    result = measure(root, "--since", "2026-11-20", "--format", "json")
+    assert result.exit_code == 1
+    assert "refused" in result.json["metrics"][0]["problems"][0]
+    assert "4242" not in result.stdout
+    (root / METRIC_FILE).write_text(metric_with(METRIC_FILE, "SELECT day, n FROM read_csv('data/inside.csv')"),
+                                    encoding="utf-8")
+    assert measure(root, "--since", "2026-11-20").exit_code == 0  # not ignored, even if not committed yet

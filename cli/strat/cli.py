@@ -743,6 +743,8 @@ def measure(metrics: tuple[str, ...], since: "object", today: "object", dry_run:
     from strat.measure import MeasureUsage, measure as run_measure
     from strat.measure_report import FORMATS as MEASURE_FORMATS
 
+    if since and today and since > today:  # type: ignore[operator]
+        raise UsageProblem("--since is after --today: the window would be empty")
     root, target, config = _locate(None)
     secrets = environment_secrets(config, os.environ)
     try:

@@ -13,7 +13,9 @@ query that only reads the repository's CSV or Parquet files):
   INSTALL, LOAD, PRAGMA, SET are refused before anything runs.
 * File access: `enable_external_access=false` with `allowed_paths` = the data files of the
   repository (`.csv`, `.tsv`, `.parquet`, `.json`, `.jsonl`, `.ndjson`, also `.gz`) whose real path
-  is inside it, each by its absolute path and its path relative to the root, and
+  is inside it and that git does not ignore (a credentials file a CI job wrote into the work
+  tree, a local export: not part of what reviewers see), each by its absolute path and its
+  path relative to the root, and
   `file_search_path` = the root: so `read_csv('data/events.csv')` reads the repository's file
   whatever folder strat runs from; `/etc/passwd`, `../x.csv`, an absolute path outside, a
   symlink leading outside, a URL, a glob are refused by DuckDB. Then `lock_configuration`, so
@@ -24,9 +26,12 @@ SQLAlchemy (every other URL, with the dialect the user installs: `postgres` extr
 `postgresql://`, `snowflake-sqlalchemy`, `sqlalchemy-bigquery`, `sqlalchemy-redshift`,
 `pymysql`…): one connection per run per connection name; each query runs in a transaction that
 is rolled back, never committed; on PostgreSQL it is `READ ONLY` with `SET LOCAL
-statement_timeout`; on SQLite `PRAGMA query_only`; on MySQL `SET TRANSACTION READ ONLY` and
-`max_execution_time`. A statement that does not start with SELECT, WITH, VALUES or `(` is
-refused before it is sent. Every error text is redacted (`strat.connections.redact`).
+statement_timeout`; on SQLite the file must be inside the repository (a relative path is
+relative to the root), opened read-only with `PRAGMA query_only`; on MySQL
+`max_execution_time` bounds it (other dialects: the database's own limits). More than one
+statement, or one that does not start with SELECT, WITH, VALUES or `(`, is refused before it
+is sent (a `COMMIT;` would end the read-only transaction). Every error text is redacted
+(`strat.connections.redact`).
 
 The drivers are imported here only, lazily, when a query runs: `strat --help` and `strat lint`
 never import them.
@@ -88,6 +93,16 @@ def to_dollar(sql: str) -> str:
     return _LEXEME.sub(lambda m: "$" + m.group(1) if m.group(1) else m.group(0), sql)
 
 
+def to_alchemy(sql: str) -> str:
+    """`:start::date` written `(:start)::date`: SQLAlchemy's `text()` does not read a name
+    followed by `::` as a parameter (PostgreSQL casts are common right after one)."""
+    def bind(m: re.Match[str]) -> str:
+        if m.group(1) and sql.startswith("::", m.end()):
+            return f"(:{m.group(1)})"
+        return m.group(0)
+    return _LEXEME.sub(bind, sql)
+
+
 def _first_word(sql: str) -> str:
     rest = sql[_LEADING.match(sql).end():]  # type: ignore[union-attr]
     if rest.startswith("("):
@@ -96,7 +111,15 @@ def _first_word(sql: str) -> str:
     return word.group(0).upper() if word else ""
 
 
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
 def _not_a_select(sql: str) -> str | None:
+    """Why a statement may not be sent: more than one statement (a `COMMIT; …` would end the
+    read-only transaction), or one that is not a SELECT."""
+    bare = _QUOTED.sub(" ", sql).rstrip().rstrip(";")
+    if ";" in bare:
+        return "the SQL holds more than one statement; give exactly one SELECT"
     word = _first_word(sql)
     if word in ("SELECT", "WITH", "VALUES", "("):
         return None
@@ -128,7 +151,15 @@ def duckdb_path(url: str, root: Path) -> str:
 def data_files(root: Path) -> list[str]:
     """The repository's data files DuckDB may read: absolute and root-relative paths of every
     file with a data suffix whose real path stays inside the repository."""
+    from strat import git
+
     root_real = os.path.realpath(root)
+    try:
+        ignored = git.ignored_paths(Path(root_real))
+    except git.GitError as problem:
+        raise QueryProblem(f"cannot tell which files git ignores: {problem}") from None
+    ignored_files = {p for p in ignored if not p.endswith("/")}
+    ignored_dirs = tuple(p for p in ignored if p.endswith("/"))
     out: list[str] = []
     for folder, dirs, files in os.walk(root_real):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not os.path.islink(os.path.join(folder, d)))
@@ -141,6 +172,9 @@ def data_files(root: Path) -> list[str]:
             if not real.startswith(root_real + os.sep) or not os.path.isfile(real):
                 continue  # a symlink leading outside (or nowhere)
             rel = os.path.relpath(path, root_real)
+            posix = Path(rel).as_posix()
+            if posix in ignored_files or posix.startswith(ignored_dirs):
+                continue  # not part of what reviewers see: a CI job's credentials, a local export
             out += [path, rel, "./" + rel]
             if len(out) > 3 * MAX_DATA_FILES:
                 raise QueryProblem(f"the repository holds more than {MAX_DATA_FILES} data files; DuckDB queries "
@@ -291,7 +325,7 @@ class AlchemyEngine:
         tx = self.conn.begin()
         try:
             self._read_only()
-            rows = self.conn.execute(sa.text(sql), values).fetchall()
+            rows = self.conn.execute(sa.text(to_alchemy(sql)), values).fetchall()
             return [tuple(row) for row in rows]
         except Exception as exc:
             message = _first_line(getattr(exc, "orig", None) or exc)

@@ -145,6 +145,16 @@ def is_repository(root: Path) -> bool:
         return False
 
 
+def ignored_paths(root: Path) -> tuple[str, ...]:
+    """The files and folders (ending in `/`) under `root` that git ignores, relative to
+    `root`; empty outside a git work tree. `strat measure` lets no query read them: an
+    ignored file is not part of what reviewers see (a CI job's credentials file, `.env`)."""
+    if not is_repository(root):
+        return ()
+    out = _run_bytes(root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
+    return tuple(_name(raw) for raw in out.split(b"\0") if raw)
+
+
 def repository_problem(root: Path) -> str | None:
     """Why `root` cannot be read as a git work tree, in words (None when it can)."""
     try:

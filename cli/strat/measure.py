@@ -182,7 +182,7 @@ def _chosen(model: Any, names: tuple[str, ...]) -> list[Any]:
     chosen, seen = [], set()
     for name in names:
         if name not in by_id:
-            metric = model.get(name, "Metric") if hasattr(model, "get") else None
+            metric = model.get(name, "Metric")
             if metric is not None:
                 raise MeasureUsage(f"metric `{name}` has no `query`; strat measure runs metrics with a query")
             close = did_you_mean(name, list(by_id) or [d.id for d in model.of_kind("Metric")])
