@@ -19,7 +19,7 @@ from strat.starter import starter_files
 
 PROJECT = Path(__file__).resolve().parents[1]
 FILES = {
-    ".github/workflows/strategy.yml", ".gitignore", ".pre-commit-config.yaml", "README.md", "mkdocs.yml",
+    ".github/workflows/strategy.yml", ".github/workflows/strat-measure.yml", ".gitignore", ".pre-commit-config.yaml", "README.md", "mkdocs.yml",
     "site/about.md", "strat.yaml", "strategy/strategy.yaml", "strategy/people/people.yaml",
     "strategy/departments/departments.yaml", "strategy/teams/growth.yaml", "strategy/metrics/weekly-active-teams.yaml",
     "strategy/metrics/activation-rate.yaml", "strategy/metrics/setup-tickets.yaml",
@@ -203,6 +203,38 @@ def test_the_ci_workflow_is_safe_for_forks(starter: Path) -> None:
     assert site["needs"] == "lint"
     assert site["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     assert any("strat site build" in s.get("run", "") for s in site["steps"])
+
+
+def test_the_measure_workflow_keeps_the_secret_and_the_write_token_apart(starter: Path) -> None:
+    """The scheduled `strat measure`: the job that reads the warehouse's secret (through
+    the environment `metrics`) can only read the repository; the job that pushes the one
+    branch and opens the pull request never sees the secret."""
+    from strat import __version__
+
+    workflow = yaml.safe_load((starter / ".github/workflows/strat-measure.yml").read_text())
+    on = workflow.get("on", workflow.get(True))
+    assert set(on) == {"schedule", "workflow_dispatch"} and len(on["schedule"]) == 1
+    assert workflow["permissions"] == {}
+    assert workflow["concurrency"] == {"group": "strat-measure", "cancel-in-progress": False}
+    measure, pull = workflow["jobs"]["measure"], workflow["jobs"]["pull-request"]
+    assert measure["environment"] == "metrics" and "environment" not in pull
+    assert measure["permissions"] == {"contents": "read"}
+    assert pull["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert pull["needs"] == "measure"
+    text = (starter / ".github/workflows/strat-measure.yml").read_text()
+    assert text.count("secrets.") == 1
+    for job in (measure, pull):
+        assert job["timeout-minutes"]
+        checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+        assert checkout["with"]["persist-credentials"] is False
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", "")
+            assert "secrets." not in str(step.get("env", {})) or job is measure
+    runs = "\n".join(s.get("run", "") for s in measure["steps"])
+    assert f'"strategy-as-code[duckdb]=={__version__}"' in runs
+    assert "strat measure --format markdown" in runs
+    push = "\n".join(s.get("run", "") for s in pull["steps"])
+    assert "HEAD:refs/heads/strat/measure" in push and "gh pr create" in push and "gh pr edit" in push
 
 
 def test_the_diff_step_runs_on_a_real_pull_request_history(starter: Path) -> None:

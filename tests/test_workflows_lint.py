@@ -201,6 +201,7 @@ def test_the_docs_show_the_workflows_we_lint() -> None:
     names = [s.name for s in doc_workflows()]
     # The Use in CI page and the check-ins how-to: if a page moves, this list must follow.
     assert "site/use-in-ci.md#1" in names and "site/guide/how-to/check-ins-from-a-data-job.md#1" in names
+    assert "site/guide/how-to/feed-metrics-from-your-warehouse.md#1" in names  # the scheduled strat measure
     assert set(IGNORED) <= {s.name for s in repository_sources()}, "an IGNORED entry names no workflow"
 
 
@@ -217,6 +218,7 @@ def test_actionlint_finds_nothing(source: Source, tmp_path: Path) -> None:
 
 
 def test_the_starters_workflows_pass_both_linters(starter: list[Source], tmp_path: Path) -> None:
+    assert sorted(s.name.rsplit("/", 1)[-1] for s in starter) == ["strat-measure.yml", "strategy.yml"]
     for i, source in enumerate(starter):
         assert [str(f) for f in zizmor(source, tmp_path / f"z{i}", ignores=False)] == [], source.name
         assert [str(f) for f in actionlint(source, tmp_path / f"a{i}")] == [], source.name
@@ -229,7 +231,8 @@ def test_the_starter_installs_the_version_that_wrote_it(starter: list[Source]) -
         installs = re.findall(r"pip install[^\n]*", source.text)
         assert installs, f"{source.name} installs no strat"
         for line in installs:
-            assert f'"strategy-as-code=={__version__}"' in line, line
+            # An extra (the engine of `strat measure`) is fine; the version is not optional.
+            assert re.search(rf'"strategy-as-code(\[[a-z,]+\])?=={re.escape(__version__)}"', line), line
 
 
 def test_the_action_installs_its_own_version() -> None:
@@ -323,6 +326,33 @@ BROKEN = [
 def test_a_broken_starter_workflow_is_caught(starter: list[Source], tmp_path: Path,
                                              what: str, old: str, new: str, linter: str, rule: str) -> None:
     (source,) = [s for s in starter if s.name.endswith("strategy.yml")]
+    assert old in source.text, f"the starter changed: update the case {what!r}"
+    broken = Source(source.name, source.text.replace(old, new, 1), source.kind)
+    run = zizmor if linter == "zizmor" else actionlint
+    rules = {f.rule for f in run(broken, tmp_path)}
+    assert rule in rules, f"{what}: {linter} reported {sorted(rules)}"
+
+
+# The scheduled `strat measure` of the starter: what keeps its secret and its write token apart.
+BROKEN_MEASURE = [
+    ("the secret outside its environment", "    environment: metrics       # the only job that can read the "
+     "warehouse's secret\n", "", "zizmor", "secrets-outside-env"),
+    ("the secret pasted into a script", '          strat measure --format markdown > "$RUNNER_TEMP/readings/body.md"',
+     '          export URL="${{ secrets.STRAT_WAREHOUSE_URL }}"\n'
+     '          strat measure --format markdown > "$RUNNER_TEMP/readings/body.md"', "zizmor", "template-injection"),
+    ("the token left in .git/config", "          persist-credentials: false   # the push below passes the token "
+     "itself\n", "          fetch-depth: 1\n", "zizmor", "artipacked"),
+    ("write permissions for every job", "permissions: {}   # each job says what it needs\n",
+     "permissions: write-all\n", "zizmor", "excessive-permissions"),
+    ("an unquoted variable in a script", 'gh pr edit "$number"', "gh pr edit $number", "actionlint", "shellcheck"),
+]
+
+
+@pytest.mark.parametrize(("what", "old", "new", "linter", "rule"), BROKEN_MEASURE,
+                         ids=[f"{b[3]}-{b[4]}" for b in BROKEN_MEASURE])
+def test_a_broken_measure_workflow_is_caught(starter: list[Source], tmp_path: Path,
+                                             what: str, old: str, new: str, linter: str, rule: str) -> None:
+    (source,) = [s for s in starter if s.name.endswith("strat-measure.yml")]
     assert old in source.text, f"the starter changed: update the case {what!r}"
     broken = Source(source.name, source.text.replace(old, new, 1), source.kind)
     run = zizmor if linter == "zizmor" else actionlint

@@ -957,6 +957,9 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
       mkdocs.yml, site/about.md        the site (strat site build / serve)
       .github/workflows/strategy.yml   CI: lint and strat diff on pull requests (safe
                                        for forks), the site published from main
+      .github/workflows/strat-measure.yml
+                                       every day, strat measure and one pull request
+                                       with the new readings
       .pre-commit-config.yaml          strat lint before every commit
       schemas/, .vscode/               editor support: schemas/strat.schema.json, named
                                        on every document, checks it as you type
