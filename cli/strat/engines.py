@@ -316,11 +316,13 @@ class AlchemyEngine:
                 # (psycopg2 before 2.1); no other driver (see below for why).
                 from sqlalchemy.engine import make_url
 
-                driver = scheme.partition("+")[2] or "psycopg"
-                if driver != "psycopg":
-                    raise QueryProblem(_PSYCOPG_ONLY.format(driver=driver))
-                url = make_url(url).set(drivername="postgresql+psycopg")
-            self.engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=args, hide_parameters=True)
+                named = scheme.partition("+")[2] or "psycopg"
+                if named != "psycopg":
+                    raise QueryProblem(_PSYCOPG_ONLY.format(driver=named))
+                target: Any = make_url(url).set(drivername="postgresql+psycopg")
+            else:
+                target = url
+            self.engine = sqlalchemy.create_engine(target, poolclass=NullPool, connect_args=args, hide_parameters=True)
             self.dialect = self.engine.dialect.name
             if self.dialect == "postgresql" and self.engine.dialect.driver != "psycopg":
                 raise QueryProblem(_PSYCOPG_ONLY.format(driver=self.engine.dialect.driver))
