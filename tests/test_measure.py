@@ -440,6 +440,61 @@ def test_redact_masks_every_form_of_a_secret() -> None:
 # --- usage, formats, start-up cost -------------------------------------------------------------
 
 
+# --- files that cannot be loaded ---------------------------------------------------------------
+
+BROKEN_FILE = "strategy/metrics/broken.yaml"
+BROKEN = "kind: Metric\nid: broken\nname: Broken\nquery:\n  sql: [SELECT day, n FROM paid\n"  # E001 at line 4
+
+
+def test_a_metric_file_that_does_not_parse_is_reported_and_fails_the_run(tmp_path: Path) -> None:
+    root = repo(tmp_path, {BROKEN_FILE: BROKEN})
+    result = measure(root, "--since", "2026-11-20")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    e001 = [line for line in lines if line.startswith(f"{BROKEN_FILE}:") and ": E001 error " in line]
+    assert len(e001) == 1, result.stdout  # strat lint's format: path:line:col: CODE severity message
+    assert "could not be loaded" in result.stdout
+    assert "2026-11-23" in readings_text(root)  # the others are measured and written
+    data = measure(root, "--since", "2026-11-20", "--format", "json", "--dry-run")
+    assert data.exit_code == 1
+    assert [(e["path"], e["code"]) for e in data.json["load_errors"]] == [(BROKEN_FILE, "E001")]
+    assert data.json["load_errors"][0]["line"] >= 4
+    md = measure(root, "--format", "markdown", "--dry-run")
+    assert md.exit_code == 1 and "Files that could not be loaded" in md.stdout and "E001" in md.stdout
+
+
+def test_a_named_metric_in_a_file_that_does_not_parse_fails_with_exit_1(tmp_path: Path) -> None:
+    root = repo(tmp_path, {BROKEN_FILE: BROKEN})
+    result = measure(root, "broken", "--format", "json")
+    assert result.exit_code == 1, result.stdout + result.stderr  # not 2: it may be in the broken file
+    (run,) = result.json["metrics"]
+    assert run["metric"] == "broken" and run["status"] == "failed"
+    assert BROKEN_FILE in run["problems"][0]
+    assert not (root / f"strategy/readings/{METRIC}.yaml").exists()
+
+
+def test_a_metric_or_readings_document_with_a_schema_error_is_not_measured(tmp_path: Path) -> None:
+    stored = readings_doc(f"{METRIC}-2026", [("2026-11-20", 1)]).replace(b"values:", b"colour: red\nvalues:")
+    root = repo(tmp_path, {"strategy/readings/paid-2026.yaml": stored})
+    result = measure(root, "--format", "json")
+    assert result.exit_code == 1
+    assert any(e["code"] == "S103" and e["path"] == "strategy/readings/paid-2026.yaml"
+               for e in result.json["load_errors"]), result.json["load_errors"]
+    (run,) = [m for m in result.json["metrics"] if m["metric"] == METRIC]
+    assert run["status"] == "failed" and "not measured" in run["problems"][0]
+    assert (root / "strategy/readings/paid-2026.yaml").read_bytes() == stored  # nothing written for it
+    assert not (root / f"strategy/readings/{METRIC}.yaml").exists()
+
+
+def test_an_error_in_a_goal_file_is_left_to_strat_lint(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    goal = next((root / "strategy" / "goals").glob("*.yaml"))
+    goal.write_text(goal.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    result = measure(root, "--format", "json", "--dry-run")
+    assert result.exit_code == 0, result.json
+    assert result.json["load_errors"] == []
+
+
 def test_an_unknown_metric_is_a_usage_error_with_did_you_mean(tmp_path: Path) -> None:
     root = repo(tmp_path)
     result = measure(root, "paid-invoices-weekyl")

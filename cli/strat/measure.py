@@ -34,6 +34,20 @@ Decisions (user-facing; the how-to "Feed metrics from your warehouse" repeats th
   opened fails every metric that uses it; a failing query fails its metric; the others go on.
 * **All or nothing on disk.** Every file is written through one `strat.write.transaction`;
   the edits are planned with the lock held against the files as they are then.
+* **Files that cannot be loaded.** `strat measure` reports, before its own lines and in
+  `strat lint`'s format (`path:line:col: CODE severity message`), every error of the load
+  that may hide a metric or its readings: a file strat could not read at all (E001 not
+  YAML, E003 not UTF-8, E005 over a limit, E006 unsafe path, E007 refused YAML feature),
+  a document it could not place (E004 no `kind`, S101 unknown kind), and every error in
+  a file that holds a Metric or a Readings document. Any of them, and the run exits 1
+  (also with `--dry-run`). The other metrics are measured and written as usual; a metric
+  whose Metric document, or one of whose Readings documents, has a schema error is not
+  measured (failed: its readings could be wrong or missing). A METRIC named on the
+  command line that is not loaded while some file could not be read is failed too (exit
+  1, not 2: it may be in that file). Errors elsewhere (a goal's) are `strat lint`'s to
+  report. Caveat: readings in a file that could not be read are unseen; fix the file
+  before the next run, or a reading measured again lands in another Readings file
+  (strat lint then reports a date read twice with two values, R205).
 * **Secrets.** Every message passes `strat.connections.redact` with the secrets of every URL
   used (the whole URL when it came from the environment).
 """
@@ -49,12 +63,15 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from strat.config import Config
+from strat.diagnostics import Diagnostic, Severity
 from strat.connections import (DEFAULT_CONNECTION, ConnectionProblem, connections, redact, resolve_url,
                                url_secrets)
 from strat.measure_write import MeasureWriteProblem, plan_changes
 from strat.refs import did_you_mean
 
 DEFAULT_LOOKBACK_DAYS = 365
+# Findings after which strat does not know what a file or document holds.
+UNREAD_CODES = ("E001", "E003", "E004", "E005", "E006", "E007", "S101")
 
 
 class MeasureUsage(Exception):
@@ -101,10 +118,11 @@ class MeasureRun:
     restate: bool = False
     written: list[str] = field(default_factory=list)  # files written
     problems: list[str] = field(default_factory=list)  # not about one metric (the write itself)
+    load_errors: list[Diagnostic] = field(default_factory=list)  # files (or documents) not loaded
 
     @property
     def exit_code(self) -> int:
-        if self.problems or any(r.failed for r in self.runs):
+        if self.problems or self.load_errors or any(r.failed for r in self.runs):
             return 1
         if not self.restate and any(r.restatements for r in self.runs):
             return 1
@@ -127,13 +145,22 @@ def measure(root: Path, folder: Path, config: Config, *, metrics: tuple[str, ...
     today = today or dt.date.today()
     environ = os.environ if environ is None else environ
     loaded = load_strategy(root, folder, config, today)
-    chosen = _chosen(loaded.model, metrics)
+    result = MeasureRun([], today.isoformat(), dry_run, restate)
+    result.load_errors = load_errors(loaded.model, loaded.diagnostics)
+    unread = [d for d in result.load_errors if d.code in UNREAD_CODES]
+    chosen, missing = _chosen(loaded.model, metrics, unread)
+    result.runs.extend(missing)
+    broken = _broken_metrics(loaded.model)
     series = measures(loaded.ctx)
     known = connections(config)
-    result = MeasureRun([], today.isoformat(), dry_run, restate)
     secrets: list[str] = []
     by_connection: dict[str, list[Any]] = {}
     for doc in chosen:
+        if doc.id in broken:
+            loc = doc.location(("query", "sql"))
+            result.runs.append(MetricRun(doc.id, f"{loc.path}:{loc.line}", "-", problems=[
+                f"not measured: {broken[doc.id]} has errors (listed above; see `strat lint`)"]))
+            continue
         name = doc.data["query"].get("connection", DEFAULT_CONNECTION)
         by_connection.setdefault(name if isinstance(name, str) else DEFAULT_CONNECTION, []).append(doc)
     done = 0
@@ -173,16 +200,56 @@ def measure(root: Path, folder: Path, config: Config, *, metrics: tuple[str, ...
     return result
 
 
-def _chosen(model: Any, names: tuple[str, ...]) -> list[Any]:
+def load_errors(model: Any, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The errors of the load that may hide a metric, its query or its readings: a file or
+    document strat could not read or place, and any error in a file holding a Metric or a
+    Readings document."""
+    paths = {d.path for kind in ("Metric", "Readings") for d in model.of_kind(kind)}
+    return [d for d in diagnostics if d.severity is Severity.ERROR
+            and (d.code in UNREAD_CODES or d.location.path in paths)]
+
+
+def _broken_metrics(model: Any) -> dict[str, str]:
+    """metric id → what is wrong with it: its Metric document, or a Readings document of
+    it, failed its schema."""
+    out: dict[str, str] = {}
+    for doc in model.of_kind("Readings"):
+        metric = doc.data.get("metric")
+        if not doc.valid and isinstance(metric, str):
+            out.setdefault(metric, f"a Readings document of it ({doc.location()})")
+    for doc in model.of_kind("Metric"):
+        if not doc.valid and isinstance(doc.id, str):
+            out[doc.id] = f"its Metric document ({doc.location()})"
+    return out
+
+
+def _chosen(model: Any, names: tuple[str, ...], unread: list[Diagnostic]) -> tuple[list[Any], list[MetricRun]]:
+    """The Metric documents to measure, and a failed run for every METRIC named that was
+    not loaded while some file could not be read (it may be in it)."""
     with_query = [d for d in model.of_kind("Metric") if isinstance(d.data.get("query"), dict)
                   and isinstance(d.data["query"].get("sql"), str) and isinstance(d.id, str)]
     if not names:
-        return with_query
+        return with_query, []
     by_id = {d.id: d for d in with_query}
-    chosen, seen = [], set()
+    chosen, seen, missing = [], set(), []
     for name in names:
         if name not in by_id:
             metric = model.get(name, "Metric")
+            if metric is not None and not metric.valid and name not in seen:
+                seen.add(name)
+                chosen.append(metric)  # reported as not measured: its document has errors
+                continue
+            if metric is None and unread:
+                files = sorted({d.location.path for d in unread})
+                where = f"{unread[0].location.path}:{unread[0].location.line}" if len(files) == 1 else \
+                    "the files above"
+                if name not in seen:
+                    seen.add(name)
+                    missing.append(MetricRun(name, where, "-", problems=[
+                        f"no metric `{name}` was loaded; {len(files)} file{'s' if len(files) != 1 else ''} "
+                        f"could not be read (it may be in {'one of them' if len(files) != 1 else 'it'}): "
+                        f"{', '.join(files[:3])}{' …' if len(files) > 3 else ''}"]))
+                continue
             if metric is not None:
                 raise MeasureUsage(f"metric `{name}` has no `query`; strat measure runs metrics with a query")
             close = did_you_mean(name, list(by_id) or [d.id for d in model.of_kind("Metric")])
@@ -190,7 +257,7 @@ def _chosen(model: Any, names: tuple[str, ...]) -> list[Any]:
         if name not in seen:
             seen.add(name)
             chosen.append(by_id[name])
-    return chosen
+    return chosen, missing
 
 
 def _start(doc: Any, connection: str, readings: tuple[Any, ...], since: dt.date | None, today: dt.date) -> MetricRun:
@@ -357,5 +424,5 @@ def _plan_and_write(root: Path, folder: Path, config: Config, today: dt.date, re
         result.problems.append(str(refused))
 
 
-__all__ = ["measure", "MeasureRun", "MetricRun", "Change", "MeasureUsage", "check_rows", "compare",
+__all__ = ["measure", "load_errors", "UNREAD_CODES", "MeasureRun", "MetricRun", "Change", "MeasureUsage", "check_rows", "compare",
            "number_text", "DEFAULT_LOOKBACK_DAYS"]
