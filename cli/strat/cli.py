@@ -761,7 +761,9 @@ def measure(metrics: tuple[str, ...], since: "object", today: "object", dry_run:
     except Exception as exc:  # a driver's surprise: never let its text carry a secret out
         _say(redact(f"strat measure: internal error: {type(exc).__name__}: {exc}", secrets), err=True)
         return EXIT_USAGE
-    _say(redact(MEASURE_FORMATS[fmt](result), secrets), nl=False)
+    # JSON is inert as `strat.inert.json_dumps` writes it (no line of it can start a workflow
+    # command): printed as is, rather than scanned again line by line (18,000 readings).
+    _say(redact(MEASURE_FORMATS[fmt](result), secrets), nl=False, formatted=fmt == "json")
     return result.exit_code
 
 

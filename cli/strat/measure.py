@@ -139,12 +139,11 @@ def measure(root: Path, folder: Path, config: Config, *, metrics: tuple[str, ...
             progress: Callable[[str], None] = _quiet, notify: Callable[[str], None] = _quiet) -> MeasureRun:
     """Run the queries of `metrics` (default: every metric with a query) and write the new
     readings (unless `dry_run`). Raises MeasureUsage for a METRIC that has no query."""
-    from strat.loaded import load_strategy
     from strat.progress import measures
 
     today = today or dt.date.today()
     environ = os.environ if environ is None else environ
-    loaded = load_strategy(root, folder, config, today)
+    loaded = load(root, folder, config, today)
     result = MeasureRun([], today.isoformat(), dry_run, restate)
     result.load_errors = load_errors(loaded.model, loaded.diagnostics)
     unread = [d for d in result.load_errors if d.code in UNREAD_CODES]
@@ -196,8 +195,51 @@ def measure(root: Path, folder: Path, config: Config, *, metrics: tuple[str, ...
         run.problems = [redact(p, secrets) for p in run.problems]
     if not any(run.rows for run in result.runs if not run.failed):
         return result
-    _plan_and_write(root, folder, config, today, result, notify)
+    _plan_and_write(root, folder, config, today, result, notify, loaded)
     return result
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The strategy as `strat measure` read it once: the model, the rule context, the
+    load's findings, every file read (by path) and the signature of the files it read."""
+
+    model: Any
+    ctx: Any
+    diagnostics: list[Diagnostic]
+    files: dict[str, Any]
+    signature: tuple[tuple[str, int, int, int], ...]
+
+
+def signature(root: Path, folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """(path, size, modification time in ns, inode) of every strategy file: any write to
+    one (strat's own replace a file: a new inode) or a new file changes it."""
+    from strat.discover import find_files
+
+    out = []
+    for path, rel in find_files(root, folder, []):
+        try:
+            st = os.stat(path)
+        except OSError:
+            out.append((rel, -1, -1, -1))
+            continue
+        out.append((rel, st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
+
+def load(root: Path, folder: Path, config: Config, today: dt.date) -> Loaded:
+    """Read and check the strategy as `strat.loaded.load_strategy` does (files, schemas,
+    references), once a run. R205 (a date read twice with two values) is left to `strat
+    lint`: a differing reading of such a date is listed as a restatement here."""
+    from strat.lint import LintOptions, lint
+    from strat.rules.context import RuleContext
+
+    before = signature(root, folder)  # taken first: a change while reading shows later
+    result = lint(root, folder, config, LintOptions(select=("E", "S", "R"), ignore=("R205",), today=today,
+                                                    use_git=False))
+    assert result.model is not None
+    files = {f.path: f for f in result.loaded.files} if result.loaded else {}
+    return Loaded(result.model, RuleContext(result.model, config, today), result.diagnostics, files, before)
 
 
 def load_errors(model: Any, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -393,28 +435,31 @@ def compare(run: MetricRun, stored: tuple[Any, ...]) -> None:
 
 
 def _plan_and_write(root: Path, folder: Path, config: Config, today: dt.date, result: MeasureRun,
-                    notify: Callable[[str], None]) -> None:
+                    notify: Callable[[str], None], loaded: Loaded) -> None:
+    """Plan the edits with the lock held, against the files as they are then: the strategy
+    read before the queries when no strategy file changed since (the usual case), else
+    read again."""
     from contextlib import nullcontext
 
-    from strat.loaded import load_strategy
     from strat.progress import measures
     from strat.write import WriteRefused, transaction
 
     try:
         holder: Any = nullcontext() if result.dry_run else transaction(root, "strat measure", notify)
         with holder as tx:
-            loaded = load_strategy(root, folder, config, today)  # with the lock held: as the files are now
+            if tx is not None and signature(root, folder) != loaded.signature:
+                loaded = load(root, folder, config, today)  # another writer landed: as the files are now
             series = measures(loaded.ctx)
             ok = [run for run in result.runs if not run.failed and run.rows]
             for run in ok:
                 compare(run, series.series(run.metric))
-            changes, problems = plan_changes(root, folder, loaded.model, series, ok, result.restate)
+            changes, problems = plan_changes(root, folder, loaded.model, series, ok, result.restate, loaded.files)
             for run, problem in problems:
                 run.problems.append(problem)
             if problems:
                 failed = {id(run) for run, _ in problems}
                 ok = [run for run in ok if id(run) not in failed]
-                changes, _ = plan_changes(root, folder, loaded.model, series, ok, result.restate)
+                changes, _ = plan_changes(root, folder, loaded.model, series, ok, result.restate, loaded.files)
             if tx is not None and changes:
                 tx.write_all(changes)
                 result.written = sorted(c.rel for c in changes)
