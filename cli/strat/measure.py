@@ -32,15 +32,22 @@ Decisions (user-facing; the how-to "Feed metrics from your warehouse" repeats th
   metric's `connection:` line, with a did-you-mean (`strat lint` does not read connections: a
   repository can be linted where no warehouse is configured). A connection that cannot be
   opened fails every metric that uses it; a failing query fails its metric; the others go on.
-* **All or nothing on disk.** Every file is written through one `strat.write.transaction`;
-  the edits are planned with the lock held against the files as they are then.
+* **All or nothing on disk.** Every file is written through one `strat.write.transaction`
+  (one fsync a file written, not a reading); the edits are planned with the lock held
+  against the files as they are then. The strategy is read once, before the queries; with
+  the lock held, the size, modification time and inode of every strategy file are compared
+  with those taken before that read, and any difference (another writer landed, a file
+  appeared) reads it again. Each edited file is verified by reading its new bytes with
+  strat's loader and comparing them with the data as loaded, plus the schema of its
+  Readings documents (`strat.validate`, with `strat.fastcheck` for the long lists).
 * **Files that cannot be loaded.** `strat measure` reports, before its own lines and in
   `strat lint`'s format (`path:line:col: CODE severity message`), every error of the load
   that may hide a metric or its readings: a file strat could not read at all (E001 not
   YAML, E003 not UTF-8, E005 over a limit, E006 unsafe path, E007 refused YAML feature),
   a document it could not place (E004 no `kind`, S101 unknown kind), and every error in
-  a file that holds a Metric or a Readings document. Any of them, and the run exits 1
-  (also with `--dry-run`). The other metrics are measured and written as usual; a metric
+  a file that holds a Metric or a Readings document (but R205, a date read twice with two
+  values, which is `strat lint`'s; a differing value is a restatement here). Any of them,
+  and the run exits 1 (also with `--dry-run`). The other metrics are measured and written as usual; a metric
   whose Metric document, or one of whose Readings documents, has a schema error is not
   measured (failed: its readings could be wrong or missing). A METRIC named on the
   command line that is not loaded while some file could not be read is failed too (exit
