@@ -366,8 +366,11 @@ class AlchemyEngine:
                 driver = scheme.partition("+")[2] or "psycopg"
                 if driver != "psycopg":
                     raise QueryProblem(_PSYCOPG_ONLY.format(driver=driver))
-                url = make_url(url).set(drivername="postgresql+psycopg")
-            self.engine = sqlalchemy.create_engine(url, poolclass=NullPool, connect_args=args, hide_parameters=True)
+                target: Any = make_url(url).set(drivername="postgresql+psycopg")
+            else:
+                target = url
+            self.engine = sqlalchemy.create_engine(target, poolclass=NullPool, connect_args=args,
+                                                   hide_parameters=True)
             self.dialect = self.engine.dialect.name
             if self.dialect == "postgresql" and self.engine.dialect.driver != "psycopg":
                 raise QueryProblem(_PSYCOPG_ONLY.format(driver=self.engine.dialect.driver))
@@ -377,9 +380,9 @@ class AlchemyEngine:
                 # SQLAlchemy 2.1) sends a query with no bound parameter by the simple protocol,
                 # which runs every statement of the string: `SELECT 1; COMMIT; DELETE FROM t`
                 # would leave the read-only transaction. Prepared, a query is one statement.
-                driver = self.conn.connection.driver_connection
-                if driver is not None:
-                    driver.prepare_threshold = 0
+                raw_connection: Any = self.conn.connection.driver_connection
+                if raw_connection is not None:
+                    raw_connection.prepare_threshold = 0
         except QueryProblem:
             raise
         except Exception as exc:  # the driver's own errors, of any class

@@ -99,9 +99,9 @@ def _edit_file(root: Path, rel: str, items: list[tuple[Any, str, Any]], source: 
     before = [d.data for d in source.documents] if source is not None else None
     appended = _append_to_tail(body, items, source)
     if appended is not None:  # the common case: new readings after a long tail of reading lines
-        new_text, expect = appended
+        new_text, appended_expect = appended
         content = ((BOM if bom else "") + new_text).encode("utf-8")
-        _verify(raw, content, rel, expect, before)
+        _verify(raw, content, rel, appended_expect, before)
         return FileChange(rel, content, raw)
     nodes = compose_text(body)
     newline = _newline(body)
