@@ -548,6 +548,16 @@ def test_a_metric_or_readings_document_with_a_schema_error_is_not_measured(tmp_p
     assert not (root / f"strategy/readings/{METRIC}.yaml").exists()
 
 
+def test_a_named_metric_whose_document_has_a_schema_error_fails_with_exit_1(tmp_path: Path) -> None:
+    root = repo(tmp_path, {OTHER_FILE: metric_with(OTHER_FILE, SQL) + "  colour: red\n"})
+    result = measure(root, OTHER, "--format", "json")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert [(e["path"], e["code"]) for e in result.json["load_errors"]] == [(OTHER_FILE, "S103")]
+    (run,) = result.json["metrics"]
+    assert run["metric"] == OTHER and run["status"] == "failed" and "its Metric document" in run["problems"][0]
+    assert not (root / f"strategy/readings/{OTHER}.yaml").exists()
+
+
 def test_an_error_in_a_goal_file_is_left_to_strat_lint(tmp_path: Path) -> None:
     root = repo(tmp_path)
     goal = next((root / "strategy" / "goals").glob("*.yaml"))
