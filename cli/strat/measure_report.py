@@ -42,8 +42,8 @@ def _status(run: Any, result: Any) -> str:
 def _not_loaded(result: Any) -> str:
     files = len({d.location.path for d in result.load_errors})
     return (f"strat measure: {len(result.load_errors)} error{'' if len(result.load_errors) == 1 else 's'} in "
-            f"{files} strategy file{'' if files == 1 else 's'} that could not be loaded (or hold a metric or "
-            "readings): fix them (`strat lint`); the metrics they hide are not measured")
+            f"{files} strategy file{'' if files == 1 else 's'} that could not be loaded or may hide a metric or its "
+            "readings: fix them (see `strat lint`); the run exits 1")
 
 
 def text(result: Any) -> str:
