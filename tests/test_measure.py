@@ -440,6 +440,133 @@ def test_redact_masks_every_form_of_a_secret() -> None:
 # --- usage, formats, start-up cost -------------------------------------------------------------
 
 
+# --- long histories: the tail appended as is; another writer between the load and the lock ----
+
+LONG = [((dt.date(2026, 11, 19) - dt.timedelta(days=i)).isoformat(), 1000 + i) for i in range(120)][::-1]
+
+
+def long_readings(ident: str = f"{METRIC}-history") -> bytes:
+    lines = ["# yaml-language-server: $schema=../../schemas/readings.schema.json", "kind: Readings",
+             f"id: {ident}", f"metric: {METRIC}", "values:", *(f"  - {{date: {d}, value: {v}}}" for d, v in LONG)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_new_readings_after_a_long_history_are_appended_byte_for_byte(tmp_path: Path) -> None:
+    old = long_readings()
+    root = repo(tmp_path, {"strategy/readings/paid-history.yaml": old})
+    result = measure(root, "--format", "json")
+    assert result.exit_code == 0, result.json
+    after = (root / "strategy/readings/paid-history.yaml").read_bytes()
+    added = "".join(f"  - {{date: 2026-11-{d}, value: {100 + (d - 1) * 3}}}\n" for d in range(20, 24))
+    assert after == old + added.encode("utf-8")
+    assert [d for d in lint_json(root).diagnostics if d["severity"] == "error"] == []
+    assert measure(root, "--format", "json").json["metrics"][0]["status"] == "up to date"
+
+
+def test_the_tail_shortcut_plans_the_same_bytes_as_composing_the_file(tmp_path: Path) -> None:
+    from strat.load import parse_bytes
+    from strat.measure import Change, MetricRun
+    from strat.measure_write import _append_to_tail, _edit_file
+
+    rel = "strategy/readings/paid-history.yaml"
+    (tmp_path / "strategy/readings").mkdir(parents=True)
+    (tmp_path / rel).write_bytes(long_readings())
+    run = MetricRun(METRIC, "", "default")
+    items = [(run, "new", Change(d, v, float(v))) for d, v in (("2026-11-21", "7.25"), ("2026-11-20", "-3"))]
+    source, _ = parse_bytes(long_readings(), rel)
+    assert _append_to_tail(long_readings().decode(), items, source) is not None  # the shortcut applies
+    fast = _edit_file(tmp_path, rel, items, source)
+    composed = _edit_file(tmp_path, rel, items, None)
+    assert fast == composed
+    assert fast.content.endswith(b"  - {date: 2026-11-20, value: -3}\n  - {date: 2026-11-21, value: 7.25}\n")
+
+
+def test_a_file_written_by_another_run_after_the_load_is_read_again_under_the_lock(tmp_path: Path) -> None:
+    from strat.config import load_config
+    from strat.measure import measure as run_measure
+
+    stored = readings_doc(f"{METRIC}-2026", [("2026-11-19", 154)])
+    root = repo(tmp_path, {"strategy/readings/paid-2026.yaml": stored})
+    config, _ = load_config(root)
+    landed = stored + b"    -   {date: 2026-11-20, value: 157}   # kept\n"
+
+    def another_writer(_: str) -> None:  # runs while the queries run, after the strategy was read
+        (root / "strategy/readings/paid-2026.yaml").write_bytes(landed)
+
+    result = run_measure(root, root / "strategy", config, today=dt.date.fromisoformat(TODAY),
+                         progress=another_writer)
+    assert result.exit_code == 0, (result.problems, [r.problems for r in result.runs])
+    (run,) = result.runs
+    assert [c.date for c in run.new] == ["2026-11-21", "2026-11-22", "2026-11-23"]  # 11-20 landed meanwhile
+    after = (root / "strategy/readings/paid-2026.yaml").read_bytes()
+    assert after.startswith(landed) and after.count(b"2026-11-20") == 1
+
+
+# --- files that cannot be loaded ---------------------------------------------------------------
+
+BROKEN_FILE = "strategy/metrics/broken.yaml"
+BROKEN = "kind: Metric\nid: broken\nname: Broken\nquery:\n  sql: [SELECT day, n FROM paid\n"  # E001 at line 4
+
+
+def test_a_metric_file_that_does_not_parse_is_reported_and_fails_the_run(tmp_path: Path) -> None:
+    root = repo(tmp_path, {BROKEN_FILE: BROKEN})
+    result = measure(root, "--since", "2026-11-20")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    e001 = [line for line in lines if line.startswith(f"{BROKEN_FILE}:") and ": E001 error " in line]
+    assert len(e001) == 1, result.stdout  # strat lint's format: path:line:col: CODE severity message
+    assert "could not be loaded" in result.stdout
+    assert "2026-11-23" in readings_text(root)  # the others are measured and written
+    data = measure(root, "--since", "2026-11-20", "--format", "json", "--dry-run")
+    assert data.exit_code == 1
+    assert [(e["path"], e["code"]) for e in data.json["load_errors"]] == [(BROKEN_FILE, "E001")]
+    assert data.json["load_errors"][0]["line"] >= 4
+    md = measure(root, "--format", "markdown", "--dry-run")
+    assert md.exit_code == 1 and "Files that could not be loaded" in md.stdout and "E001" in md.stdout
+
+
+def test_a_named_metric_in_a_file_that_does_not_parse_fails_with_exit_1(tmp_path: Path) -> None:
+    root = repo(tmp_path, {BROKEN_FILE: BROKEN})
+    result = measure(root, "broken", "--format", "json")
+    assert result.exit_code == 1, result.stdout + result.stderr  # not 2: it may be in the broken file
+    (run,) = result.json["metrics"]
+    assert run["metric"] == "broken" and run["status"] == "failed"
+    assert BROKEN_FILE in run["problems"][0]
+    assert not (root / f"strategy/readings/{METRIC}.yaml").exists()
+
+
+def test_a_metric_or_readings_document_with_a_schema_error_is_not_measured(tmp_path: Path) -> None:
+    stored = readings_doc(f"{METRIC}-2026", [("2026-11-20", 1)]).replace(b"values:", b"colour: red\nvalues:")
+    root = repo(tmp_path, {"strategy/readings/paid-2026.yaml": stored})
+    result = measure(root, "--format", "json")
+    assert result.exit_code == 1
+    assert any(e["code"] == "S103" and e["path"] == "strategy/readings/paid-2026.yaml"
+               for e in result.json["load_errors"]), result.json["load_errors"]
+    (run,) = [m for m in result.json["metrics"] if m["metric"] == METRIC]
+    assert run["status"] == "failed" and "not measured" in run["problems"][0]
+    assert (root / "strategy/readings/paid-2026.yaml").read_bytes() == stored  # nothing written for it
+    assert not (root / f"strategy/readings/{METRIC}.yaml").exists()
+
+
+def test_a_named_metric_whose_document_has_a_schema_error_fails_with_exit_1(tmp_path: Path) -> None:
+    root = repo(tmp_path, {OTHER_FILE: metric_with(OTHER_FILE, SQL) + "  colour: red\n"})
+    result = measure(root, OTHER, "--format", "json")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert [(e["path"], e["code"]) for e in result.json["load_errors"]] == [(OTHER_FILE, "S103")]
+    (run,) = result.json["metrics"]
+    assert run["metric"] == OTHER and run["status"] == "failed" and "its Metric document" in run["problems"][0]
+    assert not (root / f"strategy/readings/{OTHER}.yaml").exists()
+
+
+def test_an_error_in_a_goal_file_is_left_to_strat_lint(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    goal = next((root / "strategy" / "goals").glob("*.yaml"))
+    goal.write_text(goal.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    result = measure(root, "--format", "json", "--dry-run")
+    assert result.exit_code == 0, result.json
+    assert result.json["load_errors"] == []
+
+
 def test_an_unknown_metric_is_a_usage_error_with_did_you_mean(tmp_path: Path) -> None:
     root = repo(tmp_path)
     result = measure(root, "paid-invoices-weekyl")
@@ -458,6 +585,16 @@ def test_markdown_is_a_pull_request_body_with_the_move_since_the_last_reading(tm
     assert "| paid&#45;invoices&#45;weekly | 3 | 166 on 2026-11-23 | +9 (+5.7 %) since 2026-11-20 |" in body \
         or "| paid-invoices-weekly | 3 | 166 on 2026-11-23 | +9 (+5.7 %) since 2026-11-20 |" in body
     assert "- 2026-11-21: 160" in body
+
+
+def test_json_prints_text_from_a_failing_query_inert(tmp_path: Path) -> None:
+    root = repo(tmp_path, sql="SELECT error('::error::owned' || chr(8238) || '##[group]x')")
+    result = measure(root, "--format", "json")
+    assert result.exit_code == 1
+    assert "\u202e" not in result.stdout and "##[" not in result.stdout
+    assert not any(line.lstrip().startswith("::") for line in result.stdout.splitlines())
+    (run,) = [m for m in result.json["metrics"] if m["metric"] == METRIC]
+    assert "::error::owned\u202e" in run["problems"][0]  # the decoded text is unchanged
 
 
 def test_markdown_neutralises_text_from_a_failing_query(tmp_path: Path) -> None:

@@ -733,9 +733,13 @@ def measure(metrics: tuple[str, ...], since: "object", today: "object", dry_run:
       strat measure --since 2026-11-01 --dry-run   re-read a window (restatements)
       strat measure --format markdown > pr-body.md
 
+    A strategy file that cannot be loaded (E001 and the like), or an error in a file
+    holding a Metric or Readings document, is listed first as strat lint lists it and
+    fails the run; the other metrics are measured.
+
     \b
-    Exit status: 0 ok (also when nothing is new), 1 a metric failed, a row was bad or a
-                 restatement was not written, 2 usage error.
+    Exit status: 0 ok (also when nothing is new), 1 a metric failed, a row was bad, a
+                 restatement was not written or a file could not be loaded, 2 usage error.
     """
     import os
 
@@ -757,7 +761,9 @@ def measure(metrics: tuple[str, ...], since: "object", today: "object", dry_run:
     except Exception as exc:  # a driver's surprise: never let its text carry a secret out
         _say(redact(f"strat measure: internal error: {type(exc).__name__}: {exc}", secrets), err=True)
         return EXIT_USAGE
-    _say(redact(MEASURE_FORMATS[fmt](result), secrets), nl=False)
+    # JSON is inert as `strat.inert.json_dumps` writes it (no line of it can start a workflow
+    # command): printed as is, rather than scanned again line by line (18,000 readings).
+    _say(redact(MEASURE_FORMATS[fmt](result), secrets), nl=False, formatted=fmt == "json")
     return result.exit_code
 
 

@@ -20,7 +20,8 @@ query that only reads the repository's CSV or Parquet files):
   whatever folder strat runs from; `/etc/passwd`, `../x.csv`, an absolute path outside, a
   symlink leading outside, a URL, a glob are refused by DuckDB. Then `lock_configuration`, so
   the query cannot turn any of it back on.
-* Timeout: a timer calls `interrupt()` after `timeout_seconds`; the query is cancelled.
+* Timeout: a watchdog thread (one per engine) calls `interrupt()` after `timeout_seconds`;
+  the query is cancelled.
 
 SQLAlchemy (every other URL, with the dialect the user installs: `postgres` extra for
 `postgresql://`, `snowflake-sqlalchemy`, `sqlalchemy-bigquery`, `sqlalchemy-redshift`,
@@ -46,6 +47,7 @@ import datetime as dt
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterator, Protocol
 
@@ -185,6 +187,51 @@ def data_files(root: Path) -> list[str]:
     return out
 
 
+class Watchdog:
+    """One thread per engine that calls `interrupt()` when a query runs past `timeout`
+    seconds (a thread a query cost a few milliseconds each to start beside DuckDB's own)."""
+
+    def __init__(self, timeout: float, interrupt: Any) -> None:
+        self.timeout, self.interrupt = timeout, interrupt
+        self._cond = threading.Condition()
+        self._deadline: float | None = None
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def arm(self) -> None:
+        with self._cond:
+            self._deadline = time.monotonic() + self.timeout
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="strat-query-timeout", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def disarm(self) -> None:
+        with self._cond:
+            self._deadline = None
+            self._cond.notify()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed, self._deadline = True, None
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        with self._cond:
+            while not self._closed:
+                if self._deadline is None:
+                    self._cond.wait()
+                    continue
+                left = self._deadline - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+                self._deadline = None
+                self.interrupt()
+
+
 class DuckEngine:
     def __init__(self, url: str, root: Path, timeout_seconds: int, secrets: list[str]) -> None:
         self.timeout = timeout_seconds
@@ -213,6 +260,7 @@ class DuckEngine:
             con.close()
             raise
         self.con = con
+        self._watchdog = Watchdog(self.timeout, con.interrupt)
 
     def _clean(self, text: str) -> str:
         return redact(text, self.secrets)
@@ -230,9 +278,7 @@ class DuckEngine:
             raise QueryProblem(f"only a SELECT may run (this is {kind}); strat reads, never writes")
         names = bind_names(sql)
         values = {name: {"start": start, "end": end}[name] for name in names}
-        timer = threading.Timer(self.timeout, self.con.interrupt)
-        timer.daemon = True
-        timer.start()
+        self._watchdog.arm()
         try:
             return [tuple(row) for row in self.con.execute(to_dollar(sql), values).fetchall()]
         except duckdb.InterruptException:
@@ -245,9 +291,10 @@ class DuckEngine:
         except duckdb.Error as exc:
             raise QueryProblem(self._clean(f"the query failed: {_first_line(exc)}")) from None
         finally:
-            timer.cancel()
+            self._watchdog.disarm()
 
     def close(self) -> None:
+        self._watchdog.close()
         self.con.close()
 
     def __enter__(self) -> "DuckEngine":
@@ -332,9 +379,9 @@ class AlchemyEngine:
                 # SQLAlchemy 2.1) sends a query with no bound parameter by the simple protocol,
                 # which runs every statement of the string: `SELECT 1; COMMIT; DELETE FROM t`
                 # would leave the read-only transaction. Prepared, a query is one statement.
-                driver = self.conn.connection.driver_connection
-                if driver is not None:
-                    driver.prepare_threshold = 0
+                raw_connection: Any = self.conn.connection.driver_connection
+                if raw_connection is not None:
+                    raw_connection.prepare_threshold = 0
         except QueryProblem:
             raise
         except Exception as exc:  # the driver's own errors, of any class

@@ -32,8 +32,29 @@ Decisions (user-facing; the how-to "Feed metrics from your warehouse" repeats th
   metric's `connection:` line, with a did-you-mean (`strat lint` does not read connections: a
   repository can be linted where no warehouse is configured). A connection that cannot be
   opened fails every metric that uses it; a failing query fails its metric; the others go on.
-* **All or nothing on disk.** Every file is written through one `strat.write.transaction`;
-  the edits are planned with the lock held against the files as they are then.
+* **All or nothing on disk.** Every file is written through one `strat.write.transaction`
+  (one fsync a file written, not a reading); the edits are planned with the lock held
+  against the files as they are then. The strategy is read once, before the queries; with
+  the lock held, the size, modification time and inode of every strategy file are compared
+  with those taken before that read, and any difference (another writer landed, a file
+  appeared) reads it again. Each edited file is verified by reading its new bytes with
+  strat's loader and comparing them with the data as loaded, plus the schema of its
+  Readings documents (`strat.validate`, with `strat.fastcheck` for the long lists).
+* **Files that cannot be loaded.** `strat measure` reports, before its own lines and in
+  `strat lint`'s format (`path:line:col: CODE severity message`), every error of the load
+  that may hide a metric or its readings: a file strat could not read at all (E001 not
+  YAML, E003 not UTF-8, E005 over a limit, E006 unsafe path, E007 refused YAML feature),
+  a document it could not place (E004 no `kind`, S101 unknown kind), and every error in
+  a file that holds a Metric or a Readings document (but R205, a date read twice with two
+  values, which is `strat lint`'s; a differing value is a restatement here). Any of them,
+  and the run exits 1 (also with `--dry-run`). The other metrics are measured and written as usual; a metric
+  whose Metric document, or one of whose Readings documents, has a schema error is not
+  measured (failed: its readings could be wrong or missing). A METRIC named on the
+  command line that is not loaded while some file could not be read is failed too (exit
+  1, not 2: it may be in that file). Errors elsewhere (a goal's) are `strat lint`'s to
+  report. Caveat: readings in a file that could not be read are unseen; fix the file
+  before the next run, or a reading measured again lands in another Readings file
+  (strat lint then reports a date read twice with two values, R205).
 * **Secrets.** Every message passes `strat.connections.redact` with the secrets of every URL
   used (the whole URL when it came from the environment).
 """
@@ -49,12 +70,15 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from strat.config import Config
+from strat.diagnostics import Diagnostic, Severity
 from strat.connections import (DEFAULT_CONNECTION, ConnectionProblem, connections, redact, resolve_url,
                                url_secrets)
 from strat.measure_write import MeasureWriteProblem, plan_changes
 from strat.refs import did_you_mean
 
 DEFAULT_LOOKBACK_DAYS = 365
+# Findings after which strat does not know what a file or document holds.
+UNREAD_CODES = ("E001", "E003", "E004", "E005", "E006", "E007", "S101")
 
 
 class MeasureUsage(Exception):
@@ -101,10 +125,11 @@ class MeasureRun:
     restate: bool = False
     written: list[str] = field(default_factory=list)  # files written
     problems: list[str] = field(default_factory=list)  # not about one metric (the write itself)
+    load_errors: list[Diagnostic] = field(default_factory=list)  # files (or documents) not loaded
 
     @property
     def exit_code(self) -> int:
-        if self.problems or any(r.failed for r in self.runs):
+        if self.problems or self.load_errors or any(r.failed for r in self.runs):
             return 1
         if not self.restate and any(r.restatements for r in self.runs):
             return 1
@@ -121,19 +146,27 @@ def measure(root: Path, folder: Path, config: Config, *, metrics: tuple[str, ...
             progress: Callable[[str], None] = _quiet, notify: Callable[[str], None] = _quiet) -> MeasureRun:
     """Run the queries of `metrics` (default: every metric with a query) and write the new
     readings (unless `dry_run`). Raises MeasureUsage for a METRIC that has no query."""
-    from strat.loaded import load_strategy
     from strat.progress import measures
 
     today = today or dt.date.today()
     environ = os.environ if environ is None else environ
-    loaded = load_strategy(root, folder, config, today)
-    chosen = _chosen(loaded.model, metrics)
+    loaded = load(root, folder, config, today)
+    result = MeasureRun([], today.isoformat(), dry_run, restate)
+    result.load_errors = load_errors(loaded.model, loaded.diagnostics)
+    unread = [d for d in result.load_errors if d.code in UNREAD_CODES]
+    chosen, missing = _chosen(loaded.model, metrics, unread)
+    result.runs.extend(missing)
+    broken = _broken_metrics(loaded.model)
     series = measures(loaded.ctx)
     known = connections(config)
-    result = MeasureRun([], today.isoformat(), dry_run, restate)
     secrets: list[str] = []
     by_connection: dict[str, list[Any]] = {}
     for doc in chosen:
+        if doc.id in broken:
+            loc = doc.location(("query", "sql"))
+            result.runs.append(MetricRun(doc.id, f"{loc.path}:{loc.line}", "-", problems=[
+                f"not measured: {broken[doc.id]} has errors (listed above; see `strat lint`)"]))
+            continue
         name = doc.data["query"].get("connection", DEFAULT_CONNECTION)
         by_connection.setdefault(name if isinstance(name, str) else DEFAULT_CONNECTION, []).append(doc)
     done = 0
@@ -169,20 +202,103 @@ def measure(root: Path, folder: Path, config: Config, *, metrics: tuple[str, ...
         run.problems = [redact(p, secrets) for p in run.problems]
     if not any(run.rows for run in result.runs if not run.failed):
         return result
-    _plan_and_write(root, folder, config, today, result, notify)
+    _plan_and_write(root, folder, config, today, result, notify, loaded)
     return result
 
 
-def _chosen(model: Any, names: tuple[str, ...]) -> list[Any]:
+@dataclass(slots=True)
+class Loaded:
+    """The strategy as `strat measure` read it once: the model, the rule context, the
+    load's findings, every file read (by path) and the signature of the files it read."""
+
+    model: Any
+    ctx: Any
+    diagnostics: list[Diagnostic]
+    files: dict[str, Any]
+    signature: tuple[tuple[str, int, int, int], ...]
+
+
+def signature(root: Path, folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """(path, size, modification time in ns, inode) of every strategy file: any write to
+    one (strat's own replace a file: a new inode) or a new file changes it."""
+    from strat.discover import find_files
+
+    out = []
+    for path, rel in find_files(root, folder, []):
+        try:
+            st = os.stat(path)
+        except OSError:
+            out.append((rel, -1, -1, -1))
+            continue
+        out.append((rel, st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
+
+def load(root: Path, folder: Path, config: Config, today: dt.date) -> Loaded:
+    """Read and check the strategy as `strat.loaded.load_strategy` does (files, schemas,
+    references), once a run. R205 (a date read twice with two values) is left to `strat
+    lint`: a differing reading of such a date is listed as a restatement here."""
+    from strat.lint import LintOptions, lint
+    from strat.rules.context import RuleContext
+
+    before = signature(root, folder)  # taken first: a change while reading shows later
+    result = lint(root, folder, config, LintOptions(select=("E", "S", "R"), ignore=("R205",), today=today,
+                                                    use_git=False))
+    assert result.model is not None
+    files = {f.path: f for f in result.loaded.files} if result.loaded else {}
+    return Loaded(result.model, RuleContext(result.model, config, today), result.diagnostics, files, before)
+
+
+def load_errors(model: Any, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The errors of the load that may hide a metric, its query or its readings: a file or
+    document strat could not read or place, and any error in a file holding a Metric or a
+    Readings document."""
+    paths = {d.path for kind in ("Metric", "Readings") for d in model.of_kind(kind)}
+    return [d for d in diagnostics if d.severity is Severity.ERROR
+            and (d.code in UNREAD_CODES or d.location.path in paths)]
+
+
+def _broken_metrics(model: Any) -> dict[str, str]:
+    """metric id → what is wrong with it: its Metric document, or a Readings document of
+    it, failed its schema."""
+    out: dict[str, str] = {}
+    for doc in model.of_kind("Readings"):
+        metric = doc.data.get("metric")
+        if not doc.valid and isinstance(metric, str):
+            out.setdefault(metric, f"a Readings document of it ({doc.location()})")
+    for doc in model.of_kind("Metric"):
+        if not doc.valid and isinstance(doc.id, str):
+            out[doc.id] = f"its Metric document ({doc.location()})"
+    return out
+
+
+def _chosen(model: Any, names: tuple[str, ...], unread: list[Diagnostic]) -> tuple[list[Any], list[MetricRun]]:
+    """The Metric documents to measure, and a failed run for every METRIC named that was
+    not loaded while some file could not be read (it may be in it)."""
     with_query = [d for d in model.of_kind("Metric") if isinstance(d.data.get("query"), dict)
                   and isinstance(d.data["query"].get("sql"), str) and isinstance(d.id, str)]
     if not names:
-        return with_query
+        return with_query, []
     by_id = {d.id: d for d in with_query}
-    chosen, seen = [], set()
+    chosen, seen, missing = [], set(), []
     for name in names:
         if name not in by_id:
             metric = model.get(name, "Metric")
+            if metric is not None and not metric.valid and name not in seen:
+                seen.add(name)
+                chosen.append(metric)  # reported as not measured: its document has errors
+                continue
+            if metric is None and unread:
+                files = sorted({d.location.path for d in unread})
+                where = f"{unread[0].location.path}:{unread[0].location.line}" if len(files) == 1 else \
+                    "the files above"
+                if name not in seen:
+                    seen.add(name)
+                    missing.append(MetricRun(name, where, "-", problems=[
+                        f"no metric `{name}` was loaded; {len(files)} file{'s' if len(files) != 1 else ''} "
+                        f"could not be read (it may be in {'one of them' if len(files) != 1 else 'it'}): "
+                        f"{', '.join(files[:3])}{' …' if len(files) > 3 else ''}"]))
+                continue
             if metric is not None:
                 raise MeasureUsage(f"metric `{name}` has no `query`; strat measure runs metrics with a query")
             close = did_you_mean(name, list(by_id) or [d.id for d in model.of_kind("Metric")])
@@ -190,7 +306,7 @@ def _chosen(model: Any, names: tuple[str, ...]) -> list[Any]:
         if name not in seen:
             seen.add(name)
             chosen.append(by_id[name])
-    return chosen
+    return chosen, missing
 
 
 def _start(doc: Any, connection: str, readings: tuple[Any, ...], since: dt.date | None, today: dt.date) -> MetricRun:
@@ -326,28 +442,31 @@ def compare(run: MetricRun, stored: tuple[Any, ...]) -> None:
 
 
 def _plan_and_write(root: Path, folder: Path, config: Config, today: dt.date, result: MeasureRun,
-                    notify: Callable[[str], None]) -> None:
+                    notify: Callable[[str], None], loaded: Loaded) -> None:
+    """Plan the edits with the lock held, against the files as they are then: the strategy
+    read before the queries when no strategy file changed since (the usual case), else
+    read again."""
     from contextlib import nullcontext
 
-    from strat.loaded import load_strategy
     from strat.progress import measures
     from strat.write import WriteRefused, transaction
 
     try:
         holder: Any = nullcontext() if result.dry_run else transaction(root, "strat measure", notify)
         with holder as tx:
-            loaded = load_strategy(root, folder, config, today)  # with the lock held: as the files are now
+            if tx is not None and signature(root, folder) != loaded.signature:
+                loaded = load(root, folder, config, today)  # another writer landed: as the files are now
             series = measures(loaded.ctx)
             ok = [run for run in result.runs if not run.failed and run.rows]
             for run in ok:
                 compare(run, series.series(run.metric))
-            changes, problems = plan_changes(root, folder, loaded.model, series, ok, result.restate)
+            changes, problems = plan_changes(root, folder, loaded.model, series, ok, result.restate, loaded.files)
             for run, problem in problems:
                 run.problems.append(problem)
             if problems:
                 failed = {id(run) for run, _ in problems}
                 ok = [run for run in ok if id(run) not in failed]
-                changes, _ = plan_changes(root, folder, loaded.model, series, ok, result.restate)
+                changes, _ = plan_changes(root, folder, loaded.model, series, ok, result.restate, loaded.files)
             if tx is not None and changes:
                 tx.write_all(changes)
                 result.written = sorted(c.rel for c in changes)
@@ -357,5 +476,5 @@ def _plan_and_write(root: Path, folder: Path, config: Config, today: dt.date, re
         result.problems.append(str(refused))
 
 
-__all__ = ["measure", "MeasureRun", "MetricRun", "Change", "MeasureUsage", "check_rows", "compare",
+__all__ = ["measure", "load_errors", "UNREAD_CODES", "MeasureRun", "MetricRun", "Change", "MeasureUsage", "check_rows", "compare",
            "number_text", "DEFAULT_LOOKBACK_DAYS"]

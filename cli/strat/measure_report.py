@@ -39,8 +39,19 @@ def _status(run: Any, result: Any) -> str:
     return "ok"
 
 
+def _not_loaded(result: Any) -> str:
+    files = len({d.location.path for d in result.load_errors})
+    return (f"strat measure: {len(result.load_errors)} error{'' if len(result.load_errors) == 1 else 's'} in "
+            f"{files} strategy file{'' if files == 1 else 's'} that could not be loaded or may hide a metric or its "
+            "readings: fix them (see `strat lint`); the run exits 1")
+
+
 def text(result: Any) -> str:
+    from strat.formats.text import finding_lines
+
     out: list[str] = []
+    if result.load_errors:
+        out += [*finding_lines(result.load_errors), _not_loaded(result)]
     if not result.runs:
         out.append("No metric has a `query`: nothing to measure (see `query` in a Metric, `connections` in "
                    "strat.yaml).")
@@ -80,6 +91,10 @@ def markdown(result: Any) -> str:
     md = inert.markdown
     new = sum(len(r.new) for r in result.runs if not r.failed)
     out = [f"## strat measure: {new} new reading{'' if new == 1 else 's'} (to {result.today})", ""]
+    if result.load_errors:
+        out += ["### Files that could not be loaded", "", md(_not_loaded(result)), ""]
+        out += [f"- {md(str(d.location))}: {md(d.code)} {md(d.message)}" for d in result.load_errors]
+        out.append("")
     rows = [r for r in result.runs if not r.failed and (r.new or r.restatements)]
     if rows:
         out += ["| Metric | New readings | Latest | Move since the last reading |", "|---|---:|---|---|"]
@@ -127,6 +142,9 @@ def as_data(result: Any) -> dict[str, Any]:
     return {
         "today": result.today, "dry_run": result.dry_run, "restate": result.restate,
         "exit_code": result.exit_code, "written": result.written, "problems": result.problems,
+        "load_errors": [{"path": d.location.path, "line": d.location.line, "column": d.location.column,
+                         "code": d.code, "severity": d.severity.value, "message": d.message}
+                        for d in result.load_errors],
         "metrics": [{
             "metric": r.metric, "where": r.where, "connection": r.connection, "status": _status(r, result),
             "window": {"start": r.start, "end": r.end}, "file": r.file,

@@ -23,10 +23,12 @@ class MeasureWriteProblem(Exception):
     """The write cannot be planned at all."""
 
 
-def plan_changes(root: Path, folder: Path, model: Any, series: Any, runs: list[Any],
-                 restate: bool) -> tuple[list[FileChange], list[tuple[Any, str]]]:
+def plan_changes(root: Path, folder: Path, model: Any, series: Any, runs: list[Any], restate: bool,
+                 sources: dict[str, Any] | None = None) -> tuple[list[FileChange], list[tuple[Any, str]]]:
     """The file changes for the runs' new readings (and restatements with `restate`), and
-    (run, problem) for every run whose file cannot be edited safely."""
+    (run, problem) for every run whose file cannot be edited safely. `sources` are the
+    files as the strategy was loaded (`strat.load.SourceFile` by path): a file that still
+    reads as loaded is not parsed again before the edit."""
     per_file: dict[str, list[tuple[Any, str, Any]]] = {}  # rel → (run, "new"|"restate", change)
     creates: list[Any] = []
     for run in runs:
@@ -46,7 +48,7 @@ def plan_changes(root: Path, folder: Path, model: Any, series: Any, runs: list[A
     problems: list[tuple[Any, str]] = []
     for rel, items in per_file.items():
         try:
-            changes.append(_edit_file(root, rel, items))
+            changes.append(_edit_file(root, rel, items, (sources or {}).get(rel)))
         except EditProblem as problem:
             for run in {id(r): r for r, _, _ in items}.values():
                 problems.append((run, f"{rel}: {problem}; nothing written for `{run.metric}`"))
@@ -84,7 +86,7 @@ def _values(doc: Any) -> SequenceNode:
     return found[1]
 
 
-def _edit_file(root: Path, rel: str, items: list[tuple[Any, str, Any]]) -> FileChange:
+def _edit_file(root: Path, rel: str, items: list[tuple[Any, str, Any]], source: Any = None) -> FileChange:
     raw = (root / rel).read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -92,6 +94,15 @@ def _edit_file(root: Path, rel: str, items: list[tuple[Any, str, Any]]) -> FileC
         raise EditProblem("the file is not UTF-8") from None
     bom = text.startswith(BOM)
     body = text[1:] if bom else text
+    if source is not None and source.text != body.replace("\r\n", "\n").replace("\r", "\n"):
+        source = None  # changed since the strategy was loaded: read it again
+    before = [d.data for d in source.documents] if source is not None else None
+    appended = _append_to_tail(body, items, source)
+    if appended is not None:  # the common case: new readings after a long tail of reading lines
+        new_text, appended_expect = appended
+        content = ((BOM if bom else "") + new_text).encode("utf-8")
+        _verify(raw, content, rel, appended_expect, before)
+        return FileChange(rel, content, raw)
     nodes = compose_text(body)
     newline = _newline(body)
     edits: list[tuple[int, int, str]] = []
@@ -116,8 +127,41 @@ def _edit_file(root: Path, rel: str, items: list[tuple[Any, str, Any]]) -> FileC
                     edits.append((found[1].start_mark.index, found[1].end_mark.index, change.value))
     new_text = (BOM if bom else "") + splice(body, edits)
     content = new_text.encode("utf-8")
-    _verify(raw, content, rel, expect)
+    _verify(raw, content, rel, expect, before)
     return FileChange(rel, content, raw)
+
+
+def _append_to_tail(body: str, items: list[tuple[Any, str, Any]], source: Any
+                    ) -> tuple[str, dict[tuple[str, str], float]] | None:
+    """The new text and the expected readings when the edit is only new readings of one
+    metric, all after every reading in the file, and the file (as loaded) ends with its
+    Readings document's long tail of `- {date: D, value: V}` lines (`strat.flowtail`):
+    the new lines go at the end, in the tail's indentation. None: plan by composing the
+    file. Either way the new text is read back and compared (`_verify`)."""
+    from strat import flowtail
+
+    if source is None or not source.documents or any(how != "new" for _, how, _ in items):
+        return None
+    metrics = {run.metric for run, _, _ in items}
+    last = source.documents[-1].data
+    if len(metrics) != 1 or last.get("kind") != "Readings" or last.get("metric") not in metrics:
+        return None
+    if not body.endswith("\n") or "\r" in body:
+        return None
+    cut = flowtail.split(body)
+    if cut is None:
+        return None
+    tail = cut[1]
+    latest = max((str(v.get("date")) for d in source.documents if d.data.get("kind") == "Readings"
+                  and d.data.get("metric") in metrics for v in d.data.get("values") or () if isinstance(v, dict)),
+                 default="")
+    news = sorted((c for _, _, c in items), key=lambda c: c.date)
+    if latest != tail.matches[-1].group(2) or news[0].date <= latest:
+        return None
+    indent = tail.matches[0].group(1)
+    metric = next(iter(metrics))
+    lines = "".join(f"{indent}- {{date: {c.date}, value: {c.value}}}\n" for c in news)
+    return body + lines, {(metric, c.date): c.number for c in news}
 
 
 def _newest_doc(docs: list[Any]) -> Any:
@@ -155,16 +199,30 @@ def _insertions(text: str, doc: Any, news: list[Any], newline: str) -> list[tupl
     return edits
 
 
-def _data(raw: bytes, rel: str) -> list[Any]:
+def _data(raw: bytes, rel: str, validate: set[str] | None = None) -> list[Any]:
+    """The documents' data of `raw` read by strat's loader; with `validate`, the Readings
+    documents of those metrics also pass their schema (`strat.validate`, whose long lists
+    `strat.fastcheck` proves valid without jsonschema)."""
     source, diagnostics = parse_bytes(raw, rel)
     if source is None or any(d.severity.value == "error" for d in diagnostics):
         raise EditProblem("the file does not read back cleanly after the edit")
+    if validate:
+        from strat.validate import validate_documents
+
+        _, findings = validate_documents([d for d in source.documents if d.data.get("kind") == "Readings"
+                                          and d.data.get("metric") in validate])
+        if findings:
+            raise EditProblem(f"the edit would not pass the schema: {findings[0].message}")
     return [d.data for d in source.documents]
 
 
-def _verify(old: bytes, new: bytes, rel: str, expect: dict[tuple[str, str], float]) -> None:
-    """The new file reads back as the old data with exactly the expected readings."""
-    before, after = _data(old, rel), _data(new, rel)
+def _verify(old: bytes, new: bytes, rel: str, expect: dict[tuple[str, str], float],
+            before: list[Any] | None = None) -> None:
+    """The new file reads back as the old data (`before`: as loaded, else `old` read
+    again) with exactly the expected readings, and its Readings documents are valid."""
+    if before is None:
+        before = _data(old, rel)
+    after = _data(new, rel, validate={metric for metric, _ in expect})
     if len(before) != len(after):
         raise EditProblem("the edit would change the file's documents")
     seen: set[tuple[str, str]] = set()
