@@ -166,6 +166,9 @@ OBJECTIVE_METRICS = {
     "arr": ("grow-arr", "Grow recurring revenue"),
     "gross-margin": ("improve-gross-margin", "Every new dollar costs less to serve"),
 }
+# The guardrails objectives set on core metrics (`health`): the generated daily readings
+# stay inside them, so the repository with readings has the findings of the one without.
+GUARDRAILS = {"net-revenue-retention": ("min", 101), "gross-margin": ("min", 68), "logo-churn": ("max", 2.2)}
 # Where a leading metric may point its `drives` edge (besides an earlier leading metric).
 LEADING_TARGETS = (NORTH_STAR, "logo-churn", "net-revenue-retention", "new-business-arr", "support-cost-per-account")
 
@@ -552,8 +555,8 @@ class _Generator:
                 base, target = core[metric_id][7]
                 oid = self.ids.take(f"{stem}-{p.id}")
                 self.objectives[p.id].append((oid, metric_id))
-                health = rng.sample([m for m in ("net-revenue-retention", "gross-margin", "logo-churn") if m != metric_id], 1)[0]
-                bound = ("max", 2.2) if health == "logo-churn" else ("min", 101 if health == "net-revenue-retention" else 68)
+                health = rng.sample([m for m in GUARDRAILS if m != metric_id], 1)[0]
+                bound = GUARDRAILS[health]
                 champions = rng.sample(leaders, min(3, len(leaders)))
                 self.write(f"objectives/{oid}.yaml", "\n".join([
                     "# yaml-language-server: $schema=../../schemas/objective.schema.json",
@@ -762,10 +765,16 @@ class _Generator:
             else:
                 value = rng.uniform(500, 5000)
             drift = (1 if metric.better == "up" else -1) * rng.uniform(0.0, 0.3) / days  # relative, per day
+            guard = GUARDRAILS.get(metric.id)
             by_year: dict[int, list[str]] = {}
             for d in range(days):
                 day = first + timedelta(days=d)
                 value = max(0.0, value * (1 + drift + rng.gauss(0, 0.004)))
+                if guard is not None:  # reflect off the guardrail, with a margin kept by the rounding
+                    side, bound = guard
+                    edge = bound * (1.01 if side == "min" else 0.99)
+                    if (value < edge) if side == "min" else (value > edge):
+                        value = 2 * edge - value
                 line = f"  - {{date: {day.isoformat()}, value: {scalar(_round(metric, value))}"
                 if rng.random() < 0.01:
                     line += f", note: {json.dumps(rng.choice(READING_NOTES))}"  # quoted: commas end a flow value

@@ -34,3 +34,17 @@ def test_readings_are_valid_and_the_only_difference(tmp_path: Path) -> None:
     assert not [d for d in found.diagnostics if d.location.path.startswith("strategy/readings/")]
     readings = [d for d in found.model.of_kind("Readings")] if found.model else []
     assert sum(len(d.data["values"]) for d in readings) == 20 * 365
+
+
+def test_readings_stay_inside_the_guardrails_so_the_findings_are_the_same(tmp_path: Path) -> None:
+    """bench/lint.py compares lint with and without readings: the daily readings of the
+    guardrail metrics (objectives' `health`) must not breach them (A313), nor go stale
+    (A314), or the two runs would report different findings."""
+    today = dt.date(2026, 12, 7)
+    found = {}
+    for name, kwargs in (("n", {"min_metrics": 10}), ("r", {"readings": 10, "readings_years": 3})):
+        gen.generate(tmp_path / name, 40, today=today, git=False, **kwargs)
+        result = lint(tmp_path / name, tmp_path / name / "strategy", Config(), LintOptions(today=today, use_git=False))
+        found[name] = sorted((d.code, d.location.path, d.location.line, d.message) for d in result.diagnostics)
+    assert any(code == "S104" for code, *_ in found["n"])  # the injected errors are there
+    assert found["r"] == found["n"]

@@ -273,3 +273,23 @@ def test_measuring_rules_on_extreme_values_that_pass_the_schema(tmp_path: Path) 
     ], result.stdout
     assert result.exit_code == 1
     assert all("inf" not in d["message"].lower().split() for d in result.diagnostics)
+
+
+R205_FILES = {  # several metrics and files: only real conflicts are reported, in file order
+    "strategy/readings/a.yaml": "kind: Readings\nid: a\nmetric: support-cost\nvalues:\n"
+                                "  - {date: 2026-11-02, value: 1}\n  - {date: 2026-11-03, value: 2}\n",
+    "strategy/readings/b.yaml": "kind: Readings\nid: b\nmetric: activation-rate\nvalues:\n"
+                                "  - {date: 2026-11-02, value: 5}\n  - {date: 2026-11-02, value: 5}\n",
+    "strategy/readings/c.yaml": "kind: Readings\nid: c\nmetric: support-cost\nvalues:\n"
+                                "  - {date: 2026-11-04, value: 3}\n  - {date: 2026-11-03, value: 9}\n",
+    "strategy/readings/d.yaml": "kind: Readings\nid: d\nmetric: activation-rate\nvalues:\n"
+                                "  - {date: 2026-11-03, value: 5}\n  - {date: 2026-11-02, value: 6}\n",
+}
+
+
+def test_r205_across_metrics_and_files(tmp_path: Path) -> None:
+    root = helpers.copy_base(tmp_path / "repo", R205_FILES)
+    result = helpers.lint_json(root)
+    found = [(d["path"], d["line"], d["message"]) for d in result.diagnostics if d["code"] == "R205"]
+    assert [(p, line) for p, line, _ in found] == [("strategy/readings/c.yaml", 6), ("strategy/readings/d.yaml", 6)]
+    assert "at strategy/readings/a.yaml:6" in found[0][2] and "at strategy/readings/b.yaml:5" in found[1][2]

@@ -54,13 +54,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     days = ctx.config.stale_data_days
     today = ctx.today.isoformat()
     for metric in ctx.entities("Metric"):
-        series = facts.series(metric.id)
-        if not series and "query" not in metric.data:
+        measured = facts.has_readings(metric.id)
+        if not measured and "query" not in metric.data:
             continue
         latest = facts.latest(metric.id)
         day = parse_date(latest.date) if latest is not None else None
         if latest is None or day is None:
-            what = "its readings are all dated after today" if series else "it has a `query` but no reading yet"
+            what = "its readings are all dated after today" if measured else "it has a `query` but no reading yet"
             yield Finding(metric.location(("id",)),
                           f"metric `{metric.id}` has no reading on or before {today}: {what}; "
                           f"record its value (readings older than {days} days count as stale data)")

@@ -146,24 +146,20 @@ class RuleContext:
     def metric(self, ident: Any) -> Document | None:
         return self.get(ident, "Metric")
 
-    @functools.cached_property
-    def _reading_values(self) -> dict[tuple[str, int], Location]:
-        """(file, line of a reading) → where its `value` is: built once, on first need."""
-        out: dict[tuple[str, int], Location] = {}
-        for doc in self.entities("Readings"):
-            for i, _ in enumerate(doc.data.get("values") or ()):
-                pos = doc.values.get(("values", i))
-                if pos is not None:
-                    out.setdefault((doc.path, pos[0]), doc.location(("values", i, "value")))
-        return out
-
     def reading_location(self, path: str | None, line: int | None) -> tuple[Location, ...]:
         """The place of a metric reading (a `strat.progress.Reading`'s path and line), as a
-        related location: () when it did not come from a Readings file."""
+        related location: () when it did not come from a Readings file. Looks only in the
+        Readings documents of that file, on demand (a finding is rare, readings many)."""
         if path is None or line is None:
             return ()
-        found = self._reading_values.get((path, line))
-        return (found or Location(path, line),)
+        for doc in self.entities("Readings"):
+            if doc.path != path:
+                continue
+            for i, _ in enumerate(doc.data.get("values") or ()):
+                pos = doc.values.get(("values", i))
+                if pos is not None and pos[0] == line:
+                    return (doc.location(("values", i, "value")),)
+        return (Location(path, line),)
 
     # --- dates ---------------------------------------------------------------------
 

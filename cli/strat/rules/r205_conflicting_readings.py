@@ -37,7 +37,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from strat.diagnostics import Location, Severity
+from strat.diagnostics import Severity
+from strat.load import Document
 from strat.numbers import finite
 from strat.progress import parse_date
 from strat.rules.context import Finding, RuleContext, two_values
@@ -48,28 +49,51 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    first: dict[tuple[str, str], tuple[float, Location]] = {}  # (metric, date) → the first reading
+    suspects = _dated_twice(ctx)
+    if not suspects:
+        return
+    # metric → date → the first reading (value, document, index); locations only for a finding
+    first: dict[str, dict[str, tuple[float, Document, int]]] = {}
+    valid: dict[str, bool] = {}  # date text → a real date (daily readings share their dates)
     for doc in ctx.entities("Readings"):
         metric = doc.data.get("metric")
         entries = doc.data.get("values")
-        if not isinstance(metric, str) or not isinstance(entries, list):
+        if metric not in suspects or not isinstance(entries, list):
             continue
+        dates = first.setdefault(metric, {})
         for i, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 continue
             date, value = entry.get("date"), finite(entry.get("value"))
-            if value is None or not isinstance(date, str) or parse_date(date) is None:
+            if value is None or not isinstance(date, str):
                 continue
-            here = doc.location(("values", i, "value"))
-            seen = first.setdefault((metric, date), (value, here))
-            if seen[1] is here or seen[0] == value:
+            ok = valid.get(date)
+            if ok is None:
+                ok = valid[date] = parse_date(date) is not None
+            if not ok:
                 continue
+            seen = dates.setdefault(date, (value, doc, i))
+            if seen[1] is doc and seen[2] == i or seen[0] == value:
+                continue
+            here, there = doc.location(("values", i, "value")), seen[1].location(("values", seen[2], "value"))
             shown_first, shown_here = two_values(seen[0], value, _unit(ctx, metric))
             yield Finding(here,
                           f"metric `{metric}` has two readings on {date} with different values: {shown_here} here "
-                          f"and {shown_first} at {seen[1].path}:{seen[1].line}; keep one (a restatement replaces "
+                          f"and {shown_first} at {there.path}:{there.line}; keep one (a restatement replaces "
                           "the old value, with a `note` saying why)",
-                          (seen[1],))
+                          (there,))
+
+
+def _dated_twice(ctx: RuleContext) -> set[str]:
+    """The metrics with some date text written on two of their readings: the only ones
+    that can have a finding (a quick pass over the dates, in C; most have none)."""
+    dates: dict[str, list[Any]] = {}
+    for doc in ctx.entities("Readings"):
+        metric, entries = doc.data.get("metric"), doc.data.get("values")
+        if isinstance(metric, str) and isinstance(entries, list):
+            dates.setdefault(metric, []).extend(
+                [e.get("date") for e in entries if isinstance(e, dict) and isinstance(e.get("date"), str)])
+    return {metric for metric, found in dates.items() if len(set(found)) != len(found)}
 
 
 def _unit(ctx: RuleContext, metric: str) -> Any:
