@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import re
 from typing import Any, Iterable
 
@@ -47,10 +48,38 @@ def validate_documents(documents: Iterable[Document]) -> tuple[list[Document], l
             out.append(Diagnostic("S101", Severity.ERROR, _unknown_kind(kind), doc.location(("kind",))))
             continue
         known.append(doc)
-        findings = _schema_errors(doc, validators[kind])
+        findings = _schema_errors(doc, validators[kind]) + _not_finite(doc)
         doc.valid = not findings
         out.extend(findings)
     return known, out
+
+
+def _not_finite(doc: Document) -> list[Diagnostic]:
+    """`.nan` and `.inf` are YAML numbers and JSON Schema's `number` takes them, but no
+    value, target or reading can be one: each is a wrong value at its place (a view would
+    otherwise leave it out without a word)."""
+    found: list[tuple[JsonPath, float]] = []
+
+    def walk(node: Any, path: JsonPath) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if type(value) is float:
+                    if not math.isfinite(value):
+                        found.append(((*path, key), value))
+                elif isinstance(value, (dict, list)):
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if type(value) is float:
+                    if not math.isfinite(value):
+                        found.append(((*path, i), value))
+                elif isinstance(value, (dict, list)):
+                    walk(value, (*path, i))
+
+    walk(doc.data, ())
+    return [_diag("S104", doc, path, f"`{_label(path)}` must be a finite number, not "
+                  f"{'.nan' if value != value else ('-.inf' if value < 0 else '.inf')}")
+            for path, value in found]
 
 
 def _unknown_kind(kind: Any) -> str:
