@@ -721,9 +721,8 @@ def close(period: str, carry: bool, drafts: str | None, day: str | None, today: 
 
     \b
     Examples:
-      strat close 2026-h2 --dry-run
-      strat close 2026-h2 --carry
-      strat close 2026-h2 --carry --drafts drop --date 2026-12-31
+      strat close year-one --dry-run     what the close would write
+      strat close year-one               close it; add --carry to carry goals that fell short
 
     \b
     Exit status: 0 closed (or nothing to close), 1 refused (the reasons), 2 usage error.
