@@ -751,8 +751,8 @@ def close(period: str, carry: bool, drafts: str | None, day: str | None, today: 
     except CloseUsage as problem:
         raise UsageProblem(str(problem)) from None
     if plan.problems:
-        for problem in plan.problems:
-            _say(f"strat close: {problem}", err=True)
+        for why in plan.problems:
+            _say(f"strat close: {why}", err=True)
         _say("Refused: nothing was written.", err=True)
         return EXIT_FINDINGS
     for note in plan.notes:

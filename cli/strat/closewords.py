@@ -15,7 +15,8 @@ from strat.progress import fraction, percent
 
 def _unit(data: dict[str, Any], context: dict[str, Document]) -> str | None:
     outcome = data.get("outcome")
-    metric = context.get(outcome.get("metric")) if isinstance(outcome, dict) and isinstance(outcome.get("metric"), str) else None
+    name = outcome.get("metric") if isinstance(outcome, dict) else None
+    metric = context.get(name) if isinstance(name, str) else None
     unit = metric.data.get("unit") if metric is not None and metric.kind == "Metric" else None
     return unit if isinstance(unit, str) else None
 
@@ -35,7 +36,8 @@ def closed_words(data: dict[str, Any], context: dict[str, Document]) -> str | No
     assert isinstance(result, dict)
     unit = _unit(data, context)
     final = result.get("final")
-    outcome = data.get("outcome") if isinstance(data.get("outcome"), dict) else {}
+    found = data.get("outcome")
+    outcome: dict[str, Any] = found if isinstance(found, dict) else {}
     baseline, target = outcome.get("baseline"), outcome.get("target")
     numbers = [v if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in (baseline, target, final)]
     detail = ""
