@@ -298,3 +298,15 @@ def test_carried_goal_keeps_any_title_as_text(tmp_path: Path, title: str) -> Non
     draft = yaml.safe_load((root / "strategy/goals/fewer-setup-tickets-2027-h1.yaml").read_text())
     assert draft["title"] == title
     assert helpers.lint_json(root).diagnostics == []
+
+
+@pytest.mark.parametrize("bom, newline", [(b"", b"\r\n"), (b"\xef\xbb\xbf", b"\n"), (b"\xef\xbb\xbf", b"\r\n")])
+def test_close_keeps_line_endings_and_bom(tmp_path: Path, bom: bytes, newline: bytes) -> None:
+    raw = bom + BASE_GOAL.encode().replace(b"\n", newline)
+    root = helpers.copy_base(tmp_path / "r", {"strategy/goals/fewer-setup-tickets.yaml": raw})
+    result = _close(root, "2026-h2", "--today", "2026-11-23")
+    assert result.exit_code == 0, result.stderr
+    after = (root / "strategy/goals/fewer-setup-tickets.yaml").read_bytes()
+    block = b'status: done\nresult:\n  date: 2026-11-23\n  final: 1080\n  score: 0.4\n  note: ""\n'
+    assert after == raw + block.replace(b"\n", newline)
+    assert helpers.lint_json(root).diagnostics == []
