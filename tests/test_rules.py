@@ -139,13 +139,14 @@ def test_a301_message_shows_chain_and_length(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("case", "code", "says"), [
     ("a313-fail", "A313", ["`support-cost`", "`grow-retention`", "EUR 1.05M on 2026-11-16", "above its max of EUR 1M"]),
     ("a314-fail", "A314", ["`support-cost`", "2026-10-05, 49 days ago", "`stale_data_days`, 14"]),
-    ("a315-fail", "A315", ["`spring-activation`", "146 days after", "`status: done`", "`strat close 2026-h1`"]),
+    ("a315-fail", "A315", ["`spring-activation`", "146 days after", "`status: done`",
+                                "close the period with `strat close 2026-h1` (it scores each goal"]),
     ("r205-fail", "R205", ["2026-11-09", "EUR 950k here and EUR 955k at strategy/readings/support-cost-2026.yaml:6"]),
 ])
 def test_measuring_rules_say_what_and_what_to_do(case: str, code: str, says: list[str], tmp_path: Path) -> None:
     """A finding of each measuring rule's fail case names the metric or goal, the value
-    with its date, the bound or setting, and the fix (A315: set `status`, and the
-    `strat close` a later version brings)."""
+    with its date, the bound or setting, and the fix (A315: `strat close PERIOD`, or set
+    `status` by hand)."""
     root = test_cases.build_case(test_cases.CASE_ROOT / case, tmp_path / "repo")
     [message] = [d["message"] for d in helpers.lint_json(root).diagnostics
                  if d["code"] == code and says[0] in d["message"]]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from strat.closewords import carried_words, closed_words
 from strat.load import Document, JsonPath, LoadResult, format_json_path
 from strat.numbers import number
 
@@ -67,6 +68,7 @@ class EntityChange:
     # The joint commitments of a goal added or removed whole: each is another department's
     # obligation, so a reviewer must see it, not only "new goal …".
     joint: list[dict[str, Any]] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)  # said first, in words (a goal closed: strat.closewords)
 
     def sentences(self) -> list[str]:
         """The change in words, one sentence per line."""
@@ -79,6 +81,7 @@ class EntityChange:
         out = []
         if self.old_path and self.old_path != self.path:
             out.append(f"{noun} moved from {self.old_path} to {self.path}")
+        out.extend(f"{noun} {words}" for words in self.said)
         fields = self.fields
         if self.kind == "Readings":
             said, fields = readings_words(fields)
@@ -304,6 +307,8 @@ def diff_entities(before: dict[str, Document], after: dict[str, Document],
         old, new = before.get(ident), after.get(ident)
         if old is None and new is not None:
             where = _readings_placement(new) if new.kind == "Readings" else _placement(new, context)
+            carried = carried_words(new.data, context) if new.kind == "Goal" else None
+            where = ", ".join(w for w in (where, carried) if w)
             out.append(EntityChange(new.kind, ident, "added", new.path, title=title_of(new),
                                     context=where, joint=joint_items(new.data.get("joint"))))
         elif new is None and old is not None:
@@ -312,9 +317,16 @@ def diff_entities(before: dict[str, Document], after: dict[str, Document],
         elif old is not None and new is not None:
             fields = compare(old.data, new.data)
             moved = old.path != new.path
-            if fields or moved:
-                out.append(EntityChange(new.kind, ident, "moved" if moved and not fields else "changed",
-                                        new.path, old.path if moved else None, title_of(new), fields=fields))
+            said = []
+            if new.kind == "Goal" and any(c.path == ("result",) and c.old is MISSING for c in fields):
+                closed = closed_words(new.data, context)
+                if closed:  # the score in words stands for the status and result fields
+                    said.append(closed)
+                    fields = [c for c in fields if c.path not in (("result",), ("status",))]
+            if fields or moved or said:
+                out.append(EntityChange(new.kind, ident, "moved" if moved and not fields and not said else "changed",
+                                        new.path, old.path if moved else None, title_of(new), fields=fields,
+                                        said=said))
     return out
 
 

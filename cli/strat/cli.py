@@ -693,6 +693,90 @@ def _by_git_user(root: Path, model: Model, requests: list[Request]) -> tuple[lis
     return [dataclasses.replace(request, by=people[0]) for request in requests], None
 
 
+# --- strat close (strat.close) ------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("period", callback=_text_argument)
+@click.option("--carry", is_flag=True,
+              help="Write a draft goal in the next period for each goal that fell short (score below 1).")
+@click.option("--drafts", type=click.Choice(("drop", "carry")), default=None,
+              help="What to do with the period's draft goals: drop them (status: dropped), or carry them "
+                   "(dropped here, a draft in the next period). Required when the period has drafts.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", callback=_text_argument,
+              help="The day of the results (default: the period's end when it is past, else today).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Measure final values as of this day instead of today: reproducible runs.")
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+def close(period: str, carry: bool, drafts: str | None, day: str | None, today: "object", dry_run: bool) -> int:
+    """Close a period: score every goal still active and mark it done.
+
+    Each active goal of PERIOD gets a `result` (date, final value, score, an empty
+    note for the owner) and `status: done`. The final value is the goal's current value
+    (as strat tree shows it); the score is its progress from baseline to target,
+    clamped to 0..1 and rounded to a multiple of 0.1. With --carry, each goal that fell
+    short continues as a draft goal in the next period (`carried_from`, baseline = the
+    final value), in a new file beside the original. Every other byte of each file is
+    kept; all files are written together or none. Running it again changes nothing.
+
+    \b
+    Examples:
+      strat close year-one --dry-run     what the close would write
+      strat close year-one               close it; add --carry to carry goals that fell short
+
+    \b
+    Exit status: 0 closed (or nothing to close), 1 refused (the reasons), 2 usage error.
+    """
+    import datetime as dt
+
+    from strat.close import CloseUsage, plan_close
+    from strat.numbers import number
+    from strat.loaded import load_strategy
+    from strat.write import WriteRefused
+
+    root, target, config = _locate(None)
+    day_today = today.date() if today else dt.date.today()  # type: ignore[attr-defined]
+    try:  # planned with the lock held: a run that raced this one has landed
+        tx = None if dry_run else _hold_lock(root, "strat close")
+    except WriteRefused as refused:
+        _say(f"strat close: {refused}", err=True)
+        return EXIT_FINDINGS
+    loaded = load_strategy(root, target, config, day_today)
+    if loaded.errors:
+        _say(f"strat close: the strategy has {loaded.errors} lint error(s); fix them first (strat lint). "
+             "Nothing was written.", err=True)
+        return EXIT_FINDINGS
+    try:
+        plan = plan_close(root, loaded.ctx, period, day_today, day, carry, drafts)
+    except CloseUsage as problem:
+        raise UsageProblem(str(problem)) from None
+    if plan.problems:
+        for why in plan.problems:
+            _say(f"strat close: {why}", err=True)
+        _say("Refused: nothing was written.", err=True)
+        return EXIT_FINDINGS
+    for note in plan.notes:
+        _say(f"strat close: {note}", err=True)
+    if dry_run or tx is None:
+        _say(plan.diff(), nl=False)
+        return EXIT_OK
+    try:
+        tx.write_all(plan.changes)
+    except WriteRefused as refused:
+        _say(f"strat close: {refused}", err=True)
+        return EXIT_FINDINGS
+    for done in plan.closed:
+        _say(f"{done.path}: goal `{done.goal}` closed on {plan.date}: final {number(done.final)}, scored {done.score:g}")
+    for ident in plan.dropped:
+        _say(f"goal `{ident}` dropped (a draft of {plan.period})")
+    for carried in plan.carried:
+        scored = f" (scored {carried.score:g})" if carried.score is not None else " (a draft, not scored)"
+        _say(f"{carried.path}: draft goal `{carried.goal}` in {plan.next_period}, carried from `{carried.source}`{scored}")
+    if not plan.changes:
+        _say(f"strat close: nothing to close in {plan.period}", err=True)
+    return EXIT_OK
+
+
 # --- strat measure (strat.measure) ----------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ REF_LABELS = {  # in the order a page lists relations: the closest first
     "checkins[].by": "check-in by", "key_results[].checkins[].by": "check-in by", "members[]": "member", "drives[].metric": "drives", "health[].metric": "health check",
     "champions[]": "champion", "objectives[]": "objective", "goal": "goal", "expected.metric": "expected to move",
     "decided_by": "decided by", "supersedes": "supersedes", "north_star": "North Star",
+    "carried_from": "carried from",
 }
 _RANK = {label: i for i, label in enumerate(REF_LABELS.values())}
 

@@ -12,8 +12,9 @@ A period ends with a close-out: each goal gets its final value and a score, and 
 leaders read what landed and what did not. A goal left `active` keeps counting in
 roll-ups and dashboards as if it were still being worked on, and the lesson of the
 period is never written down. Setting `status: done` (or `dropped`), after a last
-check-in with the final value, closes it. A later version of strat brings `strat close PERIOD`, which closes every goal
-of a period at once; until then the message says to set `status` by hand.
+check-in with the final value, closes it by hand; `strat close PERIOD` closes every goal
+of a period at once, with its final value and score (`result`), and can carry the goals
+that fell short into the next period (`--carry`). See the how-to "Close a quarter".
 
 ## Fails
 ```yaml
@@ -60,5 +61,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         ago = (ctx.today - end).days
         yield Finding(goal.location(("status",) if "status" in data else ("period",)),
                       f"goal `{goal.id}` is still {status} {ago} days after its period `{period}` ended on "
-                      f"{end.isoformat()}: set `status: done` (or `dropped`) to close it "
-                      f"(a later version of strat closes a whole period with `strat close {period}`)")
+                      f"{end.isoformat()}: close the period with `strat close {period}` (it scores each goal "
+                      "and sets `status: done`), or set `status: done` (or `dropped`) by hand")
