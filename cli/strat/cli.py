@@ -1003,6 +1003,9 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
       .github/workflows/strat-measure.yml
                                        every day, strat measure and one pull request
                                        with the new readings
+      .github/workflows/strat-digest.yml
+                                       every Monday, strat digest in one issue: what
+                                       needs attention, by owner
       .pre-commit-config.yaml          strat lint before every commit
       schemas/, .vscode/               editor support: schemas/strat.schema.json, named
                                        on every document, checks it as you type
