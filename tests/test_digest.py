@@ -131,7 +131,12 @@ def test_hostile_text_is_inert(repo: Path, title: str) -> None:
         assert not re.search(r"(?<![&\w])#12|GH-7", out)
         headings = [line for line in out.splitlines() if line.startswith("## ")]
         assert all(h[3:].lstrip("@") in owners for h in headings), headings
-    assert "\n::error" not in digest(repo, "-f", "text")
+    text = digest(repo, "-f", "text")
+    assert "\n::error" not in text
+    # One line per item, whatever the title holds: every line is the summary, an owner, a
+    # section or an item.
+    for line in text.splitlines()[1:]:
+        assert re.fullmatch(r"|[\w@-]+:|  [A-Z][\w -]+:|    strategy/\S+:\d+: .+", line), line
 
 
 def test_since_lists_a_joint_commitment_added_in_a_later_commit(repo: Path) -> None:
@@ -147,6 +152,15 @@ def test_since_lists_a_joint_commitment_added_in_a_later_commit(repo: Path) -> N
     out = digest(repo, "--since", "2026-12-01")
     assert "New cross-department commitments" in out and "@acme" not in out and "#42" not in out
     assert "@acme" not in digest(repo, "--since", "2026-12-01", "--mention")
+
+
+def test_entities_with_errors_are_left_out_and_counted(repo: Path) -> None:
+    path = repo / "strategy/metrics/support-csat.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("owner: abrennan", "owner: [not, an, id]"),
+                    encoding="utf-8")
+    data = json.loads(digest(repo, "-f", "json"))
+    assert "support-csat" not in {i["id"] for g in data["owners"] for i in g["items"]}
+    assert any("lint error" in note for note in data["notes"])
 
 
 def test_outside_git_since_says_why(tmp_path: Path) -> None:

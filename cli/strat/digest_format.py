@@ -69,11 +69,12 @@ def to_text(digest: Digest, mention: bool = False) -> str:
     lines = [_summary(digest)]
     for owner, items in digest.owners.items():
         name = NO_OWNER if owner is None else (f"@{owner}" if mention and owner in digest.people else owner)
-        lines += ["", f"{name}:"]
+        lines += ["", f"{inert.text(name)}:"]
         for section, entries in _sections(items):
             lines.append(f"  {SECTIONS[section]}:")
             for item in entries:
-                lines.append(f"    {item.path}:{item.line}: {item.title}: {item.message}")
+                # One line per item, whatever line breaks a title holds.
+                lines.append(inert.text(f"    {item.path}:{item.line}: {item.title}: {item.message}"))
     notes = _notes(digest)
     if notes:
         lines += ["", *notes]
