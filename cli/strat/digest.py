@@ -69,6 +69,7 @@ class Digest:
     owners: dict[str | None, list[Item]] = field(default_factory=dict)  # owner → items, by section
     people: set[str] = field(default_factory=set)  # owners that are Person documents (may be @-mentioned)
     since_note: str = ""  # why new commitments could not be listed (no git, no history)
+    checkin_note: str = ""  # why missing check-ins could not be judged (A311's note: no git, shallow clone)
     errors: int = 0  # lint errors: entities with errors are left out
 
     @property
@@ -94,8 +95,11 @@ def build_digest(root: Path, folder: Path, config: Config, today: dt.date | None
     items: list[tuple[str | None, Item]] = []
     for diagnostic in whole.diagnostics:
         section = RULE_SECTIONS.get(diagnostic.code)
-        if section is None or diagnostic.severity is Severity.INFO:
-            continue  # A311's "not a git repository" / "shallow clone" notes are not findings
+        if section is None:
+            continue
+        if diagnostic.severity is Severity.INFO:  # A311's "not a git repository" / "shallow clone" note
+            digest.checkin_note = diagnostic.message if diagnostic.code == "A311" else digest.checkin_note
+            continue
         if diagnostic.code == "A309" and not diagnostic.location.json_path.startswith("review_by"):
             continue  # A309's other finding (shipped without a result) is not about a date
         doc = document_at(model, diagnostic)

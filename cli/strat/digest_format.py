@@ -37,6 +37,8 @@ def _summary(digest: Digest) -> str:
 
 def _notes(digest: Digest) -> list[str]:
     notes = []
+    if digest.checkin_note:
+        notes.append(f"Missing check-ins were not judged: {digest.checkin_note}.")
     if digest.since_note:
         notes.append(f"New commitments since {digest.since}: {digest.since_note}.")
     if digest.errors:
