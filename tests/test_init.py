@@ -19,7 +19,7 @@ from strat.starter import starter_files
 
 PROJECT = Path(__file__).resolve().parents[1]
 FILES = {
-    ".github/workflows/strategy.yml", ".github/workflows/strat-measure.yml", ".gitignore", ".pre-commit-config.yaml", "README.md", "mkdocs.yml",
+    ".github/workflows/strategy.yml", ".github/workflows/strat-measure.yml", ".github/workflows/strat-digest.yml", ".gitignore", ".pre-commit-config.yaml", "README.md", "mkdocs.yml",
     "site/about.md", "strat.yaml", "strategy/strategy.yaml", "strategy/people/people.yaml",
     "strategy/departments/departments.yaml", "strategy/teams/growth.yaml", "strategy/metrics/weekly-active-teams.yaml",
     "strategy/metrics/activation-rate.yaml", "strategy/metrics/setup-tickets.yaml",
@@ -235,6 +235,32 @@ def test_the_measure_workflow_keeps_the_secret_and_the_write_token_apart(starter
     assert "strat measure --format markdown" in runs
     push = "\n".join(s.get("run", "") for s in pull["steps"])
     assert "HEAD:refs/heads/strat/measure" in push and "gh pr create" in push and "gh pr edit" in push
+
+
+def test_the_digest_workflow_writes_one_issue_with_least_permissions(starter: Path) -> None:
+    """The weekly `strat digest`: one job that reads the repository and writes issues, no
+    token left by the checkout, no expression in a script; and the command it runs works on
+    the starter as written."""
+    import shlex
+
+    workflow = yaml.safe_load((starter / ".github/workflows/strat-digest.yml").read_text())
+    on = workflow.get("on", workflow.get(True))
+    assert set(on) == {"schedule", "workflow_dispatch"} and len(on["schedule"]) == 1
+    assert workflow["permissions"] == {}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "issues": "write"} and job["timeout-minutes"]
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False and checkout["with"]["fetch-depth"] == 0
+    for step in job["steps"]:
+        assert "${{" not in step.get("run", "")
+        assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step.get("uses", "a/b@" + "0" * 40))
+    runs = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "gh issue create" in runs and "gh issue edit" in runs
+    (line,) = [x.strip() for x in runs.splitlines() if x.strip().startswith("strat digest")]
+    args = shlex.split(line.split(">")[0].replace('"$(date -u -d \'7 days ago\' +%F)"', "2026-11-30"))
+    result = run_cli(args[1:], cwd=starter)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# strat digest")
 
 
 def test_the_diff_step_runs_on_a_real_pull_request_history(starter: Path) -> None:

@@ -218,7 +218,7 @@ def test_actionlint_finds_nothing(source: Source, tmp_path: Path) -> None:
 
 
 def test_the_starters_workflows_pass_both_linters(starter: list[Source], tmp_path: Path) -> None:
-    assert sorted(s.name.rsplit("/", 1)[-1] for s in starter) == ["strat-measure.yml", "strategy.yml"]
+    assert sorted(s.name.rsplit("/", 1)[-1] for s in starter) == ["strat-digest.yml", "strat-measure.yml", "strategy.yml"]
     for i, source in enumerate(starter):
         assert [str(f) for f in zizmor(source, tmp_path / f"z{i}", ignores=False)] == [], source.name
         assert [str(f) for f in actionlint(source, tmp_path / f"a{i}")] == [], source.name

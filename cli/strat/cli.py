@@ -1029,6 +1029,43 @@ def roi(fmt: str) -> int:
     return EXIT_OK
 
 
+# --- strat digest (strat.digest) ----------------------------------------------------------
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Also list joint commitments added since this day (from git history).")
+@click.option("--mention", is_flag=True, help="@-mention each owner by their Person id (the git host handle).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Judge dates, statuses and forecasts as of this day instead of today.")
+@click.option("--format", "-f", "fmt", type=click.Choice(("markdown", "text", "json")), default="markdown",
+              show_default=True, help="markdown for an issue, text for people, json for tools.")
+def digest(since: "object", mention: bool, today: "object", fmt: str) -> int:
+    """What needs attention now, grouped by owner.
+
+    Breached guardrails (A313), goals off track or at risk with their forecast, goals
+    with no check-in in `stale_after_days` (A311), stale data (A314), initiatives past
+    their `review_by` (A309) and, with --since, joint commitments added since that day.
+    Owners are @-mentioned only with --mention; any other @ or #123 in the repository's
+    text is made inert.
+
+    \b
+    Examples:
+      strat digest
+      strat digest --since 2026-11-30 --mention > digest.md
+
+    Exit status: 0 shown (whether or not anything needs attention), 2 usage error.
+    """
+    from strat.digest import build_digest
+    from strat.digest_format import FORMATS
+
+    root, target, config = _locate(None)
+    found = build_digest(root, target, config, today.date() if today else None,  # type: ignore[attr-defined]
+                         since.date() if since else None)  # type: ignore[attr-defined]
+    _say(FORMATS[fmt](found, mention), nl=False)
+    return EXIT_OK
+
+
 # --- strat init (strat.starter) -----------------------------------------------------------
 
 
@@ -1050,6 +1087,9 @@ def init(directory: Path | None, company: str | None, force: bool) -> int:
       .github/workflows/strat-measure.yml
                                        every day, strat measure and one pull request
                                        with the new readings
+      .github/workflows/strat-digest.yml
+                                       every Monday, strat digest in one issue: what
+                                       needs attention, by owner
       .pre-commit-config.yaml          strat lint before every commit
       schemas/, .vscode/               editor support: schemas/strat.schema.json, named
                                        on every document, checks it as you type

@@ -4,7 +4,8 @@ The files are package data under `strat/templates/init/` (shipped in the wheel):
 example strategy that lints clean (every rule satisfied, no finding at all), `strat.yaml`,
 `mkdocs.yml` with a hand-written page, the CI workflow (`.github/workflows/strategy.yml`,
 safe for pull requests from forks), the scheduled `strat measure` workflow
-(`.github/workflows/strat-measure.yml`) and a pre-commit config. Templates are plain files
+(`.github/workflows/strat-measure.yml`), the weekly `strat digest` workflow
+(`.github/workflows/strat-digest.yml`) and a pre-commit config. Templates are plain files
 with tokens: `__TODAY__`, `__LAST_WEEK__`, `__PERIOD_START__`, `__PERIOD_END__` and
 `__REVIEW_BY__` (the example's year-long period starts this month, so its dates, check-in
 and progress are current; the check-in is a week old, so the `strat checkin` the README
