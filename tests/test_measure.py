@@ -298,7 +298,7 @@ def test_a_write_attempt_is_refused(tmp_path: Path, sql: str) -> None:
 
 def test_a_query_cannot_read_files_outside_the_repository(tmp_path: Path) -> None:
     outside = tmp_path / "outside.csv"
-    outside.write_text("day,n\n2026-11-20,42\n", encoding="utf-8")
+    outside.write_text("day,n\n2026-11-20,731953.25\n", encoding="utf-8")  # a value no temp path holds
     root = repo(tmp_path, {"data/inside.csv": "day,n\n2026-11-20,7\n"})
     os.symlink(outside, root / "data/link.csv")
     for path in ("/etc/passwd", "../outside.csv", str(outside), "data/link.csv", "data/../../outside.csv",
@@ -310,7 +310,7 @@ def test_a_query_cannot_read_files_outside_the_repository(tmp_path: Path) -> Non
         problem = result.json["metrics"][0]["problems"][0]
         assert "refused" in problem and "inside" not in problem.split("refused")[0], (path, problem)
         assert "repository" in problem, problem
-        assert "42" not in result.stdout
+        assert "731953" not in result.stdout
     # the repository's own CSV, by a path relative to its root, whatever folder strat runs from
     (root / METRIC_FILE).write_text(metric_with(METRIC_FILE, "SELECT day, n FROM read_csv('data/inside.csv')"),
                                     encoding="utf-8")
@@ -698,7 +698,7 @@ def test_a_readings_file_that_cannot_be_edited_safely_fails_only_its_metric(tmp_
 def test_a_file_git_ignores_cannot_be_read(tmp_path: Path, ignore: str) -> None:
     creds = '{"day": "2026-11-20", "n": 4242}\n'
     files = {".gitignore": ignore, "gha-creds-1.json": creds, "ci/gha-creds-1.json": creds,
-             "ci/leak.csv": "day,n\n2026-11-20,4242\n", "data/inside.csv": "day,n\n2026-11-21,7\n"}
+             "ci/leak.csv": "day,n\n2026-11-20,8675309.5\n", "data/inside.csv": "day,n\n2026-11-21,7\n"}
     root = repo(tmp_path, files)
     target = {"gha-creds-1.json\n": "gha-creds-1.json", "ci/\n": "ci/gha-creds-1.json"}.get(ignore, "ci/leak.csv")
     reader = "read_json" if target.endswith(".json") else "read_csv"
@@ -707,7 +707,7 @@ def test_a_file_git_ignores_cannot_be_read(tmp_path: Path, ignore: str) -> None:
     result = measure(root, "--since", "2026-11-20", "--format", "json")
     assert result.exit_code == 1
     assert "refused" in result.json["metrics"][0]["problems"][0]
-    assert "4242" not in result.stdout
+    assert "8675309" not in result.stdout
     (root / METRIC_FILE).write_text(metric_with(METRIC_FILE, "SELECT day, n FROM read_csv('data/inside.csv')"),
                                     encoding="utf-8")
     assert measure(root, "--since", "2026-11-20").exit_code == 0  # not ignored, even if not committed yet
