@@ -1066,6 +1066,90 @@ def digest(since: "object", mention: bool, today: "object", fmt: str) -> int:
     return EXIT_OK
 
 
+# --- strat report (strat.report) ---------------------------------------------------------
+
+
+@cli.command()
+@click.argument("period", required=False, callback=_text_argument)
+@click.option("--since", metavar="REV", callback=_text_argument,
+              help="List what changed since this revision (default: the last commit before the period's start).")
+@click.option("--format", "-f", "fmt", type=click.Choice(("markdown", "html")), default="markdown",
+              show_default=True, help="markdown for a pull request or wiki; html for one printable page.")
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also print the HTML page to FILE as a PDF, through a headless Chromium.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Write the report to FILE instead of the terminal.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Judge dates, statuses and forecasts as of this day instead of today.")
+def report(period: str | None, since: str | None, fmt: str, pdf: Path | None, out: Path | None,
+           today: "object") -> int:
+    """The review pack of a period, for a leadership or board meeting.
+
+    In this order: the North Star and every objective with its number, trend and
+    forecast; the period's goals by status with their forecast (their score once
+    closed, and each objective's average score); breached guardrails and stale data;
+    initiatives shipped or killed with their results; decisions taken in the period and
+    the values they cite; joint commitments and whether they were banked; ROI by team;
+    what changed since REV (targets moved, goals added or dropped, from git).
+
+    PERIOD defaults to the period containing today (else the latest that started).
+    --pdf finds Chromium in $STRAT_CHROMIUM, else chromium, chromium-browser,
+    google-chrome or google-chrome-stable on PATH.
+
+    \b
+    Examples:
+      strat report                               Markdown of the current period
+      strat report year-one --format html --out review.html
+      strat report year-one --since HEAD --format html --out review.html
+
+    Exit status: 0 written, 1 the file or PDF could not be written (no Chromium found,
+    Chromium failed), 2 usage error (an unknown period or revision).
+    """
+    import datetime as dt
+
+    from strat import git
+    from strat.report import UnknownPeriod, build_report
+    from strat.write import WriteRefused, write_output
+
+    root, target, config = _locate(None)
+    day = today.date() if today else dt.date.today()  # type: ignore[attr-defined]
+    try:
+        found = build_report(root, target, config, period, day, since)
+    except UnknownPeriod as problem:
+        raise UsageProblem(str(problem)) from None
+    except git.RevisionError as problem:
+        raise UsageProblem(f"--since: {problem}") from None
+    if fmt == "html" or pdf is not None:
+        from strat.report_html import to_html
+
+        page = to_html(found)
+    if fmt == "html":
+        text = page
+    else:
+        from strat.report_md import to_markdown
+
+        text = to_markdown(found)
+    try:
+        if out is not None:
+            write_output(out, text.encode("utf-8"))
+            _say(f"strat report: wrote {out}", err=True)
+        elif pdf is None:  # with --pdf alone, the PDF is the output
+            _say(text, nl=False)
+        if pdf is not None:
+            from strat.report_pdf import PdfProblem, print_pdf
+
+            try:
+                write_output(pdf, print_pdf(page))
+            except PdfProblem as problem:
+                _say(f"strat report: {problem}", err=True)
+                return EXIT_FINDINGS
+            _say(f"strat report: wrote {pdf}", err=True)
+    except WriteRefused as refused:
+        _say(f"strat report: {refused}", err=True)
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
 # --- strat init (strat.starter) -----------------------------------------------------------
 
 
