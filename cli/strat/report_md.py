@@ -144,5 +144,6 @@ def to_markdown(report: Report) -> str:
         if not report.changes:
             out.append(_md("No target moved, no goal added or dropped."))
     else:
-        out.append(_say(report.changes_note + "."))
+        note = report.changes_note
+        out.append(_say(note[:1].upper() + note[1:] + "."))
     return "\n".join(out).rstrip("\n") + "\n"
