@@ -128,6 +128,7 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
     from strat.rules.context import RuleContext
     from strat.site.reference import reference_pages
     from strat.site.render import render_site
+    from strat.site.reviews import link_reviews, review_pages
 
     options = LintOptions(today=today)
     result = lint(root, folder, config, options)
@@ -141,6 +142,10 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
     pages = render_site(result.model, ctx, result.diagnostics, all_codes(), directory_urls=directory_urls,
                         changelog=_changelog(root, folder))
     pages.update(reference_pages(all_codes()))
+    periods = list(result.model.periods)
+    reviews = review_pages(root, folder, config, ctx.today, periods)
+    link_reviews(pages, reviews, periods)
+    pages.update(reviews)
     strategy = result.model.strategy
     return Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None)
 
