@@ -1103,11 +1103,11 @@ def report(period: str | None, since: str | None, fmt: str, pdf: Path | None, ou
       strat report year-one --since HEAD --format html --out review.html
 
     Exit status: 0 written, 1 the file or PDF could not be written (no Chromium found,
-    Chromium failed), 2 usage error (an unknown period or revision).
+    Chromium failed), 2 usage error (an unknown period). A --since revision git cannot
+    read is said in the report's last section (and on stderr), not an error.
     """
     import datetime as dt
 
-    from strat import git
     from strat.report import UnknownPeriod, build_report
     from strat.write import WriteRefused, write_output
 
@@ -1117,8 +1117,8 @@ def report(period: str | None, since: str | None, fmt: str, pdf: Path | None, ou
         found = build_report(root, target, config, period, day, since)
     except UnknownPeriod as problem:
         raise UsageProblem(str(problem)) from None
-    except git.RevisionError as problem:
-        raise UsageProblem(f"--since: {problem}") from None
+    if since is not None and found.base is None:
+        _say(f"strat report: --since {since}: {found.changes_note}", err=True)
     if fmt == "html" or pdf is not None:
         from strat.report_html import to_html
 

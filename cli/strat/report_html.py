@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from strat.numbers import measure, money, number, ratio
 from strat.report import GoalLine, Report, status_label
-from strat.report_md import SECTIONS, average_text, goal_figure
+from strat.report_md import CHANGE_WORDS, SECTIONS, average_text, goal_figure
 from strat.site.charts import Size, progress_chart, trend_chart
 from strat.site.escape import text as esc
 from strat.site.svg import STATUS_COLOURS, STATUS_INK
@@ -236,8 +236,7 @@ def _changes(report: Report) -> str:
     if not report.changes:
         out.append("<p>No target moved, no goal added or dropped.</p>")
         return "".join(out)
-    words = {"target": "Target moved", "added": "Goal added", "dropped": "Goal dropped"}
-    items = [f"<li><b>{words[c.kind]}</b>: {said(c.sentence)}"
+    items = [f"<li><b>{CHANGE_WORDS[c.kind]}</b>: {said(c.sentence)}"
              + (f" ({esc(c.title)})" if c.title and c.kind != "target" else "") + "</li>" for c in report.changes]
     out.append(f"<ul>{''.join(items)}</ul>")
     return "".join(out)

@@ -22,6 +22,7 @@ SECTIONS = (
     "ROI by team",
     "What changed",
 )
+CHANGE_WORDS = {"target": "Target moved", "added": "Goal added", "dropped": "Goal dropped"}
 
 
 def _md(value: object) -> str:
@@ -140,7 +141,8 @@ def to_markdown(report: Report) -> str:
     if report.base is not None:
         out += [_say(f"Since commit `{report.base[:12]}`, ") + _say(f"{report.base_label}:") + "", ""]
         for c in report.changes:
-            out.append(f"- {_say(c.sentence)}" + (f": {_md(c.title)}" if c.title and c.kind != "target" else ""))
+            out.append(f"- **{CHANGE_WORDS[c.kind]}**: {_say(c.sentence)}"
+                       + (f" ({_md(c.title)})" if c.title and c.kind != "target" else ""))
         if not report.changes:
             out.append(_md("No target moved, no goal added or dropped."))
     else:
