@@ -61,7 +61,7 @@ table.fixed{table-layout:fixed}
 td code{overflow-wrap:normal;word-break:normal}
 footer{margin-top:18px;color:#52606d;font-size:11.5px}
 @media (max-width:700px){.objectives{grid-template-columns:1fr}main{padding:14px}
- table{display:block;overflow-x:auto}}
+ th,td{padding:3px 3px;overflow-wrap:anywhere}td code{overflow-wrap:anywhere}th{letter-spacing:0}}
 @page{size:A4;margin:13mm 12mm 14mm}
 @media print{
  body{font-size:10.5px;line-height:1.35}
