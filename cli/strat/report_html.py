@@ -61,7 +61,11 @@ table.fixed{table-layout:fixed}
 td code{overflow-wrap:normal;word-break:normal}
 footer{margin-top:18px;color:#52606d;font-size:11.5px}
 @media (max-width:700px){.objectives{grid-template-columns:1fr}main{padding:14px}
- th,td{padding:3px 3px;overflow-wrap:anywhere}td code{overflow-wrap:anywhere}th{letter-spacing:0}}
+ th,td{padding:3px 3px;overflow-wrap:anywhere}td code{overflow-wrap:anywhere}th{letter-spacing:0}
+ table.fixed,table.fixed tbody,table.fixed tr,table.fixed td{display:block;width:auto}
+ table.fixed thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+ table.fixed tr{padding:5px 0;border-bottom:1px solid #e4e7eb}table.fixed td{border:0;padding:1px 0}
+ table.fixed td[data-label]::before{content:attr(data-label) ": ";color:#52606d}}
 @page{size:A4;margin:13mm 12mm 14mm}
 @media print{
  body{font-size:10.5px;line-height:1.35}
@@ -139,8 +143,8 @@ def _goal_row(g: GoalLine) -> str:
     note = ""
     if g.result is not None and g.result.note:
         note = f'<br><span class="muted small">{esc(g.result.note)}</span>'
-    return (f"<tr><td>{esc(g.title)}<br>{code(g.id)}</td><td>{code(g.objective)}</td><td>{code(g.owner)}</td>"
-            f"<td>{esc(goal_figure(g))}{note}</td></tr>")
+    return (f'<tr><td>{esc(g.title)}<br>{code(g.id)}</td><td data-label="Objective">{code(g.objective)}</td>'
+            f'<td data-label="Owner">{code(g.owner)}</td><td>{esc(goal_figure(g))}{note}</td></tr>')
 
 
 def _goals(report: Report) -> str:
@@ -202,7 +206,7 @@ def _joint(report: Report) -> str:
         target = measure(j.target, j.unit) if j.target is not None else "no target"
         rows.append(f"<tr><td>{badge(colours[j.banked], j.banked.capitalize())}</td>"
                     f"<td>{code(j.department)} for {code(j.goal)}</td>"
-                    f"<td>{code(j.metric)}: {esc(value + when)} against {esc(target)}</td>"
+                    f'<td data-label="Measured by">{code(j.metric)}: {esc(value + when)} against {esc(target)}</td>'
                     f'<td class="small">{esc(j.commitment)}</td></tr>')
     return ('<table class="fixed"><thead><tr><th scope="col" class="w12">Banked?</th>'
             '<th scope="col" class="w22">Who, for which goal</th><th scope="col" class="w22">Measured by</th>'
