@@ -10,7 +10,7 @@ Nothing here is computed twice:
 - breached guardrails (A313) and stale data (A314) are the digest's findings
   (`strat.digest.build_digest`, the lint rules through the lint engine);
 - ROI by team is `strat.roi.roi_rows`;
-- what changed since REV is `strat.diff.diff` (the entity changes of `strat diff`),
+- what changed since REV is `strat.diff.diff` (the entity changes of `strat diff`, in `strat.report_changes`),
   narrowed to targets moved and goals added or dropped.
 
 Decisions where the spec is silent (also on the how-to page "Prepare the quarterly review"):
@@ -285,7 +285,9 @@ def build_report(root: Path, folder: Path, config: Config, period: str | None = 
                     marks.period_average(chosen), findings, _initiatives(ctx, span.start, span.end, chosen),
                     _decisions(ctx, strategy, span.start, span.end), _joint(ctx, facts, goals),
                     roi_rows(ctx), errors=loaded.errors)
-    _changes(report, root, folder, config, since)
+    from strat.report_changes import add_changes
+
+    add_changes(report, root, folder, config, since)
     return report
 
 
@@ -340,7 +342,9 @@ def _joint(ctx: "RuleContext", facts: Any, goals: list[GoalLine]) -> list[JointL
     out = []
     for line in goals:
         goal = ctx.get(line.id, "Goal")
-        for entry in (goal.data.get("joint") or []) if goal is not None else []:
+        if goal is None:
+            continue
+        for entry in goal.data.get("joint") or []:
             if not isinstance(entry, dict) or not isinstance(entry.get("department"), str):
                 continue
             metric = entry.get("metric") if isinstance(entry.get("metric"), str) else None
@@ -373,65 +377,3 @@ def _joint_value(facts: Any, goal: Document, metric: str | None) -> tuple[float 
         if progress.current is not None:
             return progress.current, progress.current_date
     return None, None
-
-
-# --- what changed since REV (strat diff's machinery) --------------------------------------
-
-
-def _changes(report: Report, root: Path, folder: Path, config: Config, since: str | None) -> None:
-    from strat import git
-    from strat.digest import base_before
-    from strat.load import relative_path
-
-    rel = relative_path(root, folder)
-    try:
-        if not git.is_repository(root) or not git.has_commits(root):
-            report.changes_note = "not a git repository (or no commit yet), so what changed cannot be read from history"
-            return
-        if since is not None:
-            report.base = git.resolve(root, since)
-            report.base_label = f"`{since}`"
-        else:
-            day = dt.date.fromisoformat(report.start)
-            base, note = base_before(root, rel, day)
-            if note:
-                report.changes_note = note
-                return
-            if base is None:
-                report.changes_note = (f"no commit of the strategy is dated before the period's start "
-                                       f"({report.start}): the whole strategy is new in this period")
-                return
-            report.base = base
-            report.base_label = f"the last commit before the period's start ({report.start})"
-        _compare(report, root, rel, config)
-    except git.GitError as problem:
-        report.base = None
-        report.changes_note = f"git could not read the history: {problem}"
-
-
-def _compare(report: Report, root: Path, folder: str, config: Config) -> None:
-    from strat.changes import MISSING
-    from strat.diff import diff
-
-    assert report.base is not None
-    found = diff(root, folder, report.base, None, config, compare_lint=False, today=report.today,
-                 compare_numbers=False)
-    out = []
-    for change in found.changes:
-        if change.kind == "Goal" and change.status == "added":
-            out.append(Change("added", "Goal", change.id, change.title, f"new goal `{change.id}`"
-                              + (f" {change.context}" if change.context else "")))
-            continue
-        if change.kind == "Goal" and change.status == "removed":
-            out.append(Change("dropped", "Goal", change.id, change.title, f"goal `{change.id}` removed"))
-            continue
-        if change.status not in ("changed", "moved") or change.kind not in ("Goal", "Objective"):
-            continue
-        noun = f"{change.kind.lower()} `{change.id}`"
-        for c in change.fields:
-            if c.path == ("status",) and c.new == "dropped":
-                out.append(Change("dropped", change.kind, change.id, change.title, f"{noun}: {c.words}"))
-            elif c.path and c.path[-1] == "target" and c.old is not MISSING and c.new is not MISSING:
-                out.append(Change("target", change.kind, change.id, change.title, f"{noun}: {c.words}"))
-    order = {"target": 0, "added": 1, "dropped": 2}
-    report.changes = sorted(out, key=lambda c: (order[c.kind], c.entity))

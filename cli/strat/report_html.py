@@ -21,7 +21,7 @@ from strat.site.escape import text as esc
 from strat.site.svg import STATUS_COLOURS, STATUS_INK
 
 STAR_SIZE = Size(700, 150, 24, 11, 0)
-OBJECTIVE_SIZE = Size(330, 120, 104, 10, 0)
+OBJECTIVE_SIZE = Size(430, 130, 110, 10, 0)
 
 CSS = """
 *{box-sizing:border-box}

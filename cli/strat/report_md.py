@@ -77,9 +77,9 @@ def to_markdown(report: Report) -> str:
             p = o.progress
             now = measure(p.current, o.unit) if p.current is not None else "–"
             way = f"{p.percent}%" if p.percent is not None else "–"
-            goals = f"{o.goals_percent}%" if o.goals_percent is not None else "–"
+            rolled = f"{o.goals_percent}%" if o.goals_percent is not None else "–"
             out.append(f"| {_md(o.title)} ({_code(o.id, True)}) | {_md(now)} → {_md(measure(p.target, o.unit))} "
-                       f"| {way} | {_md(o.forecast or '–')} | {p.label} | {goals} | {_md(average_text(o.average) or '–')} |")
+                       f"| {way} | {_md(o.forecast or '–')} | {p.label} | {rolled} | {_md(average_text(o.average) or '–')} |")
         out.append("")
     out += [f"## 2. {SECTIONS[1]}", ""]
     if report.closed:
