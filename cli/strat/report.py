@@ -228,17 +228,38 @@ def _in(day: Any, start: str, end: str) -> bool:
     return isinstance(text, str) and start <= text[:10] <= end
 
 
-def build_report(root: Path, folder: Path, config: Config, period: str | None = None,
-                 today: dt.date | None = None, since: str | None = None) -> Report:
-    """The review pack of `period` (default: the one containing `today`) of the strategy
-    below `folder` of the repository at `root`. Raises UnknownPeriod."""
+@dataclass(slots=True)
+class Prepared:
+    """What every period's pack of one strategy shares: the loaded strategy, the findings
+    of the digest, ROI. Built once by `prepare`; the site builds each period's pack from it."""
+
+    today: dt.date
+    ctx: "RuleContext"
+    errors: int
+    findings: list[Finding]
+    roi: list["RoiRow"]
+
+
+def prepare(root: Path, folder: Path, config: Config, today: dt.date | None = None) -> Prepared:
     from strat.digest import build_digest
     from strat.loaded import load_strategy
     from strat.roi import roi_rows
 
     today = today or dt.date.today()
     loaded = load_strategy(root, folder, config, today)
-    ctx = loaded.ctx
+    digest = build_digest(root, folder, config, today)
+    findings = [Finding(i.code or "", i.section, i.kind, i.entity, i.title, i.message, i.path, i.line)
+                for i in digest.items if i.section in ("guardrail", "stale-data")]
+    return Prepared(today, loaded.ctx, loaded.errors, findings, roi_rows(loaded.ctx))
+
+
+def build_report(root: Path, folder: Path, config: Config, period: str | None = None,
+                 today: dt.date | None = None, since: str | None = None,
+                 prepared: Prepared | None = None) -> Report:
+    """The review pack of `period` (default: the one containing `today`) of the strategy
+    below `folder` of the repository at `root`. Raises UnknownPeriod."""
+    shared = prepared or prepare(root, folder, config, today)
+    today, ctx = shared.today, shared.ctx
     chosen = pick_period(ctx, period, today)
     span = ctx.model.periods[chosen]
     facts = measures(ctx)
@@ -277,14 +298,10 @@ def build_report(root: Path, folder: Path, config: Config, period: str | None = 
             unit, progress, forecast_text(progress, unit), sentence(f"goal `{doc.id}`", progress, unit),
             result_of(doc)))
 
-    digest = build_digest(root, folder, config, today)
-    findings = [Finding(i.code or "", i.section, i.kind, i.entity, i.title, i.message, i.path, i.line)
-                for i in digest.items if i.section in ("guardrail", "stale-data")]
-
     report = Report(chosen, span.start, span.end, today, company, star, objectives, goals,
-                    marks.period_average(chosen), findings, _initiatives(ctx, span.start, span.end, chosen),
+                    marks.period_average(chosen), list(shared.findings), _initiatives(ctx, span.start, span.end, chosen),
                     _decisions(ctx, strategy, span.start, span.end), _joint(ctx, facts, goals),
-                    roi_rows(ctx), errors=loaded.errors)
+                    list(shared.roi), errors=shared.errors)
     from strat.report_changes import add_changes
 
     add_changes(report, root, folder, config, since)

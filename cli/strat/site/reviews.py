@@ -33,11 +33,14 @@ def review_path(period: str) -> str:
 
 def review_pages(root: Path, folder: Path, config: Config, today: dt.date, periods: list[str]) -> dict[str, str]:
     """{docs path: the period's review page} for every period whose id is a slug."""
-    from strat.report import build_report
+    from strat.report import build_report, prepare
     from strat.report_html import to_html
 
-    return {review_path(p): to_html(build_report(root, folder, config, p, today))
-            for p in periods if is_slug(p)}
+    shown = [p for p in periods if is_slug(p)]
+    if not shown:
+        return {}
+    shared = prepare(root, folder, config, today)  # loaded and linted once for every period
+    return {review_path(p): to_html(build_report(root, folder, config, p, today, prepared=shared)) for p in shown}
 
 
 def link_reviews(pages: dict[str, str], reviews: dict[str, str], periods: list[str]) -> None:
