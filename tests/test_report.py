@@ -421,3 +421,14 @@ def test_a_failing_chromium_is_said_and_nothing_written(example: Path, tmp_path:
     result = report(example, "--today", TODAY, "--pdf", str(pdf), code=1)
     assert "could not print the PDF (exit 3): cannot open display" in result.stderr
     assert pdf.read_bytes() == b"%PDF old"  # the old file stays
+
+
+def test_a_broken_file_is_left_out_and_counted_not_a_crash(tmp_path: Path) -> None:
+    root = _example(tmp_path / "ex")
+    (root / GOALS / "broken.yaml").write_text("kind: Goal\nid: broken\ntitle: [unclosed\n")
+    goal = root / GOALS / "payments-at-the-door.yaml"
+    goal.write_text(goal.read_text().replace("parent: ", "parent: no-such-objective # ", 1))
+    for fmt in ("markdown", "html"):
+        out = report(root, "--today", TODAY, "--format", fmt).stdout
+        assert "lint error(s): entities with errors are left out" in plain(out)
+        assert "8. What changed" in plain(out)
