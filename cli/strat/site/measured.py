@@ -20,7 +20,8 @@ What a reader sees (decisions, in plain words):
   strat.progress counts), each with its weight; the goals aligned only through a parent
   goal or a plan follow in a table of their own.
 - A period (the Strategy's `periods`) has a page of its own under periods/, reached
-  from each goal's Period and from the Execution menu.
+  from each goal's Period and from the Execution menu. Once a goal of the period has a
+  score (`strat close`), the page also shows the scores (site/scored.py).
 - On a phone (narrower than 44em) those tables turn into one card per goal, each value
   labelled with its column; a wide chart is replaced by a copy drawn for a phone's
   width, so nothing scrolls sideways. Every chart has a table of its values under it.
