@@ -62,7 +62,7 @@ def test_there_are_fix_cases_for_every_fixable_code() -> None:
     names = [c.name for c in fix_cases()]
     for code in FIXABLE:
         assert any(n.startswith(code.lower()) and not n.endswith("-left") for n in names), code
-        assert any(n.startswith(code.lower()) and n.endswith("-left") for n in names) or code == "I001", code
+        assert any(n.startswith(code.lower()) and n.endswith("-left") for n in names) or code in ("I001", "A316"), code
 
 
 @pytest.mark.parametrize("case", fix_cases(), ids=lambda p: p.name)
@@ -126,9 +126,9 @@ def test_a_fixed_reference_settles_a_period_in_a_second_round(tmp_path: Path) ->
 
 def test_rules_and_explain_say_what_is_fixable() -> None:
     listed = {r["code"]: r for r in helpers.run_cli(["rules", "--format", "json"]).json}
-    assert {c for c, r in listed.items() if r["fix"]} == {"R201", "S102", "I001"}
+    assert {c for c, r in listed.items() if r["fix"]} == {"R201", "S102", "I001", "A316"}
     text = helpers.run_cli(["rules"]).stdout
-    assert [line[:4] for line in text.splitlines() if "  fix  " in line] == ["S102", "R201", "I001"]
+    assert [line[:4] for line in text.splitlines() if "  fix  " in line] == ["S102", "R201", "A316", "I001"]
     assert "strat lint --fix" in helpers.run_cli(["explain", "R201"]).stdout
     assert "Fixable" not in helpers.run_cli(["explain", "R202"]).stdout
 

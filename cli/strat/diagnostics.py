@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 
 class Severity(str, enum.Enum):
@@ -50,6 +51,7 @@ class Fix:
     value: str
     document: int = 0  # the document's index in its file
     title: str = ""  # what the fix does, in words: "`parent`: `grow-new-busines` → `grow-new-business`"
+    data: Any = None  # the value the file must read back with (None: `value` itself, a text)
 
 
 @dataclass(frozen=True, slots=True)

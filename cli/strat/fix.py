@@ -9,10 +9,12 @@ Which findings can be fixed (`FIXABLE`, shown by `strat rules`):
   `period`, else its parent's (objective or goal), else the parent objective's due date
   when exactly one period of the Strategy ends by then (any other would be A308). A line
   `period: …` is added after `parent:`.
+* **A316** a `current` that is not the latest check-in's value: it becomes that value.
 * **I001** an ignore comment that silences nothing: its code leaves the comment, and the
   comment leaves the line when it named nothing else (a line left empty goes too).
 
-Fixes are data on the findings (`Diagnostic.fix`): `strat.ignores` attaches I001's,
+Fixes are data on the findings (`Diagnostic.fix`): `strat.ignores` attaches I001's, the
+rule A316 its own,
 `attach` adds R201's and S102's after the model is built (they need the other
 documents). `plan` turns them into one new content per file: every edit is a splice at
 the positions the YAML parser gives; the new text is parsed again and its data must equal
@@ -35,6 +37,7 @@ from strat.write import FileChange
 from strat.yamlnodes import MappingNode, ScalarNode, SequenceNode
 
 FIXABLE = {
+    "A316": "`current` set to the latest check-in's value",
     "R201": "when exactly one existing id is close to the unknown one",
     "S102": "a Goal's missing `period`, when its plan, its parent or its objective's due date settles it",
     "I001": "an ignore comment that silences nothing",
@@ -264,7 +267,7 @@ def _verify(raw: bytes, content: bytes, rel: str, fixes: list[Fix]) -> None:
         holder: Any = data
         for step in fix.json_path[:-1]:
             holder = holder[step]
-        holder[fix.json_path[-1]] = fix.value
+        holder[fix.json_path[-1]] = fix.value if fix.data is None else fix.data
     for want, doc in zip(expected, after.documents):
         if want != doc.data:
             raise EditProblem("the fix would change more than its finding; fix it by hand")

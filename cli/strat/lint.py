@@ -145,7 +145,8 @@ def run_rules(model: Model, config: Config, options: LintOptions, active: set[st
     out = []
     for module in selected:
         for finding in module.check(ctx):
-            out.append(Diagnostic(module.CODE, module.SEVERITY, finding.message, finding.location, finding.related))
+            out.append(Diagnostic(module.CODE, module.SEVERITY, finding.message, finding.location, finding.related,
+                                  finding.fix))
     return out
 
 
