@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,7 @@ def plan_import(raw: bytes, name: str, options: Options, repo: Repository, targe
     plan.notes.extend(sheet.notes)
     plan.rows = sheet.rows
     plan.problems.extend(sheet.problems)
+    plan.warnings.extend(sheet.skipped)
     mapper = _Mapper(model, options, sheet, targets)
     mapper.sheet_name = name
     plan.problems.extend(mapper.setup())
@@ -316,10 +318,7 @@ class _Mapper:
         row = kr.row
         named = one_line(row.cells.get("metric") or "") or kr.title
         for text in (named, kr.title):
-            doc = self.model.get(text, "Metric") if text else None
-            if doc is None:
-                found, _ = self.refs.resolve(("Metric",), text)
-                doc = self.model.get(found, "Metric") if found else None
+            doc = self._known_metric(text)
             if doc is not None and isinstance(doc.id, str):
                 self.counts.matched_metrics += 1
                 return doc.id, str(doc.data.get("unit", "")).strip()
@@ -335,6 +334,19 @@ class _Mapper:
         self.new_metrics[key] = (ident, unit)
         self._metric_docs[ident] = (named, unit)
         return ident, unit
+
+    def _known_metric(self, text: str) -> Any:
+        """The Metric whose id, name or id-slug is `text` exactly (no did-you-mean: a
+        key result that names no metric gets its own)."""
+        if not text:
+            return None
+        ids = self.refs.ids.get("Metric", set())
+        for candidate in (text, text.lower(), slugify(text)):
+            if candidate in ids:
+                return self.model.get(candidate, "Metric")
+        folded = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+        matches = self.refs.names.get("Metric", {}).get(folded, set())
+        return self.model.get(next(iter(matches)), "Metric") if len(matches) == 1 else None
 
     def _render_metric(self, ident: str, kr: KeyResultRow, measure: dict[str, Any], unit: str
                        ) -> tuple[Planned, str] | None:

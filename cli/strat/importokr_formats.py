@@ -46,7 +46,7 @@ TYPE_WORDS: dict[str, str] = {
 # Types a tool has that strat does not import from an OKR export: the row is reported.
 NOT_IMPORTED: dict[str, str] = {
     **dict.fromkeys(("project", "initiative", "task", "milestone", "action"),
-                    "is a project or initiative; strat's Initiative needs a hypothesis and kill criteria a tool's "
+                    "is a project, initiative or task; strat's Initiative needs a hypothesis and kill criteria a tool's "
                     "export does not have: write it with the team (strat schema initiative)"),
 }
 

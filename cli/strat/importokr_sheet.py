@@ -64,6 +64,7 @@ class ObjectiveRow:
 class Sheet:
     objectives: list[ObjectiveRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # rows of a kind strat does not import, and why
     notes: list[str] = field(default_factory=list)
     delimiter: str = ","
     rows: int = 0
@@ -167,8 +168,11 @@ def fold(text: str) -> str:
     return one_line(text).casefold()
 
 
+SKIP = "skip"
+
+
 def _row_type(row: Row) -> tuple[str | None, str | None]:
-    """(type, problem)."""
+    """(type, problem); (SKIP, why) for a row of a kind strat does not import."""
     word = row.cells.get("type")
     if word is None:
         if "key_result" in row.cells:
@@ -180,7 +184,7 @@ def _row_type(row: Row) -> tuple[str | None, str | None]:
     if norm in TYPE_WORDS:
         return TYPE_WORDS[norm], None
     if norm in NOT_IMPORTED:
-        return None, f"`{one_line(word)}` {NOT_IMPORTED[norm]}"
+        return SKIP, f"skipped: `{one_line(word)}` {NOT_IMPORTED[norm]}"
     return None, (f"unknown type `{one_line(word)}` in {_label(row, 'type')}: expected Objective, Key result or "
                   "Check-in")
 
@@ -220,8 +224,17 @@ def _build_tree(rows: list[Row], sheet: Sheet) -> None:
         last_objective.key_results.append(kr)
         return None
 
+    skipped: dict[str, int] = {}  # folded id → line of a skipped row
     for row in rows:
         kind, problem = _row_type(row)
+        parent = row.cells.get("parent_id")
+        if kind == SKIP or (parent is not None and fold(parent) in skipped):
+            if kind != SKIP:
+                problem = f"skipped: it belongs to the row on line {skipped[fold(parent or '')]}, which is skipped"
+            sheet.skipped.append(Problem(row.line, problem or ""))
+            if "id" in row.cells:
+                skipped[fold(row.cells["id"])] = row.line
+            continue
         if problem:
             sheet.problems.append(Problem(row.line, problem))
             continue
