@@ -380,10 +380,11 @@ class _Mapper:
         note = row.cells.get("checkin_note")
         if note:
             data["note"] = note
-        if row.cells.get("checkin_by"):
-            by = self._person(row, "checkin_by")
-            if by:
-                data["by"] = by
+        # who checked in: the check-in-by column, else the row's owner (the person who
+        # wrote the update, in the exports that list check-ins as rows)
+        by = self._person(row, "checkin_by") if row.cells.get("checkin_by") else self._owner(row, True, False)
+        if by:
+            data["by"] = by
         for key, extra in row.extras:
             data.setdefault(key, extra)
         return None if len(self.problems) > before else data
@@ -523,6 +524,7 @@ class _Mapper:
         ident = str(data["id"])
         text, problems = render_checked(kind, data, target.schema_folder, self.sheet_name, line,
                                         target.lint_path(ident))
+        text = _plain_dates(text, target.lint_path(ident))
         rel = target.rel(ident)
         if target.read(rel) is not None:
             problems.append(f"{target.shown(ident)} already exists")
@@ -531,6 +533,22 @@ class _Mapper:
         if problems:
             return None
         return Planned(line, ident, rel, target.shown(ident), text, None), target.lint_path(ident)
+
+
+_QUOTED_DATE = re.compile(r'^(\s*(?:- )?date: )"(\d{4}-\d{2}-\d{2})"$', re.MULTILINE)
+
+
+def _plain_dates(text: str, path: str) -> str:
+    """Check-in dates written as the repository writes them (`date: 2027-01-31`, not
+    quoted), when strat reads the result as the same document."""
+    plain = _QUOTED_DATE.sub(r"\1\2", text)
+    if plain == text:
+        return text
+    before, _ = parse_bytes(text.encode("utf-8"), path)
+    after, found = parse_bytes(plain.encode("utf-8"), path)
+    same = (before is not None and after is not None and not found
+            and [d.data for d in before.documents] == [d.data for d in after.documents])
+    return plain if same else text
 
 
 def _days(start: Any, end: Any) -> int:
