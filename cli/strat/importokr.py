@@ -304,8 +304,8 @@ class _Mapper:
                 self._problem(row.line, f"weight `{row.cells.get('weight')}` is not a number above 0")
         if checkins:
             data["checkins"] = checkins
-        for key, value in row.extras:
-            data.setdefault(key, value)
+        for key, cell in row.extras:
+            data.setdefault(key, cell)
         if len(self.problems) > before:
             return None
         if metric and metric in self._metric_docs:
@@ -578,9 +578,10 @@ def _lint(repo: Repository, planned: list[tuple[Planned, str]]) -> tuple[list[Pr
     warnings: list[Problem] = []
     infos: dict[str, int] = {}
     for d in result.diagnostics:
-        item = by_path.get(d.location.path)
-        if item is None:
+        new_file = by_path.get(d.location.path)
+        if new_file is None:
             continue
+        item = new_file
         where = f"{item.shown}:{d.location.line}"
         if d.severity is Severity.ERROR:
             errors.append(Problem(item.line, f"{d.code} {d.message} ({where}; strat lint would fail)"))

@@ -146,15 +146,15 @@ def _read_rows(raw: bytes, fmt: Format, sheet: Sheet, encoding: str | None) -> t
                                                 "an unquoted delimiter? Quote that cell"))
             continue
         row = Row(line, {}, [], {})
-        for index, head, fld, key in columns:
+        for index, head, column_field, x_key in columns:
             value = cells[index] if index < len(cells) else ""
             if not value:
                 continue
-            if fld is not None:
-                row.cells[fld] = value
-                row.headers[fld] = head
-            elif key is not None:
-                row.extras.append((key, value))
+            if column_field is not None:
+                row.cells[column_field] = value
+                row.headers[column_field] = head
+            elif x_key is not None:
+                row.extras.append((x_key, value))
         rows.append(row)
     above = f"; lines above it skipped" if header_at else ""
     return rows, f"header on line {header_line}{above}; columns: {mapped}"
