@@ -322,3 +322,17 @@ def test_import_csv_is_still_one_row_one_file(tmp_path: Path) -> None:
     result = run_cli(["import", "csv", "okrs.csv", "--kind", "goal"], cwd=root)
     assert result.exit_code == 0, result.stderr
     assert (root / "strategy/goals/fewer-tickets-per-account.yaml").is_file()
+
+
+def test_the_how_to_example_is_what_the_import_writes(tmp_path: Path) -> None:
+    page = (REPO / "site/guide/how-to/move-from-an-okr-tool.md").read_text(encoding="utf-8")
+    export = page.split("```text\n", 1)[1].split("```", 1)[0]
+    written = page.split("becomes `strategy/goals/dispatchers-plan-every-day-in-fieldwise.yaml`:\n\n```yaml\n", 1)[1]
+    written = written.split("```", 1)[0]
+    root = example(tmp_path)
+    (root / "okrs.csv").write_text(export, encoding="utf-8")
+    result = run_cli(["import", "viva-goals", "okrs.csv", "--objective", "expand-and-retain"], cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert (root / "strategy/goals/dispatchers-plan-every-day-in-fieldwise.yaml").read_text("utf-8") == written
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "Move from an OKR tool: guide/how-to/move-from-an-okr-tool.md" in nav
