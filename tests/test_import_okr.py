@@ -336,3 +336,30 @@ def test_the_how_to_example_is_what_the_import_writes(tmp_path: Path) -> None:
     assert (root / "strategy/goals/dispatchers-plan-every-day-in-fieldwise.yaml").read_text("utf-8") == written
     nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     assert "Move from an OKR tool: guide/how-to/move-from-an-okr-tool.md" in nav
+
+
+def test_a_wide_sheet_groups_key_results_under_the_objective_they_name(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    (root / "export.csv").write_text(
+        "Objective,Objective owner,Key result,Owner,Team,Baseline,Target\n"
+        "Fewer tickets,thao.nguyen@fieldwise.io,Support tickets per 100 accounts,Aoife Brennan,Support Operations,"
+        "148,130\n"
+        "Faster sync,Priya Malik,Mobile sync failure rate,pmalik,Platform & Reliability,1.5,0.8\n"
+        "Fewer tickets,thao.nguyen@fieldwise.io,Self-serve resolution rate,irina.volkova@fieldwise.io,"
+        "Support Operations,22%,35%\n", encoding="utf-8")
+    result = run_cli(["import", "okr-sheet", "export.csv", *ARGS], cwd=root)
+    assert result.exit_code == 0, result.stderr
+    tickets = yaml.safe_load((root / "strategy/goals/fewer-tickets.yaml").read_text("utf-8"))
+    assert tickets["owner"] == "tnguyen" and tickets["team"] == "support-operations"
+    assert [(kr["metric"], kr["baseline"], kr["target"]) for kr in tickets["key_results"]] == [
+        ("tickets-per-100-accounts", 148, 130), ("self-serve-resolution", 22, 35)]
+    sync = yaml.safe_load((root / "strategy/goals/faster-sync.yaml").read_text("utf-8"))
+    assert sync["owner"] == "pmalik" and [kr["metric"] for kr in sync["key_results"]] == ["sync-failure-rate"]
+
+
+def test_an_excel_workbook_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    (root / "export.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    result = run_cli(["import", "viva-goals", "export.xlsx", *ARGS], cwd=root)
+    assert result.exit_code == 1
+    assert "an Excel workbook (.xlsx), not CSV" in result.stderr and "CSV UTF-8" in result.stderr

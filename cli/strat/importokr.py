@@ -1,7 +1,8 @@
 """`strat import FORMAT FILE`: an OKR tool's export → goals that keep their key results.
 
 `plan_import` is pure: it reads the export (`strat.importokr_sheet`, with the format's
-vocabulary from `strat.importokr_formats`), maps it onto the repository's strategy and
+vocabulary from `strat.importokr_formats`; cells read by `strat.importokr_cells`), maps it
+onto the repository's strategy and
 returns the files to write ({path: YAML}) and every row that cannot map, with its line
 and why. Nothing is written here; the command hands the files to `strat.write`.
 
@@ -29,7 +30,6 @@ the import (with the line of the objective or key result it comes from).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,18 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from strat import importcsv
-from strat.importcsv import (GOAL_STATUS, PLACEHOLDERS, DateText, ImportPlan, NumberText, Planned, Problem, Refs,
-                             Repository, Target, date_order_evidence, date_value, decimal_evidence, norm_header,
-                             number_text, number_value, render_checked, slugify, split_date, split_number)
+from strat.importcsv import (GOAL_STATUS, PLACEHOLDERS, ImportPlan, Planned, Problem, Repository, Target,
+                             norm_header, render_checked, slugify)
+from strat.importokr_cells import Cells, days_between
 from strat.importokr_formats import Format
 from strat.importokr_sheet import KeyResultRow, ObjectiveRow, Row, Sheet, fold, one_line, read_sheet
-from strat.load import LoadResult, parse_bytes, resolve_plain
+from strat.load import LoadResult, parse_bytes
 from strat.model import Model
 
 MAX_ID_FROM_TITLE = 60
-NUMBER_FIELDS = ("baseline", "target", "current", "checkin_value", "weight", "confidence")
-DATE_FIELDS = ("start_date", "end_date", "checkin_date")
-_EMAIL = re.compile(r"[^\s<>,;()\"']+@[^\s<>,;()\"']+\.[^\s<>,;()\"']+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +124,13 @@ def plan_import(raw: bytes, name: str, options: Options, repo: Repository, targe
     return plan
 
 
-class _Mapper:
+class _Mapper(Cells):
     def __init__(self, model: Model, options: Options, sheet: Sheet, targets: Targets) -> None:
-        self.model, self.options, self.sheet, self.targets = model, options, sheet, targets
+        super().__init__(model, options.decimal, options.date_format, sheet.delimiter)
+        self.options, self.sheet, self.targets = options, sheet, targets
         self.fmt = options.fmt
-        self.refs = Refs(model, "Goal")
-        self.problems: list[Problem] = []
         self.notes: list[str] = []
         self.counts = Counts()
-        self.mark: str | None = None
-        self.order: str | None = None
         self.objective = ""
         self.period: str | None = None
         self.used = set(model.by_id)
@@ -170,7 +164,7 @@ class _Mapper:
             if found is None:
                 problems.append(Problem(0, f"--period: {problem}"))
             self.period = found
-        problems.extend(self._decide())
+        problems.extend(self.decide(self._rows()))
         return problems
 
     def _rows(self) -> list[Row]:
@@ -181,43 +175,6 @@ class _Mapper:
                 rows.append(kr.row)
                 rows.extend(c.row for c in kr.checkins)
         return rows
-
-    def _decide(self) -> list[Problem]:
-        """The file's decimal mark and day/month order, from the cells that can only be
-        read one way (as `strat import csv` does); options win."""
-        marks: dict[str, tuple[int, str]] = {}
-        orders: dict[str, tuple[int, str]] = {}
-        for row in self._rows():
-            for fld in NUMBER_FIELDS:
-                cell = row.cells.get(fld)
-                parts = split_number(cell) if cell and cell.lower() not in PLACEHOLDERS else None
-                if isinstance(parts, NumberText) and (seen := decimal_evidence(parts.core)):
-                    marks.setdefault(seen, (row.line, cell or ""))
-            for fld in DATE_FIELDS:
-                cell = row.cells.get(fld)
-                date_parts = split_date(cell) if cell and cell.lower() not in PLACEHOLDERS else None
-                if isinstance(date_parts, DateText) and (seen := date_order_evidence(date_parts)):
-                    orders.setdefault(seen, (row.line, cell or ""))
-        problems = []
-        if self.options.decimal != "auto":
-            self.mark = self.options.decimal
-        elif len(marks) > 1:
-            (a, (la, ca)), (b, (lb, cb)) = sorted(marks.items())
-            problems.append(Problem(lb, f"`{cb}` can only be read with a decimal {b}, but `{ca}` on line {la} only "
-                                        f"with a decimal {a}: say which with --decimal point or --decimal comma"))
-        else:
-            self.mark = next(iter(marks), "point" if self.sheet.delimiter == "," else None)
-        if self.options.date_format != "auto":
-            self.order = self.options.date_format
-        elif len(orders) > 1:
-            problems.append(Problem(orders["mdy"][0], f"`{orders['mdy'][1]}` can only be month first, but "
-                                                      f"`{orders['dmy'][1]}` on line {orders['dmy'][0]} only day "
-                                                      "first: say which with --date-format dmy or mdy"))
-        else:
-            self.order = next(iter(orders), None)
-        return problems
-
-    # - one objective and its key results
 
     def goal(self, objective: ObjectiveRow) -> list[tuple[Planned, str]]:
         row = objective.row
@@ -391,55 +348,6 @@ class _Mapper:
 
     # - cells
 
-    def _problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(line, message))
-
-    def _owner(self, row: Row, objective_row: bool, required: bool = True, report: bool = True) -> str | None:
-        """The Person id of a row's owner. An objective named only by key-result rows
-        (objective_row False, required) takes the objective-owner column first."""
-        fields: tuple[str, ...] = ("owner_email", "owner_name", "owner")
-        if not objective_row and required:
-            fields = ("objective_owner",) + fields
-        for fld in fields:
-            cell = row.cells.get(fld)
-            if cell and cell.lower() not in PLACEHOLDERS:
-                return self._person(row, fld, report)
-        if required and report:
-            self._problem(row.line, "no owner: the owner (an e-mail address or a name) is empty")
-        return None
-
-    def _person(self, row: Row, fld: str, report: bool = True) -> str | None:
-        """A Person id by e-mail, then by name (or id)."""
-        text = one_line(row.cells[fld])
-        emails = _EMAIL.findall(text)
-        for email in emails:
-            found, _ = self.refs.resolve(("Person",), email)
-            if found:
-                return found
-        name = one_line(re.sub(r"[<>()\[\]]", " ", _EMAIL.sub(" ", text))).strip(",; ")
-        problem = None
-        if name:
-            found, problem = self.refs.resolve(("Person",), name)
-            if found:
-                return found
-        if report:
-            shown = emails[0] if emails and not name else text
-            if not problem or emails:
-                problem = f"no person with the e-mail address or name `{shown}`"
-            self._problem(row.line, f"{row.headers.get(fld, fld)} `{text}`: {problem}; owners are matched to the "
-                                    "strategy's people (add the Person, or fix the address)")
-        return None
-
-    def _holder(self, row: Row, cell: str, data: dict[str, Any]) -> None:
-        text = one_line(cell)
-        for kind, key in (("Team", "team"), ("Department", "department")):
-            found, _ = self.refs.resolve((kind,), text)
-            if found:
-                data[key] = found
-                return
-        _, problem = self.refs.resolve(("Team", "Department"), text)
-        self._problem(row.line, f"{row.headers.get('team', 'team')}: {problem}")
-
     def _period(self, objective: ObjectiveRow) -> str | None:
         if self.options.period is not None:
             return self.period
@@ -456,53 +364,13 @@ class _Mapper:
         if end:
             holding = [p for p in periods if str(p.start) <= end <= str(p.end)]
             if holding:
-                return min(holding, key=lambda p: (str(p.end) != end, _days(p.start, p.end))).id
+                return min(holding, key=lambda p: (str(p.end) != end, days_between(p.start, p.end))).id
         if len(periods) == 1:
             return periods[0].id
         hint = f" (its end date {end} falls in none)" if end else ""
         self._problem(row.line, f"no period for `{objective.title}`{hint}: give --period (the strategy's periods: "
                                 f"{', '.join(p.id for p in periods) or 'none'})")
         return None
-
-    def _number(self, row: Row, fld: str, points: bool) -> int | float | None:
-        cell = row.cells.get(fld)
-        if cell is None or cell.lower() in PLACEHOLDERS:
-            return None
-        label = f"{row.headers.get(fld, fld)} `{cell}`"
-        parts = split_number(cell)
-        if isinstance(parts, str):
-            self._problem(row.line, f"{label} {parts}")
-            return None
-        mark = self.mark or decimal_evidence(parts.core)
-        if mark is None:
-            if "," in parts.core or "." in parts.core:
-                self._problem(row.line, f"{label} could be read with a decimal point or a decimal comma: say which "
-                                        "with --decimal point or --decimal comma")
-                return None
-            mark = "point"
-        value, problem = number_value(parts, mark, points)
-        if problem or value is None:
-            self._problem(row.line, f"{label} {problem}")
-            return None
-        out = resolve_plain(number_text(value), 1, 1)
-        return out if isinstance(out, (int, float)) else None
-
-    def _date(self, row: Row, fld: str) -> str | None:
-        cell = row.cells.get(fld)
-        if cell is None or cell.lower() in PLACEHOLDERS:
-            return None
-        label = f"{row.headers.get(fld, fld)} `{cell}`"
-        parts = split_date(cell)
-        if isinstance(parts, str):
-            self._problem(row.line, f"{label} {parts}")
-            return None
-        iso, problem = date_value(parts, self.order)
-        if problem:
-            self._problem(row.line, f"{label} {problem}")
-        elif iso is None:
-            self._problem(row.line, f"{label} could be day first or month first: say which with --date-format dmy "
-                                    "or --date-format mdy")
-        return iso
 
     def _new_id(self, title: str, line: int, kind: str) -> str | None:
         base = slugify(title, MAX_ID_FROM_TITLE)
@@ -549,13 +417,6 @@ def _plain_dates(text: str, path: str) -> str:
     same = (before is not None and after is not None and not found
             and [d.data for d in before.documents] == [d.data for d in after.documents])
     return plain if same else text
-
-
-def _days(start: Any, end: Any) -> int:
-    try:
-        return (dt.date.fromisoformat(str(end)) - dt.date.fromisoformat(str(start))).days
-    except ValueError:
-        return 1 << 30
 
 
 def _lint(repo: Repository, planned: list[tuple[Planned, str]]) -> tuple[list[Problem], list[Problem], str | None]:

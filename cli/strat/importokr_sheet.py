@@ -82,6 +82,10 @@ def read_sheet(raw: bytes, fmt: Format, encoding: str | None = None) -> Sheet:
 
 
 def _read_rows(raw: bytes, fmt: Format, sheet: Sheet, encoding: str | None) -> tuple[list[Row] | None, str]:
+    if raw.startswith(b"PK\x03\x04"):  # a zip archive: an .xlsx workbook
+        sheet.problems.append(Problem(0, "an Excel workbook (.xlsx), not CSV: strat reads the CSV export; save the "
+                                         "sheet as \"CSV UTF-8\" (or export CSV from the tool) and import that"))
+        return None, ""
     text, problem = decode(raw, encoding)
     if text is None:
         assert problem is not None
