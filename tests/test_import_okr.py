@@ -363,3 +363,20 @@ def test_an_excel_workbook_is_refused_with_what_to_do(tmp_path: Path) -> None:
     result = run_cli(["import", "viva-goals", "export.xlsx", *ARGS], cwd=root)
     assert result.exit_code == 1
     assert "an Excel workbook (.xlsx), not CSV" in result.stderr and "CSV UTF-8" in result.stderr
+
+
+def test_a_confidence_that_is_not_a_number_from_0_to_1_is_kept_as_written(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    (root / "export.csv").write_text(
+        "Type,Objective,Key result,Owner,Baseline,Target,Date,Value,Confidence\n"
+        "Objective,Answers before tickets,,Irina Volkova,,,,,\n"
+        "Key result,,Self-serve resolution rate,Irina Volkova,22%,35%,,,\n"
+        "Check-in,,,Irina Volkova,,,2027-02-01,24%,On track\n"
+        "Check-in,,,Irina Volkova,,,2027-03-01,26%,80%\n"
+        "Check-in,,,Irina Volkova,,,2027-04-01,27%,7\n", encoding="utf-8")
+    result = run_cli(["import", "okr-sheet", "export.csv", *ARGS], cwd=root)
+    assert result.exit_code == 0, result.stderr
+    goal = yaml.safe_load((root / "strategy/goals/answers-before-tickets.yaml").read_text("utf-8"))
+    checkins = goal["key_results"][0]["checkins"]
+    assert [c.get("confidence", c.get("x-confidence")) for c in checkins] == ["On track", 0.8, "7"]
+    assert [c["value"] for c in checkins] == [24, 26, 27] and goal["key_results"][0]["current"] == 27

@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from strat import importcsv
-from strat.importcsv import (GOAL_STATUS, PLACEHOLDERS, ImportPlan, Planned, Problem, Repository, Target,
-                             norm_header, render_checked, slugify)
+from strat.importcsv import (GOAL_STATUS, PLACEHOLDERS, ImportPlan, NumberText, Planned, Problem, Repository,
+                             Target, norm_header, render_checked, slugify, split_number)
 from strat.importokr_cells import Cells, days_between
 from strat.importokr_formats import Format
 from strat.importokr_sheet import KeyResultRow, ObjectiveRow, Row, Sheet, fold, one_line, read_sheet
@@ -328,12 +328,15 @@ class _Mapper(Cells):
         if value is None and fld not in row.cells:
             self._problem(row.line, "a check-in with no value")
         data: dict[str, Any] = {"date": date, "value": value}
-        confidence = self._number(row, "confidence", False)
-        if confidence is not None:
-            if 0 <= confidence <= 1:
+        # a confidence strat can use is a number from 0 to 1 (or a percentage); anything
+        # else (a tool's "On track", a 1-10 score) is kept as written
+        cell = row.cells.get("confidence")
+        if cell and cell.lower() not in PLACEHOLDERS:
+            confidence = self._number(row, "confidence", False) if isinstance(split_number(cell), NumberText) else None
+            if confidence is not None and 0 <= confidence <= 1:
                 data["confidence"] = confidence
-            else:
-                data["x-confidence"] = row.cells["confidence"]
+            elif len(self.problems) == before or confidence is None:
+                data["x-confidence"] = cell
         note = row.cells.get("checkin_note")
         if note:
             data["note"] = note
