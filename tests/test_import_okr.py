@@ -12,6 +12,7 @@ copy of the repository's example strategy (Fieldwise), and the result is linted 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import CASES, run_cli
 from strat import importcsv
@@ -380,3 +383,41 @@ def test_a_confidence_that_is_not_a_number_from_0_to_1_is_kept_as_written(tmp_pa
     checkins = goal["key_results"][0]["checkins"]
     assert [c.get("confidence", c.get("x-confidence")) for c in checkins] == ["On track", 0.8, "7"]
     assert [c["value"] for c in checkins] == [24, 26, 27] and goal["key_results"][0]["current"] == 27
+
+
+COLUMNS = ["Type", "ID", "Parent", "Objective", "Key result", "Owner", "Team", "Period", "Metric", "Unit", "Baseline",
+           "Target", "Current", "Weight", "Status", "Date", "Value", "Note", "Confidence", "Extra"]
+CELL = st.one_of(st.sampled_from(["", "Objective", "Key result", "Check-in", "Project", "1", "g1", "45%", "1,200",
+                                  "n/a", "2027-02-30", "03/04/2027", "Lena Park", "lena.park@fieldwise.io",
+                                  "Growth Marketing", "2027-h1", "=1+1", "yes", "-", "0.5"]),
+                 st.text(max_size=12))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1, max_size=8),
+       st.sampled_from(["okr-sheet", "viva-goals", "perdoo", "quantive", "tability"]))
+def test_any_export_is_mapped_or_refused_with_lines_never_a_crash(rows: list[list[str]], fmt: str) -> None:
+    import csv
+    import io
+
+    from strat import importokr
+    from strat.importokr_formats import FORMATS
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    plan = importokr.plan_import(out.getvalue().encode("utf-8", "surrogatepass"), "export.csv",
+                                 importokr.Options(FORMATS[fmt], "grow-new-business", "2027-h1"), *_fuzz_repo())
+    for problem in plan.problems:
+        assert problem.message and problem.line >= 0
+    if plan.problems:
+        assert not plan.files
+
+
+@functools.lru_cache(maxsize=1)
+def _fuzz_repo() -> tuple:
+    """The repository's example strategy, read once (plan_import writes nothing)."""
+    from strat import importokr
+
+    return importokr.open_targets(REPO, None)[:2]
