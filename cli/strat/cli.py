@@ -1299,7 +1299,12 @@ def import_group() -> None:
     """Turn other tools' exports into strategy files.
 
     \b
-      strat import csv FILE --kind goal|objective|metric    a spreadsheet export (CSV)
+      strat import csv FILE --kind goal|objective|metric    a spreadsheet export (CSV),
+                                                            one row = one file
+      strat import viva-goals|perdoo|quantive|tability FILE an OKR tool's CSV export:
+                                                            goals with their key results
+      strat import okr-sheet FILE                           any sheet of objectives and
+                                                            key results
     """
 
 
@@ -1450,6 +1455,142 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
         _say("Editors validate as you type once the schemas named on each file's first line exist: "
                    "strat schema --export schemas", err=True)
     return EXIT_OK
+
+
+# --- strat import FORMAT (strat.importokr) -------------------------------------------------
+
+_OKR_EXAMPLE_FILES = {"viva-goals": "viva-goals.csv", "perdoo": "perdoo.csv", "quantive": "quantive.csv",
+                      "tability": "tability.csv", "okr-sheet": "okr-sheet.csv"}
+
+
+def _okr_help(name: str) -> str:
+    from strat.importokr_formats import FORMATS
+
+    import textwrap
+
+    fmt = FORMATS[name]
+    example = _OKR_EXAMPLE_FILES[name]
+    article = "an" if fmt.title[0] in "AEIOU" else "a"
+    source = textwrap.fill(f"Columns read: {fmt.source}.", 80, subsequent_indent="    ", break_on_hyphens=False)
+    return f"""Turn {article} {fmt.title} export (CSV) into goals that keep their key results.
+
+    \b
+    Examples:
+      strat import {name} {example} --dry-run    show the files, write nothing
+      strat import {name} {example}              strategy/goals/, strategy/metrics/
+
+    \b
+    Each objective becomes a Goal under the business objective --objective names
+    (needed unless the strategy has one), for --period (else the row's period, else
+    the period its end date falls in, else the strategy's only period). Its key
+    results become the goal's key_results (the first is also its outcome), with their
+    check-ins when the export has progress rows. A key result's metric is an existing
+    Metric its metric column (or title) names, else a new Metric file named after it.
+    Owners are matched by e-mail, then by name, to the strategy's people.
+
+    \b
+    {source}
+    Any other column is kept as an x-<column> key, as written. Excel files: save
+    them as CSV UTF-8 first.
+
+    \b
+    All or nothing: every row that cannot map is listed as FILE:LINE: why, and
+    nothing is written; the files are linted with the strategy before writing and
+    refused if the lint would fail. At most 10 MB and 10,000 rows.
+
+    \b
+    Exit status: 0 written (or, with --dry-run, would be), 1 rows refused, 2 usage error.
+    """
+
+
+def _okr_command(name: str) -> click.Command:
+    @click.argument("export", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--objective", default=None, metavar="ID", callback=_text_argument,
+                  help="The business Objective the goals serve (id or title).")
+    @click.option("--period", default=None, metavar="ID", callback=_text_argument,
+                  help="The Strategy period of every goal.")
+    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+                  help="Write goals and new metrics into DIR (default: strategy/goals/ and strategy/metrics/).")
+    @click.option("--dry-run", is_flag=True, help="Print the files that would be written; write nothing.")
+    @click.option("--decimal", type=click.Choice(("auto", "point", "comma")), default="auto", show_default=True,
+                  help="The decimal mark of the numbers (auto: read from the file).")
+    @click.option("--date-format", type=click.Choice(("auto", "dmy", "mdy")), default="auto", show_default=True,
+                  help="Day/month order of dates such as 03/04/2026.")
+    @click.option("--encoding", default=None, metavar="NAME",
+                  help="The file's encoding (default: UTF-8, or UTF-16 with a byte order mark).")
+    def command(export: Path, objective: str | None, period: str | None, out: Path | None, dry_run: bool,
+                decimal: str, date_format: str, encoding: str | None) -> int:
+        return _import_okr(name, export, objective, period, out, dry_run, decimal, date_format, encoding)
+
+    command.__doc__ = _okr_help(name)
+    return import_group.command(name)(command)
+
+
+def _import_okr(name: str, export: Path, objective: str | None, period: str | None, out: Path | None,
+                dry_run: bool, decimal: str, date_format: str, encoding: str | None) -> int:
+    from strat import importcsv, importokr
+    from strat.config import find_root
+    from strat.importokr_formats import FORMATS
+    from strat.write import FileChange, WriteRefused
+
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageProblem(f"--encoding: unknown encoding {encoding!r}") from None
+    raw = _read_bounded(export, importcsv.MAX_CSV_BYTES, f"strat import {name}")
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageProblem(f"--out {out}: not a folder")
+    try:
+        tx = None if dry_run else _hold_lock(find_root(Path.cwd()) or Path.cwd(), f"strat import {name}")
+    except WriteRefused as refused:
+        _say(f"strat import: {refused}", err=True)
+        return EXIT_FINDINGS
+    repo, targets, config_problems = importokr.open_targets(Path.cwd(), out)
+    if config_problems:
+        raise _ConfigProblem(config_problems)
+    options = importokr.Options(FORMATS[name], objective, period, decimal, date_format, encoding)
+    shown = str(export)
+    plan = importokr.plan_import(raw, shown, options, repo, targets)
+    for note in plan.notes:
+        _say(f"{shown}: {note}", err=True)
+    for problem in plan.problems:
+        _say(problem.shown(shown), err=True)
+    for warning in plan.warnings:
+        _say(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
+    if plan.problems:
+        rows = len({p.line for p in plan.problems})
+        _say(f"Refused ({len(plan.problems)} problem{'' if len(plan.problems) == 1 else 's'} on {rows} "
+             f"line{'' if rows == 1 else 's'}): nothing was written.", err=True)
+        return EXIT_FINDINGS
+    if not plan.files:
+        _say(f"strat import: no objectives in {shown}; nothing to do", err=True)
+        return EXIT_OK
+    c = plan.counts
+    summary = (f"{c.goals} goal{'' if c.goals == 1 else 's'} with {c.key_results} key result"
+               f"{'' if c.key_results == 1 else 's'} and {c.checkins} check-in{'' if c.checkins == 1 else 's'}, "
+               f"{c.new_metrics} new metric{'' if c.new_metrics == 1 else 's'}")
+    if dry_run or tx is None:
+        for item in plan.files:
+            _say(f"==> {item.shown} <==\n{item.text}")
+        _say(f"Dry run: would write {summary}; nothing was written.", err=True)
+        return EXIT_OK
+    try:
+        tx.write_all([FileChange(p.rel, p.text.encode("utf-8"), None) for p in plan.files],
+                     targets.goals.write_root)
+    except WriteRefused as refused:
+        _say(f"strat import: {refused}", err=True)
+        return EXIT_FINDINGS
+    for item in plan.files:
+        _say(f"{item.shown} (line {item.line})")
+    _say(f"Wrote {summary}.", err=True)
+    return EXIT_OK
+
+
+for _name in _OKR_EXAMPLE_FILES:
+    _okr_command(_name)
 
 
 def _show(problem: click.ClickException) -> None:
