@@ -18,6 +18,7 @@ from strat import __version__
 if TYPE_CHECKING:  # imported inside _locate at run time: `strat --version` stays fast
     from strat.checkin import Request
     from strat.config import Config
+    from strat.lint import LintOptions, LintResult
     from strat.model import Model
     from strat.write import Transaction
 
@@ -151,8 +152,12 @@ class _ConfigProblem(Exception):
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Evaluate date rules (A309, A311) as of this day instead of today: reproducible runs.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: only on a terminal).")
+@click.option("--fix", is_flag=True,
+              help="Fix the mechanical findings in place (`strat rules` marks them), then report what is left.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the fixes --fix would make as a unified diff, and write nothing.")
 def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: str, today: "object",
-         color: bool | None) -> int:
+         color: bool | None, fix: bool, show_diff: bool) -> int:
     """Check strategy files: YAML, schemas, references and alignment rules.
 
     PATH is the strategy folder (default: strategy/ of the enclosing repository, the
@@ -166,11 +171,14 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
       strat lint
       strat lint strategy/goals/faster-activation.yaml
       strat lint --format github --strict     in CI
+      strat lint --diff                       the mechanical fixes, as a diff (exit 1: some)
+      strat lint --fix                        make them, then report what is left
 
     \b
     Exit status: 0 no errors (warnings allowed unless --strict),
                  1 errors found, 2 usage or internal error.
-    strat lint never writes to the strategy files.
+    strat lint writes to the strategy files only with --fix: each fix is a
+    byte-preserving edit that changes nothing but its finding, all files or none.
     """
     from strat.formats import FORMATS, Report
     from strat.lint import LintOptions, exit_status, lint as run_lint
@@ -183,11 +191,76 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
         report = Report(problem.diagnostics, 1, 0, color=_want_color(color))
         _say(FORMATS[fmt](report), nl=False, color=report.color, formatted=fmt == "github")
         return EXIT_FINDINGS
-    result = run_lint(root, target, config, options)
+    if show_diff:
+        return _lint_diff(root, target, config, options)
+    if fix:
+        fixed = _lint_fix(root, target, config, options)
+        if fixed is None:
+            return EXIT_FINDINGS
+        result = fixed
+    else:
+        result = run_lint(root, target, config, options)
     report = Report(result.diagnostics, result.files, result.documents, color=_want_color(color))
     _say(FORMATS[fmt](report), nl=False, color=report.color, formatted=fmt == "github")
     _write_job_summary(report)
     return exit_status(result.diagnostics, strict)
+
+
+def _lint_diff(root: Path, target: Path, config: Config, options: "LintOptions") -> int:
+    """`strat lint --diff`: the fixes of one round as a unified diff; nothing written.
+    Exit 1 when there is something to fix (a CI check that fixes were made), else 0."""
+    import dataclasses
+
+    from strat import fix as fixes
+    from strat.lint import lint as run_lint
+
+    result = run_lint(root, target, config, dataclasses.replace(options, fixes=True))
+    planned = fixes.plan(root, result.diagnostics)
+    for finding, why in planned.skipped:
+        _say(f"strat lint: not fixed: {finding.location} {finding.code}: {why}", err=True)
+    _say(planned.diff(), nl=False)
+    _say(f"strat lint: {len(planned.fixed)} fix(es) in {len(planned.changes)} file(s); nothing written (--diff)"
+         + ("; a fix can make another possible (a reference fixed settles a period): --fix goes on until none is left"
+            if planned.changes else ""), err=True)
+    return EXIT_FINDINGS if planned.changes else EXIT_OK
+
+
+def _lint_fix(root: Path, target: Path, config: Config, options: "LintOptions") -> "LintResult | None":
+    """`strat lint --fix`: under the repository lock, plan the fixes (strat.fix), write them
+    all or none, lint again and go on while a round fixed something (at most 5 rounds: a
+    fixed reference can settle a period). Returns the last lint result (None: refused)."""
+    import dataclasses
+
+    from strat import fix as fixes
+    from strat.lint import lint as run_lint
+    from strat.write import WriteRefused
+
+    try:  # held from reading to writing: a run that raced this one has landed
+        tx = _hold_lock(root, "strat lint --fix")
+    except WriteRefused as refused:
+        _say(f"strat lint: {refused}", err=True)
+        return None
+    with_fixes = dataclasses.replace(options, fixes=True)
+    total, files = 0, set[str]()
+    for _ in range(5):
+        result = run_lint(root, target, config, with_fixes)
+        planned = fixes.plan(root, result.diagnostics)
+        if not planned.changes:
+            break
+        try:
+            tx.write_all(planned.changes)
+        except WriteRefused as refused:
+            _say(f"strat lint: {refused}", err=True)
+            return None
+        for finding in planned.fixed:
+            assert finding.fix is not None
+            _say(f"{finding.location}: {finding.code} fixed: {finding.fix.title}", err=True)
+        total += len(planned.fixed)
+        files.update(change.rel for change in planned.changes)
+    for finding, why in planned.skipped:
+        _say(f"strat lint: not fixed: {finding.location} {finding.code}: {why}", err=True)
+    _say(f"strat lint: fixed {total} finding(s) in {len(files)} file(s)", err=True)
+    return run_lint(root, target, config, options) if total else result
 
 
 def _write_job_summary(report: "object") -> None:
@@ -302,8 +375,12 @@ def explain(code: str) -> int:
     info = all_codes().get(code.strip().upper())
     if info is None:
         raise UsageProblem(f"unknown code {code!r}; `strat rules` lists every code")
+    from strat.fix import FIXABLE
+
     _say(f"{info.code} {info.name} (default: {info.severity.value})\n")
     _say(info.doc)
+    if info.code in FIXABLE:
+        _say(f"\n## Fixable\n\n`strat lint --fix` fixes it: {FIXABLE[info.code]} (`strat lint --diff` shows the edit first).")
     return EXIT_OK
 
 
@@ -313,21 +390,24 @@ def explain(code: str) -> int:
 def rules(fmt: str) -> int:
     """List every diagnostic code with its name, default severity and summary.
 
-    Set a code's severity (or turn it off) in strat.yaml under `rules`; `strat explain
+    `fix` marks the codes `strat lint --fix` fixes, in the cases `strat explain CODE`
+    names. Set a code's severity (or turn it off) in strat.yaml under `rules`; `strat explain
     CODE` prints its documentation.
     """
     import json
 
     from strat.codes import all_codes
+    from strat.fix import FIXABLE
 
     codes = all_codes()
     if fmt == "json":
-        _say(json.dumps([{"code": c.code, "name": c.name, "severity": c.severity.value, "summary": c.summary}
-                               for c in codes.values()], indent=2))
+        _say(json.dumps([{"code": c.code, "name": c.name, "severity": c.severity.value, "summary": c.summary,
+                          "fix": FIXABLE.get(c.code)} for c in codes.values()], indent=2))
         return EXIT_OK
     width = max(len(c.name) for c in codes.values())
     for c in codes.values():
-        _say(f"{c.code}  {c.name:<{width}}  {c.severity.value:<7}  {c.summary}")
+        _say(f"{c.code}  {c.name:<{width}}  {c.severity.value:<7}  {'fix' if c.code in FIXABLE else '   '}  {c.summary}")
+    _say("\nfix: `strat lint --fix` fixes it in some cases (`strat explain CODE`); `strat lint --diff` shows how.")
     return EXIT_OK
 
 
@@ -1303,7 +1383,12 @@ def import_group() -> None:
     """Turn other tools' exports into strategy files.
 
     \b
-      strat import csv FILE --kind goal|objective|metric    a spreadsheet export (CSV)
+      strat import csv FILE --kind goal|objective|metric    a spreadsheet export (CSV),
+                                                            one row = one file
+      strat import viva-goals|perdoo|quantive|tability FILE an OKR tool's CSV export:
+                                                            goals with their key results
+      strat import okr-sheet FILE                           any sheet of objectives and
+                                                            key results
     """
 
 
@@ -1454,6 +1539,142 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
         _say("Editors validate as you type once the schemas named on each file's first line exist: "
                    "strat schema --export schemas", err=True)
     return EXIT_OK
+
+
+# --- strat import FORMAT (strat.importokr) -------------------------------------------------
+
+_OKR_EXAMPLE_FILES = {"viva-goals": "viva-goals.csv", "perdoo": "perdoo.csv", "quantive": "quantive.csv",
+                      "tability": "tability.csv", "okr-sheet": "okr-sheet.csv"}
+
+
+def _okr_help(name: str) -> str:
+    from strat.importokr_formats import FORMATS
+
+    import textwrap
+
+    fmt = FORMATS[name]
+    example = _OKR_EXAMPLE_FILES[name]
+    article = "an" if fmt.title[0] in "AEIOU" else "a"
+    source = textwrap.fill(f"Columns read: {fmt.source}.", 80, subsequent_indent="    ", break_on_hyphens=False)
+    return f"""Turn {article} {fmt.title} export (CSV) into goals that keep their key results.
+
+    \b
+    Examples:
+      strat import {name} {example} --dry-run    show the files, write nothing
+      strat import {name} {example}              strategy/goals/, strategy/metrics/
+
+    \b
+    Each objective becomes a Goal under the business objective --objective names
+    (needed unless the strategy has one), for --period (else the row's period, else
+    the period its end date falls in, else the strategy's only period). Its key
+    results become the goal's key_results (the first is also its outcome), with their
+    check-ins when the export has progress rows. A key result's metric is an existing
+    Metric its metric column (or title) names, else a new Metric file named after it.
+    Owners are matched by e-mail, then by name, to the strategy's people.
+
+    \b
+    {source}
+    Any other column is kept as an x-<column> key, as written. Excel files: save
+    them as CSV UTF-8 first.
+
+    \b
+    All or nothing: every row that cannot map is listed as FILE:LINE: why, and
+    nothing is written; the files are linted with the strategy before writing and
+    refused if the lint would fail. At most 10 MB and 10,000 rows.
+
+    \b
+    Exit status: 0 written (or, with --dry-run, would be), 1 rows refused, 2 usage error.
+    """
+
+
+def _okr_command(name: str) -> click.Command:
+    @click.argument("export", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--objective", default=None, metavar="ID", callback=_text_argument,
+                  help="The business Objective the goals serve (id or title).")
+    @click.option("--period", default=None, metavar="ID", callback=_text_argument,
+                  help="The Strategy period of every goal.")
+    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+                  help="Write goals and new metrics into DIR (default: strategy/goals/ and strategy/metrics/).")
+    @click.option("--dry-run", is_flag=True, help="Print the files that would be written; write nothing.")
+    @click.option("--decimal", type=click.Choice(("auto", "point", "comma")), default="auto", show_default=True,
+                  help="The decimal mark of the numbers (auto: read from the file).")
+    @click.option("--date-format", type=click.Choice(("auto", "dmy", "mdy")), default="auto", show_default=True,
+                  help="Day/month order of dates such as 03/04/2026.")
+    @click.option("--encoding", default=None, metavar="NAME",
+                  help="The file's encoding (default: UTF-8, or UTF-16 with a byte order mark).")
+    def command(export: Path, objective: str | None, period: str | None, out: Path | None, dry_run: bool,
+                decimal: str, date_format: str, encoding: str | None) -> int:
+        return _import_okr(name, export, objective, period, out, dry_run, decimal, date_format, encoding)
+
+    command.__doc__ = _okr_help(name)
+    return import_group.command(name)(command)
+
+
+def _import_okr(name: str, export: Path, objective: str | None, period: str | None, out: Path | None,
+                dry_run: bool, decimal: str, date_format: str, encoding: str | None) -> int:
+    from strat import importcsv, importokr
+    from strat.config import find_root
+    from strat.importokr_formats import FORMATS
+    from strat.write import FileChange, WriteRefused
+
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageProblem(f"--encoding: unknown encoding {encoding!r}") from None
+    raw = _read_bounded(export, importcsv.MAX_CSV_BYTES, f"strat import {name}")
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageProblem(f"--out {out}: not a folder")
+    try:
+        tx = None if dry_run else _hold_lock(find_root(Path.cwd()) or Path.cwd(), f"strat import {name}")
+    except WriteRefused as refused:
+        _say(f"strat import: {refused}", err=True)
+        return EXIT_FINDINGS
+    repo, targets, config_problems = importokr.open_targets(Path.cwd(), out)
+    if config_problems:
+        raise _ConfigProblem(config_problems)
+    options = importokr.Options(FORMATS[name], objective, period, decimal, date_format, encoding)
+    shown = str(export)
+    plan = importokr.plan_import(raw, shown, options, repo, targets)
+    for note in plan.notes:
+        _say(f"{shown}: {note}", err=True)
+    for problem in plan.problems:
+        _say(problem.shown(shown), err=True)
+    for warning in plan.warnings:
+        _say(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
+    if plan.problems:
+        rows = len({p.line for p in plan.problems})
+        _say(f"Refused ({len(plan.problems)} problem{'' if len(plan.problems) == 1 else 's'} on {rows} "
+             f"line{'' if rows == 1 else 's'}): nothing was written.", err=True)
+        return EXIT_FINDINGS
+    if not plan.files:
+        _say(f"strat import: no objectives in {shown}; nothing to do", err=True)
+        return EXIT_OK
+    c = plan.counts
+    summary = (f"{c.goals} goal{'' if c.goals == 1 else 's'} with {c.key_results} key result"
+               f"{'' if c.key_results == 1 else 's'} and {c.checkins} check-in{'' if c.checkins == 1 else 's'}, "
+               f"{c.new_metrics} new metric{'' if c.new_metrics == 1 else 's'}")
+    if dry_run or tx is None:
+        for item in plan.files:
+            _say(f"==> {item.shown} <==\n{item.text}")
+        _say(f"Dry run: would write {summary}; nothing was written.", err=True)
+        return EXIT_OK
+    try:
+        tx.write_all([FileChange(p.rel, p.text.encode("utf-8"), None) for p in plan.files],
+                     targets.goals.write_root)
+    except WriteRefused as refused:
+        _say(f"strat import: {refused}", err=True)
+        return EXIT_FINDINGS
+    for item in plan.files:
+        _say(f"{item.shown} (line {item.line})")
+    _say(f"Wrote {summary}.", err=True)
+    return EXIT_OK
+
+
+for _name in _OKR_EXAMPLE_FILES:
+    _okr_command(_name)
 
 
 def _show(problem: click.ClickException) -> None:

@@ -23,6 +23,7 @@ class LintOptions:
     ignore: tuple[str, ...] = ()  # never these codes / prefixes
     today: dt.date | None = None  # for rules that compare dates (default: today)
     use_git: bool = True
+    fixes: bool = False  # attach the mechanical fixes (`strat lint --fix`, strat.fix)
 
 
 @dataclass(slots=True)
@@ -111,6 +112,10 @@ def check(loaded: LoadResult, config: Config | None = None, options: LintOptions
         diagnostics = apply_ignores(diagnostics, ignores, set(codes), active)
         diagnostics = [d for d in diagnostics if d.code in active or d.code not in codes]
     diagnostics = apply_severities(diagnostics, config)
+    if options.fixes:
+        from strat.fix import attach
+
+        diagnostics = attach(diagnostics, model)
     diagnostics.sort(key=lambda d: d.sort_key)
     return LintResult(diagnostics, len(loaded.files), len(loaded.documents), model, loaded)
 
@@ -140,7 +145,8 @@ def run_rules(model: Model, config: Config, options: LintOptions, active: set[st
     out = []
     for module in selected:
         for finding in module.check(ctx):
-            out.append(Diagnostic(module.CODE, module.SEVERITY, finding.message, finding.location, finding.related))
+            out.append(Diagnostic(module.CODE, module.SEVERITY, finding.message, finding.location, finding.related,
+                                  finding.fix))
     return out
 
 
