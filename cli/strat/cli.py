@@ -1279,8 +1279,9 @@ def new(kind: str, dry_run: bool, no_input: bool, today: "object", **options: "o
             given[name] = str(value)
     wrong = new_module.unknown_options(spec, given)
     if wrong:
-        raise UsageProblem(f"{', '.join(wrong)}: not a field of a {spec.kind} (strat new {kind.lower()} --help; "
-                           f"a {spec.kind} takes {', '.join(f.option for f in spec.fields)})")
+        a = new_module.article(spec.kind)
+        raise UsageProblem(f"{', '.join(wrong)}: not a field of {a} {spec.kind} (strat new {kind.lower()} --help; "
+                           f"{a} {spec.kind} takes {', '.join(f.option for f in spec.fields)})")
     root, folder, config = _locate(None)
     day = today.date() if isinstance(today, dt.datetime) else dt.date.today()
     st = new_module.open_strategy(root, folder, config, day, git.config_value(root, "user.email"))

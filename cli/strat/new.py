@@ -226,7 +226,7 @@ def choices(f: Field, st: Strategy) -> list[tuple[str, str]]:
         out = []
         for kind in f.targets:
             for doc in model.of_kind(kind):
-                words = doc.data.get("title") or doc.data.get("name") or ""
+                words = doc.data.get("name") or doc.data.get("title") or ""
                 out.append((doc.id, words if isinstance(words, str) else ""))
         return sorted(out)
     if f.type == PERIOD:
@@ -293,7 +293,7 @@ def _one_ref(f: Field, text: str, st: Strategy) -> tuple[str | None, Refusal | N
     what = {PERIOD: "period of the Strategy", VALUES: "value of the Strategy"}.get(f.type) or " or ".join(f.targets)
     doc = st.model.by_id.get(text)
     if doc is not None:
-        return None, Refusal(f"`{text}` is a {doc.kind}, not a {what}", _close(text, known))
+        return None, Refusal(f"`{text}` is {article(doc.kind)} {doc.kind}, not {article(what)} {what}")
     if "Person" in f.targets:
         found = PeopleIndex(st.model).did_you_mean(text.lower(), known)
         suggestion = found[0] if found else None
@@ -303,6 +303,10 @@ def _one_ref(f: Field, text: str, st: Strategy) -> tuple[str | None, Refusal | N
         return None, Refusal(f"there is no {what} in the strategy yet; add one first (strat new "
                              f"{f.targets[0].lower() if f.targets else 'goal'})")
     return None, Refusal(f"no {what} `{text}`", suggestion)
+
+
+def article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def _close(word: str, candidates: list[str]) -> str | None:
@@ -543,7 +547,7 @@ def from_options(kind: Kind, given: dict[str, str], st: Strategy
     problems: list[str] = []
     for f in kind.fields:
         text = given.get(f.name)
-        if text is None and f.name in SETTLED and f.required and not f.group:
+        if text is None and f.name in SETTLED and (f.required and not f.group or _first_of_open_group(kind, f, given)):
             text = suggest(kind, f, answers, st)
         if text is None:
             continue
@@ -558,11 +562,18 @@ def from_options(kind: Kind, given: dict[str, str], st: Strategy
                and not (f.type == ID and kind.label not in given)]  # the id follows from the title or name
     for group, (exactly, words) in kind.groups.items():
         named = [f.name for f in kind.fields if f.group == group and f.name in given]
+        if not named and any(f.group == group and f.name in answers for f in kind.fields):
+            continue  # settled without an option (an objective's period: the one today is in)
         if not named:
             missing.append(words)
         elif exactly and len(named) > 1:
             problems.append(f"{', '.join('--' + n for n in named)}: give only one ({words})")
     return answers, missing, problems
+
+
+def _first_of_open_group(kind: Kind, f: Field, given: dict[str, str]) -> bool:
+    members = [g for g in kind.fields if g.group == f.group] if f.group else []
+    return bool(members) and members[0] is f and not any(g.name in given for g in members)
 
 
 def unknown_options(kind: Kind, given: dict[str, str]) -> list[str]:

@@ -73,8 +73,8 @@ def ask(kind: Kind, f: Field, answers: dict[str, Any], st: Strategy, required: b
             return value
         if refusal.suggestion is not None:
             better, again = check_answer(f, refusal.suggestion, st)
-            if again is None and click.confirm(inert.visible(f"  {refusal.message}; did you mean "
-                                                             f"{refusal.suggestion}?"), default=True):
+            _say(f"  {refusal.message}")
+            if again is None and click.confirm(inert.visible(f"  did you mean {refusal.suggestion}?"), default=True):
                 return better
             continue
         _say(f"  {refusal.message}")
