@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
@@ -1214,21 +1214,21 @@ _IDENTITY_EXAMPLE = {"user.name": "Your Name", "user.email": "you@example.com"}
 # --- strat new (strat.new, strat.new_prompts) ----------------------------------------------
 
 
-def _new_options(command: "object") -> "object":
-    """One option per field any kind asks for (strat.new.KINDS); each kind takes its own."""
-    from strat import new
+def _new_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per field any kind asks for (strat.new_kinds.KINDS); each kind takes its own."""
+    from strat import new_kinds as new
 
     repeated = {"value", "member", "objective"}
     for name in reversed(new.all_options()):
-        command = click.option(f"--{name}", f"opt_{name.replace('-', '_')}", metavar="ID" if name in repeated else None,
+        command = click.option(f"--{name}", f"opt_{name.replace('-', '_')}", metavar=new.metavar(name),
                                multiple=name in repeated, callback=_text_arguments if name in repeated
-                               else _text_argument, help=new.OPTION_HELP[name])(command)  # type: ignore[arg-type]
+                               else _text_argument, help=new.OPTION_HELP[name])(command)
     return command
 
 
 @cli.command("new")
-@click.argument("kind", metavar="KIND", type=click.Choice(("goal", "objective", "metric", "initiative", "decision", "team", "person",
-                                           "department", "plan"), case_sensitive=False))
+@click.argument("kind", metavar="KIND", type=click.Choice(("goal", "objective", "metric", "initiative", "decision",
+                                                         "team", "person", "department", "plan"), case_sensitive=False))
 @_new_options
 @click.option("--dry-run", is_flag=True, help="Print the file that would be written; write nothing.")
 @click.option("--no-input", is_flag=True, help="Never prompt, even on a terminal: every required option is given.")

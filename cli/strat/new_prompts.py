@@ -33,6 +33,8 @@ def ask_all(kind: Kind, answers: dict[str, Any], st: Strategy) -> dict[str, Any]
         if f.name in answers:
             continue
         required = f.required
+        if f.after and f.after not in answers:
+            continue  # a team's currency, when it states no cost
         if f.group:
             members = [g for g in kind.fields if g.group == f.group]
             if any(g.name in answers for g in members):
