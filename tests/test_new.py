@@ -401,3 +401,46 @@ def test_interrupted_questions_write_nothing(tmp_path: Path) -> None:
     os.killpg(term.proc.pid, signal.SIGINT)
     assert term.finish() != 0
     assert _snapshot(root) == before
+
+
+def test_interactive_lists_completes_and_shows_repository_text_inert(tmp_path: Path) -> None:
+    root = _starter(tmp_path / "s")
+    objective = root / "strategy/objectives/grow-active-teams.yaml"
+    objective.write_text(objective.read_text().replace(
+        "title: Grow weekly active teams by a quarter in a year",
+        'title: "Grow \\e[2J\\e]0;pwned\\a teams \\u202e"'))
+    helpers.commit_all(root, "2026-12-02T10:00:00+00:00", "a hostile title")
+    term = Terminal(root, "plan", "--title", "Second plan", "--id", "second-plan", "--owner", "alex")
+    shown = term.expect("Objectives it executes (ids, comma-separated): ")
+    assert "grow-active-teams  Grow" in shown
+    term.send("?")  # lists them all
+    term.expect("Objectives it executes (ids, comma-separated): ")
+    os.write(term.master, b"grow-act\t")  # Tab completes the id
+    term.expect("grow-active-teams")
+    term.send("")
+    term.expect("Period (empty: none): ")
+    term.send("")
+    term.expect("new Plan `second-plan`")
+    assert term.finish() == 0
+    assert "\x1b" not in term.seen and "\x07" not in term.seen and "\u202e" not in term.seen
+    data = _assert_written_clean(root, "strategy/plans/second-plan.yaml", "strat.schema.json")
+    assert data["objectives"] == ["grow-active-teams"]
+
+
+def test_team_cost_takes_the_currency_every_team_uses(tmp_path: Path) -> None:
+    root = _starter(tmp_path / "s")
+    done = _new(root, "team", "--name", "Data", "--department", "product", "--lead", "alex", "--cost", "400000")
+    assert done.exit_code == 0, done.stderr
+    data = _assert_written_clean(root, "strategy/teams/data.yaml", "strat.schema.json")
+    assert data["cost"] == {"annual": 400000, "currency": "USD"}
+    done = _new(root, "team", "--name", "Ops", "--department", "product", "--lead", "alex", "--currency", "EUR")
+    assert done.exit_code == 2 and "--currency EUR: only with --cost" in done.stderr
+    done = _new(root, "team", "--name", "Ops", "--department", "product", "--lead", "alex", "--cost", "1",
+                "--currency", "euro")
+    assert done.exit_code == 2 and "not a currency code" in done.stderr
+
+
+def test_a_person_may_be_named_by_name(tmp_path: Path) -> None:
+    root = _starter(tmp_path / "s")
+    done = _new(root, "department", "--name", "Legal", "--leader", "Sam")
+    assert done.exit_code == 2 and "did you mean `sam`?" in done.stderr
