@@ -444,3 +444,24 @@ def test_a_person_may_be_named_by_name(tmp_path: Path) -> None:
     root = _starter(tmp_path / "s")
     done = _new(root, "department", "--name", "Legal", "--leader", "Sam")
     assert done.exit_code == 2 and "did you mean `sam`?" in done.stderr
+
+
+# --- the how-to ----------------------------------------------------------------------------
+
+PAGE = REPO / "site" / "guide" / "how-to" / "start-a-goal.md"
+
+
+def test_the_how_to_shows_what_strat_new_prints(tmp_path: Path) -> None:
+    """The options example of the how-to, run in a starter, prints the file the page shows."""
+    import shlex
+
+    assert "Start a goal by answering questions: guide/how-to/start-a-goal.md" in (REPO / "mkdocs.yml").read_text()
+    text = PAGE.read_text(encoding="utf-8")
+    block = text.split("## 2. Or give everything as options", 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    command, shown = block.split("\n# yaml-language-server", 1)
+    args = shlex.split(command.replace("\\\n", " ").removeprefix("$ "))
+    assert args[:3] == ["strat", "new", "goal"] and "--dry-run" in args
+    root = _starter(tmp_path / "s")
+    done = helpers.run_cli(args[1:], cwd=root)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == "# yaml-language-server" + shown
