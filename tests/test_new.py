@@ -465,3 +465,21 @@ def test_the_how_to_shows_what_strat_new_prints(tmp_path: Path) -> None:
     done = helpers.run_cli(args[1:], cwd=root)
     assert done.exit_code == 0, done.stderr
     assert done.stdout == "# yaml-language-server" + shown
+
+
+def test_interactive_baseline_defaults_to_the_metrics_latest_reading(tmp_path: Path) -> None:
+    root = _example(tmp_path / "ex")
+    values = _read(root / "strategy/readings/logo-churn.yaml")["values"]
+    latest = max((v for v in values if str(v["date"]) <= TODAY), key=lambda v: str(v["date"]))["value"]
+    term = Terminal(root, "objective", "--title", "Happier customers", "--owner", "nhaddad", "--metric", "logo-churn",
+                    "--target", "1.1", "--due", "2027-06-30")
+    term.expect("[happier-customers]: ")
+    term.send("")
+    term.expect(f"Baseline (the metric's value today) [{latest}]: ")
+    term.send("")
+    term.expect("Why it matters (empty: none): ")
+    term.send("Happy customers renew")
+    term.expect("new Objective `happier-customers`")
+    assert term.finish() == 0
+    data = _assert_written_clean(root, "strategy/objectives/happier-customers.yaml", "objective.schema.json")
+    assert data["baseline"] == latest and data["why"] == "Happy customers renew" and "period" not in data

@@ -54,6 +54,17 @@ class Strategy:
     model: Model
     today: dt.date
     me: str | None = None  # the Person whose email is git's user.email, if exactly one
+    measured: Any = None  # strat.progress.Measures, built on first use
+
+    def latest(self, metric: Any) -> float | None:
+        """The metric's latest value on or before today, as `strat tree` shows it (strat.progress)."""
+        if self.measured is None:
+            from strat.progress import measures
+            from strat.rules.context import RuleContext
+
+            self.measured = measures(RuleContext(self.model, self.config, self.today))
+        reading = self.measured.latest(metric)
+        return reading.value if reading is not None else None
 
     @property
     def strategy_rel(self) -> str:
@@ -272,6 +283,12 @@ def suggest(kind: Kind, f: Field, answers: dict[str, Any], st: Strategy) -> str 
         return current_period(st)
     if f.name == "period" and kind.kind == "Objective":
         return current_period(st)
+    if f.name == "baseline":
+        metric = answers.get("metric")
+        value = st.latest(metric) if isinstance(metric, str) else None
+        if isinstance(value, (int, float)) and value == value and abs(value) != float("inf"):
+            return str(int(value)) if float(value).is_integer() else repr(float(value))
+        return None
     if f.name == "date":
         return st.today.isoformat()
     if f.name == "currency":
