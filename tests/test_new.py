@@ -483,3 +483,12 @@ def test_interactive_baseline_defaults_to_the_metrics_latest_reading(tmp_path: P
     assert term.finish() == 0
     data = _assert_written_clean(root, "strategy/objectives/happier-customers.yaml", "objective.schema.json")
     assert data["baseline"] == latest and data["why"] == "Happy customers renew" and "period" not in data
+
+
+def test_a_folder_strat_yaml_leaves_out_is_refused(tmp_path: Path) -> None:
+    root = _starter(tmp_path / "s")
+    (root / "strat.yaml").write_text((root / "strat.yaml").read_text() + "\nexclude: [\"departments/**\"]\n")
+    before = _snapshot(root)
+    done = _new(root, "department", "--name", "Legal", "--leader", "alex")
+    assert done.exit_code == 1 and "include/exclude leave this file out" in done.stderr
+    assert _snapshot(root) == before

@@ -412,6 +412,10 @@ def plan(kind: Kind, answers: dict[str, Any], st: Strategy) -> Planned:
     if problems or source is None or len(source.documents) != 1 or not _same(source.documents[0].data, data):
         return Planned(rel, text, ["internal error: the YAML written does not read back as the answers; nothing "
                                    "was written (this is a bug in strat; please report it with the answers)"], [])
+    if not _read_by_lint(rel, st):
+        return Planned(rel, text, [f"{rel}: strat.yaml's include/exclude leave this file out, so strat lint and the "
+                                   "site would never read it; nothing was written (give the kind a folder they read, "
+                                   "or change include/exclude)"], [])
     options = LintOptions(use_git=False, today=st.today)
     before = check(st.loaded, st.config, options).diagnostics
     files: list[SourceFile] = [f for f in st.loaded.files if f.path != rel]
@@ -428,6 +432,14 @@ def plan(kind: Kind, answers: dict[str, Any], st: Strategy) -> Planned:
         elif d.severity is Severity.WARNING:
             warnings.append(shown)
     return Planned(rel, text, errors, warnings)
+
+
+def _read_by_lint(rel: str, st: Strategy) -> bool:
+    from strat.discover import selected
+
+    strategy_rel = st.strategy_rel
+    in_folder = rel if strategy_rel == "." else rel.removeprefix(strategy_rel.rstrip("/") + "/")
+    return selected(in_folder, st.config.include, st.config.exclude)
 
 
 def _key(d: Diagnostic) -> tuple[str, str, str]:
