@@ -356,7 +356,7 @@ def test_interactive_goal_with_did_you_mean_corrections(tmp_path: Path) -> None:
     term.send("0.3")
     term.expect("Target (the value at the end of the period): ")
     term.send("0.5")
-    term.expect("Plan (empty: none) [product-plan]: ")
+    term.expect("Plan (- for none) [product-plan]: ")
     term.send("")
     term.expect("new Goal `half-of-teams-ship-fast`")
     assert term.finish() == 0
@@ -492,3 +492,18 @@ def test_a_folder_strat_yaml_leaves_out_is_refused(tmp_path: Path) -> None:
     done = _new(root, "department", "--name", "Legal", "--leader", "alex")
     assert done.exit_code == 1 and "include/exclude leave this file out" in done.stderr
     assert _snapshot(root) == before
+
+
+def test_interactive_dash_declines_an_optional_default(tmp_path: Path) -> None:
+    root = _starter(tmp_path / "s")
+    term = Terminal(root, "goal", "--title", "No plan", "--owner", "kim", "--team", "growth", "--parent",
+                    "grow-active-teams", "--period", "year-one", "--metric", "activation-rate", "--baseline", "0.3",
+                    "--target", "0.4", "--dry-run")
+    term.expect("[no-plan]: ")
+    term.send("")
+    term.expect("Plan (- for none) [product-plan]: ")
+    term.send("-")
+    term.expect("dry run: nothing written")
+    assert term.finish() == 0
+    assert "plan:" not in term.seen and "parent: grow-active-teams" in term.seen
+    assert not (root / "strategy/goals/no-plan.yaml").exists()

@@ -57,11 +57,15 @@ def ask(kind: Kind, f: Field, answers: dict[str, Any], st: Strategy, required: b
     label = f.ask
     if f.type == CHOICE:
         label += f" ({'/'.join(f.choices)})"
+    if not required and default is not None:  # Enter takes the default: `-` is the way to none
+        label = label.replace("(empty: none)", "(- for none)").replace("(empty: not said)", "(- for not said)")
     while True:
         with _completion([i for i, _ in options], f.type in (REFS, VALUES)):
             text = click.prompt(inert.visible(label), default=default if default is not None else "",
                                 show_default=default is not None, type=str)
         text = text.strip()
+        if text == "-" and not required and default is not None:
+            return None
         if text == "?" and options:
             _show_choices(options, len(options))
             continue
