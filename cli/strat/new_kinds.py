@@ -47,7 +47,7 @@ def _f(name: str, ask: str, type_: str = TEXT, path: tuple[str, ...] | None = No
     return Field(name, path or (name.replace("-", "_"),), ask, type_, **more)
 
 
-_ID = _f("id", "Id (a lowercase slug, unique in the repository)", ID)
+_ID = _f("id", "Id (a slug, unique in the repository)", ID)
 _OWNER = _f("owner", "Owner (the Person accountable)", REF, targets=("Person",))
 
 KINDS: dict[str, Kind] = {k.kind.lower(): k for k in (
