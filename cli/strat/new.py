@@ -102,26 +102,30 @@ class Refusal:
 def choices(f: Field, st: Strategy) -> list[tuple[str, str]]:
     """What an answer may be, from the strategy: (id, what it is) pairs, for the prompt's
     list and its Tab completion. Empty for free text and numbers."""
+    from strat.model import is_slug
+
     model = st.model
     if f.type in (REF, REFS):
         out = []
         for kind in f.targets:
             for doc in model.of_kind(kind):
+                if not is_slug(doc.id):
+                    continue  # a malformed id (the schema reports it) is not offered
                 words = doc.data.get("name") or doc.data.get("title") or ""
                 out.append((doc.id, words if isinstance(words, str) else ""))
         return sorted(out)
     if f.type == PERIOD:
-        return [(p.id, f"{p.start} to {p.end}") for p in model.periods.values()]
+        return [(p.id, f"{p.start} to {p.end}") for p in model.periods.values() if is_slug(p.id)]
     if f.type == VALUES:
         strategy = model.strategy.data if model.strategy else {}
         names = {v.get("id"): v.get("name") for v in strategy.get("values", []) or [] if isinstance(v, dict)}
-        return [(v, str(names.get(v) or "")) for v in model.values]
+        return [(v, str(names.get(v) or "")) for v in model.values if is_slug(v)]
     if f.type == CHOICE:
         return [(c, "") for c in f.choices]
     return []
 
 
-def check_answer(f: Field, text: str, st: Strategy, planned_id: str | None = None) -> tuple[Any, Refusal | None]:
+def check_answer(f: Field, text: str, st: Strategy) -> tuple[Any, Refusal | None]:
     """The value of an answer typed for `f`, or why it cannot be used."""
     from strat.inert import not_utf8
 
@@ -142,7 +146,7 @@ def check_answer(f: Field, text: str, st: Strategy, planned_id: str | None = Non
     if f.type == NUMBER:
         return _number(text)
     if f.type == ID:
-        return _fresh_id(text, st, planned_id)
+        return _fresh_id(text, st)
     if f.type == DATE:
         try:
             return dt.date.fromisoformat(text).isoformat(), None
@@ -214,7 +218,7 @@ def _number(text: str) -> tuple[int | float | None, Refusal | None]:
     return value, None
 
 
-def _fresh_id(text: str, st: Strategy, planned_id: str | None = None) -> tuple[str | None, Refusal | None]:
+def _fresh_id(text: str, st: Strategy) -> tuple[str | None, Refusal | None]:
     from strat.model import is_slug
 
     if not is_slug(text):
