@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
@@ -1373,6 +1373,118 @@ def _commit_starter(target: Path, files: list[str]) -> None:
 
 
 _IDENTITY_EXAMPLE = {"user.name": "Your Name", "user.email": "you@example.com"}
+
+
+# --- strat new (strat.new, strat.new_prompts) ----------------------------------------------
+
+
+def _new_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per field any kind asks for (strat.new_kinds.KINDS); each kind takes its own."""
+    from strat import new_kinds as new
+
+    repeated = {"value", "member", "objective"}
+    for name in reversed(new.all_options()):
+        command = click.option(f"--{name}", f"opt_{name.replace('-', '_')}", metavar=new.metavar(name),
+                               multiple=name in repeated, callback=_text_arguments if name in repeated
+                               else _text_argument, help=new.OPTION_HELP[name])(command)
+    return command
+
+
+@cli.command("new")
+@click.argument("kind", metavar="KIND", type=click.Choice(("goal", "objective", "metric", "initiative", "decision",
+                                                         "team", "person", "department", "plan"), case_sensitive=False))
+@_new_options
+@click.option("--dry-run", is_flag=True, help="Print the file that would be written; write nothing.")
+@click.option("--no-input", is_flag=True, help="Never prompt, even on a terminal: every required option is given.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The date to take as today (default: today).")
+def new(kind: str, dry_run: bool, no_input: bool, today: "object", **options: "object") -> int:
+    """Start a goal, objective, metric, initiative, decision, team, person, department
+    or plan: one new YAML file, by answering questions or with options.
+
+    On a terminal, strat asks for each field not given as an option, with the
+    default the strategy suggests ([in brackets]; Enter takes it) and the ids it
+    may name listed (? lists them all, Tab completes). Each answer is checked as
+    it is typed: a number for baseline and target, an existing id for a
+    reference (a near miss offers the id meant), a fresh id for the new entity.
+    Without a terminal (or with --no-input) nothing is asked: every required
+    option must be given, and a missing one is named (exit 2).
+
+    \b
+    Examples:
+      strat new goal --title "Half of new teams ship in week one" --owner kim --team growth --parent grow-active-teams --metric activation-rate --baseline 0.32 --target 0.5 --dry-run
+      strat new metric --name "Trial sign-ups" --unit count --type leading --better up --owner kim
+      strat new decision --title "Annual plans only for teams of ten" --value customer-first --context "Monthly churn" --decision "Annual only"
+
+    \b
+    The file goes where this strategy keeps that kind (beside most of its
+    files; else strategy/goals/, strategy/metrics/, ...), named after the id,
+    with the editor's schema line on its first line. It is read back, and the
+    strategy is linted with it before anything is written: a file that would add
+    an error is refused with the findings. An existing file is never replaced.
+
+    \b
+    Exit status: 0 written (or, with --dry-run, would be), 1 refused (lint errors,
+                 or the file exists), 2 usage error (a missing or wrong option).
+    """
+    import datetime as dt
+
+    from strat import git, new as new_module, new_prompts
+    from strat.write import FileChange, WriteRefused
+
+    spec = new_module.KINDS[kind.lower()]
+    given: dict[str, str] = {}
+    for key, value in options.items():
+        name = key.removeprefix("opt_").replace("_", "-")
+        if isinstance(value, tuple):
+            if value:
+                given[name] = ",".join(str(v) for v in value)
+        elif value is not None:
+            given[name] = str(value)
+    wrong = new_module.unknown_options(spec, given)
+    if wrong:
+        a = new_module.article(spec.kind)
+        raise UsageProblem(f"{', '.join(wrong)}: not a field of {a} {spec.kind} (strat new {kind.lower()} --help; "
+                           f"{a} {spec.kind} takes {', '.join(f.option for f in spec.fields)})")
+    root, folder, config = _locate(None)
+    day = today.date() if isinstance(today, dt.datetime) else dt.date.today()
+    st = new_module.open_strategy(root, folder, config, day, git.config_value(root, "user.email"))
+    answers, missing, problems = new_module.from_options(spec, given, st)
+    interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
+    if problems:
+        raise UsageProblem("\n".join(problems))
+    if missing and not interactive:
+        raise UsageProblem(f"strat new {kind.lower()} needs {', '.join(missing)} (no terminal to ask on"
+                           f"{'' if not no_input else ', and --no-input'}; see strat new {kind.lower()} --help)")
+    if interactive:
+        answers = new_prompts.ask_all(spec, {k: v for k, v in answers.items() if k in given}, st)
+    try:  # checked again with the lock held: a file or id that appeared meanwhile is refused
+        tx = None if dry_run else _hold_lock(root, "strat new")
+    except WriteRefused as refused:
+        _say(f"strat new: {refused}", err=True)
+        return EXIT_FINDINGS
+    if tx is not None:
+        st = new_module.open_strategy(root, folder, config, day, None)
+    planned = new_module.plan(spec, answers, st)
+    for warning in planned.warnings:
+        _say(f"strat new: warning: {warning}", err=True)
+    if planned.errors:
+        for error in planned.errors:
+            _say(error, err=True)
+        _say(f"Refused: {planned.rel} would add {len(planned.errors)} lint error"
+             f"{'' if len(planned.errors) == 1 else 's'}; nothing was written.", err=True)
+        return EXIT_FINDINGS
+    if dry_run or tx is None:
+        _say(f"# {planned.rel} (dry run: nothing written)", err=True)
+        _say(planned.text, nl=False)
+        return EXIT_OK
+    try:
+        tx.write_all([FileChange(planned.rel, planned.text.encode("utf-8"), None)])
+    except WriteRefused as refused:
+        _say(f"strat new: {refused}", err=True)
+        return EXIT_FINDINGS
+    _say(f"{planned.rel}: new {spec.kind} `{answers['id']}`")
+    return EXIT_OK
 
 
 # --- strat import (strat.importcsv) ---------------------------------------------------------
