@@ -64,7 +64,7 @@ class Repository:
     host: str  # one of HOSTS
     branch: str = DEFAULT_BRANCH
     folder: str = ""  # the strat repository's root inside the git repository ("" at its root)
-    docs: str | None = None  # the hand-written pages' folder, repository-relative; None: no edit link on them
+    docs: str | None = None  # the hand-written pages' folder, strat-repository-relative; None: no edit link on them
     docs_base: str | None = None  # an edit_uri (or template) of mkdocs.yml for hand-written pages, made absolute
     docs_template: bool = False
 
@@ -192,8 +192,9 @@ def resolve(raw: dict[str, Any], site: dict[str, Any], docs_dir: str | None) -> 
                      "is built without them")
         return None, notes
     folder = _folder(site.get("repository_folder"))
-    docs = posixpath.join(folder, docs_dir) if (folder and docs_dir is not None) else docs_dir
-    branch = site.get("branch") or _branch_of(edit_uri, host, docs) or DEFAULT_BRANCH
+    docs = docs_dir  # relative to the strat repository; `Repository.path` puts the folder in front
+    in_git = posixpath.join(folder, docs_dir) if (folder and docs_dir is not None) else docs_dir
+    branch = site.get("branch") or _branch_of(edit_uri, host, in_git) or DEFAULT_BRANCH
     if not isinstance(branch, str) or not branch.strip() or "\x00" in branch or ".." in branch:
         raise ConfigRefused(f"strat.yaml: site.branch {inert.text(repr(branch))} is not a branch name")
     base: str | None = None
