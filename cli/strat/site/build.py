@@ -286,13 +286,14 @@ def _theme(raw_theme: Any, layout: _Layout, theme_dir: Path) -> dict[str, Any]:
     template = resources.files("strat.site").joinpath("overrides/main.html").read_text(encoding="utf-8")
     theme_dir.mkdir(parents=True, exist_ok=True)
     (theme_dir / "main.html").write_text(template.replace("STRAT_PARENT_TEMPLATE", f'"{parent}"'), encoding="utf-8")
-    source = resources.files("strat.site").joinpath("overrides/partials/source.html").read_text(encoding="utf-8")
-    safe_write(theme_dir, "partials/source.html", source)  # the repository link, with no request to its host
+    partial = resources.files("strat.site").joinpath("overrides/partials/source.html").read_text(encoding="utf-8")
+    safe_write(theme_dir, "partials/source.html", partial)  # the repository link, with no request to its host
     theme["custom_dir"] = str(theme_dir)
     theme["font"] = False
     if layout.repository is not None:
-        features = theme.get("features") if isinstance(theme.get("features"), list) else []
-        theme["features"] = [*features, *(["content.action.edit"] if "content.action.edit" not in features else [])]
+        raw_features = theme.get("features")
+        features: list[Any] = list(raw_features) if isinstance(raw_features, list) else []
+        theme["features"] = features + (["content.action.edit"] if "content.action.edit" not in features else [])
     return theme
 
 
