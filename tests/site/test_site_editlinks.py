@@ -109,6 +109,15 @@ def test_an_absolute_edit_uri_names_the_repository() -> None:
                                                                       "develop")
 
 
+def test_an_edit_uri_template_places_the_encoded_path() -> None:
+    repo, _ = resolve({"repo_url": "https://github.com/o/r", "edit_uri_template": "blob/main/site/{path}?plain=1"},
+                      {}, "site")
+    assert repo is not None
+    assert editlinks.docs_edit_url(repo, "a b#c.md") == "https://github.com/o/r/blob/main/site/a%20b%23c.md?plain=1"
+    with pytest.raises(ConfigRefused):
+        resolve({"repo_url": "https://github.com/o/r", "edit_uri_template": 'x/{path}"onclick="alert(1)'}, {}, "site")
+
+
 def test_an_unknown_host_builds_without_edit_links_and_says_why() -> None:
     repo, notes = resolve({"repo_url": "https://code.acme.internal/strategy"}, {}, "site")
     assert repo is None and "repository_host" in notes[0]
@@ -296,6 +305,15 @@ def test_a_hostile_repo_url_stops_the_build(tmp_path: Path, setting: str) -> Non
     assert result.exit_code == 1
     assert "repo_url" in result.stderr and "refused" in result.stderr
     assert not (out / "index.html").exists()
+
+
+def test_a_hostile_repo_name_is_shown_as_text(tmp_path: Path) -> None:
+    root = example_copy(tmp_path / "repo", "repo_url: https://github.com/o/r\n"
+                                           "repo_name: '<img src=x onerror=alert(1)>'\n")
+    out = tmp_path / "public"
+    assert build(root, out).exit_code == 0
+    text = (out / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
 
 
 def test_a_hostile_strat_yaml_repository_is_a_config_finding(tmp_path: Path) -> None:
