@@ -139,7 +139,7 @@ class _Site(Measured, Scored):
         metrics = [str(kr.get("metric")) for kr in doc.data.get("key_results") or []
                    if isinstance(kr, dict) and isinstance(kr.get("metric"), str) and _safe_id(kr.get("metric"))]
         readings = [editlinks.Source(r.path, r.position[0]) for r in self.model.of_kind("Readings")
-                    if doc.kind == "Metric" and r.data.get("metric") == doc.id]
+                    if r.data.get("metric") == doc.id] if doc.kind == "Metric" else []
         title = self.f.title(doc) if doc.kind != "Strategy" else as_text(doc.data.get("company"))
         return editlinks.with_actions(markdown, editlinks.actions_html(self.repository, doc, title, metrics, readings))
 
