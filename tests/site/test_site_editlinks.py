@@ -337,3 +337,12 @@ def test_render_for_other_builders_carries_the_actions_and_no_repo_url(tmp_path:
         assert f'href="{expected}"' in text, src
     hand = (out / "docs" / "about.md").read_text(encoding="utf-8")
     assert "strat-actions" not in hand
+
+
+def test_the_schema_and_the_code_know_the_same_hosts() -> None:
+    import json
+
+    schema = json.loads((REPO / "schemas" / "config.schema.json").read_text(encoding="utf-8"))
+    site = schema["properties"]["site"]["properties"]
+    assert tuple(site["repository_host"]["enum"]) == editlinks.HOSTS
+    assert all(value.get("description") for value in site.values())
