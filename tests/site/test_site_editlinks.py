@@ -346,3 +346,15 @@ def test_the_schema_and_the_code_know_the_same_hosts() -> None:
     site = schema["properties"]["site"]["properties"]
     assert tuple(site["repository_host"]["enum"]) == editlinks.HOSTS
     assert all(value.get("description") for value in site.values())
+
+
+def test_the_actions_stay_out_of_the_search_index(hosted: tuple[str, Path, Path]) -> None:
+    import json
+
+    _, _, out = hosted
+    index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
+    generated = tuple(f"{folder}/" for folder in paths.FOLDERS.values())
+    entries = [doc for doc in index["docs"] if doc["location"].startswith(generated) or doc["location"] == ""]
+    assert len(entries) > 50
+    text = " ".join(doc["text"] for doc in entries)
+    assert "Propose a check-in" not in text and "View at line" not in text and ".yaml, line" not in text

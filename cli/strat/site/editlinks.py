@@ -321,8 +321,10 @@ def actions_html(repo: Repository, doc: Any, title: str, metrics: list[str] | No
         links.append(_a(edit_url(repo, source.path, source.line), f"Edit readings {name}", "md-button",
                         f"Add a reading to {source.path}"))
     shown = f'<span class="strat-actions-file">{esc(repo.path(where.path))}, line {where.line}</span>'
-    return (f'<div class="strat-actions" role="group" aria-label="{esc("Change this " + kind)}">'
-            + "".join(links) + shown + "</div>")
+    # Out of the search index (the theme's indexer skips `data-search-exclude`): every
+    # page would otherwise match "edit", "line" and its own file name.
+    return (f'<div class="strat-actions" role="group" aria-label="{esc("Change this " + kind)}" '
+            f'data-search-exclude>' + "".join(links) + shown + "</div>")
 
 
 HOST_NAMES = {"github": "GitHub", "gitlab": "GitLab", "bitbucket": "Bitbucket", "gitea": "Gitea"}
