@@ -33,7 +33,7 @@ from typing import Any, Callable, TextIO
 from strat import inert
 from strat.config import Config
 from strat.diagnostics import Severity
-from strat.site import mkdocs_config, paths
+from strat.site import editlinks, mkdocs_config, paths
 from strat.site.escape import site_name
 from strat.site.mkdocs_config import ConfigRefused, Trust
 
@@ -69,6 +69,7 @@ class Rendered:
     diagnostics: list[Any]
     documents: int
     company: Any = None
+    sources: dict[str, editlinks.Source] = field(default_factory=dict)  # entity page → its file and line
 
 
 @dataclass(slots=True)
@@ -82,6 +83,8 @@ class _Layout:
     out_dir: Path | None = None
     directory_urls: bool = True
     templates: bool = False  # the repository brings Jinja templates: render the theme sandboxed
+    repository: editlinks.Repository | None = None  # where the files live on a git host: edit links
+    notes: list[str] = field(default_factory=list)  # what the operator should know about the layout
 
 
 # --- entry points ------------------------------------------------------------------------
@@ -96,7 +99,10 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
         layout = _layout(root, config, options.out, cwd=Path.cwd(), trust=options.trust)
         assert layout.out_dir is not None
         _check_out_dir(layout.out_dir, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
-        rendered = render_strategy(root, folder, config, options.today, layout.directory_urls, err)
+        for note in layout.notes:
+            say(note)
+        rendered = render_strategy(root, folder, config, options.today, layout.directory_urls, err,
+                                   repository=layout.repository)
         if rendered is None:
             return EXIT_FINDINGS
         say(f"rendered {sum(1 for p in rendered.pages if p.endswith('.md'))} pages from {rendered.documents} documents "
@@ -104,7 +110,7 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
         _claim(layout.out_dir)
         try:
             with tempfile.TemporaryDirectory(prefix="strat-site-") as tmp:
-                built = _run_mkdocs(layout, rendered.pages, rendered.company, Path(tmp), options.strict, say, err)
+                built = _run_mkdocs(layout, rendered, Path(tmp), options.strict, say, err)
         except SiteProblem as problem:
             raise SiteProblem(f"{problem}\nstrat site: {_show(layout.out_dir, root)} may hold part of a site; it is "
                               "still marked as strat's, so the next build replaces it") from None
@@ -119,9 +125,9 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
 
 
 def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | None, directory_urls: bool,
-                    err: TextIO) -> Rendered | None:
+                    err: TextIO, repository: editlinks.Repository | None = None) -> Rendered | None:
     """Lint, and render when there are no errors; print the errors and return None
-    otherwise."""
+    otherwise. With `repository`, entity pages carry their "Edit" actions."""
     from strat.codes import all_codes
     from strat.formats import FORMATS, Report
     from strat.lint import LintOptions, lint
@@ -140,14 +146,22 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
         return None
     ctx = RuleContext(result.model, config, today or dt.date.today(), None)
     pages = render_site(result.model, ctx, result.diagnostics, all_codes(), directory_urls=directory_urls,
-                        changelog=_changelog(root, folder))
+                        changelog=_changelog(root, folder), repository=repository)
     pages.update(reference_pages(all_codes()))
     periods = list(result.model.periods)
     reviews = review_pages(root, folder, config, ctx.today, periods)
     link_reviews(pages, reviews, periods)
     pages.update(reviews)
     strategy = result.model.strategy
-    return Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None)
+    sources = {}
+    for kind in paths.FOLDERS:
+        for doc in result.model.of_kind(kind):
+            if isinstance(doc.id, str) and paths.entity(kind, doc.id) in pages:
+                sources[paths.entity(kind, doc.id)] = editlinks.Source(doc.path, max(1, doc.position[0]))
+    if strategy is not None:
+        sources[paths.HOME] = editlinks.Source(strategy.path, max(1, strategy.position[0]))
+    return Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None,
+                    sources)
 
 
 def _changelog(root: Path, folder: Path) -> list | None:
@@ -192,6 +206,8 @@ def _layout(root: Path, config: Config, out: Path | None, cwd: Path, trust: Trus
             site_dir = DEFAULT_OUT  # MkDocs' own default, site/, is where hand-written pages live
         layout.out_dir = Path(os.path.abspath(root / site_dir))
     layout.directory_urls = bool(layout.raw.get("use_directory_urls", True))
+    docs_rel = layout.hand_dir.relative_to(Path(os.path.abspath(root))).as_posix() if layout.hand_dir else None
+    layout.repository, layout.notes = editlinks.resolve(layout.raw, config.site, docs_rel)
     return layout
 
 
@@ -255,6 +271,8 @@ def _drop_generated(item: Any, generated: dict[str, str]) -> Any:
 
 
 def _theme(raw_theme: Any, layout: _Layout, theme_dir: Path) -> dict[str, Any]:
+    """The theme: material, strat's templates over the repository's own, no fonts from
+    another host; with a known repository, the theme's edit button (`content.action.edit`)."""
     theme = dict(raw_theme) if isinstance(raw_theme, dict) else {"name": raw_theme or "material"}
     if theme.get("name") != "material":
         raise SiteProblem(f"the strategy site is built with mkdocs-material; {MKDOCS_FILE} sets theme "
@@ -273,8 +291,14 @@ def _theme(raw_theme: Any, layout: _Layout, theme_dir: Path) -> dict[str, Any]:
     template = resources.files("strat.site").joinpath("overrides/main.html").read_text(encoding="utf-8")
     theme_dir.mkdir(parents=True, exist_ok=True)
     (theme_dir / "main.html").write_text(template.replace("STRAT_PARENT_TEMPLATE", f'"{parent}"'), encoding="utf-8")
+    partial = resources.files("strat.site").joinpath("overrides/partials/source.html").read_text(encoding="utf-8")
+    safe_write(theme_dir, "partials/source.html", partial)  # the repository link, with no request to its host
     theme["custom_dir"] = str(theme_dir)
     theme["font"] = False
+    if layout.repository is not None:
+        raw_features = theme.get("features")
+        features: list[Any] = list(raw_features) if isinstance(raw_features, list) else []
+        theme["features"] = features + (["content.action.edit"] if "content.action.edit" not in features else [])
     return theme
 
 
@@ -287,9 +311,9 @@ def _not_in_nav(raw: Any) -> str:
 # --- assembling and running ------------------------------------------------------------------
 
 
-def _run_mkdocs(layout: _Layout, pages: dict[str, str], company: Any, tmp: Path, strict: bool, say: "_Say",
-                err: TextIO) -> int:
+def _run_mkdocs(layout: _Layout, rendered: Rendered, tmp: Path, strict: bool, say: "_Say", err: TextIO) -> int:
     """Assemble the docs folder in `tmp` and run MkDocs. Returns the number of pages built."""
+    pages, company = rendered.pages, rendered.company
     docs = tmp / "docs"
     docs.mkdir()
     hand_pages: list[str] = []
@@ -313,17 +337,36 @@ def _run_mkdocs(layout: _Layout, pages: dict[str, str], company: Any, tmp: Path,
         "not_in_nav": _not_in_nav(raw.get("not_in_nav")),
         "extra_css": [*(raw.get("extra_css") or []), "stylesheets/strat.css"],
         "strict": strict,
+        # strat sets every page's edit link itself (StratPlugin): MkDocs' own would send a
+        # generated page to its generated Markdown, which is in no repository.
+        "repo_url": layout.repository.url if layout.repository else None,
+        "edit_uri": "",
+        "edit_uri_template": None,
     }
     total = sum(1 for rel in [*pages, *hand_pages] if rel.endswith(".md"))  # pages, not stylesheets or images
     # MkDocs never reads mkdocs.yml itself: it gets the checked configuration, with the
     # repository root as the folder of the configuration file.
     options = {key: value for key, value in raw.items() if key not in overrides}
     options.update(overrides)
-    return _mkdocs_build(layout.root / MKDOCS_FILE, options, layout.templates, set(pages), total, say, err)
+    edit = _edit_links(layout.repository, rendered, hand_pages)
+    return _mkdocs_build(layout.root / MKDOCS_FILE, options, layout.templates, set(pages), total, say, err, edit)
+
+
+def _edit_links(repo: editlinks.Repository | None, rendered: Rendered, hand_pages: list[str]) -> dict[str, str]:
+    """Each page's edit link: an entity page's YAML file at its line, a hand-written page's
+    Markdown source; none on the other generated pages (index pages, health, rules)."""
+    if repo is None:
+        return {}
+    links = {page: editlinks.edit_url(repo, s.path, s.line) for page, s in rendered.sources.items()}
+    for rel in hand_pages:
+        url = editlinks.docs_edit_url(repo, rel) if rel.endswith(".md") else None
+        if url is not None:
+            links[rel] = url
+    return links
 
 
 def _mkdocs_build(config_path: Path, options: dict[str, Any], sandboxed: bool, generated: set[str], total: int,
-                  say: "_Say", err: TextIO) -> int:
+                  say: "_Say", err: TextIO, edit: dict[str, str] | None = None) -> int:
     """Run MkDocs with strat's plugin: progress on large builds and, on generated pages,
     two shortcuts that leave every output byte as it would be: raw HTML blocks stashed
     without an HTML parse (`rawblocks`), and the search indexer spared the blocks it
@@ -348,6 +391,7 @@ def _mkdocs_build(config_path: Path, options: dict[str, Any], sandboxed: bool, g
 
         def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
             raw_blocks.active = SHORTCUTS and page.file.src_uri in generated
+            page.edit_url = (edit or {}).get(page.file.src_uri)  # percent-encoded: the theme prints it as is
             return markdown
 
         @event_priority(100)  # before mkdocs-material's search indexer (priority 0)

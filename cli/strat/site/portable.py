@@ -23,6 +23,12 @@ repository's own among its hand-written pages), `font: false` and `highlightjs: 
 links were written for.
 Plugins, hooks and extensions that the repository's `mkdocs.yml` names are left out: a
 pull request must not be able to choose code that another builder imports.
+
+When the repository is named (`strat.site.editlinks`), the entity pages carry their
+"Edit" actions in the page itself, so they work with any builder. The configuration names
+no `repo_url`: another builder would give every generated page an edit link to its
+generated Markdown (which is in no repository), and mkdocs-material would ask the git
+host's API for the repository's stars from every reader's browser.
 """
 
 from __future__ import annotations
@@ -63,7 +69,9 @@ def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.d
     try:
         layout = build._layout(root, config, None, cwd=Path.cwd())
         urls = layout.directory_urls if directory_urls is None else directory_urls
-        rendered = build.render_strategy(root, folder, config, today, urls, err)
+        for note in layout.notes:
+            print(inert.lines(f"strat site: {note}"), file=err)
+        rendered = build.render_strategy(root, folder, config, today, urls, err, repository=layout.repository)
         if rendered is None:
             return build.EXIT_FINDINGS
         protected = [p for p in (layout.hand_dir, folder, root / ".git") if p]

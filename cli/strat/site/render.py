@@ -26,7 +26,8 @@ from strat.load import Document
 from strat.model import Model, as_text, mapping
 from strat.roi import ratio_text
 from strat.rules.context import RuleContext
-from strat.site import paths, svg
+from strat.site import editlinks, paths, svg
+from strat.site.editlinks import Repository
 from strat.site.measured import Measured
 from strat.site.scored import Scored
 from strat.site import onepager
@@ -57,13 +58,18 @@ Changelog = list[tuple[Any, list[Any]]]
 
 
 def render_site(model: Model, ctx: RuleContext, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo], *,
-                directory_urls: bool = True, changelog: "Changelog | None" = None) -> dict[str, str]:
+                directory_urls: bool = True, changelog: "Changelog | None" = None,
+                repository: "Repository | None" = None) -> dict[str, str]:
     """Every generated page of the site: {path relative to the docs folder: Markdown},
     plus the site's stylesheet. `ctx.today` dates the status of goals; `diagnostics` are
     the strategy's current lint findings (shown, never fatal here); `codes` documents
     every diagnostic code (`strat.codes.all_codes()`); `changelog` is the strategy's
-    history from git (`strat.history.changelog`), None outside a git repository."""
-    return _Site(model, build_facts(ctx), diagnostics, codes, directory_urls, changelog).pages()
+    history from git (`strat.history.changelog`), None outside a git repository;
+    `repository`, where the files live on a git host (`strat.site.editlinks`): entity pages
+    then carry an "Edit" action (None: no edit link anywhere)."""
+    site = _Site(model, build_facts(ctx), diagnostics, codes, directory_urls, changelog)
+    site.repository = repository
+    return site.pages()
 
 
 def nav_sections() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -95,6 +101,7 @@ class _Site(Measured, Scored):
         self.codes = codes
         self.dir_urls = directory_urls
         self.findings = _findings_by_entity(model, diagnostics)
+        self.repository: Repository | None = None
 
     # --- assembly ------------------------------------------------------------------
 
@@ -120,8 +127,21 @@ class _Site(Measured, Scored):
             out[index] = self.index_page(kind, index)
             for doc in self.f.entities.get(kind, []):
                 page = paths.entity(kind, doc.id)
-                out[page] = render(doc, page)
+                out[page] = self.with_actions(doc, render(doc, page))
+        if self.model.strategy is not None:
+            out[paths.HOME] = self.with_actions(self.model.strategy, out[paths.HOME])
         return {path: text if text.endswith("\n") else text + "\n" for path, text in out.items()}
+
+    def with_actions(self, doc: Document, markdown: str) -> str:
+        """An entity page with its "Edit" actions, when the repository is known."""
+        if self.repository is None:
+            return markdown
+        metrics = [str(kr.get("metric")) for kr in doc.data.get("key_results") or []
+                   if isinstance(kr, dict) and isinstance(kr.get("metric"), str) and _safe_id(kr.get("metric"))]
+        readings = [editlinks.Source(r.path, r.position[0]) for r in self.model.of_kind("Readings")
+                    if r.data.get("metric") == doc.id] if doc.kind == "Metric" else []
+        title = self.f.title(doc) if doc.kind != "Strategy" else as_text(doc.data.get("company"))
+        return editlinks.with_actions(markdown, editlinks.actions_html(self.repository, doc, title, metrics, readings))
 
     # --- small pieces ----------------------------------------------------------------
 

@@ -99,13 +99,14 @@ def _rebuild(root: Path, folder: Path, config: Config, today: dt.date | None, tr
     if not folder.is_dir():
         say(f"not rebuilt: {folder.name}/ is gone; the preview shows the last version until it is back")
         return
-    rendered = render_strategy(root, folder, config, today, layout.directory_urls, err)
+    rendered = render_strategy(root, folder, config, today, layout.directory_urls, err,
+                               repository=layout.repository)
     if rendered is None:
         say("not rebuilt: the preview shows the last version without lint errors")
         return
     with tempfile.TemporaryDirectory(dir=tmp) as work:
         try:
-            _run_mkdocs(layout, rendered.pages, rendered.company, Path(work), False, say, err)
+            _run_mkdocs(layout, rendered, Path(work), False, say, err)
         except SiteProblem as problem:
             say(str(problem))
             return
