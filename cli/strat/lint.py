@@ -96,6 +96,9 @@ def check(loaded: LoadResult, config: Config | None = None, options: LintOptions
     diagnostics = list(loaded.diagnostics)
     documents, schema_findings = validate_documents(loaded.documents)
     diagnostics.extend(schema_findings)
+    if loaded.pack is not None:
+        loaded.pack.save()  # the lint cache (strat.cache): every file's parse and schema results
+        loaded.pack = None
     model, index_findings = build_model(documents)
     diagnostics.extend(index_findings)
     diagnostics.extend(check_references(model))

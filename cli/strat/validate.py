@@ -86,19 +86,25 @@ def validate_documents(documents: Iterable[Document]) -> tuple[list[Document], l
     known: list[Document] = []
     out: list[Diagnostic] = []
     for doc in documents:
-        kind = doc.data.get("kind")
-        if "kind" not in doc.data or kind is None:
-            out.append(_diag("E004", doc, (), "document has no `kind`; add e.g. `kind: Goal` "
-                             f"(one of {', '.join(schemas.kinds())})"))
-            continue
-        if not isinstance(kind, str) or kind not in validators:
-            out.append(Diagnostic("S101", Severity.ERROR, _unknown_kind(kind), doc.location(("kind",))))
-            continue
-        known.append(doc)
-        findings = _schema_errors(doc, validators[kind]) + _not_finite(doc)
-        doc.valid = not findings
+        if doc.checked is None:  # not already checked (by this process, or a run the lint cache remembers)
+            doc.checked = _check(doc, validators)
+        is_known, findings = doc.checked
+        if is_known:
+            known.append(doc)
+            doc.valid = not findings
         out.extend(findings)
     return known, out
+
+
+def _check(doc: Document, validators: dict[str, Any]) -> tuple[bool, list[Diagnostic]]:
+    """(kind known, findings) of one document."""
+    kind = doc.data.get("kind")
+    if "kind" not in doc.data or kind is None:
+        return False, [_diag("E004", doc, (), "document has no `kind`; add e.g. `kind: Goal` "
+                             f"(one of {', '.join(schemas.kinds())})")]
+    if not isinstance(kind, str) or kind not in validators:
+        return False, [Diagnostic("S101", Severity.ERROR, _unknown_kind(kind), doc.location(("kind",)))]
+    return True, _schema_errors(doc, validators[kind]) + _not_finite(doc)
 
 
 def _not_finite(doc: Document) -> list[Diagnostic]:
