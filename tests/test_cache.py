@@ -92,15 +92,14 @@ def test_an_entry_is_used_for_the_same_bytes_only(tmp_path: Path, cache_dir: Pat
         d[4] for d in e["documents"]))
     for item in entry["diagnostics"] + [f for d in entry["documents"] for f in d[4]]:
         item[2] = "PLANTED " + item[2]
+    pack["runs"] = {}  # no whole-run result: the files' entries make this run
     _write_pack(cache_dir, pack)
     assert "PLANTED" in _lint(root).stdout  # the entry was used: nothing parsed or validated
     target = root / rel
     target.write_bytes(target.read_bytes() + b"\n# changed\n")
     changed = _lint(root)
     assert "PLANTED" not in changed.stdout
-    assert changed.stdout == _lint(root, "--no-cache").stdout
-    target.write_bytes(target.read_bytes()[: -len(b"\n# changed\n")])
-    assert _lint(root).stdout == reference
+    assert changed.stdout == _lint(root, "--no-cache").stdout == reference
 
 
 @pytest.mark.parametrize("damage", ["not-json", "truncated", "empty", "other-version", "other-schemas",
@@ -220,3 +219,34 @@ def test_two_runs_sharing_the_cache(tmp_path: Path, cache_dir: Path) -> None:
             assert out == expected
     json.loads(_packs(cache_dir)[0].read_bytes())  # a whole pack
     assert not [p for p in (cache_dir / "packs").iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_a_whole_run_is_reused_only_for_the_same_inputs(tmp_path: Path, cache_dir: Path) -> None:
+    """An unchanged `strat lint` takes its whole result (references, rules, ignores) from
+    the cache; any input of those checks that changes makes it check again: a file, the
+    day (--today), the options, strat.yaml, git's history (A311)."""
+    root = build_case(CASE, tmp_path / "repo")  # committed on 2026-08-01: one goal is stale (A311)
+    _lint(root)
+    pack = _pack(cache_dir)
+    [key] = pack["runs"]
+    pack["runs"][key]["diagnostics"].append(["A999", "error", "PLANTED", "strategy/x.yaml", 1, 1, "", []])
+    _write_pack(cache_dir, pack)
+    assert "PLANTED" in _lint(root).stdout  # the run was reused
+
+    def fresh(*extra: str, today: str = helpers.TODAY) -> None:
+        args = ["lint", str(root / "strategy"), "--format", "json", "--today", today, *extra]
+        got = helpers.run_cli(args)
+        assert "PLANTED" not in got.stdout
+        assert got.stdout == helpers.run_cli([*args, "--no-cache"]).stdout
+
+    fresh(today="2026-11-24")
+    fresh("--ignore", "A312")
+    (root / "strat.yaml").write_text("stale_after_days: 60\n", encoding="utf-8")
+    fresh()
+    (root / "strat.yaml").write_text("", encoding="utf-8")
+    assert "PLANTED" in _lint(root).stdout  # the same inputs again
+    goal = next((root / "strategy" / "goals").rglob("*.yaml"))
+    goal.write_bytes(goal.read_bytes() + b"\n")
+    helpers.commit_all(root, "2026-11-22T12:00:00+00:00", "touch a goal")  # recently changed now (A311)
+    goal.write_bytes(goal.read_bytes()[:-1])
+    fresh()

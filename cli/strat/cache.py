@@ -90,10 +90,15 @@ class Pack:
         self.old = entries  # rel -> entry, as read
         self.new: dict[str, Any] = {}  # rel -> entry kept or to be written (JSON-ready, or a pending file)
         self.pending: dict[str, tuple[str, Any, list[Diagnostic]]] = {}  # rel -> (sha, SourceFile, diags)
+        self.shas: dict[str, str] = {}  # rel -> SHA-256 of every file read this run
+        self.old_runs: dict[str, Any] = {}  # run key -> a whole lint run's result (strat.lint)
+        self.runs: dict[str, Any] = {}
+        self.defer = False  # strat.lint saves once, with the run's result
 
     def lookup(self, rel: str, raw: bytes) -> tuple[Any, list[Diagnostic]] | None:
         """The cached (SourceFile | None, diagnostics) of these bytes at this path, or None."""
         sha = hashlib.sha256(raw).hexdigest()
+        self.shas[rel] = sha
         entry = self.old.get(rel)
         if isinstance(entry, dict) and entry.get("sha256") == sha:
             try:
@@ -114,7 +119,7 @@ class Pack:
     def save(self) -> None:
         """Write the pack when anything changed (a file parsed, or one gone). Never raises:
         a cache that cannot be written only makes the next run slower."""
-        if not self.pending and set(self.new) == set(self.old):
+        if not self.pending and set(self.new) == set(self.old) and not self.runs:
             return
         entries = dict(self.new)
         for rel, (sha, source, diagnostics) in self.pending.items():
@@ -122,11 +127,47 @@ class Pack:
             if entry is not None:
                 entries[rel] = entry
         try:
-            text = json.dumps({**_stamp(), "files": entries}, ensure_ascii=False, separators=(",", ":"),
-                              allow_nan=True)
+            runs = {**{k: v for k, v in self.old_runs.items() if k not in self.runs}, **self.runs}
+            runs = dict(list(runs.items())[-MAX_RUNS:])
+            text = json.dumps({**_stamp(), "files": entries, "runs": runs}, ensure_ascii=False,
+                              separators=(",", ":"), allow_nan=True)
             _write_atomic(self.path, text.encode("utf-8"))
         except (OSError, ValueError, TypeError):
-            pass
+            return
+        self.old, self.new, self.pending, self.old_runs, self.runs = entries, dict(entries), {}, runs, {}
+
+
+    # --- a whole run's result (the cross-file checks: references, rules, ignores) ---------
+
+    def run_key(self, facts: Any) -> str | None:
+        """The key of a lint run: every file's bytes (by hash) and everything else the
+        cross-file checks read (`facts`: configuration, options, the day, git's facts, the
+        loader's own findings); None when a file was not hashed (nothing to key on)."""
+        try:
+            blob = json.dumps([_stamp(), sorted(self.shas.items()), facts], sort_keys=True, default=repr)
+        except (TypeError, ValueError):
+            return None
+        return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def run_result(self, key: str) -> tuple[list[Diagnostic], int, int] | None:
+        """(diagnostics, files, documents) of a run with this key, or None."""
+        entry = self.old_runs.get(key)
+        if not isinstance(entry, dict):
+            return None
+        try:
+            files, documents = entry["files"], entry["documents"]
+            if type(files) is not int or type(documents) is not int:
+                return None
+            found = [_diag_in(d) for d in entry["diagnostics"]]
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return None
+        return found, files, documents
+
+    def remember_run(self, key: str, diagnostics: list[Diagnostic], files: int, documents: int) -> None:
+        self.runs[key] = {"files": files, "documents": documents, "diagnostics": [diagnostic_json(d) for d in diagnostics]}
+
+
+MAX_RUNS = 8  # whole-run results kept per pack (a few days, options or configurations)
 
 
 def open_pack(root: Path, folder: Path) -> Pack | None:
@@ -143,25 +184,29 @@ def open_pack(root: Path, folder: Path) -> Pack | None:
         path = where / "packs" / f"{name}.json"
     except (OSError, RuntimeError, ValueError):
         return None
-    return Pack(path, _read_pack(path))
+    files, runs = _read_pack(path)
+    pack = Pack(path, files)
+    pack.old_runs = runs
+    return pack
 
 
-def _read_pack(path: Path) -> dict[str, Any]:
-    """The entries of a pack, or {} when it is missing, too large, damaged or foreign."""
+def _read_pack(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The file entries and run results of a pack, or empty ones when it is missing, too
+    large, damaged or foreign."""
     try:
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size > MAX_PACK_BYTES:
-                return {}
-            raw = handle.read(MAX_PACK_BYTES + 1)
+                return {}, {}
+            raw = handle.read()  # not read(MAX + 1): that would allocate the whole limit at once
         if len(raw) > MAX_PACK_BYTES:
-            return {}
+            return {}, {}
         pack = json.loads(raw)
     except (OSError, ValueError, RecursionError):
-        return {}
+        return {}, {}
     if not isinstance(pack, dict) or any(pack.get(k) != v for k, v in _stamp().items()):
-        return {}
-    files = pack.get("files")
-    return files if isinstance(files, dict) else {}
+        return {}, {}
+    files, runs = pack.get("files"), pack.get("runs")
+    return (files if isinstance(files, dict) else {}), (runs if isinstance(runs, dict) else {})
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
@@ -204,7 +249,7 @@ def info() -> dict[str, Any]:
 # --- entries ----------------------------------------------------------------------------
 
 
-def _diag_out(d: Diagnostic) -> list[Any]:
+def diagnostic_json(d: Diagnostic) -> list[Any]:
     loc = d.location
     return [d.code, d.severity.value, d.message, loc.path, loc.line, loc.column, loc.json_path,
             [[r.path, r.line, r.column, r.json_path] for r in d.related]]
@@ -234,10 +279,10 @@ def _to_entry(sha: str, source: Any, diagnostics: list[Diagnostic]) -> dict[str,
             if doc.checked is None:
                 return None
             known, findings = doc.checked
-            docs.append([doc.index, doc.data, list(doc.position), known, [_diag_out(d) for d in findings]])
+            docs.append([doc.index, doc.data, list(doc.position), known, [diagnostic_json(d) for d in findings]])
     return {"sha256": sha, "parsed": source is not None,
             "empty_tail": source.empty_tail if source is not None else None,
-            "diagnostics": [_diag_out(d) for d in diagnostics], "documents": docs}
+            "diagnostics": [diagnostic_json(d) for d in diagnostics], "documents": docs}
 
 
 def _from_entry(rel: str, raw: bytes, entry: dict[str, Any]) -> tuple[Any, list[Diagnostic]] | None:

@@ -191,7 +191,7 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
     from strat.lint import LintOptions, exit_status, lint as run_lint
 
     options = LintOptions(select=_codes_option(select, "--select"), ignore=_codes_option(ignore_codes, "--ignore"),
-                          today=today.date() if today else None)  # type: ignore[attr-defined]
+                          today=today.date() if today else None, model=False)  # type: ignore[attr-defined]
     try:
         root, target, config = _locate(path)
     except _ConfigProblem as problem:
