@@ -20,6 +20,8 @@ SPEC_DEFAULTS = {
     "A311": "warning", "A312": "info",
     # Version 2: measuring (R205 is a rule module too: it judges the data of Readings documents)
     "A313": "warning", "A314": "warning", "A315": "warning", "R205": "error",
+    # Issue 15: a hand-kept `current` that the latest check-in contradicts (strat lint --fix)
+    "A316": "warning",
 }
 
 

@@ -18,6 +18,7 @@ from strat import __version__
 if TYPE_CHECKING:  # imported inside _locate at run time: `strat --version` stays fast
     from strat.checkin import Request
     from strat.config import Config
+    from strat.lint import LintOptions, LintResult
     from strat.model import Model
     from strat.write import Transaction
 
@@ -165,9 +166,13 @@ class _ConfigProblem(Exception):
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Evaluate date rules (A309, A311) as of this day instead of today: reproducible runs.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: only on a terminal).")
+@click.option("--fix", is_flag=True,
+              help="Fix the mechanical findings in place (`strat rules` marks them), then report what is left.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the fixes --fix would make as a unified diff, and write nothing.")
 @_NO_CACHE
 def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: str, today: "object",
-         color: bool | None) -> int:
+         color: bool | None, fix: bool, show_diff: bool) -> int:
     """Check strategy files: YAML, schemas, references and alignment rules.
 
     PATH is the strategy folder (default: strategy/ of the enclosing repository, the
@@ -181,11 +186,14 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
       strat lint
       strat lint strategy/goals/faster-activation.yaml
       strat lint --format github --strict     in CI
+      strat lint --diff                       the mechanical fixes, as a diff (exit 1: some)
+      strat lint --fix                        make them, then report what is left
 
     \b
     Exit status: 0 no errors (warnings allowed unless --strict),
                  1 errors found, 2 usage or internal error.
-    strat lint never writes to the strategy files.
+    strat lint writes to the strategy files only with --fix: each fix is a
+    byte-preserving edit that changes nothing but its finding, all files or none.
     """
     from strat.formats import FORMATS, Report
     from strat.lint import LintOptions, exit_status, lint as run_lint
@@ -198,11 +206,76 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
         report = Report(problem.diagnostics, 1, 0, color=_want_color(color))
         _say(FORMATS[fmt](report), nl=False, color=report.color, formatted=fmt == "github")
         return EXIT_FINDINGS
-    result = run_lint(root, target, config, options)
+    if show_diff:
+        return _lint_diff(root, target, config, options)
+    if fix:
+        fixed = _lint_fix(root, target, config, options)
+        if fixed is None:
+            return EXIT_FINDINGS
+        result = fixed
+    else:
+        result = run_lint(root, target, config, options)
     report = Report(result.diagnostics, result.files, result.documents, color=_want_color(color))
     _say(FORMATS[fmt](report), nl=False, color=report.color, formatted=fmt == "github")
     _write_job_summary(report)
     return exit_status(result.diagnostics, strict)
+
+
+def _lint_diff(root: Path, target: Path, config: Config, options: "LintOptions") -> int:
+    """`strat lint --diff`: the fixes of one round as a unified diff; nothing written.
+    Exit 1 when there is something to fix (a CI check that fixes were made), else 0."""
+    import dataclasses
+
+    from strat import fix as fixes
+    from strat.lint import lint as run_lint
+
+    result = run_lint(root, target, config, dataclasses.replace(options, fixes=True))
+    planned = fixes.plan(root, result.diagnostics)
+    for finding, why in planned.skipped:
+        _say(f"strat lint: not fixed: {finding.location} {finding.code}: {why}", err=True)
+    _say(planned.diff(), nl=False)
+    _say(f"strat lint: {len(planned.fixed)} fix(es) in {len(planned.changes)} file(s); nothing written (--diff)"
+         + ("; a fix can make another possible (a reference fixed settles a period): --fix goes on until none is left"
+            if planned.changes else ""), err=True)
+    return EXIT_FINDINGS if planned.changes else EXIT_OK
+
+
+def _lint_fix(root: Path, target: Path, config: Config, options: "LintOptions") -> "LintResult | None":
+    """`strat lint --fix`: under the repository lock, plan the fixes (strat.fix), write them
+    all or none, lint again and go on while a round fixed something (at most 5 rounds: a
+    fixed reference can settle a period). Returns the last lint result (None: refused)."""
+    import dataclasses
+
+    from strat import fix as fixes
+    from strat.lint import lint as run_lint
+    from strat.write import WriteRefused
+
+    try:  # held from reading to writing: a run that raced this one has landed
+        tx = _hold_lock(root, "strat lint --fix")
+    except WriteRefused as refused:
+        _say(f"strat lint: {refused}", err=True)
+        return None
+    with_fixes = dataclasses.replace(options, fixes=True)
+    total, files = 0, set[str]()
+    for _ in range(5):
+        result = run_lint(root, target, config, with_fixes)
+        planned = fixes.plan(root, result.diagnostics)
+        if not planned.changes:
+            break
+        try:
+            tx.write_all(planned.changes)
+        except WriteRefused as refused:
+            _say(f"strat lint: {refused}", err=True)
+            return None
+        for finding in planned.fixed:
+            assert finding.fix is not None
+            _say(f"{finding.location}: {finding.code} fixed: {finding.fix.title}", err=True)
+        total += len(planned.fixed)
+        files.update(change.rel for change in planned.changes)
+    for finding, why in planned.skipped:
+        _say(f"strat lint: not fixed: {finding.location} {finding.code}: {why}", err=True)
+    _say(f"strat lint: fixed {total} finding(s) in {len(files)} file(s)", err=True)
+    return run_lint(root, target, config, options) if total else result
 
 
 def _write_job_summary(report: "object") -> None:
@@ -317,8 +390,12 @@ def explain(code: str) -> int:
     info = all_codes().get(code.strip().upper())
     if info is None:
         raise UsageProblem(f"unknown code {code!r}; `strat rules` lists every code")
+    from strat.fix import FIXABLE
+
     _say(f"{info.code} {info.name} (default: {info.severity.value})\n")
     _say(info.doc)
+    if info.code in FIXABLE:
+        _say(f"\n## Fixable\n\n`strat lint --fix` fixes it: {FIXABLE[info.code]} (`strat lint --diff` shows the edit first).")
     return EXIT_OK
 
 
@@ -328,21 +405,24 @@ def explain(code: str) -> int:
 def rules(fmt: str) -> int:
     """List every diagnostic code with its name, default severity and summary.
 
-    Set a code's severity (or turn it off) in strat.yaml under `rules`; `strat explain
+    `fix` marks the codes `strat lint --fix` fixes, in the cases `strat explain CODE`
+    names. Set a code's severity (or turn it off) in strat.yaml under `rules`; `strat explain
     CODE` prints its documentation.
     """
     import json
 
     from strat.codes import all_codes
+    from strat.fix import FIXABLE
 
     codes = all_codes()
     if fmt == "json":
-        _say(json.dumps([{"code": c.code, "name": c.name, "severity": c.severity.value, "summary": c.summary}
-                               for c in codes.values()], indent=2))
+        _say(json.dumps([{"code": c.code, "name": c.name, "severity": c.severity.value, "summary": c.summary,
+                          "fix": FIXABLE.get(c.code)} for c in codes.values()], indent=2))
         return EXIT_OK
     width = max(len(c.name) for c in codes.values())
     for c in codes.values():
-        _say(f"{c.code}  {c.name:<{width}}  {c.severity.value:<7}  {c.summary}")
+        _say(f"{c.code}  {c.name:<{width}}  {c.severity.value:<7}  {'fix' if c.code in FIXABLE else '   '}  {c.summary}")
+    _say("\nfix: `strat lint --fix` fixes it in some cases (`strat explain CODE`); `strat lint --diff` shows how.")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 
 class Severity(str, enum.Enum):
@@ -37,15 +38,34 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical edit that settles a finding (`strat lint --fix`), as data; `strat.fix`
+    turns it into a byte-preserving edit of the file and checks it changed nothing else.
+
+    `replace`: the scalar at `json_path` of document `document` becomes `value` (an id);
+    `add`: the document's top-level key `json_path[0]` is added with `value`;
+    `drop-ignore`: code `value` leaves the ignore comment on the finding's line."""
+
+    action: str
+    json_path: tuple[str | int, ...]
+    value: str
+    document: int = 0  # the document's index in its file
+    title: str = ""  # what the fix does, in words: "`parent`: `grow-new-busines` → `grow-new-business`"
+    data: Any = None  # the value the file must read back with (None: `value` itself, a text)
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A finding. `related` names other places that explain it (the first definition of a
-    duplicate id, the members of a cycle)."""
+    duplicate id, the members of a cycle); `fix`, when set, is the mechanical edit that
+    settles it (not part of the finding's identity)."""
 
     code: str
     severity: Severity
     message: str
     location: Location
     related: tuple[Location, ...] = field(default=())
+    fix: Fix | None = field(default=None, compare=False)
 
     def with_severity(self, severity: Severity) -> "Diagnostic":
         return replace(self, severity=severity)

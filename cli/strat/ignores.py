@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from strat.diagnostics import Diagnostic, Location, Severity
+from strat.diagnostics import Diagnostic, Fix, Location, Severity
 
-_COMMENT = re.compile(r"#\s*strat:\s*ignore\[(?P<codes>[^\]]*)\]\s*(?P<reason>.*)$")
+COMMENT = re.compile(r"#\s*strat:\s*ignore\[(?P<codes>[^\]]*)\]\s*(?P<reason>.*)$")
 _CODE = re.compile(r"^[A-Z][0-9]{3}$")
 
 
@@ -30,7 +30,7 @@ def find_ignores(path: str, text: str) -> list[Ignore]:
     for number, line in enumerate(text.splitlines(), 1):
         if "strat:" not in line:
             continue
-        match = _COMMENT.search(line)
+        match = COMMENT.search(line)
         if match:
             codes = tuple(c.strip() for c in match["codes"].split(",") if c.strip())
             out.append(Ignore(path, number, match.start() + 1, codes, match["reason"].strip()))
@@ -66,9 +66,10 @@ def apply_ignores(diagnostics: list[Diagnostic], ignores: list[Ignore], known_co
             if not _CODE.match(code) or code not in known_codes:
                 kept.append(_problem(where, f"ignore comment names unknown code `{code}`; see `strat rules`"))
             elif (id(ignore), code) not in used and (active_codes is None or code in active_codes):
-                kept.append(_problem(where, f"ignore comment for {code} silences nothing on this line; remove it"))
+                kept.append(_problem(where, f"ignore comment for {code} silences nothing on this line; remove it",
+                                     Fix("drop-ignore", (), code, title=f"remove the ignore comment for {code}")))
     return kept
 
 
-def _problem(location: Location, message: str) -> Diagnostic:
-    return Diagnostic("I001", Severity.WARNING, message, location)
+def _problem(location: Location, message: str, fix: Fix | None = None) -> Diagnostic:
+    return Diagnostic("I001", Severity.WARNING, message, location, fix=fix)

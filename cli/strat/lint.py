@@ -23,6 +23,7 @@ class LintOptions:
     ignore: tuple[str, ...] = ()  # never these codes / prefixes
     today: dt.date | None = None  # for rules that compare dates (default: today)
     use_git: bool = True
+    fixes: bool = False  # attach the mechanical fixes (`strat lint --fix`, strat.fix)
     # The caller reads LintResult.model. False (strat lint): an unchanged run may take its
     # whole result from the lint cache (strat.cache) without building the model.
     model: bool = True
@@ -56,7 +57,7 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
     stale_check = _active("A311", config, options)
     git_facts = _git_facts(root, folder, config, options) if stale_check else None
     pack, key = loaded.pack, None
-    if pack is not None and not options.model:
+    if pack is not None and not options.model and not options.fixes:  # fixes are not stored
         key = pack.run_key(_run_facts(root, folder, config, options, git_facts, loaded))
         found = pack.run_result(key) if key else None
         if found is not None:
@@ -140,6 +141,10 @@ def check(loaded: LoadResult, config: Config | None = None, options: LintOptions
         diagnostics = apply_ignores(diagnostics, ignores, set(codes), active)
         diagnostics = [d for d in diagnostics if d.code in active or d.code not in codes]
     diagnostics = apply_severities(diagnostics, config)
+    if options.fixes:
+        from strat.fix import attach
+
+        diagnostics = attach(diagnostics, model)
     diagnostics.sort(key=lambda d: d.sort_key)
     return LintResult(diagnostics, len(loaded.files), len(loaded.documents), model, loaded)
 
@@ -169,7 +174,8 @@ def run_rules(model: Model, config: Config, options: LintOptions, active: set[st
     out = []
     for module in selected:
         for finding in module.check(ctx):
-            out.append(Diagnostic(module.CODE, module.SEVERITY, finding.message, finding.location, finding.related))
+            out.append(Diagnostic(module.CODE, module.SEVERITY, finding.message, finding.location, finding.related,
+                                  finding.fix))
     return out
 
 

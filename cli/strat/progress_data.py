@@ -1,5 +1,6 @@
 """The facts of `strat.progress` as plain data, the one JSON shape of a measured thing
-for every output that carries progress (`strat tree -f json`, `strat diff -f json`).
+for every output that carries progress (`strat tree -f json`, `strat diff -f json`), and
+a closed goal's score as `strat.scores` reads it (`score_data`).
 
 Pure formats: nothing here computes a current value, progress, forecast or status; each
 function only copies what `strat.progress` computed. Numbers are exact (JSON floats as
@@ -8,9 +9,13 @@ computed, never rounded); `percent` is the rounded whole percentage the words sh
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from strat.load import Document
 from strat.progress import KeyResult, Progress, Rollup, forecast_value, percent
+
+if TYPE_CHECKING:
+    from strat.rules.context import RuleContext
 
 
 def forecast_data(progress: Progress) -> dict[str, Any] | None:
@@ -46,3 +51,24 @@ def rollup_data(rollup: Rollup | None) -> dict[str, Any] | None:
 def key_result_data(kr: KeyResult) -> dict[str, Any]:
     """{metric, title, weight, current, date, progress, percent, status, forecast, …}."""
     return {"metric": kr.metric, "title": kr.title, "weight": kr.weight, **progress_data(kr.progress)}
+
+
+def score_data(ctx: "RuleContext", goal: Document) -> dict[str, Any]:
+    """A closed goal's `score` and `result` {date, final, score, note}, and its carried
+    links (`carried_from`, `carried_into`), as `strat.scores` reads them; only the keys a
+    goal has, so an open goal's data is as it was before any close."""
+    from strat.scores import result_of, scores
+
+    found: dict[str, Any] = {}
+    result = result_of(goal)
+    if result is not None:
+        found["score"] = result.score
+        found["result"] = {"date": result.date, "final": result.final, "score": result.score, "note": result.note}
+    ledger = scores(ctx)
+    source = ledger.carried_from(goal)
+    if source is not None:
+        found["carried_from"] = source.id
+    into = ledger.carried_into.get(goal.id or "", ())
+    if into:
+        found["carried_into"] = list(into)
+    return found

@@ -99,14 +99,14 @@ def _missing(doc: Document, path: JsonPath, ident: str, targets: tuple[str, ...]
         doc.location(path), related)
 
 
-def did_you_mean(word: str, candidates: list[str], shortlist: int = 40) -> list[str]:
-    """The closest candidate (difflib, cutoff 0.6). With thousands of similar ids,
+def did_you_mean(word: str, candidates: list[str], shortlist: int = 40, n: int = 1) -> list[str]:
+    """The closest candidate (difflib, cutoff 0.6; the `n` closest). With thousands of similar ids,
     difflib alone costs most of a second per lookup, so candidates are first narrowed to
     those sharing the most character bigrams with `word`."""
     if len(candidates) > shortlist * 4:
         grams = _bigrams(word)
         candidates = heapq.nlargest(shortlist, candidates, key=lambda c: len(grams & _bigrams(c)))
-    return difflib.get_close_matches(word, candidates, 1, 0.6)
+    return difflib.get_close_matches(word, candidates, n, 0.6)
 
 
 class PeopleIndex:

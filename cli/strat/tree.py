@@ -230,7 +230,7 @@ class _Builder:
     def goal(self, goal: Any, seen: set[str], force: bool = False) -> Node | None:
         """A goal, its initiatives and the goals below it; None when neither it nor any
         goal below it is kept by the filter (`force`: shown anyway)."""
-        from strat.progress_data import forecast_data, key_result_data, rollup_data
+        from strat.progress_data import forecast_data, key_result_data, rollup_data, score_data
 
         facts = self.facts
         seen.add(goal.id)
@@ -260,6 +260,7 @@ class _Builder:
             "key_results": [key_result_data(kr) for kr in measured.key_results],
             "kr_rollup": rollup_data(measured.key_result_rollup),
         }
+        info.update(score_data(self.ctx, goal))
         node = Node("goal", goal.id, clean(facts.title(goal)), info, progress=progress)
         matches = force or self.only.matches(goal)
         if matches:

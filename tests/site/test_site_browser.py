@@ -976,3 +976,88 @@ def test_measured_pages_have_no_serious_accessibility_violation(measured: Served
         finally:
             ctx.close()
     assert not found, "\n".join(map(str, found))
+
+
+# --- scores: the example closed by `strat close` (site/scored.py) ---------------------------------
+
+# A closed period's page (Score column, average, distribution chart, averages by
+# objective), a closed goal's page (its Result, "Carried into") and the goal carried from it.
+CLOSED_PAGES = ["periods/2026-h2/", "goals/auto-schedule-by-default/", "goals/auto-schedule-by-default-2027-h1/"]
+
+
+@pytest.fixture(scope="module")
+def closed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The example strategy closed with `strat close 2026-h2 --carry`, built after the close."""
+    base = tmp_path_factory.mktemp("closed")
+    root = base / "repo"
+    shutil.copytree(REPO / "strategy", root / "strategy")
+    shutil.copy(REPO / "strat.yaml", root / "strat.yaml")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    helpers.commit_all(root, "2027-01-05T10:00:00+00:00", "before the close")
+    result = helpers.run_cli(["close", "2026-h2", "--carry", "--today", "2027-01-10"], cwd=root)
+    assert result.exit_code == 0, result.output + result.stderr
+    built = helpers.run_cli(["site", "build", "--today", "2027-01-10", "--out", str(base / "public")], cwd=root)
+    assert built.exit_code == 0, built.stderr + built.stdout
+    with serve(base / "public", root, "closed") as served:
+        yield served
+
+
+@pytest.mark.parametrize("viewport", [VIEWPORT, PHONE], ids=["desktop", "phone"])
+def test_closed_pages_show_their_scores_and_fit(closed: Served, browser: Browser, viewport: dict) -> None:
+    """On a desktop and a 390 px phone: the closed period shows one score chart (the one
+    drawn for the screen's width), named in the accessibility tree, inside the screen; the
+    goal pages show their result and carried links; nothing scrolls sideways; screenshots
+    of each page go to tests/screenshots/."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = "desktop" if viewport is VIEWPORT else "phone"
+    ctx = browser.new_context(viewport=viewport, service_workers="block", color_scheme="light")
+    try:
+        rec = recorded(ctx)
+        page = ctx.new_page()
+        for path in CLOSED_PAGES:
+            visit(page, rec, closed.url + path, settle_down=path == CLOSED_PAGES[0])
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
+            shot = SHOTS / f"closed-{path.strip('/').replace('/', '-')}-{name}.png"
+            page.screenshot(path=str(shot), full_page=True)
+        visit(page, rec, closed.url + CLOSED_PAGES[0])
+        charts = page.locator("article svg.strat-scores-chart:visible")
+        assert charts.count() == 1
+        box = charts.first.bounding_box()
+        assert box is not None and box["width"] > 300 and box["x"] + box["width"] <= viewport["width"], box
+        (top,) = _aria_nodes(yaml.safe_load(charts.first.aria_snapshot()), depth=1)
+        assert re.fullmatch(r'img "Scores of the goals of 2026-h2: 11 goals scored; [^"]+"', top), top
+        assert "Average score" in text_of(page)
+        visit(page, rec, closed.url + CLOSED_PAGES[1])
+        shown = text_of(page)
+        assert "Carried into" in shown and re.search(r"CLOSED 2026-12-31 FINAL 26.5% SCORE 0.6", shown, re.I), shown
+        visit(page, rec, closed.url + CLOSED_PAGES[2])
+        assert "Carried from" in text_of(page) and "(scored 0.6)" in text_of(page)
+        assert rec.problems() == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_closed_pages_have_no_serious_accessibility_violation(closed: Served, browser: Browser, scheme: str) -> None:
+    """axe-core on the closed period's page and the closed and carried goals' pages, on a
+    desktop and a 390 px phone, in both colour schemes."""
+    _needs_axe()
+    found: list[Violation] = []
+    for viewport in (VIEWPORT, PHONE):
+        ctx = browser.new_context(viewport=viewport, service_workers="block",
+                                  color_scheme="dark" if scheme == "dark" else "light")
+        try:
+            ctx.add_init_script(path=_axe_path())
+            rec = recorded(ctx)
+            page = ctx.new_page()
+            visit(page, rec, closed.url)
+            if scheme == "dark":
+                page.locator("form[data-md-component=palette] label").first.dispatch_event("click")
+                page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+            for path in CLOSED_PAGES:
+                visit(page, rec, closed.url + path)
+                found += severe(axe_violations(page, f"{path} ({scheme}, {viewport['width']} px)"))
+            assert rec.problems() == []
+        finally:
+            ctx.close()
+    assert not found, "\n".join(map(str, found))

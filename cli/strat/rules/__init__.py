@@ -28,6 +28,7 @@ from strat.rules import (
     a313_guardrail_breached,
     a314_stale_data,
     a315_goal_not_closed,
+    a316_current_not_latest,
     r205_conflicting_readings,
 )
 
@@ -49,6 +50,8 @@ RULES: dict[str, ModuleType] = {
         a313_guardrail_breached,
         a314_stale_data,
         a315_goal_not_closed,
+        a316_current_not_latest,
+    a316_current_not_latest,
         r205_conflicting_readings,
     )
 }

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from strat import graph
 from strat.config import Config
-from strat.diagnostics import Location
+from strat.diagnostics import Fix, Location
 from strat.load import Document
 from strat.model import Model
 from strat.numbers import measure, number
@@ -24,6 +24,7 @@ class Finding:
     location: Location
     message: str
     related: tuple[Location, ...] = ()
+    fix: Fix | None = None  # a mechanical edit that settles it (`strat lint --fix`)
 
 
 @dataclass(slots=True)

@@ -20,7 +20,8 @@ What a reader sees (decisions, in plain words):
   strat.progress counts), each with its weight; the goals aligned only through a parent
   goal or a plan follow in a table of their own.
 - A period (the Strategy's `periods`) has a page of its own under periods/, reached
-  from each goal's Period and from the Execution menu.
+  from each goal's Period and from the Execution menu. Once a goal of the period has a
+  score (`strat close`), the page also shows the scores (site/scored.py).
 - On a phone (narrower than 44em) those tables turn into one card per goal, each value
   labelled with its column; a wide chart is replaced by a copy drawn for a phone's
   width, so nothing scrolls sideways. Every chart has a table of its values under it.
@@ -59,6 +60,9 @@ class Measured:
         def join(self, *parts: str) -> str: ...
         def kicker(self, label: str, page: str | None = None, kind: str | None = None) -> str: ...
         def facts_box(self, items: list[tuple[str, str]]) -> str: ...
+        def score_cell(self, g: Document) -> str: ...  # site/scored.py
+        def any_scored(self, goals: list[Document]) -> bool: ...
+        def period_scores(self, page: str, period: str) -> str: ...
 
     # --- small pieces --------------------------------------------------------------------
 
@@ -275,13 +279,15 @@ class Measured:
     # --- goal tables -------------------------------------------------------------------
 
     def goal_table(self, page: str, goal_ids: Iterable[str], period: bool = True, owner: bool = True,
-                   holder: bool = True) -> str:
+                   holder: bool = True, scored: bool = False) -> str:
         """Goals, worst status first, with period, owner, team (holder), target, now,
-        forecast and status."""
+        forecast and status; with `scored`, a Score column beside the forecast once any of
+        the goals has a score (`strat.scores`)."""
         goals = [g for g in (self.f.get(i, "Goal") for i in dict.fromkeys(goal_ids)) if g is not None]
         goals.sort(key=lambda g: (STATUS_ORDER[self.f.progress[g.id].status], self.f.title(g).casefold()))
+        scored = scored and self.any_scored(goals)
         headers = ["Goal"] + (["Period"] if period else []) + (["Owner"] if owner else []) + \
-            (["Held by"] if holder else []) + ["Target", "Now", "Forecast", "Status"]
+            (["Held by"] if holder else []) + ["Target", "Now", "Forecast"] + (["Score"] if scored else []) + ["Status"]
         rows = []
         for g in goals:
             p = self.f.progress[g.id]
@@ -294,8 +300,8 @@ class Measured:
             if holder:
                 h = self.f.holder(g)
                 row.append(self.a(page, h[1], h[0]) if h else "")
-            row += [esc(measure(p.target, unit)) or "–", self.now_cell(p, unit), self.forecast_cell(p, unit),
-                    self.badge(p.status)]
+            row += [esc(measure(p.target, unit)) or "–", self.now_cell(p, unit), self.forecast_cell(p, unit)]
+            row += ([self.score_cell(g)] if scored else []) + [self.badge(p.status)]
             rows.append(row)
         return self.grid(headers, rows)
 
@@ -349,10 +355,13 @@ class Measured:
         parts = [f"# Period {esc(period.id)}", kicker, box]
         if goals:
             parts.append(f"<p>{self.rollup(goals)}</p>")
+            scored = self.period_scores(page, period.id)  # site/scored.py: "" until a goal is scored
+            if scored:
+                parts.append(scored)
             parts.append("## Goals\n\nEvery goal set for this period, worst status first: who owns it, the team (or "
                          "department or person) that holds it, its target, where it is now and where its forecast "
-                         "lands by the end of the period.\n\n"
-                         + self.goal_table(page, goals, period=False))
+                         "lands by the end of the period" + (" and, once closed, its score" if scored else "")
+                         + ".\n\n" + self.goal_table(page, goals, period=False, scored=True))
         else:
             parts.append("No goal is set for this period.")
         return self.join(*parts)

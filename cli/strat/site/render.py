@@ -28,6 +28,7 @@ from strat.roi import ratio_text
 from strat.rules.context import RuleContext
 from strat.site import paths, svg
 from strat.site.measured import Measured
+from strat.site.scored import Scored
 from strat.site import onepager
 from strat.site.escape import block, html_block, slug
 from strat.site.escape import text as esc
@@ -84,7 +85,7 @@ def stylesheet() -> str:
     return resources.files("strat.site").joinpath("strat.css").read_text(encoding="utf-8")
 
 
-class _Site(Measured):
+class _Site(Measured, Scored):
     def __init__(self, model: Model, facts: Facts, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo],
                  directory_urls: bool, changelog: "Changelog | None" = None) -> None:
         self.changelog = changelog
@@ -701,6 +702,12 @@ class _Site(Measured):
             ("Supports", ", ".join(self.a(page, s) for s in data.get("supports") or [])),
         ])
         parts = [f"# {esc(self.f.title(g))}", self.kicker("Goal", page, "Goal"), box]
+        carried = self.carried_links(page, g)  # site/scored.py: carried from / into
+        if carried:
+            parts.append(carried)
+        result = self.result_section(page, g)
+        if result:
+            parts.append(result)
 
         title = f'Outcome: {self.a(page, outcome.get("metric"), "Metric")}'
         parts.append("## Progress\n\n" + self.number_panel(page, p, unit, title) + self.kr_rollup_line(g))
