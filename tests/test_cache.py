@@ -46,6 +46,7 @@ def _outputs(root: Path, *extra: str) -> dict[str, str]:
     out = {name: helpers.run_cli(args, cwd=root) for name, args in runs.items()}
     out["tree"] = helpers.run_cli(["tree", "--format", "json", "--today", helpers.TODAY, *extra], cwd=root)
     out["roi"] = helpers.run_cli(["roi", "--format", "json", *extra], cwd=root)
+    out["diff"] = helpers.run_cli(["diff", "HEAD", "--format", "json", "--today", helpers.TODAY, *extra], cwd=root)
     for name, result in out.items():
         assert "Traceback" not in result.stderr, (name, result.stderr)
     return {name: f"{r.exit_code}\n{r.stdout}\n{r.stderr}" for name, r in out.items()}
