@@ -121,6 +121,12 @@ class Pack:
         a cache that cannot be written only makes the next run slower."""
         if not self.pending and set(self.new) == set(self.old) and not self.runs:
             return
+        from strat.load import no_gc
+
+        with no_gc():  # many small lists, none cyclic: the collector would only walk the documents again
+            self._save()
+
+    def _save(self) -> None:
         entries = dict(self.new)
         for rel, (sha, source, diagnostics) in self.pending.items():
             entry = _to_entry(sha, source, diagnostics)

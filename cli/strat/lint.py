@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from strat.config import Config
 from strat.diagnostics import Diagnostic, Location, Severity
-from strat.load import LoadResult, load_tree, relative_path
+from strat.load import LoadResult, load_tree, no_gc, relative_path
 from strat.model import Model, build_model
 
 if TYPE_CHECKING:
@@ -64,7 +64,8 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
             pack.save()
             return LintResult(found[0], found[1], found[2], None, loaded)
         pack.defer = key is not None
-    result = check(loaded, config, options, git_facts)
+    with no_gc():  # as while loading: the checks add few objects and no cycles to the millions loaded
+        result = check(loaded, config, options, git_facts)
     if stale_check and git_facts is None and result.model and result.model.of_kind("Goal"):
         # A note, not a finding: it stays info whatever severity A311 is configured at.
         result.diagnostics.append(Diagnostic(
