@@ -123,6 +123,112 @@ def run_strat_lint(strat: list[str], root: Path, label: str, *extra: str) -> dic
     return out
 
 
+FLOOR_SCRIPT = r"""
+import os, sys, time, yaml
+root = sys.argv[1]
+start = time.perf_counter()
+documents = 0
+for folder, dirs, files in os.walk(root):
+    dirs.sort()
+    for name in sorted(files):
+        if name.endswith((".yaml", ".yml")):
+            with open(os.path.join(folder, name), "rb") as handle:
+                documents += sum(1 for _ in yaml.load_all(handle.read(), Loader=yaml.CSafeLoader))
+print(documents, time.perf_counter() - start)
+"""
+TARGET_COLD_OVER_FLOOR = 1.5
+TARGET_UNCHANGED_OVER_FLOOR = 0.25
+TARGET_ONE_CHANGED_OVER_FLOOR = 0.5
+
+
+def run_floor(root: Path) -> dict[str, Any]:
+    """The floor of issue 14: PyYAML's C loader `load_all` over the same files, in one
+    process (a subprocess, timed like strat: start-up and the import of yaml included)."""
+    seconds, cpu, proc = timed_cpu([sys.executable, "-c", FLOOR_SCRIPT, str(root / "strategy")], root)
+    documents = int(proc.stdout.split()[0]) if proc.returncode == 0 and proc.stdout.split() else None
+    return {"label": "floor: PyYAML CSafeLoader load_all", "seconds": seconds, "cpu_seconds": cpu,
+            "exit": proc.returncode, "documents": documents}
+
+
+def run_cache_rows(strat: list[str], root: Path, rounds: int) -> dict[str, Any]:
+    """Issue 14's first three rows, each against the floor measured in the same run: strat
+    lint cold (an empty lint cache), the same again with nothing changed (the cache warm),
+    and with one goal file changed; plus lint without the cache. `rounds` interleaved
+    rounds (floor, no cache, cold, unchanged, one changed), medians kept. The cache folder
+    is a fresh temporary one each round (STRAT_CACHE_DIR), never the user's."""
+    goal = sorted((root / "strategy" / "goals").rglob("*.yaml"))[len(list((root / "strategy" / "goals")
+                                                                          .rglob("*.yaml"))) // 2]
+    original = goal.read_bytes()
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in ("floor", "no_cache", "cold", "unchanged", "one_changed")}
+    same = True
+    old_env = os.environ.get("STRAT_CACHE_DIR")
+    try:
+        for i in range(rounds):
+            cache_dir = tempfile.mkdtemp(prefix="strat-bench-cache-")
+            os.environ["STRAT_CACHE_DIR"] = cache_dir
+            try:
+                rows["floor"].append(run_floor(root))
+                rows["no_cache"].append(run_strat_lint(strat, root, "strat lint --no-cache", "--no-cache"))
+                rows["cold"].append(run_strat_lint(strat, root, "strat lint, cold (empty cache)"))
+                rows["unchanged"].append(run_strat_lint(strat, root, "strat lint, nothing changed"))
+                goal.write_bytes(original + f"\n# changed in round {i}\n".encode())
+                rows["one_changed"].append(run_strat_lint(strat, root, "strat lint, one file changed"))
+            finally:
+                goal.write_bytes(original)
+                shutil.rmtree(cache_dir, ignore_errors=True)
+            same = same and all(rows[k][-1].get("codes") == rows["no_cache"][-1].get("codes")
+                                for k in ("cold", "unchanged", "one_changed"))
+    finally:
+        if old_env is None:
+            os.environ.pop("STRAT_CACHE_DIR", None)
+        else:
+            os.environ["STRAT_CACHE_DIR"] = old_env
+
+    def median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+        ordered = sorted(runs, key=lambda r: r["seconds"])
+        mid = dict(ordered[len(ordered) // 2])
+        mid.pop("paths_with_findings", None)
+        mid["all"] = [round(r["seconds"], 3) for r in runs]
+        mid["all_cpu"] = [round(r["cpu_seconds"], 3) for r in runs]
+        mid["cpu_seconds"] = sorted(r["cpu_seconds"] for r in runs)[len(runs) // 2]
+        return mid
+
+    out: dict[str, Any] = {k: median(v) for k, v in rows.items()}
+    floor, floor_cpu = out["floor"]["seconds"], out["floor"]["cpu_seconds"]
+    for key in ("no_cache", "cold", "unchanged", "one_changed"):
+        out[key]["over_floor"] = out[key]["seconds"] / floor
+        out[key]["cpu_over_floor"] = out[key]["cpu_seconds"] / floor_cpu
+    out["rounds"] = rounds
+    out["same_findings"] = same
+    out["changed_file"] = goal.relative_to(root).as_posix()
+    out["targets"] = {
+        f"cold <= {TARGET_COLD_OVER_FLOOR:g}x the floor": out["cold"]["over_floor"] <= TARGET_COLD_OVER_FLOOR,
+        f"nothing changed <= {TARGET_UNCHANGED_OVER_FLOOR:g}x the floor":
+            out["unchanged"]["over_floor"] <= TARGET_UNCHANGED_OVER_FLOOR,
+        f"one file changed <= {TARGET_ONE_CHANGED_OVER_FLOOR:g}x the floor":
+            out["one_changed"]["over_floor"] <= TARGET_ONE_CHANGED_OVER_FLOOR,
+        "same findings with and without the cache": same,
+    }
+    return out
+
+
+def cache_lines(c: dict[str, Any]) -> list[str]:
+    lines = [f"issue 14 rows: medians of {c['rounds']} interleaved round(s); one file changed = "
+             f"{c['changed_file']} (a comment appended)",
+             f"  {'run':<38}{'wall s':>8}{'x floor':>9}{'cpu s':>8}{'x floor':>9}  exit, findings; all wall"]
+    floor = c["floor"]
+    lines.append(f"  {floor['label']:<38}{floor['seconds']:>8.2f}{1:>9.2f}{floor['cpu_seconds']:>8.2f}{1:>9.2f}  "
+                 f"{floor['exit']}, {floor['documents']} documents; {', '.join(f'{t:.2f}' for t in floor['all'])}")
+    for key in ("no_cache", "cold", "unchanged", "one_changed"):
+        r = c[key]
+        lines.append(f"  {r['label']:<38}{r['seconds']:>8.2f}{r['over_floor']:>9.2f}{r['cpu_seconds']:>8.2f}"
+                     f"{r['cpu_over_floor']:>9.2f}  {r['exit']}, {r.get('findings')}; "
+                     f"{', '.join(f'{t:.2f}' for t in r['all'])}")
+    for name, ok in c["targets"].items():
+        lines.append(f"  [{verdict(ok)}] {name}")
+    return lines
+
+
 def run_check_jsonschema(cj: list[str], root: Path, goal_files: list[str], expected_bad: set[str],
                          any_valid: str, any_invalid: str | None) -> dict[str, Any]:
     base = [*cj, "--schemafile", str(GOAL_SCHEMA), "-o", "json"]
@@ -239,6 +345,7 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
                             readings_files=r_counts["readings_files"], files=r_counts["files"],
                             documents=r_counts["documents"], commit=r_counts.get("commit"))
 
+        cache_rows = run_cache_rows(strat, root, args.cache_rounds)
         cold = run_strat_lint(strat, root, "strat lint (cold, first run)")
         # The rules' share is a difference of two similar times, so it is measured as the
         # best of three interleaved runs of each (a single run on a busy machine is noise).
@@ -306,6 +413,7 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
             "runs": {"strat_cold": cold, "strat_second": second, "strat_no_rules": no_rules,
                      "check_jsonschema": peer, "strat_version": version},
             "readings": readings,
+            "cache": cache_rows,
             "ratios": ratios,
             "targets": targets,
         }
@@ -314,6 +422,33 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
             shutil.rmtree(temp, ignore_errors=True)
             if readings_root is not None:
                 shutil.rmtree(readings_root, ignore_errors=True)
+
+
+def cache_figures(args: argparse.Namespace) -> dict[str, Any]:
+    """Only issue 14's rows, on a repository generated here (or --repo)."""
+    strat = strat_command()
+    if args.repo:
+        return {**run_cache_rows(strat, Path(args.repo).resolve(), args.cache_rounds), "repository": args.repo,
+                "environment": _environment(strat)}
+    temp = None
+    if args.out:
+        root = Path(args.out).resolve()
+    else:
+        temp = tempfile.mkdtemp(prefix="strat-bench-")
+        root = Path(temp)
+    try:
+        counts = gen.generate(root, args.files, args.seed, today=args.today)
+        return {**run_cache_rows(strat, root, args.cache_rounds), "repository": str(root),
+                "files": counts["files"], "documents": counts["documents"], "environment": _environment(strat)}
+    finally:
+        if temp and not args.keep:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def _environment(strat: list[str]) -> dict[str, Any]:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "load_average": load,
+            "strat_command": strat}
 
 
 def readings_figures(args: argparse.Namespace) -> dict[str, Any]:
@@ -407,6 +542,8 @@ def table(f: dict[str, Any]) -> str:
     r = f.get("readings")
     if r:
         lines += [""] + readings_lines(r)
+    if f.get("cache"):
+        lines += [""] + cache_lines(f["cache"])
     lines += ["", "targets"]
     for name, ok in f["targets"].items():
         lines.append(f"  [{verdict(ok)}] {name}")
@@ -449,7 +586,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readings-years", type=int, default=3, help="years of daily readings (default 3)")
     parser.add_argument("--readings-only", action="store_true",
                         help="with --readings: only that comparison (no check-jsonschema, no --version)")
+    parser.add_argument("--cache-rounds", type=int, default=3, metavar="N",
+                        help="interleaved rounds of issue 14's rows (floor, cold, unchanged, one file changed; "
+                             "default 3, medians)")
+    parser.add_argument("--cache-only", action="store_true",
+                        help="only issue 14's rows against the floor (no check-jsonschema, no --version)")
+    parser.add_argument("--repo", help="with --cache-only: an existing generated repository (bench/gen.py) "
+                                       "instead of generating one")
     args = parser.parse_args(argv)
+    # strat's lint cache goes to a temporary folder: never the user's, and cold means empty.
+    own_cache = tempfile.mkdtemp(prefix="strat-bench-cache-")
+    os.environ["STRAT_CACHE_DIR"] = own_cache
+    try:
+        return _main(parser, args)
+    finally:
+        shutil.rmtree(own_cache, ignore_errors=True)
+
+
+def _main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.cache_only:
+        c = cache_figures(args)
+        print(json.dumps(c, indent=2) if args.json else "\n".join(cache_lines(c)))
+        return 0
     if args.readings_only:
         if not args.readings:
             parser.error("--readings-only needs --readings N")

@@ -63,3 +63,16 @@ def pg_server() -> Iterator["pgserver.Server"]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The CLI's lint cache (strat.cache) goes to a folder of the test session, never the
+    user's cache folder (`strat cache clear` in a --help example would empty it)."""
+    old = os.environ.get("STRAT_CACHE_DIR")
+    os.environ["STRAT_CACHE_DIR"] = str(tmp_path_factory.mktemp("strat-cache"))
+    yield
+    if old is None:
+        os.environ.pop("STRAT_CACHE_DIR", None)
+    else:
+        os.environ["STRAT_CACHE_DIR"] = old

@@ -80,9 +80,23 @@ def cli() -> None:
     Shell completion (bash; zsh and fish alike): add to ~/.bashrc
       eval "$(_STRAT_COMPLETE=bash_source strat)"
     """
+    from strat import cache
     from strat.write import recover_pending
 
+    cache.enable()  # the lint cache (strat.cache); --no-cache or STRAT_NO_CACHE=1 turn it off
     recover_pending(Path.cwd(), _note)
+
+
+def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        from strat import cache
+
+        cache.enable(False)
+
+
+_NO_CACHE = click.option(
+    "--no-cache", is_flag=True, expose_value=False, callback=_no_cache,
+    help="Read and check every file again; neither read nor write the lint cache (see `strat cache info`).")
 
 
 def _note(message: str) -> None:
@@ -156,6 +170,7 @@ class _ConfigProblem(Exception):
               help="Fix the mechanical findings in place (`strat rules` marks them), then report what is left.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print the fixes --fix would make as a unified diff, and write nothing.")
+@_NO_CACHE
 def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: str, today: "object",
          color: bool | None, fix: bool, show_diff: bool) -> int:
     """Check strategy files: YAML, schemas, references and alignment rules.
@@ -184,7 +199,7 @@ def lint(path: str | None, fmt: str, strict: bool, select: str, ignore_codes: st
     from strat.lint import LintOptions, exit_status, lint as run_lint
 
     options = LintOptions(select=_codes_option(select, "--select"), ignore=_codes_option(ignore_codes, "--ignore"),
-                          today=today.date() if today else None)  # type: ignore[attr-defined]
+                          today=today.date() if today else None, model=False)  # type: ignore[attr-defined]
     try:
         root, target, config = _locate(path)
     except _ConfigProblem as problem:
@@ -458,6 +473,7 @@ def _site_args(today: "object") -> tuple[Path, Path, "object", "object"]:
 @_ALLOW_PLUGIN
 @_ALLOW_EXTENSION
 @_TODAY
+@_NO_CACHE
 def site_build(out: Path | None, strict: bool, quiet: bool, allow_plugins: tuple[str, ...],
                allow_extensions: tuple[str, ...], today: "object") -> int:
     """Build the strategy site: generated pages, plus the hand-written pages of the docs
@@ -567,6 +583,7 @@ def _config_problem(problem: "_ConfigProblem") -> int:
 @click.option("--numbers/--no-numbers", "compare_numbers", default=None,
               help="Say how the change moves each objective's and goal's numbers; this loads both sides whole. "
                    "Default: on, except for repositories over 3,000 strategy files.")
+@_NO_CACHE
 def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None, today: "object",
          compare_numbers: bool | None) -> int:
     """What a change does to the strategy, in words.
@@ -661,6 +678,7 @@ def history(entity_id: str, rev: str, fmt: str) -> int:
               help="Check in many goals, key results and objectives at once from a CSV file (instead of GOAL and "
                    "the options above).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+@_NO_CACHE
 def checkin(goal: str | None, kr: str | None, value: str | None, day: str | None, confidence: str | None,
             note: str | None, by: str | None, csv_file: Path | None, dry_run: bool) -> int:
     """Add a dated check-in to a goal, one of its key results, or an objective, in place.
@@ -1007,6 +1025,7 @@ def codeowners(check: bool, output: Path | None) -> int:
               help="Only goals owned by this person (repeat for several), with the path to them.")
 @click.option("--period", "periods", multiple=True, metavar="PERIOD", callback=_text_arguments,
               help="Only goals of this period (repeat for several), with the path to them.")
+@_NO_CACHE
 def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None, teams: tuple[str, ...],
          owners: tuple[str, ...], periods: tuple[str, ...]) -> int:
     """The metrics one-pager as an indented tree, with the numbers.
@@ -1079,6 +1098,7 @@ def _can_print(sample: str) -> bool:
 @cli.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(("text", "json", "markdown")), default="text",
               show_default=True, help="text for people, json for tools, markdown for a pull request or job summary.")
+@_NO_CACHE
 def roi(fmt: str) -> int:
     """Each team's annual cost against the expected annual impact of its goals.
 
@@ -1833,6 +1853,61 @@ def _read_bounded(path: Path, limit: int, command: str) -> bytes:
         except OSError as exc:
             raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
     return b"".join(chunks)
+
+
+# --- strat cache (strat.cache) ------------------------------------------------------------
+
+
+@cli.group("cache")
+def cache_group() -> None:
+    """The lint cache: what strat remembers of files it read, so an unchanged file is not
+    parsed and validated again.
+
+    It lives in your cache folder (STRAT_CACHE_DIR, else $XDG_CACHE_HOME/strat or
+    ~/.cache/strat; ~/Library/Caches/strat on macOS; %LOCALAPPDATA%\\strat\\Cache on
+    Windows), never in the repository, as JSON keyed by each file's bytes, strat's version
+    and the schemas. Output is the same with or without it; `--no-cache` on lint, tree,
+    roi, checkin, diff and site build (or STRAT_NO_CACHE=1) leaves it alone.
+    """
+
+
+@cache_group.command("info")
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for tools.")
+def cache_info(fmt: str) -> int:
+    """Where the lint cache is and how large.
+
+    \b
+    Examples:
+      strat cache info
+      strat cache info --format json
+    """
+    import json
+
+    from strat import cache
+
+    facts = cache.info()
+    if fmt == "json":
+        _say(json.dumps(facts, indent=2))
+    else:
+        _say(f"folder: {facts['folder']}\nenabled: {'yes' if facts['enabled'] else 'no'}\n"
+             f"packs: {facts['packs']} ({facts['bytes']:,} bytes)")
+    return EXIT_OK
+
+
+@cache_group.command("clear")
+def cache_clear() -> int:
+    """Delete the lint cache (every strategy folder's); the next run reads every file again.
+
+    \b
+    Examples:
+      strat cache clear
+    """
+    from strat import cache
+
+    where, removed = cache.clear()
+    _say(f"strat cache: removed {removed} pack(s) from {where}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> None:

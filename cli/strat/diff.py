@@ -173,7 +173,7 @@ def _without_submodules(root: Path, folder: str, loaded: LoadResult, config: Con
         return any(path.startswith(link + "/") for link in links)
 
     out = LoadResult([f for f in loaded.files if not inside(f.path)],
-                     [d for d in loaded.diagnostics if not inside(d.location.path)])
+                     [d for d in loaded.diagnostics if not inside(d.location.path)], loaded.pack)
     prefix = folder.rstrip("/") + "/"
     for link in links:
         finding = other_repository_finding(link, folder)

@@ -40,8 +40,9 @@ def find_files(
     if folder.is_file() or folder.is_symlink() and not folder.is_dir():
         stack: list[Path] = []
         candidates = [folder]
+        unchecked = {folder}  # links not yet vetted (those found in folders are vetted as they are found)
     else:
-        stack, candidates = [folder], []
+        stack, candidates, unchecked = [folder], [], set()
     while stack:
         current = stack.pop()
         real = os.path.realpath(current)
@@ -69,20 +70,36 @@ def find_files(
                     if entry.name.endswith(YAML_SUFFIXES) or _is_dir_quiet(path):
                         diagnostics.append(_file_diag(root, path, "E006", problem))
                     continue
-            if _is_dir_quiet(path):
+            if _entry_is_dir(entry):  # the DirEntry's own type: no stat for a plain file or folder
                 subdirs.append(path)
             elif entry.name.endswith(YAML_SUFFIXES):
                 candidates.append(path)
         stack.extend(reversed(subdirs))
+    root_abs = os.path.abspath(root)
     for path in candidates:
-        if path.is_symlink():
+        if path in unchecked and path.is_symlink():
             problem = _symlink_problem(path, root_real)
             if problem:
                 diagnostics.append(_file_diag(root, path, "E006", problem))
                 continue
-        found.append((path, relative_path(root, path)))
+        found.append((path, _relative_fast(root_abs, path)))
     found.sort(key=lambda item: item[1])
     return found
+
+
+def _entry_is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows a symlink, as Path.is_dir does
+    except OSError:
+        return False
+
+
+def _relative_fast(root_abs: str, path: Path) -> str:
+    """`relative_path` without pathlib's parsing, for the many files of a large strategy."""
+    full = os.path.abspath(path)
+    if full.startswith(root_abs + os.sep):
+        return full[len(root_abs) + 1:].replace(os.sep, "/")
+    return relative_path(Path(root_abs), path)
 
 
 def _other_repository(path: Path, root_real: Path) -> str | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from strat.config import Config
 from strat.diagnostics import Diagnostic, Location, Severity
-from strat.load import LoadResult, load_tree, relative_path
+from strat.load import LoadResult, load_tree, no_gc, relative_path
 from strat.model import Model, build_model
 
 if TYPE_CHECKING:
@@ -24,6 +24,9 @@ class LintOptions:
     today: dt.date | None = None  # for rules that compare dates (default: today)
     use_git: bool = True
     fixes: bool = False  # attach the mechanical fixes (`strat lint --fix`, strat.fix)
+    # The caller reads LintResult.model. False (strat lint): an unchanged run may take its
+    # whole result from the lint cache (strat.cache) without building the model.
+    model: bool = True
 
 
 @dataclass(slots=True)
@@ -53,7 +56,16 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
         loaded.diagnostics.extend(_submodules_not_checked_out(root, folder, config, loaded.diagnostics))
     stale_check = _active("A311", config, options)
     git_facts = _git_facts(root, folder, config, options) if stale_check else None
-    result = check(loaded, config, options, git_facts)
+    pack, key = loaded.pack, None
+    if pack is not None and not options.model and not options.fixes:  # fixes are not stored
+        key = pack.run_key(_run_facts(root, folder, config, options, git_facts, loaded))
+        found = pack.run_result(key) if key else None
+        if found is not None:
+            pack.save()
+            return LintResult(found[0], found[1], found[2], None, loaded)
+        pack.defer = key is not None
+    with no_gc():  # as while loading: the checks add few objects and no cycles to the millions loaded
+        result = check(loaded, config, options, git_facts)
     if stale_check and git_facts is None and result.model and result.model.of_kind("Goal"):
         # A note, not a finding: it stays info whatever severity A311 is configured at.
         result.diagnostics.append(Diagnostic(
@@ -66,7 +78,23 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
             "A311", Severity.INFO, "shallow clone: A311 cannot judge staleness from history; fetch with "
             "`fetch-depth: 0` (actions/checkout) or `git fetch --unshallow`", Location(relative_path(root, folder))))
         result.diagnostics.sort(key=lambda d: d.sort_key)
+    if pack is not None and key is not None:
+        pack.remember_run(key, result.diagnostics, result.files, result.documents)
+        pack.save()
     return result
+
+
+def _run_facts(root: Path, folder: Path, config: Config, options: LintOptions, git_facts: "GitFacts | None",
+               loaded: LoadResult) -> list[object]:
+    """Everything but the files' bytes that a lint run's result depends on (the lint
+    cache's key of a whole run, with every file's hash): the rules read the model, the
+    configuration, the day and git's facts, nothing else."""
+    from strat.cache import diagnostic_json
+
+    git = None if git_facts is None else [git_facts.history_cut, sorted(git_facts.recently_changed)]
+    return [str(root), str(folder), repr(config), list(options.select), list(options.ignore),
+            (options.today or dt.date.today()).isoformat(), options.use_git, git,
+            [diagnostic_json(d) for d in loaded.diagnostics]]
 
 
 def _lint_file_in_context(root: Path, file: Path, config: Config, options: LintOptions) -> LintResult | None:
@@ -97,6 +125,8 @@ def check(loaded: LoadResult, config: Config | None = None, options: LintOptions
     diagnostics = list(loaded.diagnostics)
     documents, schema_findings = validate_documents(loaded.documents)
     diagnostics.extend(schema_findings)
+    if loaded.pack is not None and not loaded.pack.defer:
+        loaded.pack.save()  # the lint cache (strat.cache): every file's parse and schema results
     model, index_findings = build_model(documents)
     diagnostics.extend(index_findings)
     diagnostics.extend(check_references(model))

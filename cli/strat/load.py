@@ -67,9 +67,34 @@ class Document:
     index: int  # 0-based position of the document in its file
     data: dict[str, Any]
     position: Position  # where the document's mapping starts
-    values: dict[JsonPath, Position] = field(default_factory=dict)
-    keys: dict[JsonPath, Position] = field(default_factory=dict)
+    # Where each value and key is. None: not computed yet (a document from the lint cache,
+    # strat.cache): the file's text is parsed again the first time one is asked for.
+    _values: dict[JsonPath, Position] | None = field(default_factory=dict)
+    _keys: dict[JsonPath, Position] | None = field(default_factory=dict)
     valid: bool = True  # set False by schema validation; rules skip invalid documents
+    # (kind known, schema findings): set by strat.validate, or by the cache for a file it knew.
+    checked: tuple[bool, list[Diagnostic]] | None = field(default=None, compare=False)
+    _later: Any = field(default=None, repr=False, compare=False)  # _LazyPositions of a cached file
+
+    @property
+    def values(self) -> dict[JsonPath, Position]:
+        if self._values is None:
+            self._fill()
+        return self._values  # type: ignore[return-value]
+
+    @property
+    def keys(self) -> dict[JsonPath, Position]:
+        if self._keys is None:
+            self._fill()
+        return self._keys  # type: ignore[return-value]
+
+    def _fill(self) -> None:
+        if self._later is not None:
+            self._later.fill()
+        if self._values is None:
+            self._values = {}
+        if self._keys is None:
+            self._keys = {}
 
     @property
     def kind(self) -> Any:
@@ -108,6 +133,7 @@ class SourceFile:
 class LoadResult:
     files: list[SourceFile]
     diagnostics: list[Diagnostic]
+    pack: Any = field(default=None, repr=False, compare=False)  # strat.cache.Pack to save once validated
 
     @property
     def documents(self) -> list[Document]:
@@ -123,6 +149,41 @@ def format_json_path(path: JsonPath) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+class _LazyPositions:
+    """The positions of a cached file's documents, computed from its text when first
+    asked for (one parse for the whole file)."""
+
+    __slots__ = ("text", "rel", "documents")
+
+    def __init__(self, text: str, rel: str, documents: list[Document]) -> None:
+        self.text, self.rel, self.documents = text, rel, documents
+
+    def fill(self) -> None:
+        try:
+            with no_gc():
+                parsed, _ = _parse_text(self.text, self.rel)
+        except _Refused:
+            parsed = []
+        by_index = {doc.index: doc for doc in parsed}
+        for doc in self.documents:
+            found = by_index.get(doc.index)
+            doc._values = found._values if found is not None else {}
+            doc._keys = found._keys if found is not None else {}
+            doc._later = None
+
+
+def lazy_positions(text: str, rel: str, documents: list[Document]) -> None:
+    """Give cached documents (positions None) the means to compute them from `text`."""
+    later = _LazyPositions(text, rel, documents)
+    for doc in documents:
+        doc._later = later
+
+
+def decode_text(raw: bytes) -> str:
+    """The text of bytes `parse_bytes` decoded without a finding (the lint cache's files)."""
+    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _Refused(Exception):
@@ -171,14 +232,28 @@ def _load_tree(root: Path, folder: Path, include: list[str] | None, exclude: lis
         # A file directly in the folder stands for all of it: `vendor/**` and `vendor/*.yaml` both leave it out.
         return bool(base) and not selected(inside(rel_dir) + "/x.yaml", include, exclude)
 
+    from strat import cache
+
+    pack = cache.open_pack(root, folder if folder.is_dir() else folder.parent)
     for abs_path, rel in find_files(root, folder, diagnostics, excluded_folder):
         if base and not selected(inside(rel), include, exclude):
             continue
-        source, diags = load_file(abs_path, rel)
+        if pack is None:
+            source, diags = load_file(abs_path, rel)
+        else:
+            raw, diags = read_file(abs_path, rel)
+            if raw is not None:
+                found = pack.lookup(rel, raw)
+                if found is None:
+                    found = parse_bytes(raw, rel)
+                    pack.parsed(rel, *found)
+                source, diags = found
+            else:
+                source = None
         diagnostics.extend(diags)
         if source is not None:
             files.append(source)
-    return LoadResult(files, diagnostics)
+    return LoadResult(files, diagnostics, pack)
 
 
 def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tuple[Any, list[Diagnostic]]] | None = None
@@ -211,6 +286,15 @@ def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tupl
 def load_file(abs_path: Path, rel: str, *, report_empty: bool = True) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Read one file safely: size limit first, then decoding, then parsing. With
     `report_empty` (strategy files), a file that adds nothing is E008 (see `parse_bytes`)."""
+    raw, diagnostics = read_file(abs_path, rel)
+    if raw is None:
+        return None, diagnostics
+    return parse_bytes(raw, rel, report_empty=report_empty)
+
+
+def read_file(abs_path: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of one file, read safely (not through a link swapped in since discovery,
+    not a FIFO, at most `MAX_FILE_BYTES`), or None and the finding that says why not."""
     try:
         # O_NOFOLLOW: the discovery step vetted symlinks; a file swapped for a link since
         # then is refused rather than followed.
@@ -233,7 +317,7 @@ def load_file(abs_path: Path, rel: str, *, report_empty: bool = True) -> tuple[S
             "E005", Severity.ERROR,
             f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files",
             Location(rel))]
-    return parse_bytes(raw, rel, report_empty=report_empty)
+    return raw, []
 
 
 def parse_bytes(raw: bytes, rel: str, *, report_empty: bool = True) -> tuple[SourceFile | None, list[Diagnostic]]:

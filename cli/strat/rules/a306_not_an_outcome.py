@@ -52,6 +52,8 @@ def _measure(ctx: RuleContext, doc: Document, path: JsonPath, measure: Any) -> I
     if metric is None or not isinstance(baseline, (int, float)) or not isinstance(target, (int, float)):
         return
     better = metric.data.get("better")
+    if baseline != target and not ((better == "up" and target < baseline) or (better == "down" and target > baseline)):
+        return  # no finding: no location needed (a cached document computes positions only when asked)
     where = doc.location(path + ("target",))
     if not path:
         label = f"objective `{doc.id}`"

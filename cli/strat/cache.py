@@ -1,0 +1,320 @@
+"""The lint cache: per-file parse and schema-validation results, so an unchanged file is
+neither parsed nor validated again.
+
+Where: `STRAT_CACHE_DIR` if set, else `$XDG_CACHE_HOME/strat` (default `~/.cache/strat`) on
+Linux and other Unixes, `~/Library/Caches/strat` on macOS, `%LOCALAPPDATA%\\strat\\Cache`
+on Windows. Never inside the repository being read: a cache folder that resolves inside
+it (directly or through a symlink) is not used, since a pull request could then plant
+entries. A cache folder that is a symlink to a place outside the repository is used
+where it points (the user chose it).
+
+What: one pack per strategy folder (`packs/<sha256 of its absolute path>.json`), a JSON
+object (never pickle or marshal: reading it cannot run code) with a header, strat's
+version and the schemas' hash (the pack is ignored when either differs), and one entry
+per file: the SHA-256 of the file's bytes and what `strat.load.parse_bytes` and
+`strat.validate` made of them (the documents' data, the file's findings, each document's
+schema verdict and findings). An entry is used only for exactly the same bytes at the
+same path; the documents' value positions are not stored: they are computed again from
+the file's text when a finding or a view asks for one (`Document.values`).
+
+Safety: a pack that is larger than `MAX_PACK_BYTES`, not JSON, of another format, version
+or schemas, or whose entries do not have the expected shape, is ignored (as a whole, or
+entry by entry); a run then works as without a cache and writes a new pack. Writes are a
+temp file beside the pack, then an atomic rename: two runs sharing the cache each write a
+whole pack and the last rename wins, so a reader sees one complete pack or the other.
+`--no-cache` (or `STRAT_NO_CACHE=1`) leaves the cache alone; `strat cache clear` deletes it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from strat.diagnostics import Diagnostic, Location, Severity
+
+FORMAT = "strat-cache-1"
+MAX_PACK_BYTES = 512 * 1024 * 1024
+_enabled = False  # the library default; the CLI turns it on (strat.cli), --no-cache off
+
+
+def enable(on: bool = True) -> None:
+    """Use the cache in this process (the CLI's default) or not."""
+    global _enabled
+    _enabled = on and os.environ.get("STRAT_NO_CACHE", "") in ("", "0")
+
+
+def enabled() -> bool:
+    return _enabled
+
+
+def cache_dir() -> Path:
+    """The cache folder (it may not exist yet)."""
+    override = os.environ.get("STRAT_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "strat" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "strat"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "strat"
+
+
+@functools.cache
+def _stamp() -> dict[str, str]:
+    from strat import __version__, schemas
+
+    digest = hashlib.sha256()
+    for name, schema in sorted(schemas.load_all().items()):
+        digest.update(name.encode() + b"\0" + json.dumps(schema, sort_keys=True).encode() + b"\0")
+    return {"format": FORMAT, "strat": __version__, "schemas": digest.hexdigest()}
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+class Pack:
+    """The cache of one strategy folder for one run: looked up while loading, saved once
+    the documents are validated (strat.lint.check)."""
+
+    def __init__(self, path: Path, entries: dict[str, Any]) -> None:
+        self.path = path
+        self.old = entries  # rel -> entry, as read
+        self.new: dict[str, Any] = {}  # rel -> entry kept or to be written (JSON-ready, or a pending file)
+        self.pending: dict[str, tuple[str, Any, list[Diagnostic]]] = {}  # rel -> (sha, SourceFile, diags)
+        self.shas: dict[str, str] = {}  # rel -> SHA-256 of every file read this run
+        self.old_runs: dict[str, Any] = {}  # run key -> a whole lint run's result (strat.lint)
+        self.runs: dict[str, Any] = {}
+        self.defer = False  # strat.lint saves once, with the run's result
+
+    def lookup(self, rel: str, raw: bytes) -> tuple[Any, list[Diagnostic]] | None:
+        """The cached (SourceFile | None, diagnostics) of these bytes at this path, or None."""
+        sha = hashlib.sha256(raw).hexdigest()
+        self.shas[rel] = sha
+        entry = self.old.get(rel)
+        if isinstance(entry, dict) and entry.get("sha256") == sha:
+            try:
+                found = _from_entry(rel, raw, entry)
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError, UnicodeDecodeError):
+                found = None  # a damaged entry: read the file as without a cache
+            if found is not None:
+                self.new[rel] = entry
+                return found
+        self.pending[rel] = (sha, None, [])
+        return None
+
+    def parsed(self, rel: str, source: Any, diagnostics: list[Diagnostic]) -> None:
+        """What the loader made of a file `lookup` did not find."""
+        sha = self.pending[rel][0]
+        self.pending[rel] = (sha, source, diagnostics)
+
+    def save(self) -> None:
+        """Write the pack when anything changed (a file parsed, or one gone). Never raises:
+        a cache that cannot be written only makes the next run slower."""
+        if not self.pending and set(self.new) == set(self.old) and not self.runs:
+            return
+        from strat.load import no_gc
+
+        with no_gc():  # many small lists, none cyclic: the collector would only walk the documents again
+            self._save()
+
+    def _save(self) -> None:
+        entries = dict(self.new)
+        for rel, (sha, source, diagnostics) in self.pending.items():
+            entry = _to_entry(sha, source, diagnostics)
+            if entry is not None:
+                entries[rel] = entry
+        try:
+            runs = {**{k: v for k, v in self.old_runs.items() if k not in self.runs}, **self.runs}
+            runs = dict(list(runs.items())[-MAX_RUNS:])
+            text = json.dumps({**_stamp(), "files": entries, "runs": runs}, ensure_ascii=False,
+                              separators=(",", ":"), allow_nan=True)
+            _write_atomic(self.path, text.encode("utf-8"))
+        except (OSError, ValueError, TypeError):
+            return
+        self.old, self.new, self.pending, self.old_runs, self.runs = entries, dict(entries), {}, runs, {}
+
+
+    # --- a whole run's result (the cross-file checks: references, rules, ignores) ---------
+
+    def run_key(self, facts: Any) -> str | None:
+        """The key of a lint run: every file's bytes (by hash) and everything else the
+        cross-file checks read (`facts`: configuration, options, the day, git's facts, the
+        loader's own findings); None when a file was not hashed (nothing to key on)."""
+        try:
+            blob = json.dumps([_stamp(), sorted(self.shas.items()), facts], sort_keys=True, default=repr)
+        except (TypeError, ValueError):
+            return None
+        return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def run_result(self, key: str) -> tuple[list[Diagnostic], int, int] | None:
+        """(diagnostics, files, documents) of a run with this key, or None."""
+        entry = self.old_runs.get(key)
+        if not isinstance(entry, dict):
+            return None
+        try:
+            files, documents = entry["files"], entry["documents"]
+            if type(files) is not int or type(documents) is not int:
+                return None
+            found = [_diag_in(d) for d in entry["diagnostics"]]
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return None
+        return found, files, documents
+
+    def remember_run(self, key: str, diagnostics: list[Diagnostic], files: int, documents: int) -> None:
+        self.runs[key] = {"files": files, "documents": documents, "diagnostics": [diagnostic_json(d) for d in diagnostics]}
+
+
+MAX_RUNS = 8  # whole-run results kept per pack (a few days, options or configurations)
+
+
+def open_pack(root: Path, folder: Path) -> Pack | None:
+    """The cache pack of the strategy `folder` of the repository at `root`, when the cache
+    is on and its folder is usable (not inside the repository); None otherwise."""
+    if not _enabled:
+        return None
+    try:
+        where = cache_dir().resolve()
+        repo = root.resolve()
+        if _inside(where, repo):
+            return None  # a pull request could plant entries there
+        name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+        path = where / "packs" / f"{name}.json"
+    except (OSError, RuntimeError, ValueError):
+        return None
+    files, runs = _read_pack(path)
+    pack = Pack(path, files)
+    pack.old_runs = runs
+    return pack
+
+
+def _read_pack(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The file entries and run results of a pack, or empty ones when it is missing, too
+    large, damaged or foreign."""
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_PACK_BYTES:
+                return {}, {}
+            raw = handle.read()  # not read(MAX + 1): that would allocate the whole limit at once
+        if len(raw) > MAX_PACK_BYTES:
+            return {}, {}
+        pack = json.loads(raw)
+    except (OSError, ValueError, RecursionError):
+        return {}, {}
+    if not isinstance(pack, dict) or any(pack.get(k) != v for k, v in _stamp().items()):
+        return {}, {}
+    files, runs = pack.get("files"), pack.get("runs")
+    return (files if isinstance(files, dict) else {}), (runs if isinstance(runs, dict) else {})
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    """A temp file beside `path` (same file system), then a rename over it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def clear() -> tuple[Path, int]:
+    """Delete every pack (and temp file) of the cache folder; (folder, files removed)."""
+    where = cache_dir()
+    removed = 0
+    packs = where / "packs"
+    if packs.is_dir() and not packs.is_symlink():
+        for item in packs.iterdir():
+            if item.is_file() and not item.is_symlink() and item.suffix == ".json":
+                item.unlink()
+                removed += 1
+    return where, removed
+
+
+def info() -> dict[str, Any]:
+    """The cache folder, whether it is on, its packs and their size."""
+    where = cache_dir()
+    packs = [p for p in (where / "packs").glob("*.json")] if (where / "packs").is_dir() else []
+    return {"folder": str(where), "enabled": _enabled, "packs": len(packs),
+            "bytes": sum(p.stat().st_size for p in packs if p.is_file()), "format": FORMAT}
+
+
+# --- entries ----------------------------------------------------------------------------
+
+
+def diagnostic_json(d: Diagnostic) -> list[Any]:
+    loc = d.location
+    return [d.code, d.severity.value, d.message, loc.path, loc.line, loc.column, loc.json_path,
+            [[r.path, r.line, r.column, r.json_path] for r in d.related]]
+
+
+def _diag_in(item: list[Any]) -> Diagnostic:
+    code, severity, message, path, line, column, json_path, related = item
+    for value, kind in ((code, str), (message, str), (path, str), (json_path, str), (line, int), (column, int)):
+        if type(value) is not kind:
+            raise TypeError("entry")
+    return Diagnostic(code, Severity(severity), message, Location(path, line, column, json_path),
+                      tuple(_location_in(r) for r in related))
+
+
+def _location_in(item: list[Any]) -> Location:
+    path, line, column, json_path = item
+    if type(path) is not str or type(line) is not int or type(column) is not int or type(json_path) is not str:
+        raise TypeError("entry")
+    return Location(path, line, column, json_path)
+
+
+def _to_entry(sha: str, source: Any, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
+    """A file's entry; None when a document was not validated (nothing to store yet)."""
+    docs = []
+    if source is not None:
+        for doc in source.documents:
+            if doc.checked is None:
+                return None
+            known, findings = doc.checked
+            docs.append([doc.index, doc.data, list(doc.position), known, [diagnostic_json(d) for d in findings]])
+    return {"sha256": sha, "parsed": source is not None,
+            "empty_tail": source.empty_tail if source is not None else None,
+            "diagnostics": [diagnostic_json(d) for d in diagnostics], "documents": docs}
+
+
+def _from_entry(rel: str, raw: bytes, entry: dict[str, Any]) -> tuple[Any, list[Diagnostic]] | None:
+    from strat.load import Document, SourceFile, decode_text, lazy_positions
+
+    diagnostics = [_diag_in(d) for d in entry["diagnostics"]]
+    if any(d.location.path != rel for d in diagnostics):
+        return None
+    if not entry["parsed"]:
+        return None, diagnostics
+    text = decode_text(raw)
+    documents = []
+    for index, data, position, known, findings in entry["documents"]:
+        if type(index) is not int or type(data) is not dict or type(known) is not bool:
+            return None
+        line, column = position
+        if type(line) is not int or type(column) is not int:
+            return None
+        doc = Document(rel, index, data, (line, column), None, None)
+        checked = [_diag_in(d) for d in findings]
+        if any(d.location.path != rel for d in checked):
+            return None
+        doc.checked = (known, checked)
+        documents.append(doc)
+    tail = entry["empty_tail"]
+    if tail is not None and type(tail) is not int:
+        return None
+    lazy_positions(text, rel, documents)
+    return SourceFile(rel, text, documents, tail), diagnostics
