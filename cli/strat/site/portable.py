@@ -56,14 +56,14 @@ _REMOTE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*:|[/\\]{2})")
 
 
 def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.date | None = None,
-                err: TextIO | None = None, directory_urls: bool | None = None) -> int:
+                err: TextIO | None = None, directory_urls: bool | None = None, audience: str | None = None) -> int:
     """Write the project into `out`. 0 written; 1 lint errors or a refused mkdocs.yml;
     2 cannot write."""
     err = err or sys.stderr
     try:
         layout = build._layout(root, config, None, cwd=Path.cwd())
         urls = layout.directory_urls if directory_urls is None else directory_urls
-        rendered = build.render_strategy(root, folder, config, today, urls, err)
+        rendered = build.render_strategy(root, folder, config, today, urls, err, audience)
         if rendered is None:
             return build.EXIT_FINDINGS
         protected = [p for p in (layout.hand_dir, folder, root / ".git") if p]
