@@ -20,7 +20,10 @@ TODAY = "2026-11-23"
 
 
 def build(root: Path, *args: str):
-    return helpers.run_cli(["site", "build", "--today", TODAY, *args], cwd=root)
+    """A build for the company itself (`--audience internal`: every page, the Lint health
+    and Changelog pages included); tests/site/test_site_audience.py covers public builds."""
+    audience = [] if "--audience" in args else ["--audience", "internal"]
+    return helpers.run_cli(["site", "build", "--today", TODAY, *audience, *args], cwd=root)
 
 
 def broken_links(site: Path, directory_urls: bool = True) -> list[str]:
