@@ -71,7 +71,7 @@ class Rendered:
     documents: int
     company: Any = None
     public: bool = False
-    audience_note: str = "an internal audience (everything)"
+    audience_note: str = "an internal audience (everything published)"
 
 
 @dataclass(slots=True)
@@ -166,9 +166,9 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
                         who.public)
     if who.public:
         n = sum(len(ids) for ids in hidden.ids.values())
-        fields = ", ".join(f"{kind}.{f}" for kind, paths in sorted(hidden.fields.items()) for f in paths)
-        rendered.audience_note = (f"a public audience ({n} internal entit{'y' if n == 1 else 'ies'} and "
-                                  f"{fields or 'no field'} left out)")
+        left = [f"{kind}.{f}" for kind, paths in sorted(hidden.fields.items()) for f in paths]
+        left += [f"{n} internal entit{'y' if n == 1 else 'ies'}"] if n else []
+        rendered.audience_note = "a public audience (left out: " + (", ".join(left) or "nothing") + ")"
     return rendered
 
 

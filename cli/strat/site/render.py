@@ -935,7 +935,7 @@ class _Site(Measured, Scored):
 
     def ratio_text(self, row: Any) -> str:
         if row.ratio is None and self.cost_unpublished():
-            return "not published (the team's cost is not published)"
+            return "not published"
         if row.ratio is None:
             return "cannot be shown (no cost, or no goal with an impact)"
         return f"{ratio_text(row)} its cost in expected annual impact"
@@ -1144,6 +1144,8 @@ class _Site(Measured, Scored):
     def roi_page(self) -> str:
         page = paths.ROI
         rows_data = self.f.roi_rows
+        if self.cost_unpublished():
+            return self.roi_unpublished(page, rows_data)
         parts = ["# Return on investment",
                  "Each team's back-of-the-envelope annual cost against the expected annual financial impact of its "
                  "goals, best return first, so product work reads in the language of the business.",
@@ -1153,21 +1155,11 @@ class _Site(Measured, Scored):
                                           "not dropped, each with its own basis (below). Amounts are not converted: an "
                                           "impact in another currency than the team's cost is shown but not counted. "
                                           "These are estimates for comparing bets, not accounting.") + "</p>")]
-        if self.cost_unpublished():
-            parts.append(self.callout("note", "Not published", "<p>" + esc(
-                "This site is published to a wider audience than the strategy repository: team costs are left out, "
-                "so no return is shown. Each team's expected impact is listed; the internal site has the whole page.")
-                + "</p>"))
         rows = []
         for r in rows_data:
             team = self.f.get(r.team, "Team")
             dep = team.data.get("department") if team else None
             ratio = ratio_text(r)
-            if self.cost_unpublished():
-                rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
-                             self.team_cost({}), esc(" + ".join(money(v, c) for c, v in r.impact.items()) or "–"),
-                             self.team_cost({}), ""])
-                continue
             rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
                          esc(money(r.cost, r.currency)) if r.cost is not None else self.tag("no cost", "warn"),
                          esc(money(r.impact.get(r.currency), r.currency)) if r.currency in r.impact
@@ -1181,6 +1173,26 @@ class _Site(Measured, Scored):
         if details:
             parts.append("## Basis per team\n\n" + "\n\n".join(details))
         return self.join(*parts)
+
+    def roi_unpublished(self, page: str, rows_data: list[Any]) -> str:
+        """The ROI page of a site that leaves team costs out: each team's expected impact
+        (of its published goals), no cost and no return, nothing computed from them."""
+        rows = []
+        for r in sorted(rows_data, key=lambda r: (self.f.title(self.f.get(r.team, "Team")).casefold(), r.team)):  # type: ignore[arg-type]
+            team = self.f.get(r.team, "Team")
+            dep = team.data.get("department") if team else None
+            rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
+                         esc(" + ".join(money(v, c) for c, v in r.impact.items()) or "–"), self.team_cost({})])
+        details = [f"### {esc(self.f.title(self.f.get(r.team, 'Team')))}\n\n" + self.roi_basis(page, r)  # type: ignore[arg-type]
+                   for r in rows_data]
+        return self.join(
+            "# Return on investment",
+            self.callout("note", "Cost and return not published", "<p>" + esc(
+                "This site leaves each team's cost out, so it shows no return on investment: only the expected "
+                "annual impact of each team's goals, as the goals declare it. The internal site has the whole "
+                "page.") + "</p>"),
+            self.table(["Team", "Department", "Expected impact", "Annual cost and return"], rows) or "No teams yet.",
+            "## Expected impact per team\n\n" + "\n\n".join(details) if details else "")
 
     def roi_bar(self, ratio: float | None, best: float) -> str:
         if ratio is None or best <= 0:
