@@ -249,24 +249,36 @@ def mentions(original: Model, published: Model) -> list[Mention]:
               if isinstance(d.id, str) and d.kind != "Strategy" and published.by_id.get(d.id) is None]
     if not hidden:
         return []
-    names: dict[str, tuple[str, str, bool]] = {}  # lower-cased needle → (kind, id, by title)
+    ids = {d.id: str(d.kind) for d in hidden}
+    titles: dict[str, tuple[str, str]] = {}  # lower-cased title → (kind, id)
     for doc in hidden:
-        names[doc.id.lower()] = (str(doc.kind), doc.id, False)
         title = doc.data.get("title") or doc.data.get("name")
         if isinstance(title, str) and len(title.strip()) >= 8:  # a short name ("Sync") is a common word
-            names.setdefault(title.strip().lower(), (str(doc.kind), doc.id, True))
-    pattern = re.compile("|".join(rf"(?<![a-z0-9-]){re.escape(n)}(?![a-z0-9-])"
-                                  for n in sorted(names, key=len, reverse=True)))
+            titles.setdefault(title.strip().lower(), (str(doc.kind), doc.id))
+    # An id as written (ids are lower case; "ARR" in a sentence is not the metric `arr`), a
+    # title in any case.
+    by_id = _words(ids)
+    by_title = _words(titles) if titles else None
     out = []
     for doc in published.documents:
         for path, value in _strings(doc.data, ()):
             if path and path[-1] in ("id", "kind"):
                 continue
-            for found in pattern.finditer(value.lower()):
-                kind, ident, by_title = names[found.group(0)]
-                out.append(Mention(doc.location(path), kind, ident, by_title))
-                break
+            found = by_id.search(value)
+            if found:
+                out.append(Mention(doc.location(path), ids[found.group(0)], found.group(0), False))
+                continue
+            found = by_title.search(value.lower()) if by_title else None
+            if found:
+                kind, ident = titles[found.group(0)]
+                out.append(Mention(doc.location(path), kind, ident, True))
     return out
+
+
+def _words(needles: Any) -> re.Pattern[str]:
+    """Any of `needles` as a whole word (an id's hyphens count as part of the word)."""
+    return re.compile("|".join(rf"(?<![a-z0-9-]){re.escape(n)}(?![a-z0-9-])"
+                               for n in sorted(needles, key=len, reverse=True)))
 
 
 def _strings(node: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:

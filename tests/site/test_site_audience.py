@@ -371,3 +371,25 @@ def test_render_for_another_builder_filters_the_same_way(tmp_path: Path) -> None
     assert "support-deflection" not in text and "alice.smith@ledgerly.example" not in text
     assert "not published" in docs["teams/index.md"] and "not published" in docs["roi.md"]
     assert "health.md" not in (out / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_a_title_is_found_in_any_case_an_id_only_as_written(tmp_path: Path) -> None:
+    loaded = _base(tmp_path, ["initiatives/setup-wizard.yaml"], extra={"strategy/decisions/wizard.yaml": (
+        "kind: Decision\nid: wizard-call\ntitle: Keep the wizard\ndate: 2026-10-01\nstatus: accepted\n"
+        "decided_by: asmith\nvalues: [candour]\ncontext: We shipped the GUIDED SETUP WIZARD.\n"
+        "decision: The SETUP-WIZARD-2 and setup-wizards are other things.\n")})
+    model, _ = filtered(loaded.model, PUBLIC)
+    found = mentions(loaded.model, model)
+    assert [(m.ident, m.by_title, m.where.line) for m in found] == [("setup-wizard", True, 8)]
+
+
+def test_fields_through_lists_and_whole_kinds(tmp_path: Path) -> None:
+    loaded = _base(tmp_path, [])
+    who = audience(Config(site={"public": {"leave_out": ["Goal.checkins.note"], "kinds": ["Decision"]}}))
+    model, hidden = filtered(loaded.model, who)
+    assert sorted(hidden.ids["Decision"]) == ["card-required-trial", "no-card-trial"] and not model.of_kind("Decision")
+    noted = [c for g in loaded.model.of_kind("Goal") for c in g.data.get("checkins", []) if "note" in c]
+    assert noted  # the base has check-in notes, and the copy has none
+    assert not [c for g in model.of_kind("Goal") for c in g.data.get("checkins", []) if "note" in c]
+    assert all("value" in c or "confidence" in c for g in model.of_kind("Goal") for c in g.data.get("checkins", []))
+    assert "cost" in model.get("onboarding").data  # leave_out replaced the default list
