@@ -82,9 +82,6 @@ class Hidden:
     ids: dict[str, list[str]] = field(default_factory=dict)
     fields: dict[str, list[str]] = field(default_factory=dict)
 
-    def all_ids(self) -> set[str]:
-        return {i for ids in self.ids.values() for i in ids}
-
 
 def audience(config: Config, option: str | None = None) -> Audience:
     """The audience of a build: `option` (--audience), else `site.audience` of strat.yaml,
