@@ -48,6 +48,22 @@ GIVEN_FILES = {
     "okrs.csv": "id,title,owner,team,objective,period,metric,baseline,target\n"
                 "fewer-setup-tickets,Fewer setup tickets,sam,growth,grow-active-teams,year-one,"
                 "setup-tickets,900,600\n",
+    # OKR tools' exports (strat import FORMAT), owners by name: the starter's people have no e-mail
+    "viva-goals.csv": "ID,Type,Title,Owner,Teams,Metric Name,Metric Unit,Start,Target,Current Value,Parent IDs\n"
+                      "1,Objective,New teams get going in week one,Kim Example,Growth,,,,,,\n"
+                      "2,Key Result,Teams that invite a teammate in week one,Kim Example,,,%,30,45,32,1\n",
+    "perdoo.csv": "Type,Name,Objective,Owner,Lead,Start value,Current value,Target value\n"
+                  "Objective,Fewer setup questions,,Growth,Sam Example,,,\n"
+                  "Key Result,Setup tickets per month,Fewer setup questions,Growth,Sam Example,900,800,600\n",
+    "quantive.csv": "Type,ID,Goal ID,Name,Owner,Team,Initial value,Actual,Target\n"
+                    "Goal,g1,,Setup takes one sitting,Kim Example,Growth,,,\n"
+                    "Metric,m1,g1,Week-one activation rate,Kim Example,,0.3,0.33,0.45\n",
+    "tability.csv": "Objective,Outcome,Owner,Start value,Target,Current value\n"
+                    "Teams plan their first week,,Kim Example,,,\n"
+                    "Teams plan their first week,Teams with a plan on day one,Kim Example,10,40,12\n",
+    "okr-sheet.csv": "Type,Objective,Key result,Owner,Team,Baseline,Target,Current\n"
+                     "Objective,Support answers itself,,Sam Example,Growth,,,\n"
+                     "Key result,Support answers itself,Setup tickets per month,Sam Example,,900,600,850\n",
     # dated yesterday: the `strat checkin` example before it checks in today
     "readings.csv": f"goal,date,value,confidence,note\nfaster-activation,{dt.date.today() - dt.timedelta(days=1)},"
                     "0.35,0.6,guided setup live\n",

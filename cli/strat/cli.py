@@ -1158,6 +1158,90 @@ def digest(since: "object", mention: bool, today: "object", fmt: str) -> int:
     return EXIT_OK
 
 
+# --- strat report (strat.report) ---------------------------------------------------------
+
+
+@cli.command()
+@click.argument("period", required=False, callback=_text_argument)
+@click.option("--since", metavar="REV", callback=_text_argument,
+              help="List what changed since this revision (default: the last commit before the period's start).")
+@click.option("--format", "-f", "fmt", type=click.Choice(("markdown", "html")), default="markdown",
+              show_default=True, help="markdown for a pull request or wiki; html for one printable page.")
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Also print the HTML page to FILE as a PDF, through a headless Chromium.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Write the report to FILE instead of the terminal.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Judge dates, statuses and forecasts as of this day instead of today.")
+def report(period: str | None, since: str | None, fmt: str, pdf: Path | None, out: Path | None,
+           today: "object") -> int:
+    """The review pack of a period, for a leadership or board meeting.
+
+    In this order: the North Star and every objective with its number, trend and
+    forecast; the period's goals by status with their forecast (their score once
+    closed, and each objective's average score); breached guardrails and stale data;
+    initiatives shipped or killed with their results; decisions taken in the period and
+    the values they cite; joint commitments and whether they were banked; ROI by team;
+    what changed since REV (targets moved, goals added or dropped, from git).
+
+    PERIOD defaults to the period containing today (else the latest that started).
+    --pdf finds Chromium in $STRAT_CHROMIUM, else chromium, chromium-browser,
+    google-chrome or google-chrome-stable on PATH.
+
+    \b
+    Examples:
+      strat report                               Markdown of the current period
+      strat report year-one --format html --out review.html
+      strat report year-one --since HEAD --format html --out review.html
+
+    Exit status: 0 written, 1 the file or PDF could not be written (no Chromium found,
+    Chromium failed), 2 usage error (an unknown period). A --since revision git cannot
+    read is said in the report's last section (and on stderr), not an error.
+    """
+    import datetime as dt
+
+    from strat.report import UnknownPeriod, build_report
+    from strat.write import WriteRefused, write_output
+
+    root, target, config = _locate(None)
+    day = today.date() if today else dt.date.today()  # type: ignore[attr-defined]
+    try:
+        found = build_report(root, target, config, period, day, since)
+    except UnknownPeriod as problem:
+        raise UsageProblem(str(problem)) from None
+    if since is not None and found.base is None:
+        _say(f"strat report: --since {since}: {found.changes_note}", err=True)
+    if fmt == "html" or pdf is not None:
+        from strat.report_html import to_html
+
+        page = to_html(found)
+    if fmt == "html":
+        text = page
+    else:
+        from strat.report_md import to_markdown
+
+        text = to_markdown(found)
+    try:
+        if out is not None:
+            write_output(out, text.encode("utf-8"))
+            _say(f"strat report: wrote {out}", err=True)
+        elif pdf is None:  # with --pdf alone, the PDF is the output
+            _say(text, nl=False)
+        if pdf is not None:
+            from strat.report_pdf import PdfProblem, print_pdf
+
+            try:
+                write_output(pdf, print_pdf(page))
+            except PdfProblem as problem:
+                _say(f"strat report: {problem}", err=True)
+                return EXIT_FINDINGS
+            _say(f"strat report: wrote {pdf}", err=True)
+    except WriteRefused as refused:
+        _say(f"strat report: {refused}", err=True)
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
 # --- strat init (strat.starter) -----------------------------------------------------------
 
 
@@ -1311,7 +1395,12 @@ def import_group() -> None:
     """Turn other tools' exports into strategy files.
 
     \b
-      strat import csv FILE --kind goal|objective|metric    a spreadsheet export (CSV)
+      strat import csv FILE --kind goal|objective|metric    a spreadsheet export (CSV),
+                                                            one row = one file
+      strat import viva-goals|perdoo|quantive|tability FILE an OKR tool's CSV export:
+                                                            goals with their key results
+      strat import okr-sheet FILE                           any sheet of objectives and
+                                                            key results
     """
 
 
@@ -1462,6 +1551,142 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
         _say("Editors validate as you type once the schemas named on each file's first line exist: "
                    "strat schema --export schemas", err=True)
     return EXIT_OK
+
+
+# --- strat import FORMAT (strat.importokr) -------------------------------------------------
+
+_OKR_EXAMPLE_FILES = {"viva-goals": "viva-goals.csv", "perdoo": "perdoo.csv", "quantive": "quantive.csv",
+                      "tability": "tability.csv", "okr-sheet": "okr-sheet.csv"}
+
+
+def _okr_help(name: str) -> str:
+    from strat.importokr_formats import FORMATS
+
+    import textwrap
+
+    fmt = FORMATS[name]
+    example = _OKR_EXAMPLE_FILES[name]
+    article = "an" if fmt.title[0] in "AEIOU" else "a"
+    source = textwrap.fill(f"Columns read: {fmt.source}.", 80, subsequent_indent="    ", break_on_hyphens=False)
+    return f"""Turn {article} {fmt.title} export (CSV) into goals that keep their key results.
+
+    \b
+    Examples:
+      strat import {name} {example} --dry-run    show the files, write nothing
+      strat import {name} {example}              strategy/goals/, strategy/metrics/
+
+    \b
+    Each objective becomes a Goal under the business objective --objective names
+    (needed unless the strategy has one), for --period (else the row's period, else
+    the period its end date falls in, else the strategy's only period). Its key
+    results become the goal's key_results (the first is also its outcome), with their
+    check-ins when the export has progress rows. A key result's metric is an existing
+    Metric its metric column (or title) names, else a new Metric file named after it.
+    Owners are matched by e-mail, then by name, to the strategy's people.
+
+    \b
+    {source}
+    Any other column is kept as an x-<column> key, as written. Excel files: save
+    them as CSV UTF-8 first.
+
+    \b
+    All or nothing: every row that cannot map is listed as FILE:LINE: why, and
+    nothing is written; the files are linted with the strategy before writing and
+    refused if the lint would fail. At most 10 MB and 10,000 rows.
+
+    \b
+    Exit status: 0 written (or, with --dry-run, would be), 1 rows refused, 2 usage error.
+    """
+
+
+def _okr_command(name: str) -> click.Command:
+    @click.argument("export", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--objective", default=None, metavar="ID", callback=_text_argument,
+                  help="The business Objective the goals serve (id or title).")
+    @click.option("--period", default=None, metavar="ID", callback=_text_argument,
+                  help="The Strategy period of every goal.")
+    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+                  help="Write goals and new metrics into DIR (default: strategy/goals/ and strategy/metrics/).")
+    @click.option("--dry-run", is_flag=True, help="Print the files that would be written; write nothing.")
+    @click.option("--decimal", type=click.Choice(("auto", "point", "comma")), default="auto", show_default=True,
+                  help="The decimal mark of the numbers (auto: read from the file).")
+    @click.option("--date-format", type=click.Choice(("auto", "dmy", "mdy")), default="auto", show_default=True,
+                  help="Day/month order of dates such as 03/04/2026.")
+    @click.option("--encoding", default=None, metavar="NAME",
+                  help="The file's encoding (default: UTF-8, or UTF-16 with a byte order mark).")
+    def command(export: Path, objective: str | None, period: str | None, out: Path | None, dry_run: bool,
+                decimal: str, date_format: str, encoding: str | None) -> int:
+        return _import_okr(name, export, objective, period, out, dry_run, decimal, date_format, encoding)
+
+    command.__doc__ = _okr_help(name)
+    return import_group.command(name)(command)
+
+
+def _import_okr(name: str, export: Path, objective: str | None, period: str | None, out: Path | None,
+                dry_run: bool, decimal: str, date_format: str, encoding: str | None) -> int:
+    from strat import importcsv, importokr
+    from strat.config import find_root
+    from strat.importokr_formats import FORMATS
+    from strat.write import FileChange, WriteRefused
+
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageProblem(f"--encoding: unknown encoding {encoding!r}") from None
+    raw = _read_bounded(export, importcsv.MAX_CSV_BYTES, f"strat import {name}")
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageProblem(f"--out {out}: not a folder")
+    try:
+        tx = None if dry_run else _hold_lock(find_root(Path.cwd()) or Path.cwd(), f"strat import {name}")
+    except WriteRefused as refused:
+        _say(f"strat import: {refused}", err=True)
+        return EXIT_FINDINGS
+    repo, targets, config_problems = importokr.open_targets(Path.cwd(), out)
+    if config_problems:
+        raise _ConfigProblem(config_problems)
+    options = importokr.Options(FORMATS[name], objective, period, decimal, date_format, encoding)
+    shown = str(export)
+    plan = importokr.plan_import(raw, shown, options, repo, targets)
+    for note in plan.notes:
+        _say(f"{shown}: {note}", err=True)
+    for problem in plan.problems:
+        _say(problem.shown(shown), err=True)
+    for warning in plan.warnings:
+        _say(f"{shown}:{warning.line}: warning: {warning.message}", err=True)
+    if plan.problems:
+        rows = len({p.line for p in plan.problems})
+        _say(f"Refused ({len(plan.problems)} problem{'' if len(plan.problems) == 1 else 's'} on {rows} "
+             f"line{'' if rows == 1 else 's'}): nothing was written.", err=True)
+        return EXIT_FINDINGS
+    if not plan.files:
+        _say(f"strat import: no objectives in {shown}; nothing to do", err=True)
+        return EXIT_OK
+    c = plan.counts
+    summary = (f"{c.goals} goal{'' if c.goals == 1 else 's'} with {c.key_results} key result"
+               f"{'' if c.key_results == 1 else 's'} and {c.checkins} check-in{'' if c.checkins == 1 else 's'}, "
+               f"{c.new_metrics} new metric{'' if c.new_metrics == 1 else 's'}")
+    if dry_run or tx is None:
+        for item in plan.files:
+            _say(f"==> {item.shown} <==\n{item.text}")
+        _say(f"Dry run: would write {summary}; nothing was written.", err=True)
+        return EXIT_OK
+    try:
+        tx.write_all([FileChange(p.rel, p.text.encode("utf-8"), None) for p in plan.files],
+                     targets.goals.write_root)
+    except WriteRefused as refused:
+        _say(f"strat import: {refused}", err=True)
+        return EXIT_FINDINGS
+    for item in plan.files:
+        _say(f"{item.shown} (line {item.line})")
+    _say(f"Wrote {summary}.", err=True)
+    return EXIT_OK
+
+
+for _name in _OKR_EXAMPLE_FILES:
+    _okr_command(_name)
 
 
 def _show(problem: click.ClickException) -> None:

@@ -517,12 +517,15 @@ def _clean(cell: str) -> str:
     return cell.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _norm_header(text: str) -> str:
+def norm_header(text: str) -> str:
     """`Owner E-mail (work)` → `owner e mail`: case, punctuation, brackets and spacing off."""
     t = unicodedata.normalize("NFKC", text).lower()
     t = re.sub(r"\(.*?\)|\[.*?\]", " ", t)
     t = re.sub(r"[_\-./:#*?!'\"]+", " ", t)
     return re.sub(r"\s+", " ", t).strip()
+
+
+_norm_header = norm_header
 
 
 def _lookup(kind: str) -> dict[str, str]:
@@ -1315,9 +1318,9 @@ _NAME_FIELDS = {"Person": ("name", "email"), "Team": ("name",), "Department": ("
                 "Goal": ("title",), "Plan": ("title",), "Metric": ("name",)}
 
 
-class _Refs:
+class Refs:
     """Ids of the repository's strategy and of the sheet's rows, found by id, name,
-    title or e-mail address."""
+    title or e-mail address (public: `strat.importokr` matches owners with it)."""
 
     def __init__(self, model: Model | None, sheet_kind: str) -> None:
         self.model, self.sheet_kind = model, sheet_kind
@@ -1404,6 +1407,9 @@ class _Refs:
         close = _did_you_mean(slug, known)
         hint = f"; did you mean `{close}`?" if close else f" (periods: {', '.join(known) or 'none'})"
         return None, f"no period `{text}` in the Strategy{hint}"
+
+
+_Refs = Refs
 
 
 def _did_you_mean(word: str, candidates: list[str]) -> str | None:
@@ -1622,14 +1628,14 @@ def open_repository(start: Path, out: Path | None, kind: str) -> tuple[Repositor
         root = root.resolve()
         config, problems = load_config(root)
         if problems:
-            return repo, _target(start, out, kind, None, "strategy"), problems
+            return repo, make_target(start, out, kind, None, "strategy"), problems
         repo.root, repo.config, repo.strategy = root, config, config.strategy
         folder = root / config.strategy
         if folder.is_dir():
             loaded = load_tree(root, folder, config.include, config.exclude)
             result = check(loaded, config, LintOptions(select=("E", "S", "R"), use_git=False))
             repo.loaded, repo.model = loaded, result.model
-    target = _target(start, out, kind, repo.root, repo.strategy)
+    target = make_target(start, out, kind, repo.root, repo.strategy)
 
     def read(rel: str) -> bytes | None:
         try:
@@ -1647,7 +1653,7 @@ def open_repository(start: Path, out: Path | None, kind: str) -> tuple[Repositor
     return repo, target, []
 
 
-def _target(start: Path, out: Path | None, kind: str, root: Path | None, strategy: str) -> Target:
+def make_target(start: Path, out: Path | None, kind: str, root: Path | None, strategy: str) -> Target:
     folder_name = FOLDERS[kind]
     base = root or start.resolve()
     if out is None:

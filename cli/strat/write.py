@@ -377,3 +377,40 @@ def _sync_and_close(where: journal.Place, checked: list[_Checked]) -> None:
 def _why(exc: BaseException) -> str:
     return (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
 
+
+
+# --- an output file the operator names (strat report --out/--pdf) ---------------------
+
+
+def write_output(target: Path, content: bytes) -> None:
+    """Write one output file the operator named on the command line (`--out`, `--pdf`),
+    which may be anywhere they can write: a temp file beside it (same folder, so the rename
+    is atomic), fsynced, with the mode of the file it replaces (else the umask's default),
+    then renamed over it. A reader never sees half a file; on failure the old file stays
+    and WriteRefused says why. Not for repository files: those take `transaction`."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise WriteRefused(f"{target}: is a folder, not a file")
+    if not folder.is_dir():
+        raise WriteRefused(f"{target}: the folder {folder} does not exist")
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    except OSError as exc:
+        raise WriteRefused(f"{target}: cannot read it: {_why(exc)}") from None
+    temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, target)
+        journal.fsync_dir(folder)
+    except OSError as exc:
+        try:
+            temp.unlink()
+        except OSError:
+            pass
+        raise WriteRefused(f"{target}: cannot write it: {_why(exc)}") from None

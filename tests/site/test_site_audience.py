@@ -193,9 +193,10 @@ def test_no_link_to_a_hidden_page_and_no_lint_or_changelog(built: Built) -> None
     assert _broken_links(built.public) == []
     assert not (built.public / "health").exists() and not (built.public / "changelog").exists()
     assert (built.internal / "health" / "index.html").exists() and (built.internal / "changelog" / "index.html").exists()
+    assert not (built.public / "reviews").exists() and list((built.internal / "reviews").glob("*.html"))
     for rel, text in built.pub_files.items():
         assert "health/" not in text.replace("strat-health", "") or rel.startswith("rules/"), rel
-        assert "changelog/" not in text, rel
+        assert "changelog/" not in text and "Review pack" not in text, rel
     home = built.pub_files["index.html"]
     assert "Lint findings" not in home and "Lint findings" in built.int_files["index.html"]
 

@@ -262,7 +262,9 @@ def test_render_writes_markdown_only(tmp_path: Path) -> None:
     assert (out / "docs" / "goals" / "faster-activation.md").exists()
     assert (out / "docs" / "stylesheets" / "strat.css").exists()
     assert (out / "mkdocs.yml").is_file()
-    assert not list(out.rglob("*.html"))
+    # Only Markdown, but the review packs: each period's `strat report` page, self-contained HTML.
+    assert sorted(p.relative_to(out / "docs").as_posix() for p in out.rglob("*.html")) == \
+        ["reviews/2026-h2.html", "reviews/2027-h1.html"]
 
 
 def test_render_refuses_to_write_through_a_symlink(tmp_path: Path) -> None:

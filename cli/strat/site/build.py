@@ -126,8 +126,8 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
                     err: TextIO, audience: str | None = None) -> Rendered | None:
     """Lint, and render when there are no errors; print the errors and return None
     otherwise. The pages are rendered for `audience` (`strat.audience`): a public build
-    renders from the filtered copy of the model, without the lint findings and the
-    changelog (`SiteProblem` when the audience setting is wrong)."""
+    renders from the filtered copy of the model, without the lint findings, the
+    changelog and the review packs (`SiteProblem` when the audience setting is wrong)."""
     from strat.audience import AudienceProblem, audience as audience_of, filtered, mentions
     from strat.codes import all_codes
     from strat.formats import FORMATS, Report
@@ -135,6 +135,7 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
     from strat.rules.context import RuleContext
     from strat.site.reference import reference_pages
     from strat.site.render import render_site
+    from strat.site.reviews import link_reviews, review_pages
 
     try:
         who = audience_of(config, audience)
@@ -161,6 +162,11 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
                         directory_urls=directory_urls, changelog=None if who.public else _changelog(root, folder),
                         public=who.public)
     pages.update(reference_pages(all_codes()))
+    if not who.public:  # a review pack loads the whole strategy on its own: internal sites only
+        periods = list(result.model.periods)
+        reviews = review_pages(root, folder, config, ctx.today, periods)
+        link_reviews(pages, reviews, periods)
+        pages.update(reviews)
     strategy = model.strategy
     rendered = Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None,
                         who.public)
