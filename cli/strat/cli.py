@@ -436,8 +436,8 @@ def site() -> None:
 _AUDIENCE = click.option("--audience", type=click.Choice(("public", "internal")), default=None,
                          help="Who the site is for: public leaves out what strat.yaml's site.public names (team "
                               "cost and people's e-mail by default), every entity marked `visibility: internal`, "
-                              "the lint findings and the changelog; internal publishes everything. Default: "
-                              "site.audience of strat.yaml, else public.")
+                              "the lint findings, the changelog and the review packs; internal publishes "
+                              "everything. Default: site.audience of strat.yaml, else public.")
 _ALLOW_PLUGIN = click.option("--allow-plugin", "allow_plugins", multiple=True, metavar="NAME",
                              help="Let mkdocs.yml use this MkDocs plugin (repeatable). Only search, tags and "
                                   "offline are allowed without it: a plugin runs code of its own.")
@@ -480,8 +480,9 @@ def site_build(out: Path | None, strict: bool, quiet: bool, audience: str | None
     mkdocs.yml is repository content: it may not run code (no hooks, only known plugins
     and extensions) nor name paths outside the repository (see the site's About page).
 
-    Exit status: 0 built, 1 the strategy has lint errors or mkdocs.yml asks for something
-    refused, 2 usage error or MkDocs failure.
+    Exit status: 0 built, 1 the strategy has lint errors, mkdocs.yml asks for something
+    refused, or a public build's text names an internal entity; 2 usage error (a wrong
+    site.public setting) or MkDocs failure.
     """
     from strat.site.build import SiteOptions, build_site
 
