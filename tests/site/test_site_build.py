@@ -256,7 +256,7 @@ def test_output_folder_as_a_symlink_is_refused(tmp_path: Path) -> None:
 def test_render_writes_markdown_only(tmp_path: Path) -> None:
     root = helpers.copy_base(tmp_path / "repo", git=False)
     out = tmp_path / "markdown"
-    result = helpers.run_cli(["site", "render", str(out), "--today", TODAY], cwd=root)
+    result = helpers.run_cli(["site", "render", str(out), "--today", TODAY, "--audience", "internal"], cwd=root)
     assert result.exit_code == 0, result.stderr
     assert (out / "docs" / "index.md").read_text(encoding="utf-8").startswith('---\ntitle: "Ledgerly')
     assert (out / "docs" / "goals" / "faster-activation.md").exists()
