@@ -182,7 +182,7 @@ def test_site_changelog_page_from_history(repo: Path, tmp_path: Path) -> None:
     edit(repo / "strategy/goals/in-app-help.yaml", "title: Help inside the app", "title: Help inside the product")
     git(repo, "commit", "-qam", "<script>alert(1)</script> retitle", date="2026-11-12T10:00:00+00:00")
     out = tmp_path / "pages"
-    result = run(repo, "site", "render", str(out), "--today", helpers.TODAY)
+    result = run(repo, "site", "render", str(out), "--today", helpers.TODAY, "--audience", "internal")
     assert result.exit_code == 0, result.stderr
     raw = (out / "docs" / "changelog.md").read_text()
     assert "<script>" not in raw  # encoded as character references in the Markdown
@@ -199,7 +199,7 @@ def test_site_changelog_page_from_history(repo: Path, tmp_path: Path) -> None:
 def test_site_changelog_outside_git_says_so(tmp_path: Path) -> None:
     root = helpers.copy_base(tmp_path / "repo", git=False)
     out = tmp_path / "pages"
-    assert run(root, "site", "render", str(out), "--today", helpers.TODAY).exit_code == 0
+    assert run(root, "site", "render", str(out), "--today", helpers.TODAY, "--audience", "internal").exit_code == 0
     assert "outside a git repository" in (out / "docs" / "changelog.md").read_text()
 
 

@@ -175,7 +175,7 @@ def test_changelog_of_a_shallow_clone_marks_the_cut(tmp_path: Path) -> None:
     assert [(c.subject, c.cut, len(changes)) for c, changes in entries] == [
         ("Hand activation to Alice", False, 1), ("Raise the activation target", True, 0)]
     out = tmp_path / "pages"
-    assert run(clone, "site", "render", str(out), "--today", helpers.TODAY).exit_code == 0
+    assert run(clone, "site", "render", str(out), "--today", helpers.TODAY, "--audience", "internal").exit_code == 0
     page = (out / "docs" / "changelog.md").read_text()
     assert "History stops here" in page and "fetch-depth: 0" in page
 

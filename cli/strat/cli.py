@@ -442,10 +442,17 @@ def site() -> None:
       strat site render DIR      a project for another builder (MkDocs, ProperDocs, Zensical)
 
     A strategy with lint errors is not published (exit 1); warnings are shown on the
-    site's Lint health page.
+    site's Lint health page. --audience public (the default unless strat.yaml's
+    site.audience says otherwise) leaves out what is internal; --audience internal
+    publishes everything.
     """
 
 
+_AUDIENCE = click.option("--audience", type=click.Choice(("public", "internal")), default=None,
+                         help="Who the site is for: public leaves out what strat.yaml's site.public names (team "
+                              "cost and people's e-mail by default), every entity marked `visibility: internal`, "
+                              "the lint findings, the changelog and the review packs; internal publishes "
+                              "everything. Default: site.audience of strat.yaml, else public.")
 _ALLOW_PLUGIN = click.option("--allow-plugin", "allow_plugins", multiple=True, metavar="NAME",
                              help="Let mkdocs.yml use this MkDocs plugin (repeatable). Only search, tags and "
                                   "offline are allowed without it: a plugin runs code of its own.")
@@ -470,11 +477,12 @@ def _site_args(today: "object") -> tuple[Path, Path, "object", "object"]:
               help="Output folder (default: site_dir of mkdocs.yml, else public/). Emptied on every build.")
 @click.option("--strict", is_flag=True, help="Fail (exit 2) on MkDocs warnings such as broken links.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@_AUDIENCE
 @_ALLOW_PLUGIN
 @_ALLOW_EXTENSION
 @_TODAY
 @_NO_CACHE
-def site_build(out: Path | None, strict: bool, quiet: bool, allow_plugins: tuple[str, ...],
+def site_build(out: Path | None, strict: bool, quiet: bool, audience: str | None, allow_plugins: tuple[str, ...],
                allow_extensions: tuple[str, ...], today: "object") -> int:
     """Build the strategy site: generated pages, plus the hand-written pages of the docs
     folder (site/), with the repository's mkdocs.yml or a built-in default.
@@ -483,12 +491,14 @@ def site_build(out: Path | None, strict: bool, quiet: bool, allow_plugins: tuple
     Examples:
       strat site build                   into public/ (or mkdocs.yml's site_dir)
       strat site build --strict --out public     in CI: broken links fail the build
+      strat site build --audience internal --out internal   everything, for the company only
 
     mkdocs.yml is repository content: it may not run code (no hooks, only known plugins
     and extensions) nor name paths outside the repository (see the site's About page).
 
-    Exit status: 0 built, 1 the strategy has lint errors or mkdocs.yml asks for something
-    refused, 2 usage error or MkDocs failure.
+    Exit status: 0 built, 1 the strategy has lint errors, mkdocs.yml asks for something
+    refused, or a public build's text names an internal entity; 2 usage error (a wrong
+    site.public setting) or MkDocs failure.
     """
     from strat.site.build import SiteOptions, build_site
 
@@ -497,16 +507,18 @@ def site_build(out: Path | None, strict: bool, quiet: bool, allow_plugins: tuple
     except _ConfigProblem as problem:
         return _config_problem(problem)
     return build_site(root, target, config, SiteOptions(out=out, strict=strict, today=day, quiet=quiet,  # type: ignore[arg-type]
-                                                        trust=_trust(allow_plugins, allow_extensions)))  # type: ignore[arg-type]
+                                                        trust=_trust(allow_plugins, allow_extensions),  # type: ignore[arg-type]
+                                                        audience=audience))
 
 
 @site.command("serve")
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
               help="Where to serve the preview.")
+@_AUDIENCE
 @_ALLOW_PLUGIN
 @_ALLOW_EXTENSION
 @_TODAY
-def site_serve(dev_addr: str, allow_plugins: tuple[str, ...], allow_extensions: tuple[str, ...],
+def site_serve(dev_addr: str, audience: str | None, allow_plugins: tuple[str, ...], allow_extensions: tuple[str, ...],
                today: "object") -> int:
     """Preview the site locally; it re-renders when a strategy file, a hand-written page
     or mkdocs.yml changes. Stop with Ctrl-C.
@@ -527,13 +539,14 @@ def site_serve(dev_addr: str, allow_plugins: tuple[str, ...], allow_extensions: 
     except _ConfigProblem as problem:
         return _config_problem(problem)
     return serve_site(root, target, config, host=host, port=int(port), today=day,  # type: ignore[arg-type]
-                      trust=_trust(allow_plugins, allow_extensions))  # type: ignore[arg-type]
+                      trust=_trust(allow_plugins, allow_extensions), audience=audience)  # type: ignore[arg-type]
 
 
 @site.command("render")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_AUDIENCE
 @_TODAY
-def site_render(directory: Path, today: "object") -> int:
+def site_render(directory: Path, audience: str | None, today: "object") -> int:
     """Write the site as a project for another MkDocs-compatible builder (MkDocs with
     any theme, ProperDocs, Zensical) into DIRECTORY, without building it.
 
@@ -561,7 +574,7 @@ def site_render(directory: Path, today: "object") -> int:
         root, target, config, day = _site_args(today)
     except _ConfigProblem as problem:
         return _config_problem(problem)
-    return render_only(root, target, config, directory, today=day)  # type: ignore[arg-type]
+    return render_only(root, target, config, directory, today=day, audience=audience)  # type: ignore[arg-type]
 
 
 def _config_problem(problem: "_ConfigProblem") -> int:

@@ -42,6 +42,9 @@ class Model:
     # one typo does not cascade into a page of noise.
     unresolved: set[str] = field(default_factory=set)
     by_kind: dict[str, list[Document]] = field(default_factory=dict)
+    # Fields a published copy left out (kind → dotted field paths), so a view says "not
+    # published" rather than "not stated" (`strat.audience.filtered`).
+    withheld: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[Document]:
         return self.by_kind.get(kind, [])

@@ -27,6 +27,7 @@ from strat.rules.context import RuleContext
 BASIS = ("ROI = the expected annual impact of a team's goals ÷ the team's annual cost. Counted: the "
          "`impact.annual` of every goal the team holds that is not dropped, against `cost.annual` of the team. "
          "Currencies are never converted: only impact in the cost's currency enters the ratio.")
+COST_NOT_PUBLISHED = "its cost is not published"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ def roi_rows(ctx: RuleContext) -> list[RoiRow]:
         if isinstance(team, str) and goal.data.get("status") != "dropped":
             held.setdefault(team, []).append(goal)
     rows = []
+    unpublished = "cost" in ctx.model.withheld.get("Team", ())  # a public site's copy left team costs out
     for team in ctx.entities("Team"):
         data = team.data
         name = as_text(data.get("name")) or team.id
@@ -97,7 +99,9 @@ def roi_rows(ctx: RuleContext) -> list[RoiRow]:
         for item in impacts:
             totals[item.currency] = totals.get(item.currency, 0) + item.annual
         ratio, reason = None, None
-        if cost is None or currency is None:
+        if unpublished:
+            reason = COST_NOT_PUBLISHED
+        elif cost is None or currency is None:
             reason = "no `cost` stated"
         elif cost == 0:
             reason = "its cost is 0"

@@ -245,7 +245,8 @@ def context(browser: Browser) -> Iterator[tuple[BrowserContext, Record]]:
 
 
 def _build(root: Path, out: Path) -> Path:
-    result = helpers.run_cli(["site", "build", "--today", TODAY, "--out", str(out)], cwd=root)
+    """The whole site (`--audience internal`: Lint health and Changelog included)."""
+    result = helpers.run_cli(["site", "build", "--today", TODAY, "--audience", "internal", "--out", str(out)], cwd=root)
     assert result.exit_code == 0, result.stderr + result.stdout
     assert (out / "index.html").is_file()
     return out

@@ -20,7 +20,10 @@ TODAY = "2026-11-23"
 
 
 def build(root: Path, *args: str):
-    return helpers.run_cli(["site", "build", "--today", TODAY, *args], cwd=root)
+    """A build for the company itself (`--audience internal`: every page, the Lint health
+    and Changelog pages included); tests/site/test_site_audience.py covers public builds."""
+    audience = [] if "--audience" in args else ["--audience", "internal"]
+    return helpers.run_cli(["site", "build", "--today", TODAY, *audience, *args], cwd=root)
 
 
 def broken_links(site: Path, directory_urls: bool = True) -> list[str]:
@@ -253,7 +256,7 @@ def test_output_folder_as_a_symlink_is_refused(tmp_path: Path) -> None:
 def test_render_writes_markdown_only(tmp_path: Path) -> None:
     root = helpers.copy_base(tmp_path / "repo", git=False)
     out = tmp_path / "markdown"
-    result = helpers.run_cli(["site", "render", str(out), "--today", TODAY], cwd=root)
+    result = helpers.run_cli(["site", "render", str(out), "--today", TODAY, "--audience", "internal"], cwd=root)
     assert result.exit_code == 0, result.stderr
     assert (out / "docs" / "index.md").read_text(encoding="utf-8").startswith('---\ntitle: "Ledgerly')
     assert (out / "docs" / "goals" / "faster-activation.md").exists()

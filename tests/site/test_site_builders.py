@@ -118,7 +118,8 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     hostile = hostile_repo(base / "hostile-repo", None)
     out: dict[str, Path] = {}
     for name, root in (("example", REPO), ("hostile", hostile)):
-        result = helpers.run_cli(["site", "render", str(base / name), "--today", helpers.TODAY], cwd=root)
+        result = helpers.run_cli(["site", "render", str(base / name), "--today", helpers.TODAY, "--audience",
+                                  "internal"], cwd=root)  # the whole site: Lint health and Changelog included
         assert result.exit_code == 0, result.stderr
         out[name] = base / name
     return out

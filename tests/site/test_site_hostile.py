@@ -130,7 +130,7 @@ markdown_extensions:
 
 
 def build(root: Path) -> Path:
-    result = helpers.run_cli(["site", "build", "--today", "2026-11-23"], cwd=root)
+    result = helpers.run_cli(["site", "build", "--today", "2026-11-23", "--audience", "internal"], cwd=root)  # every page
     assert result.exit_code == 0, result.stderr + result.stdout
     return root / "public"
 

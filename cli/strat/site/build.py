@@ -61,6 +61,7 @@ class SiteOptions:
     today: dt.date | None = None  # the day statuses are computed for
     quiet: bool = False
     trust: Trust = field(default_factory=Trust)  # plugins and extensions the operator allowed
+    audience: str | None = None  # public | internal; None: strat.yaml's site.audience, else public
 
 
 @dataclass(slots=True)
@@ -70,6 +71,8 @@ class Rendered:
     documents: int
     company: Any = None
     sources: dict[str, editlinks.Source] = field(default_factory=dict)  # entity page → its file and line
+    public: bool = False
+    audience_note: str = "an internal audience (everything published)"
 
 
 @dataclass(slots=True)
@@ -101,12 +104,13 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
         _check_out_dir(layout.out_dir, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
         for note in layout.notes:
             say(note)
-        rendered = render_strategy(root, folder, config, options.today, layout.directory_urls, err,
+        rendered = render_strategy(root, folder, config, options.today, layout.directory_urls, err, options.audience,
                                    repository=layout.repository)
         if rendered is None:
             return EXIT_FINDINGS
         say(f"rendered {sum(1 for p in rendered.pages if p.endswith('.md'))} pages from {rendered.documents} documents "
-            f"({_count(rendered.diagnostics)}); building with MkDocs into {_show(layout.out_dir, root)}")
+            f"({_count(rendered.diagnostics, rendered.public)}) for {rendered.audience_note}; building with MkDocs "
+            f"into {_show(layout.out_dir, root)}")
         _claim(layout.out_dir)
         try:
             with tempfile.TemporaryDirectory(prefix="strat-site-") as tmp:
@@ -125,9 +129,14 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
 
 
 def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | None, directory_urls: bool,
-                    err: TextIO, repository: editlinks.Repository | None = None) -> Rendered | None:
+                    err: TextIO, audience: str | None = None,
+                    repository: editlinks.Repository | None = None) -> Rendered | None:
     """Lint, and render when there are no errors; print the errors and return None
-    otherwise. With `repository`, entity pages carry their "Edit" actions."""
+    otherwise. The pages are rendered for `audience` (`strat.audience`): a public build
+    renders from the filtered copy of the model, without the lint findings, the
+    changelog and the review packs (`SiteProblem` when the audience setting is wrong).
+    With `repository`, entity pages carry their "Edit" actions."""
+    from strat.audience import AudienceProblem, audience as audience_of, filtered, mentions
     from strat.codes import all_codes
     from strat.formats import FORMATS, Report
     from strat.lint import LintOptions, lint
@@ -136,6 +145,10 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
     from strat.site.render import render_site
     from strat.site.reviews import link_reviews, review_pages
 
+    try:
+        who = audience_of(config, audience)
+    except AudienceProblem as problem:
+        raise SiteProblem(str(problem)) from None
     options = LintOptions(today=today)
     result = lint(root, folder, config, options)
     errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
@@ -144,24 +157,40 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
         print("strat site: the strategy has lint errors; the site is not built until they are fixed "
               "(run `strat lint`)", file=err)
         return None
-    ctx = RuleContext(result.model, config, today or dt.date.today(), None)
-    pages = render_site(result.model, ctx, result.diagnostics, all_codes(), directory_urls=directory_urls,
-                        changelog=_changelog(root, folder), repository=repository)
+    model, hidden = filtered(result.model, who)
+    named = mentions(result.model, model) if who.public else []
+    if named:
+        for mention in named:
+            print(inert.lines(f"strat site: {mention.message()}"), file=err)
+        print("strat site: the public site is not built while published text names an internal entity "
+              "(or build for `--audience internal`)", file=err)
+        return None
+    ctx = RuleContext(model, config, today or dt.date.today(), None)
+    pages = render_site(model, ctx, [] if who.public else result.diagnostics, all_codes(),
+                        directory_urls=directory_urls, changelog=None if who.public else _changelog(root, folder),
+                        public=who.public, repository=repository)
     pages.update(reference_pages(all_codes()))
-    periods = list(result.model.periods)
-    reviews = review_pages(root, folder, config, ctx.today, periods)
-    link_reviews(pages, reviews, periods)
-    pages.update(reviews)
-    strategy = result.model.strategy
+    if not who.public:  # a review pack loads the whole strategy on its own: internal sites only
+        periods = list(result.model.periods)
+        reviews = review_pages(root, folder, config, ctx.today, periods)
+        link_reviews(pages, reviews, periods)
+        pages.update(reviews)
+    strategy = model.strategy
     sources = {}
     for kind in paths.FOLDERS:
-        for doc in result.model.of_kind(kind):
+        for doc in model.of_kind(kind):
             if isinstance(doc.id, str) and paths.entity(kind, doc.id) in pages:
                 sources[paths.entity(kind, doc.id)] = editlinks.Source(doc.path, max(1, doc.position[0]))
     if strategy is not None:
         sources[paths.HOME] = editlinks.Source(strategy.path, max(1, strategy.position[0]))
-    return Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None,
-                    sources)
+    rendered = Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None,
+                        sources=sources, public=who.public)
+    if who.public:
+        n = sum(len(ids) for ids in hidden.ids.values())
+        left = [f"{kind}.{f}" for kind, fields in sorted(hidden.fields.items()) for f in fields]
+        left += [f"{n} internal entit{'y' if n == 1 else 'ies'}"] if n else []
+        rendered.audience_note = "a public audience (left out: " + (", ".join(left) or "nothing") + ")"
+    return rendered
 
 
 def _changelog(root: Path, folder: Path) -> list | None:
@@ -247,7 +276,8 @@ def _nav(raw_nav: Any, generated: dict[str, str], hand_pages: list[str]) -> list
     from strat.site.reference import nav_section
     from strat.site.render import nav_sections
 
-    nav: list[Any] = [{section: [{title: page} for title, page in items]} for section, items in nav_sections()]
+    nav: list[Any] = [{section: [{title: page} for title, page in items if page in generated]}
+                      for section, items in nav_sections()]  # a public build has no Lint health or Changelog
     if isinstance(raw_nav, list):
         nav += [item for item in (_drop_generated(i, generated) for i in raw_nav) if item is not None]
     else:
@@ -611,8 +641,10 @@ class _Say:
             self.open_line = False
 
 
-def _count(diagnostics: list[Any]) -> str:
+def _count(diagnostics: list[Any], public: bool = False) -> str:
     n = len(diagnostics)
+    if public:
+        return f"{n} lint finding{'s' if n != 1 else ''}, not published" if n else "no lint findings"
     return f"{n} lint finding{'s' if n != 1 else ''}, shown on the Lint health page" if n else "no lint findings"
 
 

@@ -62,7 +62,7 @@ _REMOTE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*:|[/\\]{2})")
 
 
 def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.date | None = None,
-                err: TextIO | None = None, directory_urls: bool | None = None) -> int:
+                err: TextIO | None = None, directory_urls: bool | None = None, audience: str | None = None) -> int:
     """Write the project into `out`. 0 written; 1 lint errors or a refused mkdocs.yml;
     2 cannot write."""
     err = err or sys.stderr
@@ -71,7 +71,7 @@ def render_only(root: Path, folder: Path, config: Config, out: Path, today: dt.d
         urls = layout.directory_urls if directory_urls is None else directory_urls
         for note in layout.notes:
             print(inert.lines(f"strat site: {note}"), file=err)
-        rendered = build.render_strategy(root, folder, config, today, urls, err, repository=layout.repository)
+        rendered = build.render_strategy(root, folder, config, today, urls, err, audience, repository=layout.repository)
         if rendered is None:
             return build.EXIT_FINDINGS
         protected = [p for p in (layout.hand_dir, folder, root / ".git") if p]

@@ -59,15 +59,18 @@ Changelog = list[tuple[Any, list[Any]]]
 
 def render_site(model: Model, ctx: RuleContext, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo], *,
                 directory_urls: bool = True, changelog: "Changelog | None" = None,
-                repository: "Repository | None" = None) -> dict[str, str]:
+                repository: "Repository | None" = None, public: bool = False) -> dict[str, str]:
     """Every generated page of the site: {path relative to the docs folder: Markdown},
     plus the site's stylesheet. `ctx.today` dates the status of goals; `diagnostics` are
     the strategy's current lint findings (shown, never fatal here); `codes` documents
     every diagnostic code (`strat.codes.all_codes()`); `changelog` is the strategy's
     history from git (`strat.history.changelog`), None outside a git repository;
     `repository`, where the files live on a git host (`strat.site.editlinks`): entity pages
-    then carry an "Edit" action (None: no edit link anywhere)."""
-    site = _Site(model, build_facts(ctx), diagnostics, codes, directory_urls, changelog)
+    then carry an "Edit" action (None: no edit link anywhere). A `public` site
+    (`strat.audience`) is rendered from the filtered model, with no lint findings, and has
+    no Lint health or Changelog page: their messages and commits name what the filter
+    left out."""
+    site = _Site(model, build_facts(ctx), diagnostics, codes, directory_urls, changelog, public)
     site.repository = repository
     return site.pages()
 
@@ -93,8 +96,9 @@ def stylesheet() -> str:
 
 class _Site(Measured, Scored):
     def __init__(self, model: Model, facts: Facts, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo],
-                 directory_urls: bool, changelog: "Changelog | None" = None) -> None:
+                 directory_urls: bool, changelog: "Changelog | None" = None, public: bool = False) -> None:
         self.changelog = changelog
+        self.public = public
         self.model = model
         self.f = facts
         self.diagnostics = diagnostics
@@ -111,8 +115,9 @@ class _Site(Measured, Scored):
         out[paths.MAP] = self.map_page()
         out[paths.JOINT] = self.joint_page()
         out[paths.ROI] = self.roi_page()
-        out[paths.HEALTH] = self.health_page()
-        out[paths.CHANGELOG] = self.changelog_page()
+        if not self.public:
+            out[paths.HEALTH] = self.health_page()
+            out[paths.CHANGELOG] = self.changelog_page()
         out[paths.RULES] = self.rules_index()
         out.update(self.period_pages())
         for code, info in self.codes.items():
@@ -408,7 +413,7 @@ class _Site(Measured, Scored):
                                         if i.data.get("status") == "running"), paths.index("Initiative")),
             ("Teams", len(self.f.entities.get("Team", [])), paths.index("Team")),
             ("Joint goals", len(self.f.joint_goals()), paths.JOINT),
-            ("Lint findings", len(self.diagnostics), paths.HEALTH),
+            *([] if self.public else [("Lint findings", len(self.diagnostics), paths.HEALTH)]),
         ]
         stats = "".join(f'<a class="strat-stat" href="{self.href(page, target)}"><span class="strat-stat__n">{n}</span>'
                         f'<span class="strat-stat__label">{esc(label)}</span></a>' for label, n, target in counts)
@@ -594,7 +599,7 @@ class _Site(Measured, Scored):
             cost = mapping(t.data, "cost")
             rows.append([self.link(page, t.id), self.link(page, t.data.get("department"), "Department"),
                          self.link(page, t.data.get("lead"), "Person"),
-                         esc(money(cost.get("annual"), cost.get("currency"))),
+                         self.team_cost(cost),
                          self.rollup(self.f.holder_goals.get(t.id, []))])
         return self.table(["Team", "Department", "Lead", "Annual cost", "Goals"], rows)
 
@@ -916,7 +921,7 @@ class _Site(Measured, Scored):
             ("Department", self.a(page, data.get("department"), "Department")),
             ("Lead", self.a(page, data.get("lead"), "Person")),
             ("Members", self.people(page, data.get("members") or [])),
-            ("Annual cost", esc(money(cost.get("annual"), cost.get("currency"), compact=False))),
+            ("Annual cost", self.team_cost(cost, compact=False)),
             ("Return", esc(self.ratio_text(row)) if row else ""),
         ])
         parts = [f"# {esc(self.f.title(t))}", self.kicker("Team", page, "Team"), box]
@@ -938,12 +943,30 @@ class _Site(Measured, Scored):
         parts += [self.lint_section(t, page), self.lineage(t, page)]
         return self.join(*parts)
 
+    def cost_unpublished(self) -> bool:
+        """Team costs are left out of this (public) site: say so, never "no cost"."""
+        return "cost" in self.model.withheld.get("Team", ())
+
+    def team_cost(self, cost: dict[str, Any], compact: bool = True) -> str:
+        if self.cost_unpublished():
+            return '<span class="strat-muted">not published</span>'
+        return esc(money(cost.get("annual"), cost.get("currency"), compact=compact))
+
     def ratio_text(self, row: Any) -> str:
+        if row.ratio is None and self.cost_unpublished():
+            return "not published"
         if row.ratio is None:
             return "cannot be shown (no cost, or no goal with an impact)"
         return f"{ratio_text(row)} its cost in expected annual impact"
 
     def roi_basis(self, page: str, row: Any) -> str:
+        if self.cost_unpublished():
+            lines = ["Not published: the team's cost is internal, so its return is not shown. Expected annual impact "
+                     "of its goals:" if row.goals else "Not published: the team's cost is internal.", ""]
+            for g in row.goals:
+                lines.append(f"- {self.link(page, g.goal, 'Goal')}: {esc(money(g.annual, g.currency, compact=False))}"
+                             + (f" — {esc(g.basis)}" if g.basis else ""))
+            return "\n".join(lines)
         counted = [g.goal for g in row.goals if g.currency == row.currency]
         other = [g.goal for g in row.goals if g.currency != row.currency]
         if not counted:
@@ -994,7 +1017,7 @@ class _Site(Measured, Scored):
                 t = self.f.get(tid, "Team")
                 cost = mapping(t.data, "cost") if t else {}
                 rows.append([self.link(page, tid, "Team"), self.link(page, t.data.get("lead") if t else None, "Person"),
-                             esc(money(cost.get("annual"), cost.get("currency"))),
+                             self.team_cost(cost),
                              self.rollup(self.f.holder_goals.get(tid, []))])
             parts.append("## Teams\n\n" + self.table(["Team", "Lead", "Annual cost", "Goals"], rows))
         goals = self.department_goals(d.id)
@@ -1140,6 +1163,8 @@ class _Site(Measured, Scored):
     def roi_page(self) -> str:
         page = paths.ROI
         rows_data = self.f.roi_rows
+        if self.cost_unpublished():
+            return self.roi_unpublished(page, rows_data)
         parts = ["# Return on investment",
                  "Each team's back-of-the-envelope annual cost against the expected annual financial impact of its "
                  "goals, best return first, so product work reads in the language of the business.",
@@ -1167,6 +1192,26 @@ class _Site(Measured, Scored):
         if details:
             parts.append("## Basis per team\n\n" + "\n\n".join(details))
         return self.join(*parts)
+
+    def roi_unpublished(self, page: str, rows_data: list[Any]) -> str:
+        """The ROI page of a site that leaves team costs out: each team's expected impact
+        (of its published goals), no cost and no return, nothing computed from them."""
+        rows = []
+        for r in sorted(rows_data, key=lambda r: (self.f.title(self.f.get(r.team, "Team")).casefold(), r.team)):  # type: ignore[arg-type]
+            team = self.f.get(r.team, "Team")
+            dep = team.data.get("department") if team else None
+            rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
+                         esc(" + ".join(money(v, c) for c, v in r.impact.items()) or "–"), self.team_cost({})])
+        details = [f"### {esc(self.f.title(self.f.get(r.team, 'Team')))}\n\n" + self.roi_basis(page, r)  # type: ignore[arg-type]
+                   for r in rows_data]
+        return self.join(
+            "# Return on investment",
+            self.callout("note", "Cost and return not published", "<p>" + esc(
+                "This site leaves each team's cost out, so it shows no return on investment: only the expected "
+                "annual impact of each team's goals, as the goals declare it. The internal site has the whole "
+                "page.") + "</p>"),
+            self.table(["Team", "Department", "Expected impact", "Annual cost and return"], rows) or "No teams yet.",
+            "## Expected impact per team\n\n" + "\n\n".join(details) if details else "")
 
     def roi_bar(self, ratio: float | None, best: float) -> str:
         if ratio is None or best <= 0:
@@ -1217,13 +1262,13 @@ class _Site(Measured, Scored):
         for d in self.diagnostics:
             seen[d.code] = seen.get(d.code, 0) + 1
         rows = [[f"[{esc(c.code)}]({paths.md_link(page, paths.rule(c.code))})", esc(c.name),
-                 self.severity(c.severity), esc(c.summary), esc(seen.get(c.code, 0) or "")]
+                 self.severity(c.severity), esc(c.summary), *([] if self.public else [esc(seen.get(c.code, 0) or "")])]
                 for c in self.codes.values()]
         return self.join("# Rules reference",
                          "Every finding `strat lint` can report, with its code, name and default severity. Codes are "
                          "stable: use them in `strat.yaml` and in `# strat: ignore[CODE] reason` comments. "
                          "`strat explain CODE` prints the same documentation in the terminal.",
-                         self.table(["Code", "Name", "Default", "Summary", "Now"], rows))
+                         self.table(["Code", "Name", "Default", "Summary", *([] if self.public else ["Now"])], rows))
 
     def rule_page(self, info: CodeInfo) -> str:
         page = paths.rule(info.code)

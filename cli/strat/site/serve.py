@@ -40,7 +40,8 @@ POLL = 0.5  # seconds between checks that the watched paths are still the ones w
 
 
 def serve_site(root: Path, folder: Path, config: Config, *, host: str = "127.0.0.1", port: int = 8000,
-               today: dt.date | None = None, err: TextIO | None = None, trust: Trust | None = None) -> int:
+               today: dt.date | None = None, err: TextIO | None = None, trust: Trust | None = None,
+               audience: str | None = None) -> int:
     """Serve the site until interrupted. 0 after Ctrl-C; 1 mkdocs.yml is refused; 2 when it
     cannot start."""
     err = err or sys.stderr
@@ -48,6 +49,7 @@ def serve_site(root: Path, folder: Path, config: Config, *, host: str = "127.0.0
     say = _Say(err, quiet=False)
     with tempfile.TemporaryDirectory(prefix="strat-serve-") as tmp:
         try:
+            _check_audience(config, audience)
             layout = _layout(root, config, None, cwd=Path.cwd(), trust=trust)
         except ConfigRefused as refused:
             print(inert.lines(f"strat site: {refused}"), file=err)
@@ -61,7 +63,7 @@ def serve_site(root: Path, folder: Path, config: Config, *, host: str = "127.0.0
 
         def builder() -> None:
             try:
-                _rebuild(root, folder, config, today, trust, current, site_dir, Path(tmp), say, err)
+                _rebuild(root, folder, config, today, trust, current, site_dir, Path(tmp), say, err, audience)
             except Exception as exc:  # never a traceback: the last good site stays up
                 say(f"not rebuilt: {type(exc).__name__}: {exc}")
 
@@ -85,8 +87,19 @@ def serve_site(root: Path, folder: Path, config: Config, *, host: str = "127.0.0
     return EXIT_OK
 
 
+def _check_audience(config: Config, audience: str | None) -> None:
+    """A wrong audience setting stops the preview before it starts (the preview shows the
+    site for the audience a build would publish to)."""
+    from strat.audience import AudienceProblem, audience as audience_of
+
+    try:
+        audience_of(config, audience)
+    except AudienceProblem as problem:
+        raise SiteProblem(str(problem)) from None
+
+
 def _rebuild(root: Path, folder: Path, config: Config, today: dt.date | None, trust: Trust, current: list[_Layout],
-             site_dir: Path, tmp: Path, say: _Say, err: TextIO) -> None:
+             site_dir: Path, tmp: Path, say: _Say, err: TextIO, audience: str | None = None) -> None:
     """One build of the preview: mkdocs.yml read again (a refused one keeps the last
     accepted), the strategy linted and rendered, MkDocs run."""
     try:
@@ -99,7 +112,7 @@ def _rebuild(root: Path, folder: Path, config: Config, today: dt.date | None, tr
     if not folder.is_dir():
         say(f"not rebuilt: {folder.name}/ is gone; the preview shows the last version until it is back")
         return
-    rendered = render_strategy(root, folder, config, today, layout.directory_urls, err,
+    rendered = render_strategy(root, folder, config, today, layout.directory_urls, err, audience,
                                repository=layout.repository)
     if rendered is None:
         say("not rebuilt: the preview shows the last version without lint errors")
