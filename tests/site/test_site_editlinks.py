@@ -162,7 +162,10 @@ def example_copy(root: Path, mkdocs_extra: str = "", strat_extra: str = "") -> P
     for name in ("strategy", "site", "schemas"):
         shutil.copytree(REPO / name, root / name)
     (root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8") + mkdocs_extra, encoding="utf-8")
-    (root / "strat.yaml").write_text((REPO / "strat.yaml").read_text(encoding="utf-8") + strat_extra, encoding="utf-8")
+    config = (REPO / "strat.yaml").read_text(encoding="utf-8")
+    if strat_extra.startswith("site:\n") and "\nsite:\n" in config:  # into the example's own `site:`
+        config, strat_extra = config.replace("\nsite:\n", "\nsite:\n" + strat_extra[len("site:\n"):], 1), ""
+    (root / "strat.yaml").write_text(config + strat_extra, encoding="utf-8")
     return root
 
 
