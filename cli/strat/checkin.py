@@ -573,7 +573,7 @@ def _read_state(root: Path, rel: str, model: Model, requested: dict[str, str] | 
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise EditProblem(f"{rel} is not UTF-8 text") from None
-    docs = sorted((d for d in model.documents if d.path == rel), key=lambda d: d.index)
+    docs = model.in_file(rel)
     cut = find_cut(text, docs, requested) if requested and all(d.valid for d in docs) else None
     if cut is not None and [d.index for d in docs] == list(range(len(docs))):
         # A long history: plan on the file with the old check-ins cut out (strat.checkin_cut),

@@ -45,9 +45,22 @@ class Model:
     # Fields a published copy left out (kind → dotted field paths), so a view says "not
     # published" rather than "not stated" (`strat.audience.filtered`).
     withheld: dict[str, frozenset[str]] = field(default_factory=dict)
+    _by_path: dict[str, list[Document]] | None = field(default=None, repr=False, compare=False)
 
     def of_kind(self, kind: str) -> list[Document]:
         return self.by_kind.get(kind, [])
+
+    def in_file(self, path: str) -> list[Document]:
+        """The documents of one file, in file order (an index built on first use, so a
+        command touching a thousand files does not scan every document a thousand times)."""
+        if self._by_path is None:
+            index: dict[str, list[Document]] = {}
+            for doc in self.documents:
+                index.setdefault(doc.path, []).append(doc)
+            for docs in index.values():
+                docs.sort(key=lambda d: d.index)
+            self._by_path = index
+        return self._by_path.get(path, [])
 
     def get(self, ident: Any, kind: str | None = None) -> Document | None:
         doc = self.by_id.get(ident) if isinstance(ident, str) else None
