@@ -52,7 +52,7 @@ from strat.diagnostics import Diagnostic, Severity
 from strat.load import parse_bytes, resolve_plain
 from strat.model import Model
 from strat.refs import did_you_mean
-from strat.write import FileChange, WriteRefused, target_path
+from strat.write import FileChange, unified_diff, WriteRefused, target_path
 from strat.checkin_cut import Cut, find_cut, reduce
 from strat.checkin_edit import EditProblem, add_checkin, checkin_edits, compose_text, find_holder, get_value, splice
 from strat.checkin_target import Target, resolve
@@ -133,12 +133,7 @@ class CheckinPlan:
 
     def diff(self) -> str:
         """A unified diff of every change, for `--dry-run`."""
-        out: list[str] = []
-        for change in self.changes:
-            old = (change.expected or b"").decode("utf-8-sig").splitlines(keepends=True)
-            new = change.content.decode("utf-8-sig").splitlines(keepends=True)
-            out.extend(difflib.unified_diff(old, new, f"a/{change.rel}", f"b/{change.rel}"))
-        return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in out)
+        return unified_diff(self.changes)
 
 
 # --- CSV -------------------------------------------------------------------------------

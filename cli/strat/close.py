@@ -50,7 +50,7 @@ from strat.load import Document, parse_bytes
 from strat.model import mapping
 from strat.progress import measures, parse_date
 from strat.rules.context import RuleContext
-from strat.write import FileChange
+from strat.write import FileChange, unified_diff
 
 DRAFT_CHOICES = ("drop", "carry")
 
@@ -88,15 +88,7 @@ class ClosePlan:
     problems: list[str] = field(default_factory=list)  # refusals: nothing is written
 
     def diff(self) -> str:
-        import difflib
-
-        out: list[str] = []
-        for change in self.changes:
-            old = (change.expected or b"").decode("utf-8-sig").splitlines(keepends=True)
-            new = change.content.decode("utf-8-sig").splitlines(keepends=True)
-            out.extend(difflib.unified_diff(old, new, "/dev/null" if change.expected is None else f"a/{change.rel}",
-                                            f"b/{change.rel}"))
-        return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in out)
+        return unified_diff(self.changes)
 
 
 def score_of(fraction: float) -> float:

@@ -24,7 +24,6 @@ file is left alone and the reason said. Writing is the caller's, through `strat.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from strat.checkin_edit import EditProblem, _content_end, _insert_lines, _newlin
 from strat.diagnostics import Diagnostic, Fix
 from strat.load import Document, JsonPath, format_json_path, parse_bytes
 from strat.model import Model, references
-from strat.write import FileChange
+from strat.write import FileChange, unified_diff
 from strat.yamlnodes import MappingNode, ScalarNode, SequenceNode
 
 FIXABLE = {
@@ -129,12 +128,7 @@ class FixPlan:
     skipped: list[tuple[Diagnostic, str]] = field(default_factory=list)  # (finding, why not)
 
     def diff(self) -> str:
-        out: list[str] = []
-        for change in self.changes:
-            old = (change.expected or b"").decode("utf-8-sig").splitlines(keepends=True)
-            new = change.content.decode("utf-8-sig").splitlines(keepends=True)
-            out.extend(difflib.unified_diff(old, new, f"a/{change.rel}", f"b/{change.rel}"))
-        return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in out)
+        return unified_diff(self.changes)
 
 
 def plan(root: Path, diagnostics: list[Diagnostic]) -> FixPlan:

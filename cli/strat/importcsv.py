@@ -57,10 +57,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from strat.load import LoadResult, parse_bytes, resolve_plain
 from strat.model import Model
+
+if TYPE_CHECKING:
+    from strat.lint import LintResult
 
 KINDS = {"goal": "Goal", "objective": "Objective", "metric": "Metric"}
 FOLDERS = {"Goal": "goals", "Objective": "objectives", "Metric": "metrics"}
@@ -1574,23 +1577,30 @@ def _same(a: Any, b: Any) -> bool:
 _INFO_NOTE = "strat lint will add info findings"
 
 
+def lint_with(repo: Repository, texts: dict[str, str]) -> "LintResult":
+    """Lint the repository's strategy with these files (path → text) in it, replacing
+    files of the same path: what `strat lint` would say once they are written."""
+    from strat.lint import LintOptions, check
+
+    assert repo.loaded is not None
+    files = [f for f in repo.loaded.files if f.path not in texts]
+    diagnostics = [d for d in repo.loaded.diagnostics if d.location.path not in texts]
+    for path, text in texts.items():
+        source, found = parse_bytes(text.encode("utf-8"), path)
+        diagnostics.extend(found)
+        if source is not None:
+            files.append(source)
+    return check(LoadResult(files, diagnostics), repo.config, LintOptions(use_git=False))
+
+
 def _lint_overlay(repo: Repository, target: Target, planned: dict[int, Planned]
                   ) -> tuple[dict[int, list[str]], dict[int, list[str]], str | None]:
     """Lint the repository's strategy with the planned files in it (replacing files of
     the same path). Errors in the new files refuse their rows; warnings are shown."""
     from strat.diagnostics import Severity
-    from strat.lint import LintOptions, check
 
-    assert repo.loaded is not None
     by_path = {target.lint_path(p.id): p for p in planned.values()}
-    files = [f for f in repo.loaded.files if f.path not in by_path]
-    diagnostics = [d for d in repo.loaded.diagnostics if d.location.path not in by_path]
-    for path, item in by_path.items():
-        source, found = parse_bytes(item.text.encode("utf-8"), path)
-        diagnostics.extend(found)
-        if source is not None:
-            files.append(source)
-    result = check(LoadResult(files, diagnostics), repo.config, LintOptions(use_git=False))
+    result = lint_with(repo, {path: item.text for path, item in by_path.items()})
     errors: dict[int, list[str]] = {}
     warnings: dict[int, list[str]] = {}
     infos: dict[str, int] = {}

@@ -38,7 +38,7 @@ from typing import Any
 
 from strat import importcsv
 from strat.importcsv import (GOAL_STATUS, PLACEHOLDERS, ImportPlan, NumberText, Planned, Problem, Repository,
-                             Target, norm_header, render_checked, slugify, split_number)
+                             Target, lint_with, norm_header, render_checked, slugify, split_number)
 from strat.importokr_cells import Cells, days_between
 from strat.importokr_formats import Format
 from strat.importokr_sheet import KeyResultRow, ObjectiveRow, Row, Sheet, fold, one_line, read_sheet
@@ -426,18 +426,9 @@ def _lint(repo: Repository, planned: list[tuple[Planned, str]]) -> tuple[list[Pr
     """Lint the strategy with the new files in it: errors in them refuse the import
     (at the line each file comes from), warnings are shown, info findings counted."""
     from strat.diagnostics import Severity
-    from strat.lint import LintOptions, check
 
-    assert repo.loaded is not None
     by_path = {path: item for item, path in planned}
-    files = [f for f in repo.loaded.files if f.path not in by_path]
-    diagnostics = [d for d in repo.loaded.diagnostics if d.location.path not in by_path]
-    for path, item in by_path.items():
-        source, found = parse_bytes(item.text.encode("utf-8"), path)
-        diagnostics.extend(found)
-        if source is not None:
-            files.append(source)
-    result = check(LoadResult(files, diagnostics), repo.config, LintOptions(use_git=False))
+    result = lint_with(repo, {path: item.text for path, item in by_path.items()})
     errors: list[Problem] = []
     warnings: list[Problem] = []
     infos: dict[str, int] = {}

@@ -414,3 +414,17 @@ def write_output(target: Path, content: bytes) -> None:
         except OSError:
             pass
         raise WriteRefused(f"{target}: cannot write it: {_why(exc)}") from None
+
+
+def unified_diff(changes: list[FileChange]) -> str:
+    """The changes as one patch `git apply` takes (`--dry-run`, `--diff`): a new file from
+    /dev/null; every line ends with a line break (a last line without one gets it)."""
+    import difflib
+
+    out: list[str] = []
+    for change in changes:
+        old = (change.expected or b"").decode("utf-8-sig").splitlines(keepends=True)
+        new = change.content.decode("utf-8-sig").splitlines(keepends=True)
+        out.extend(difflib.unified_diff(old, new, "/dev/null" if change.expected is None else f"a/{change.rel}",
+                                        f"b/{change.rel}"))
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in out)
