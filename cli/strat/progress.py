@@ -517,6 +517,12 @@ class Measures:
         return Progress(base, goal, current, share, elapsed, confidence, status, values, start, end,
                         current_date, source_of, forecast, basis, confidences)
 
+    def latest_checkin(self, entries: Any, path: str | None = None) -> Reading | None:
+        """The latest of these check-ins dated on or before today: the current value
+        `measure` shows whenever there is one (source "check-in"), without the rest of
+        the progress (rules that need only this value stay cheap)."""
+        return _last_until(checkins(entries, path), self.today_text)
+
     # --- goals, key results, objectives ----------------------------------------------
 
     def goal(self, goal: Document) -> GoalProgress:

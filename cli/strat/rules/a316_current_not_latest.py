@@ -39,7 +39,7 @@ from typing import Any, Iterator
 
 from strat.diagnostics import Fix, Severity
 from strat.numbers import finite, number
-from strat.progress import Progress, measures
+from strat.progress import Reading, measures
 from strat.rules.context import Finding, RuleContext
 
 CODE = "A316"
@@ -51,28 +51,26 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     measured = measures(ctx)
     for goal in ctx.entities("Goal"):
         data = goal.data
-        progress = measured.goal(goal)
         outcome = data.get("outcome")
-        if isinstance(outcome, dict):
-            yield from _compare(goal, ("outcome", "current"), outcome.get("current"), progress.outcome,
-                                f"goal `{goal.id}`")
-        for kr in progress.key_results:
-            found = data["key_results"][kr.index]
-            yield from _compare(goal, ("key_results", kr.index, "current"), found.get("current"), kr.progress,
-                                f"goal `{goal.id}`, key result {kr.index + 1}")
+        if isinstance(outcome, dict) and "current" in outcome:
+            yield from _compare(goal, ("outcome", "current"), outcome["current"],
+                                measured.latest_checkin(data.get("checkins")), f"goal `{goal.id}`")
+        for index, kr in enumerate(data.get("key_results") or ()):
+            if isinstance(kr, dict) and "current" in kr:
+                yield from _compare(goal, ("key_results", index, "current"), kr["current"],
+                                    measured.latest_checkin(kr.get("checkins")), f"goal `{goal.id}`, key result {index + 1}")
 
 
-def _compare(goal: Any, path: tuple[str | int, ...], written: Any, progress: Progress, what: str) -> Iterator[Finding]:
+def _compare(goal: Any, path: tuple[str | int, ...], written: Any, latest: Reading | None, what: str) -> Iterator[Finding]:
     value = finite(written)
-    latest = progress.current
-    if value is None or progress.source != "check-in" or latest is None or value == latest:
+    if value is None or latest is None or value == latest.value:
         return
-    text = _yaml_number(latest)
+    text = _yaml_number(latest.value)
     yield Finding(goal.location(path),
-                  f"{what}: `current` is {number(value)} but the latest check-in ({progress.current_date}) says "
-                  f"{number(latest)}, which every view shows; set `current: {text}` (`strat lint --fix` does), "
+                  f"{what}: `current` is {number(value)} but the latest check-in ({latest.date}) says "
+                  f"{number(latest.value)}, which every view shows; set `current: {text}` (`strat lint --fix` does), "
                   "or remove `current`: the check-ins carry the value",
-                  fix=Fix("replace", path, text, goal.index, f"`current`: {number(value)} → {text}", latest))
+                  fix=Fix("replace", path, text, goal.index, f"`current`: {number(value)} → {text}", latest.value))
 
 
 def _yaml_number(value: float) -> str:
