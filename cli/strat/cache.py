@@ -111,6 +111,19 @@ class Pack:
         self.pending[rel] = (sha, None, [])
         return None
 
+    def peek(self, rel: str, raw: bytes) -> tuple[Any, list[Diagnostic]] | None:
+        """`lookup` without keeping anything for this run: for files read from git (the
+        sides of `strat diff`, `strat history`), which share most of their bytes with
+        the working tree the pack was made from. A blob at the same path with the same
+        bytes is the same file."""
+        entry = self.old.get(rel)
+        if not (isinstance(entry, dict) and entry.get("sha256") == hashlib.sha256(raw).hexdigest()):
+            return None
+        try:
+            return _from_entry(rel, raw, entry)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, UnicodeDecodeError):
+            return None
+
     def parsed(self, rel: str, source: Any, diagnostics: list[Diagnostic]) -> None:
         """What the loader made of a file `lookup` did not find."""
         sha = self.pending[rel][0]
@@ -174,6 +187,18 @@ class Pack:
 
 
 MAX_RUNS = 8  # whole-run results kept per pack (a few days, options or configurations)
+
+
+def read_only_pack(root: Path, folder: Path) -> Pack | None:
+    """The pack of a strategy folder, opened once per process, for `Pack.peek` (what
+    `strat diff` and `strat history` read from git); never saved from here."""
+    key = (str(root), str(folder))
+    if key not in _read_only:
+        _read_only[key] = open_pack(root, folder)
+    return _read_only[key]
+
+
+_read_only: dict[tuple[str, str], Pack | None] = {}
 
 
 def open_pack(root: Path, folder: Path) -> Pack | None:

@@ -378,7 +378,7 @@ def load_revision(root: Path, commit: str, folder: str, paths: set[str] | None =
                   exclude: list[str] | None = None) -> LoadResult:
     """The strategy files of a commit (all of them, or only `paths`), read from git
     objects, filtered by the configuration's include/exclude globs."""
-    from strat import git
+    from strat import cache as lint_cache, git
     from strat.discover import other_repository_finding
     from strat.load import load_sources, selected
 
@@ -387,7 +387,8 @@ def load_revision(root: Path, commit: str, folder: str, paths: set[str] | None =
     tree = {p: s for p, s in found.files.items()
             if (paths is None or p in paths) and selected(p[len(prefix):] if p.startswith(prefix) else p, include, exclude)}
     blobs = git.read_blobs(root, list(tree.values()))
-    loaded = load_sources({p: blobs[s] for p, s in tree.items() if s in blobs}, cache)
+    loaded = load_sources({p: blobs[s] for p, s in tree.items() if s in blobs}, cache,
+                          lint_cache.read_only_pack(root, root / folder))
     for link in found.submodules:
         inside = link[len(prefix):] if link.startswith(prefix) else link
         if selected(inside + "/x.yaml", include, exclude):  # a file in it stands for the folder, as on disk

@@ -256,11 +256,13 @@ def _load_tree(root: Path, folder: Path, include: list[str] | None, exclude: lis
     return LoadResult(files, diagnostics, pack)
 
 
-def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tuple[Any, list[Diagnostic]]] | None = None
-                 ) -> LoadResult:
+def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tuple[Any, list[Diagnostic]]] | None = None,
+                 pack: Any = None) -> LoadResult:
     """Load files given as {repo-relative path: bytes} (e.g. blobs read from git). With
     a shared `cache`, a file with the same path and content is parsed once across calls
-    (the two sides of a diff share most files)."""
+    (the two sides of a diff share most files); with the lint cache's `pack`
+    (`strat.cache.Pack.peek`), a file with the bytes the working tree had when it was
+    last linted is not parsed or validated at all."""
     diagnostics: list[Diagnostic] = []
     files: list[SourceFile] = []
     for rel in sorted(contents):
@@ -272,6 +274,8 @@ def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tupl
             continue
         key = (rel, raw)
         found = cache.get(key) if cache is not None else None
+        if found is None and pack is not None:
+            found = pack.peek(rel, raw)
         if found is None:
             found = parse_bytes(raw, rel)
             if cache is not None:
