@@ -360,12 +360,84 @@ def test_a_wide_sheet_groups_key_results_under_the_objective_they_name(tmp_path:
     assert sync["owner"] == "pmalik" and [kr["metric"] for kr in sync["key_results"]] == ["sync-failure-rate"]
 
 
-def test_an_excel_workbook_is_refused_with_what_to_do(tmp_path: Path) -> None:
+def to_xlsx(text: str, path: Path, percent_columns: tuple[str, ...] = ()) -> None:
+    """The CSV text as an Excel workbook, as a person saving the export in Excel gets it:
+    numbers as numbers, dates as dates, `percent_columns` as numbers formatted `0%`."""
+    import csv
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    sheet.append(header)
+    for row in rows[1:]:
+        values: list = []
+        for name, cell in zip(header, row):
+            value: object = cell
+            try:
+                value = dt.date.fromisoformat(cell) if len(cell) == 10 and cell[4] == "-" else float(cell)
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+            except ValueError:
+                value = cell or None
+            if name in percent_columns and isinstance(value, (int, float)):
+                value = value / 100
+            values.append(value)
+        sheet.append(values)
+        if percent_columns:
+            for index, name in enumerate(header):
+                if name in percent_columns:
+                    sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0%"
+    book.save(path)
+
+
+@pytest.mark.parametrize("fmt", ["viva-goals", "okr-sheet"])
+def test_an_excel_workbook_imports_as_its_csv_does(fmt: str, tmp_path: Path) -> None:
+    case = CASES_BY_FORMAT[fmt]
+    text = (FIXTURES / f"{fmt}.csv").read_text(encoding="utf-8")
+    # The bad rows are reported at the same row numbers as the CSV's lines.
+    root = example(tmp_path / "bad")
+    to_xlsx(text, root / "export.xlsx")
+    before = snapshot(root)
+    result = run_cli(["import", fmt, "export.xlsx", *ARGS], cwd=root)
+    assert result.exit_code == 1 and snapshot(root) == before
+    assert set(reported(result.stderr, "export.xlsx")) == set(case["bad"]), result.stderr
+    # The good rows write exactly what the CSV writes.
+    good = without_lines(text, set(case["bad"]))
+    from_csv, from_xlsx = example(tmp_path / "csv"), example(tmp_path / "xlsx")
+    (from_csv / "export.csv").write_text(good, encoding="utf-8")
+    to_xlsx(good, from_xlsx / "export.xlsx")
+    assert run_cli(["import", fmt, "export.csv", *ARGS], cwd=from_csv).exit_code == 0
+    done = run_cli(["import", fmt, "export.xlsx", *ARGS], cwd=from_xlsx)
+    assert done.exit_code == 0, done.stderr
+    # The same files, byte for byte, but for the name of the export in their first comment.
+    assert {k: v.replace(b"export.xlsx, line", b"export.csv, line") for k, v in snapshot(from_xlsx).items()} \
+        == snapshot(from_csv)
+
+
+def test_an_excel_percentage_reads_as_the_sheet_shows_it(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    text = ("Type,Objective,Key result,Owner,Baseline,Target,Current\n"
+            "Objective,Answers before tickets,,Irina Volkova,,,\n"
+            "Key result,Answers before tickets,Questions answered by the help centre,Irina Volkova,22,35,27\n")
+    to_xlsx(text, root / "export.xlsx", percent_columns=("Baseline", "Target", "Current"))
+    result = run_cli(["import", "okr-sheet", "export.xlsx", *ARGS], cwd=root)
+    assert result.exit_code == 0, result.stderr
+    [path] = [p for p in (root / "strategy/goals").glob("answers-before-tickets*.yaml")]
+    goal = yaml.safe_load(path.read_text("utf-8"))
+    assert [(kr["baseline"], kr["target"], kr["current"]) for kr in goal["key_results"]] == [(22, 35, 27)]
+
+
+def test_a_broken_workbook_is_refused_with_what_to_do(tmp_path: Path) -> None:
     root = example(tmp_path)
     (root / "export.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    before = snapshot(root)
     result = run_cli(["import", "viva-goals", "export.xlsx", *ARGS], cwd=root)
-    assert result.exit_code == 1
-    assert "an Excel workbook (.xlsx), not CSV" in result.stderr and "CSV UTF-8" in result.stderr
+    assert result.exit_code == 1 and snapshot(root) == before
+    assert "not a workbook" in result.stderr and "CSV UTF-8" in result.stderr
 
 
 def test_a_confidence_that_is_not_a_number_from_0_to_1_is_kept_as_written(tmp_path: Path) -> None:

@@ -1719,8 +1719,9 @@ def _okr_help(name: str) -> str:
 
     \b
     {source}
-    Any other column is kept as an x-<column> key, as written. Excel files: save
-    them as CSV UTF-8 first.
+    Any other column is kept as an x-<column> key, as written. An Excel workbook
+    (.xlsx) is read too, its first sheet as shown (pip install
+    'strategy-as-code[excel]').
 
     \b
     All or nothing: every row that cannot map is listed as FILE:LINE: why, and

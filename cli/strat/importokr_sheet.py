@@ -25,6 +25,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from strat.importcsv import MAX_ROWS, Problem, decode, norm_header, slugify, sniff
 from strat.importokr_formats import CHECKIN, KEY_RESULT, NOT_IMPORTED, OBJECTIVE, TYPE_WORDS, Format
@@ -83,33 +84,10 @@ def read_sheet(raw: bytes, fmt: Format, encoding: str | None = None) -> Sheet:
 
 def _read_rows(raw: bytes, fmt: Format, sheet: Sheet, encoding: str | None) -> tuple[list[Row] | None, str]:
     if raw.startswith(b"PK\x03\x04"):  # a zip archive: an .xlsx workbook
-        sheet.problems.append(Problem(0, "an Excel workbook (.xlsx), not CSV: strat reads the CSV export; save the "
-                                         "sheet as \"CSV UTF-8\" (or export CSV from the tool) and import that"))
-        return None, ""
-    text, problem = decode(raw, encoding)
-    if text is None:
-        assert problem is not None
-        sheet.problems.append(problem)
-        return None, ""
-    delimiter, skip = sniff(text)
-    if skip:
-        text = text.split("\n", 1)[1] if "\n" in text else ""
-    sheet.delimiter = delimiter
-    records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True, strict=True)
-    previous = 0
-    try:
-        for record in reader:
-            start, previous = previous + 1, reader.line_num
-            cells = [c.replace("\r\n", "\n").replace("\r", "\n").strip() for c in record]
-            if any(cells):
-                records.append((start + skip, cells))
-                if len(records) > MAX_ROWS + 1:
-                    sheet.problems.append(Problem(start + skip, f"more than {MAX_ROWS:,} rows, the most one import "
-                                                                "takes; split the export into smaller files"))
-                    return None, ""
-    except csv.Error as exc:
-        sheet.problems.append(Problem(reader.line_num + skip, f"not valid CSV ({exc}); a quote left open?"))
+        records = _xlsx_records(raw, sheet)
+    else:
+        records = _csv_records(raw, sheet, encoding)
+    if records is None:
         return None, ""
     names = fmt.lookup()
     header_at = None
@@ -163,6 +141,100 @@ def _read_rows(raw: bytes, fmt: Format, sheet: Sheet, encoding: str | None) -> t
     above = f"; lines above it skipped" if header_at else ""
     return rows, f"header on line {header_line}{above}; columns: {mapped}"
 
+
+
+def _csv_records(raw: bytes, sheet: Sheet, encoding: str | None) -> list[tuple[int, list[str]]] | None:
+    """(line, cells) of every non-blank CSV record, or None with the problem noted."""
+    text, problem = decode(raw, encoding)
+    if text is None:
+        assert problem is not None
+        sheet.problems.append(problem)
+        return None
+    delimiter, skip = sniff(text)
+    if skip:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    sheet.delimiter = delimiter
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True, strict=True)
+    previous = 0
+    try:
+        for record in reader:
+            start, previous = previous + 1, reader.line_num
+            cells = [c.replace("\r\n", "\n").replace("\r", "\n").strip() for c in record]
+            if any(cells):
+                records.append((start + skip, cells))
+                if len(records) > MAX_ROWS + 1:
+                    sheet.problems.append(Problem(start + skip, f"more than {MAX_ROWS:,} rows, the most one import "
+                                                                "takes; split the export into smaller files"))
+                    return None
+    except csv.Error as exc:
+        sheet.problems.append(Problem(reader.line_num + skip, f"not valid CSV ({exc}); a quote left open?"))
+        return None
+    return records
+
+
+MAX_XLSX_COLUMNS = 200
+
+
+def _xlsx_records(raw: bytes, sheet: Sheet) -> list[tuple[int, list[str]]] | None:
+    """(row number, cells) of every non-blank row of the workbook's first sheet, each cell
+    as the sheet shows it: a percentage as `45%`, a date as `2026-11-15`, a whole number
+    without `.0`. Needs openpyxl (`pip install 'strategy-as-code[excel]'`, which also
+    installs defusedxml, so the workbook's XML cannot expand entities); the workbook is
+    read in openpyxl's read-only mode, row by row, and never evaluated (formulas are
+    read as their last saved values)."""
+    try:
+        import openpyxl
+    except ImportError:
+        sheet.problems.append(Problem(0, "an Excel workbook (.xlsx): reading one needs openpyxl (`pip install "
+                                         "'strategy-as-code[excel]'`), or save the sheet as \"CSV UTF-8\" and import "
+                                         "that"))
+        return None
+    import zipfile
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        sheet.problems.append(Problem(0, f"not a workbook Excel or strat can read ({type(exc).__name__}); save it again "
+                                         "as .xlsx or as \"CSV UTF-8\""))
+        return None
+    try:
+        if not book.worksheets:
+            sheet.problems.append(Problem(0, "the workbook has no sheet"))
+            return None
+        records: list[tuple[int, list[str]]] = []
+        for number, row in enumerate(book.worksheets[0].iter_rows(max_col=MAX_XLSX_COLUMNS), 1):
+            cells = [_xlsx_cell(cell) for cell in row]
+            if any(cells):
+                records.append((number, cells))
+                if len(records) > MAX_ROWS + 1:
+                    sheet.problems.append(Problem(number, f"more than {MAX_ROWS:,} rows, the most one import takes; "
+                                                          "split the export into smaller files"))
+                    return None
+        return records
+    finally:
+        book.close()
+
+
+def _xlsx_cell(cell: Any) -> str:
+    import datetime as dt
+
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        if "%" in str(getattr(cell, "number_format", "") or ""):
+            return f"{value * 100:.10g}%"
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.15g}" if isinstance(value, float) else str(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
