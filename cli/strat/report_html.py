@@ -266,6 +266,7 @@ def to_html(report: Report, note: str = "") -> str:
             "<meta name=\"referrer\" content=\"no-referrer\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
             "img-src data:\">"
+            '<link rel="icon" href="data:,">'  # no request for /favicon.ico (a 404 on a site, a lookup offline)
             f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body><main>"
             f"<header><h1>{esc(title)}</h1>"
             f'<p class="meta">Period {esc(report.start)} to {esc(report.end)}, as of {esc(report.today.isoformat())}. '
