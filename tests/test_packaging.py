@@ -105,6 +105,8 @@ def test_the_wheel_ships_every_schema_and_module(dists: dict[str, Path]) -> None
     metadata = wheel.read(f"{info}/METADATA").decode()
     assert f"\nName: {DIST}\n" in metadata and f"\nVersion: {VERSION}\n" in metadata
     assert "[console_scripts]\nstrat = strat.cli:main" in wheel.read(f"{info}/entry_points.txt").decode()
+    # The licence travels with the wheel (`license = "MIT"` in pyproject.toml names it; the file is its text).
+    assert "\nLicense-Expression: MIT\n" in metadata and "MIT License" in wheel.read(f"{info}/licenses/LICENSE").decode()
 
 
 def test_the_sdist_holds_what_a_build_needs(dists: dict[str, Path]) -> None:
@@ -114,7 +116,7 @@ def test_the_sdist_holds_what_a_build_needs(dists: dict[str, Path]) -> None:
         pkg_info = sdist.extractfile(f"{top}/PKG-INFO")
         assert pkg_info is not None
         metadata = pkg_info.read().decode()
-    for needed in ("PKG-INFO", "pyproject.toml", "README.md", "cli/strat/__init__.py", "cli/strat/site/strat.css",
+    for needed in ("PKG-INFO", "pyproject.toml", "README.md", "LICENSE", "cli/strat/__init__.py", "cli/strat/site/strat.css",
                    "cli/strat/templates/init/strat.yaml", *(f"schemas/{p.name}" for p in (REPO / "schemas").glob("*"))):
         assert needed in names, needed
     assert f"\nName: {DIST}\n" in metadata and f"\nVersion: {VERSION}\n" in metadata

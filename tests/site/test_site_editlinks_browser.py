@@ -107,7 +107,13 @@ def test_without_a_repository_no_page_has_an_edit_link(unhosted: Served, browser
     try:
         pages = html_files(unhosted.site)
         assert len(pages) > 100
-        for html in pages:
+        # test_site_editlinks.py reads every page's HTML for edit links; here the browser runs
+        # the theme's scripts on one page of each section (the home page, each entity kind,
+        # the generated indexes and the guide), which is where a script could add one.
+        sample = {p.relative_to(unhosted.site).parts[0] if len(p.relative_to(unhosted.site).parts) > 1 else p.name: p
+                  for p in reversed(pages)}
+        assert len(sample) >= 10, sorted(sample)
+        for html in sorted(sample.values()):
             visit(page, rec, unhosted.url_of(html))
             count = page.evaluate("document.querySelectorAll('a[rel=edit], .strat-actions, .md-source').length")
             assert count == 0, html
