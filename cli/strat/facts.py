@@ -142,13 +142,13 @@ class Facts:
         return rollup_of((1.0, p) for p in found if p is not None).counts
 
 
-def build_facts(ctx: RuleContext, relations: bool = True) -> Facts:
-    """Index the model for the site. `relations=False` (`strat tree`): only the entities,
+def build_facts(ctx: RuleContext, full: bool = True) -> Facts:
+    """Index the model for the site. `full=False` (`strat tree`): only the entities,
     each goal's objective and children and each goal's initiatives; the rest of `Facts`
     (progress by goal, ROI rows, the relations both ways, the holders', plans' and
     metrics' goals) stays empty, since computing it costs a 10,000-goal tree seconds."""
     facts = Facts(ctx, ctx.today, measures(ctx))
-    if relations:
+    if full:
         from strat.roi import roi_rows
 
         facts.roi_rows = roi_rows(ctx)
@@ -164,7 +164,7 @@ def build_facts(ctx: RuleContext, relations: bool = True) -> Facts:
             facts.aligned.setdefault(objective.id, []).append(goal.id)
         if facts.get(data.get("parent")):
             facts.children.setdefault(data["parent"], []).append(goal.id)
-        if not relations:
+        if not full:
             continue
         facts.progress[goal.id] = facts.measures.goal_progress(goal)
         for target in data.get("supports") or []:
@@ -187,7 +187,7 @@ def build_facts(ctx: RuleContext, relations: bool = True) -> Facts:
     for initiative in facts.entities.get("Initiative", []):
         if facts.get(initiative.data.get("goal"), "Goal"):
             facts.initiatives.setdefault(initiative.data["goal"], []).append(initiative.id)
-    if not relations:
+    if not full:
         return facts
     for team in facts.entities.get("Team", []):
         if facts.get(team.data.get("department"), "Department"):
