@@ -42,7 +42,6 @@ import errno
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
