@@ -42,7 +42,6 @@ import errno
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -81,20 +80,24 @@ def check_jsonschema_command() -> list[str] | None:
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
-    seconds, _, proc = timed_cpu(cmd, cwd)
+    seconds, _, proc, _ = timed_cpu(cmd, cwd)
     return seconds, proc
 
 
-def timed_cpu(cmd: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+def timed_cpu(cmd: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess[str], float]:
     """Wall clock and CPU seconds (user + system of the process and its children, such as
-    git) of one subprocess."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return seconds, cpu, proc
+    git) of one subprocess, and its peak resident set size in MB (all from wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        proc = subprocess.CompletedProcess(cmd, child.returncode, out.read().decode("utf-8", "replace"),
+                                           err.read().decode("utf-8", "replace"))
+    return seconds, usage.ru_utime + usage.ru_stime, proc, usage.ru_maxrss / 1024
 
 
 def first_line(text: str) -> str:
@@ -105,8 +108,9 @@ def first_line(text: str) -> str:
 # --- the runs ----------------------------------------------------------------------------
 
 def run_strat_lint(strat: list[str], root: Path, label: str, *extra: str) -> dict[str, Any]:
-    seconds, cpu, proc = timed_cpu([*strat, "lint", str(root / "strategy"), "--format", "json", *extra], root)
-    out: dict[str, Any] = {"label": label, "seconds": seconds, "cpu_seconds": cpu, "exit": proc.returncode}
+    seconds, cpu, proc, rss = timed_cpu([*strat, "lint", str(root / "strategy"), "--format", "json", *extra], root)
+    out: dict[str, Any] = {"label": label, "seconds": seconds, "cpu_seconds": cpu, "exit": proc.returncode,
+                           "peak_rss_mb": rss}
     try:
         payload = json.loads(proc.stdout)
         diags = payload.get("diagnostics", [])
@@ -144,10 +148,10 @@ TARGET_ONE_CHANGED_OVER_FLOOR = 0.5
 def run_floor(root: Path) -> dict[str, Any]:
     """The floor of issue 14: PyYAML's C loader `load_all` over the same files, in one
     process (a subprocess, timed like strat: start-up and the import of yaml included)."""
-    seconds, cpu, proc = timed_cpu([sys.executable, "-c", FLOOR_SCRIPT, str(root / "strategy")], root)
+    seconds, cpu, proc, rss = timed_cpu([sys.executable, "-c", FLOOR_SCRIPT, str(root / "strategy")], root)
     documents = int(proc.stdout.split()[0]) if proc.returncode == 0 and proc.stdout.split() else None
     return {"label": "floor: PyYAML CSafeLoader load_all", "seconds": seconds, "cpu_seconds": cpu,
-            "exit": proc.returncode, "documents": documents}
+            "exit": proc.returncode, "documents": documents, "peak_rss_mb": rss}
 
 
 def run_cache_rows(strat: list[str], root: Path, rounds: int) -> dict[str, Any]:
@@ -191,6 +195,7 @@ def run_cache_rows(strat: list[str], root: Path, rounds: int) -> dict[str, Any]:
         mid["all"] = [round(r["seconds"], 3) for r in runs]
         mid["all_cpu"] = [round(r["cpu_seconds"], 3) for r in runs]
         mid["cpu_seconds"] = sorted(r["cpu_seconds"] for r in runs)[len(runs) // 2]
+        mid["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
         return mid
 
     out: dict[str, Any] = {k: median(v) for k, v in rows.items()}

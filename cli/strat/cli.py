@@ -1075,8 +1075,8 @@ def tree(entity_id: str | None, fmt: str, today: "object", color: bool | None, t
         node = build_tree(loaded.ctx, entity_id, only)
     except TreeProblem as problem:
         raise UsageProblem(str(problem)) from None
-    if fmt == "json":
-        _say(inert.json_dumps(to_json(node), indent=2))
+    if fmt == "json":  # inert as json_dumps writes it: printed as is, not scanned again line by line
+        _say(inert.json_dumps(to_json(node), indent=2), formatted=True)
     else:
         want = _want_color(color)
         if _can_print("█├→★·–"):
@@ -1135,7 +1135,7 @@ def roi(fmt: str) -> int:
 
     root, target, config = _locate(None)
     loaded = load_strategy(root, target, config)
-    _say(FORMATS[fmt](roi_rows(loaded.ctx)), nl=False)
+    _say(FORMATS[fmt](roi_rows(loaded.ctx)), nl=False, formatted=fmt == "json")  # JSON: inert as written
     if loaded.errors:
         _say(f"strat roi: {loaded.errors} lint error(s): entities with errors are left out; run `strat lint`",
                    err=True)

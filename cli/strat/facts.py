@@ -142,25 +142,31 @@ class Facts:
         return rollup_of((1.0, p) for p in found if p is not None).counts
 
 
-def build_facts(ctx: RuleContext) -> Facts:
-    """Index the model for the site."""
-    from strat.roi import roi_rows
-
+def build_facts(ctx: RuleContext, full: bool = True) -> Facts:
+    """Index the model for the site. `full=False` (`strat tree`): only the entities,
+    each goal's objective and children and each goal's initiatives; the rest of `Facts`
+    (progress by goal, ROI rows, the relations both ways, the holders', plans' and
+    metrics' goals) stays empty, since computing it costs a 10,000-goal tree seconds."""
     facts = Facts(ctx, ctx.today, measures(ctx))
-    facts.roi_rows = roi_rows(ctx)
+    if full:
+        from strat.roi import roi_rows
+
+        facts.roi_rows = roi_rows(ctx)
     for kind in KINDS:
         docs = [d for d in ctx.entities(kind) if is_slug(d.id)]
         facts.entities[kind] = sorted(docs, key=lambda d: (facts.title(d).casefold(), d.id))
 
     for goal in facts.goals():
         data = goal.data
-        facts.progress[goal.id] = facts.measures.goal_progress(goal)
         objective = ctx.objective_of(goal)
         if objective is not None and is_slug(objective.id):
             facts.objective[goal.id] = objective.id
             facts.aligned.setdefault(objective.id, []).append(goal.id)
         if facts.get(data.get("parent")):
             facts.children.setdefault(data["parent"], []).append(goal.id)
+        if not full:
+            continue
+        facts.progress[goal.id] = facts.measures.goal_progress(goal)
         for target in data.get("supports") or []:
             if facts.get(target):
                 facts.supported_by.setdefault(target, []).append(goal.id)
@@ -181,6 +187,8 @@ def build_facts(ctx: RuleContext) -> Facts:
     for initiative in facts.entities.get("Initiative", []):
         if facts.get(initiative.data.get("goal"), "Goal"):
             facts.initiatives.setdefault(initiative.data["goal"], []).append(initiative.id)
+    if not full:
+        return facts
     for team in facts.entities.get("Team", []):
         if facts.get(team.data.get("department"), "Department"):
             facts.department_teams.setdefault(team.data["department"], []).append(team.id)

@@ -112,7 +112,7 @@ def build_tree(ctx: RuleContext, root_id: str | None = None, only: TreeFilter | 
     goals `only` keeps (and the path to them)."""
     from strat.facts import build_facts
 
-    facts = build_facts(ctx)
+    facts = build_facts(ctx, full=False)  # the tree reads no relation, ROI or progress by goal
     builder = _Builder(ctx, facts, only or TreeFilter())
     if root_id is not None:
         doc = facts.get(root_id)
