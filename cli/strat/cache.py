@@ -31,6 +31,7 @@ import functools
 import hashlib
 import json
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -100,7 +101,9 @@ class Pack:
     def __init__(self, path: Path, index_path: Path, index: dict[str, Any]) -> None:
         self.path = path
         self.index_path = index_path
-        self._old: dict[str, Any] | None = None  # rel -> entry, read on first use
+        self._old: dict[str, Any] | None = None  # rel -> entry, read on first use (the pack and its delta)
+        self._base: dict[str, Any] = {}  # the pack's own entries, and its token
+        self._token = ""
         self.new: dict[str, Any] = {}  # rel -> entry kept or to be written (JSON-ready, or a pending file)
         self.pending: dict[str, tuple[str, Any, list[Diagnostic]]] = {}  # rel -> (sha, SourceFile, diags)
         self.shas: dict[str, str] = {}  # rel -> SHA-256 of every file read (or known by its stat) this run
@@ -118,8 +121,19 @@ class Pack:
     @property
     def old(self) -> dict[str, Any]:
         if self._old is None:
-            self._old = _read_entries(self.path)
+            self._base, self._token = _read_entries(self.path)
+            self._old = dict(self._base)
+            delta = _read_json(self._delta_path())
+            if self._token and delta.get("base") == self._token:  # the changes since that pack was written
+                self._old.update(_dict(delta.get("files")))
+                gone = delta.get("gone")
+                for rel in gone if isinstance(gone, list) else []:
+                    if isinstance(rel, str):
+                        self._old.pop(rel, None)
         return self._old
+
+    def _delta_path(self) -> Path:
+        return self.path.parent.parent / "delta" / self.path.name
 
     def known(self, rel: str, st: os.stat_result) -> str | None:
         """The hash of the file at `rel` when its stat is the one remembered with it."""
@@ -196,15 +210,26 @@ class Pack:
                 self._save_index()
 
     def _save_entries(self) -> bool:
+        """The entries as a delta against the pack when few changed (a file beside it that
+        names the pack it amends), else a whole new pack."""
         entries = dict(self.new)
         for rel, (sha, source, diagnostics) in self.pending.items():
             entry = _to_entry(sha, source, diagnostics)
             if entry is not None:
                 entries[rel] = entry
+        changed = {rel: e for rel, e in entries.items() if self._base.get(rel) is not e}
+        gone = [rel for rel in self._base if rel not in entries]
         try:
-            text = json.dumps({**_stamp(), "files": entries}, ensure_ascii=False, separators=(",", ":"),
-                              allow_nan=True)
-            _write_atomic(self.path, text.encode("utf-8"))
+            if self._token and len(changed) + len(gone) <= max(MIN_DELTA, len(entries) // 16):
+                text = json.dumps({**_stamp(), "base": self._token, "files": changed, "gone": gone},
+                                  ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+                _write_atomic(self._delta_path(), text.encode("utf-8"))
+            else:
+                token = secrets.token_hex(16)
+                text = json.dumps({**_stamp(), "token": token, "files": entries}, ensure_ascii=False,
+                                  separators=(",", ":"), allow_nan=True)
+                _write_atomic(self.path, text.encode("utf-8"))
+                self._base, self._token = entries, token
         except (OSError, ValueError, TypeError):
             return False
         self._old, self.new, self.pending = entries, dict(entries), {}
@@ -231,10 +256,14 @@ class Pack:
         discovery's findings); None when a file was not hashed (nothing to key on). A
         file's own findings (E001-E008) are a function of its path and bytes."""
         try:
-            blob = json.dumps([_stamp(), sorted(self.shas.items()), facts], sort_keys=True, default=repr)
+            blob = json.dumps([_stamp(), facts], sort_keys=True, default=repr)
         except (TypeError, ValueError):
             return None
-        return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+        digest = hashlib.sha256(blob.encode("utf-8", "surrogateescape"))
+        # A path holds no NUL or newline that a hash could be confused with: one line each.
+        digest.update("".join(f"\n{rel}\0{sha}" for rel, sha in sorted(self.shas.items()))
+                      .encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
 
     def run_result(self, key: str) -> tuple[list[Diagnostic], int, int] | None:
         """(diagnostics, files, documents) of a run with this key, or None."""
@@ -262,6 +291,7 @@ class Pack:
         self.git_new[key] = value
 
 
+MIN_DELTA = 64  # entries a delta may hold whatever the pack's size (else 1/16 of them)
 MAX_RUNS = 8  # whole-run results (and git facts) kept per pack (a few days, options or configurations)
 
 
@@ -300,6 +330,23 @@ def scan(root: Path, folder: Path, include: list[str] | None, exclude: list[str]
     return Scan(pack, files, discovered, complete)
 
 
+def hash_the_rest(found: Scan) -> bool:
+    """Read and hash the files `scan` did not know by their stat (a file edited, or
+    edited and put back): True when every file's hash is then known."""
+    from strat.load import read_file
+
+    for abs_path, rel in found.files:
+        if rel not in found.pack.shas:
+            raw, _ = read_file(abs_path, rel)
+            if raw is None:
+                return False
+            sha = hashlib.sha256(raw).hexdigest()
+            found.pack.shas[rel] = sha
+            found.pack._remember_stat(rel, sha, abs_path)
+    found.complete = True
+    return True
+
+
 def read_only_pack(root: Path, folder: Path) -> Pack | None:
     """The pack of a strategy folder, opened once per process, for `Pack.peek` (what
     `strat diff` and `strat history` read from git); never saved from here."""
@@ -335,8 +382,11 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _read_entries(path: Path) -> dict[str, Any]:
-    return _dict(_read_json(path).get("files"))
+def _read_entries(path: Path) -> tuple[dict[str, Any], str]:
+    """A pack's entries and its token (what a delta names)."""
+    pack = _read_json(path)
+    token = pack.get("token")
+    return _dict(pack.get("files")), token if isinstance(token, str) else ""
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -377,7 +427,7 @@ def clear() -> tuple[Path, int]:
     """Delete every pack, its index (and temp files) of the cache folder; (folder, packs removed)."""
     where = cache_dir()
     removed = 0
-    for sub in ("packs", "index"):
+    for sub in ("packs", "index", "delta", "refs"):
         folder = where / sub
         if folder.is_dir() and not folder.is_symlink():
             for item in folder.iterdir():
@@ -391,7 +441,7 @@ def info() -> dict[str, Any]:
     """The cache folder, whether it is on, its packs and their size (with their indexes)."""
     where = cache_dir()
     found = {sub: [p for p in (where / sub).glob("*.json")] if (where / sub).is_dir() else []
-             for sub in ("packs", "index")}
+             for sub in ("packs", "index", "delta", "refs")}
     return {"folder": str(where), "enabled": _enabled, "packs": len(found["packs"]),
             "bytes": sum(p.stat().st_size for ps in found.values() for p in ps if p.is_file()), "format": FORMAT}
 

@@ -69,7 +69,7 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
     git_facts = _git_facts(root, folder, config, options, pack) if stale_check else None
     cacheable = pack is not None and not options.model and not options.fixes  # fixes are not stored
     key = None
-    if cacheable and quick and scan.complete:  # type: ignore[union-attr]
+    if cacheable and quick and (scan.complete or cache.hash_the_rest(scan)):  # type: ignore[union-attr,arg-type]
         key = pack.run_key(_run_facts(root, folder, config, options, git_facts, [*discovered, *extra], pack))
         found = pack.run_result(key) if key else None
         if found is not None:
@@ -86,7 +86,7 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
             return LintResult(found[0], found[1], found[2], None, loaded)
         pack.defer = key is not None  # type: ignore[union-attr]
     with no_gc():  # as while loading: the checks add few objects and no cycles to the millions loaded
-        result = check(loaded, config, options, git_facts)
+        result = check(loaded, config, options, git_facts, remember=True)
     if stale_check and git_facts is None and result.model and result.model.of_kind("Goal"):
         # A note, not a finding: it stays info whatever severity A311 is configured at.
         result.diagnostics.append(Diagnostic(
@@ -136,8 +136,11 @@ def _lint_file_in_context(root: Path, file: Path, config: Config, options: LintO
 
 
 def check(loaded: LoadResult, config: Config | None = None, options: LintOptions | None = None,
-          git_facts: "GitFacts | None" = None) -> LintResult:
-    """Every check over documents already loaded (from the file system or from git)."""
+          git_facts: "GitFacts | None" = None, *, remember: bool = False) -> LintResult:
+    """Every check over documents already loaded (from the file system or from git).
+    `remember`: `loaded` is exactly what `load_tree` read with the lint cache's pack (every
+    file's hash known), so the cache's memory of reference findings (`strat.refmemo`)
+    may be used and kept."""
     from strat.codes import all_codes
     from strat.ignores import apply_ignores, find_ignores
     from strat.refs import check_references
@@ -152,7 +155,14 @@ def check(loaded: LoadResult, config: Config | None = None, options: LintOptions
         loaded.pack.save()  # the lint cache (strat.cache): every file's parse and schema results
     model, index_findings = build_model(documents)
     diagnostics.extend(index_findings)
-    diagnostics.extend(check_references(model))
+    memo = None
+    if remember and loaded.pack is not None:
+        from strat.refmemo import RefMemo
+
+        memo = RefMemo(loaded.pack, model)
+    diagnostics.extend(check_references(model, memo))
+    if memo is not None:
+        memo.save()
 
     codes = all_codes()
     active = {c for c in codes if _active(c, config, options)}
