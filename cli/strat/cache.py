@@ -8,20 +8,26 @@ it (directly or through a symlink) is not used, since a pull request could then 
 entries. A cache folder that is a symlink to a place outside the repository is used
 where it points (the user chose it).
 
-What: one pack per strategy folder (`packs/<sha256 of its absolute path>.json`), a JSON
-object (never pickle or marshal: reading it cannot run code) with a header, strat's
-version and the schemas' hash (the pack is ignored when either differs), and one entry
-per file: the SHA-256 of the file's bytes and what `strat.load.parse_bytes` and
-`strat.validate` made of them (the documents' data, the file's findings, each document's
-schema verdict and findings). An entry is used only for exactly the same bytes at the
-same path; the documents' value positions are not stored: they are computed again from
-the file's text when a finding or a view asks for one (`Document.values`).
+What: per strategy folder (named by the SHA-256 of its absolute path), JSON files (never
+pickle or marshal: reading them cannot run code), each with a header, strat's version and
+the schemas' hash (a file is ignored when either differs):
+- `packs/<name>.json`: one entry per file: the SHA-256 of the file's bytes and what
+  `strat.load.parse_bytes` and `strat.validate` made of them (the documents' data, the
+  file's findings, each document's schema verdict and findings), and a random token;
+  `delta/<name>.json`: the entries changed since, when few did (it names the token);
+- `index/<name>.json`, read on every run: each file's stat (size, mtime, ctime, inode)
+  with its hash, the last whole lint runs' results, and git's facts (strat.lint);
+- `refs/<name>.json`: reference findings per document (strat.refmemo).
+An entry is used only for exactly the same bytes at the same path; the documents' value
+positions are not stored: they are computed again from the file's text when a finding or
+a view asks for one (`Document.values`). A stat is trusted only when all four numbers
+match and it was not "racily clean" when recorded (`RACY_NS`).
 
-Safety: a pack that is larger than `MAX_PACK_BYTES`, not JSON, of another format, version
+Safety: a file that is larger than `MAX_PACK_BYTES`, not JSON, of another format, version
 or schemas, or whose entries do not have the expected shape, is ignored (as a whole, or
-entry by entry); a run then works as without a cache and writes a new pack. Writes are a
-temp file beside the pack, then an atomic rename: two runs sharing the cache each write a
-whole pack and the last rename wins, so a reader sees one complete pack or the other.
+entry by entry); a run then works as without a cache and writes new ones. Writes are a
+temp file beside the target, then an atomic rename: two runs sharing the cache each write
+whole files and the last rename wins, so a reader sees one complete file or the other.
 `--no-cache` (or `STRAT_NO_CACHE=1`) leaves the cache alone; `strat cache clear` deletes it.
 """
 
@@ -35,7 +41,6 @@ import secrets
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -293,58 +298,6 @@ class Pack:
 
 MIN_DELTA = 64  # entries a delta may hold whatever the pack's size (else 1/16 of them)
 MAX_RUNS = 8  # whole-run results (and git facts) kept per pack (a few days, options or configurations)
-
-
-@dataclass(slots=True)
-class Scan:
-    """The files of a strategy folder and what the cache knows of them by their stat alone
-    (`complete`: every file's hash), before anything is read."""
-
-    pack: Pack
-    files: list[tuple[Path, str]]
-    discovered: list[Diagnostic]
-    complete: bool
-
-
-def scan(root: Path, folder: Path, include: list[str] | None, exclude: list[str] | None) -> Scan | None:
-    """Discover the files of the strategy folder `folder` and stat each (no file is read):
-    a run whose every file has the stat it had when it was last hashed knows every hash,
-    and so the key of its whole result. None when the cache is off or unusable."""
-    pack = open_pack(root, folder)
-    if pack is None:
-        return None
-    from strat.load import selected_files
-
-    discovered: list[Diagnostic] = []
-    files = selected_files(root, folder, include, exclude, discovered)
-    pack.discovered = list(discovered)
-    complete = True
-    for abs_path, rel in files:
-        try:
-            st = os.stat(abs_path)
-        except OSError:
-            complete = False
-            continue
-        if pack.known(rel, st) is None:
-            complete = False
-    return Scan(pack, files, discovered, complete)
-
-
-def hash_the_rest(found: Scan) -> bool:
-    """Read and hash the files `scan` did not know by their stat (a file edited, or
-    edited and put back): True when every file's hash is then known."""
-    from strat.load import read_file
-
-    for abs_path, rel in found.files:
-        if rel not in found.pack.shas:
-            raw, _ = read_file(abs_path, rel)
-            if raw is None:
-                return False
-            sha = hashlib.sha256(raw).hexdigest()
-            found.pack.shas[rel] = sha
-            found.pack._remember_stat(rel, sha, abs_path)
-    found.complete = True
-    return True
 
 
 def read_only_pack(root: Path, folder: Path) -> Pack | None:

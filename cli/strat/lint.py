@@ -52,7 +52,7 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
     they had when they were last hashed, and whose other inputs are those of a run the
     cache remembers, takes that run's result without reading any file (`quick`; the
     result's `loaded` is then None)."""
-    from strat import cache
+    from strat import cache, cache_scan
 
     config = config or Config()
     options = options or LintOptions()
@@ -60,31 +60,31 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
         alone = _lint_file_in_context(root, folder, config, options)
         if alone is not None:
             return alone
-    scan = cache.scan(root, folder, config.include, config.exclude) if cache.enabled() and folder.is_dir() else None
+    scan = cache_scan.scan(root, folder, config.include, config.exclude) if cache.enabled() and folder.is_dir() else None
     loaded = load_tree(root, folder, config.include, config.exclude) if scan is None else None
-    discovered = scan.discovered if scan is not None else loaded.diagnostics  # type: ignore[union-attr]
+    discovered = scan.discovered if scan is not None else loaded.diagnostics if loaded is not None else []
     extra = _submodules_not_checked_out(root, folder, config, discovered) if options.use_git else []
     stale_check = _active("A311", config, options)
     pack = scan.pack if scan is not None else None
     git_facts = _git_facts(root, folder, config, options, pack) if stale_check else None
-    cacheable = pack is not None and not options.model and not options.fixes  # fixes are not stored
+    cacheable = pack if not options.model and not options.fixes else None  # fixes are not stored
     key = None
-    if cacheable and quick and (scan.complete or cache.hash_the_rest(scan)):  # type: ignore[union-attr,arg-type]
-        key = pack.run_key(_run_facts(root, folder, config, options, git_facts, [*discovered, *extra], pack))
-        found = pack.run_result(key) if key else None
+    if cacheable is not None and scan is not None and quick and (scan.complete or cache_scan.hash_the_rest(scan)):
+        key = cacheable.run_key(_run_facts(root, folder, config, options, git_facts, [*discovered, *extra], cacheable))
+        found = cacheable.run_result(key) if key else None
         if found is not None:
-            pack.save()  # type: ignore[union-attr]
+            cacheable.save()
             return LintResult(found[0], found[1], found[2], None, None)
     if loaded is None:
         loaded = load_tree(root, folder, config.include, config.exclude, scan)
     loaded.diagnostics.extend(extra)
-    if cacheable:
-        key = pack.run_key(_run_facts(root, folder, config, options, git_facts, loaded.diagnostics, pack))
-        found = pack.run_result(key) if key else None
+    if cacheable is not None:
+        key = cacheable.run_key(_run_facts(root, folder, config, options, git_facts, loaded.diagnostics, cacheable))
+        found = cacheable.run_result(key) if key else None
         if found is not None:
-            pack.save()  # type: ignore[union-attr]
+            cacheable.save()
             return LintResult(found[0], found[1], found[2], None, loaded)
-        pack.defer = key is not None  # type: ignore[union-attr]
+        cacheable.defer = key is not None
     with no_gc():  # as while loading: the checks add few objects and no cycles to the millions loaded
         result = check(loaded, config, options, git_facts, remember=True)
     if stale_check and git_facts is None and result.model and result.model.of_kind("Goal"):

@@ -201,7 +201,7 @@ def load_tree(root: Path, folder: Path, include: list[str] | None = None,
               exclude: list[str] | None = None, scan: Any = None) -> LoadResult:
     """Load every strategy file below `folder` (a folder or a single file) of the
     repository at `root`, filtered by `include`/`exclude` globs relative to `folder`.
-    `scan`: the lint cache's look at the same folder (`strat.cache.scan`), whose
+    `scan`: the lint cache's look at the same folder (`strat.cache_scan.scan`), whose
     discovery and file stats are reused rather than done again."""
     with no_gc():
         return _load_tree(root, folder, include, exclude, scan)
