@@ -53,6 +53,9 @@ def hash_the_rest(found: Scan) -> bool:
     edited and put back): True when every file's hash is then known."""
     from strat.load import read_file
 
+    unknown = sum(1 for _, rel in found.files if rel not in found.pack.shas)
+    if not found.pack.old_runs or unknown > max(64, len(found.files) // 16):
+        return False  # no whole run to find, or many files changed: they are read once, when loaded
     for abs_path, rel in found.files:
         if rel not in found.pack.shas:
             raw, _ = read_file(abs_path, rel)
