@@ -155,3 +155,21 @@ def test_a_finding_pointing_into_a_file_that_moved_is_made_again(tmp_path: Path,
     moved = _lint(root)
     assert moved != first
     assert moved == _lint(root, "--no-cache")
+
+
+@pytest.mark.parametrize("side", ["index", "delta", "refs"])
+@pytest.mark.parametrize("damage", [b"\x80\x04 not json", b"{}", b'{"format": "strat-cache-2", "stat": [1], '
+                                    b'"runs": 7, "git": "x", "files": [], "found": 3, "gone": 4}'])
+def test_damaged_side_files_are_ignored(side: str, damage: bytes, tmp_path: Path, later: None) -> None:
+    root = tmp_path / "repo"
+    gen.generate(root, 10, seed=7, today=dt.date.fromisoformat(TODAY), git=True)
+    _lint(root)
+    goal = sorted((root / "strategy" / "goals").rglob("*.yaml"))[0]
+    _replace(goal, goal.read_bytes() + b"\n# one changed\n")
+    _lint(root)  # writes a delta
+    for path in (tmp_path / "cache" / side).glob("*.json"):
+        path.write_bytes(damage)
+    _replace(goal, goal.read_bytes() + b"# and again\n")
+    expected = _lint(root, "--no-cache")
+    assert _lint(root) == expected
+    assert _lint(root) == expected
