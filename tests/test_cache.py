@@ -82,6 +82,19 @@ def _write_pack(where: Path, pack: dict[str, Any] | bytes) -> None:
     path.write_bytes(pack if isinstance(pack, bytes) else json.dumps(pack).encode())
 
 
+def _index_path(where: Path) -> Path:
+    [path] = _packs(where)
+    return where / "index" / path.name
+
+
+def _index(where: Path) -> dict[str, Any]:
+    return json.loads(_index_path(where).read_text(encoding="utf-8"))
+
+
+def _write_index(where: Path, index: dict[str, Any] | bytes) -> None:
+    _index_path(where).write_bytes(index if isinstance(index, bytes) else json.dumps(index).encode())
+
+
 def test_an_entry_is_used_for_the_same_bytes_only(tmp_path: Path, cache_dir: Path) -> None:
     """A planted message for a file's very bytes shows (the cache folder is the user's own
     and trusted like it); the same entry after the file changed is not used."""
@@ -93,8 +106,8 @@ def test_an_entry_is_used_for_the_same_bytes_only(tmp_path: Path, cache_dir: Pat
         d[4] for d in e["documents"]))
     for item in entry["diagnostics"] + [f for d in entry["documents"] for f in d[4]]:
         item[2] = "PLANTED " + item[2]
-    pack["runs"] = {}  # no whole-run result: the files' entries make this run
     _write_pack(cache_dir, pack)
+    _index_path(cache_dir).unlink()  # no whole-run result, no known stat: the files' entries make this run
     assert "PLANTED" in _lint(root).stdout  # the entry was used: nothing parsed or validated
     target = root / rel
     target.write_bytes(target.read_bytes() + b"\n# changed\n")
@@ -110,6 +123,7 @@ def test_a_damaged_or_foreign_pack_is_ignored(damage: str, tmp_path: Path, cache
     root = build_case(SCHEMA_CASE, tmp_path / "repo")
     reference = _lint(root, "--no-cache")
     _lint(root)
+    _index_path(cache_dir).unlink()  # no whole-run result: the run reads the files' entries
     raw = _packs(cache_dir)[0].read_bytes()
     pack = json.loads(raw)
     if damage == "not-json":
@@ -228,10 +242,10 @@ def test_a_whole_run_is_reused_only_for_the_same_inputs(tmp_path: Path, cache_di
     day (--today), the options, strat.yaml, git's history (A311)."""
     root = build_case(CASE, tmp_path / "repo")  # committed on 2026-08-01: one goal is stale (A311)
     _lint(root)
-    pack = _pack(cache_dir)
-    [key] = pack["runs"]
-    pack["runs"][key]["diagnostics"].append(["A999", "error", "PLANTED", "strategy/x.yaml", 1, 1, "", []])
-    _write_pack(cache_dir, pack)
+    index = _index(cache_dir)
+    [key] = index["runs"]
+    index["runs"][key]["diagnostics"].append(["A999", "error", "PLANTED", "strategy/x.yaml", 1, 1, "", []])
+    _write_index(cache_dir, index)
     assert "PLANTED" in _lint(root).stdout  # the run was reused
 
     def fresh(*extra: str, today: str = helpers.TODAY) -> None:

@@ -8,20 +8,26 @@ it (directly or through a symlink) is not used, since a pull request could then 
 entries. A cache folder that is a symlink to a place outside the repository is used
 where it points (the user chose it).
 
-What: one pack per strategy folder (`packs/<sha256 of its absolute path>.json`), a JSON
-object (never pickle or marshal: reading it cannot run code) with a header, strat's
-version and the schemas' hash (the pack is ignored when either differs), and one entry
-per file: the SHA-256 of the file's bytes and what `strat.load.parse_bytes` and
-`strat.validate` made of them (the documents' data, the file's findings, each document's
-schema verdict and findings). An entry is used only for exactly the same bytes at the
-same path; the documents' value positions are not stored: they are computed again from
-the file's text when a finding or a view asks for one (`Document.values`).
+What: per strategy folder (named by the SHA-256 of its absolute path), JSON files (never
+pickle or marshal: reading them cannot run code), each with a header, strat's version and
+the schemas' hash (a file is ignored when either differs):
+- `packs/<name>.json`: one entry per file: the SHA-256 of the file's bytes and what
+  `strat.load.parse_bytes` and `strat.validate` made of them (the documents' data, the
+  file's findings, each document's schema verdict and findings), and a random token;
+  `delta/<name>.json`: the entries changed since, when few did (it names the token);
+- `index/<name>.json`, read on every run: each file's stat (size, mtime, ctime, inode)
+  with its hash, the last whole lint runs' results, and git's facts (strat.lint);
+- `refs/<name>.json`: reference findings per document (strat.refmemo).
+An entry is used only for exactly the same bytes at the same path; the documents' value
+positions are not stored: they are computed again from the file's text when a finding or
+a view asks for one (`Document.values`). A stat is trusted only when all four numbers
+match and it was not "racily clean" when recorded (`RACY_NS`).
 
-Safety: a pack that is larger than `MAX_PACK_BYTES`, not JSON, of another format, version
+Safety: a file that is larger than `MAX_PACK_BYTES`, not JSON, of another format, version
 or schemas, or whose entries do not have the expected shape, is ignored (as a whole, or
-entry by entry); a run then works as without a cache and writes a new pack. Writes are a
-temp file beside the pack, then an atomic rename: two runs sharing the cache each write a
-whole pack and the last rename wins, so a reader sees one complete pack or the other.
+entry by entry); a run then works as without a cache and writes new ones. Writes are a
+temp file beside the target, then an atomic rename: two runs sharing the cache each write
+whole files and the last rename wins, so a reader sees one complete file or the other.
 `--no-cache` (or `STRAT_NO_CACHE=1`) leaves the cache alone; `strat cache clear` deletes it.
 """
 
@@ -31,15 +37,21 @@ import functools
 import hashlib
 import json
 import os
+import secrets
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from strat.diagnostics import Diagnostic, Location, Severity
 
-FORMAT = "strat-cache-1"
+FORMAT = "strat-cache-2"
 MAX_PACK_BYTES = 512 * 1024 * 1024
+# A file changed this close to (or after) the start of the run that hashed it may change
+# again within the same tick of the file system's clock, keeping its size and times: its
+# stat is not remembered (git's "racily clean" entries), so the next run hashes it again.
+RACY_NS = 2_000_000_000
 _enabled = False  # the library default; the CLI turns it on (strat.cli), --no-cache off
 
 
@@ -81,24 +93,70 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
 class Pack:
     """The cache of one strategy folder for one run: looked up while loading, saved once
-    the documents are validated (strat.lint.check)."""
+    the documents are validated (strat.lint.check). Two files: the index (every file's
+    stat and hash, whole runs' results, git's facts: small, read on every run) and the
+    entries (every file's parse and schema results: read only when a file is loaded)."""
 
-    def __init__(self, path: Path, entries: dict[str, Any]) -> None:
+    def __init__(self, path: Path, index_path: Path, index: dict[str, Any]) -> None:
         self.path = path
-        self.old = entries  # rel -> entry, as read
+        self.index_path = index_path
+        self._old: dict[str, Any] | None = None  # rel -> entry, read on first use (the pack and its delta)
+        self._base: dict[str, Any] = {}  # the pack's own entries, and its token
+        self._token = ""
         self.new: dict[str, Any] = {}  # rel -> entry kept or to be written (JSON-ready, or a pending file)
         self.pending: dict[str, tuple[str, Any, list[Diagnostic]]] = {}  # rel -> (sha, SourceFile, diags)
-        self.shas: dict[str, str] = {}  # rel -> SHA-256 of every file read this run
-        self.old_runs: dict[str, Any] = {}  # run key -> a whole lint run's result (strat.lint)
+        self.shas: dict[str, str] = {}  # rel -> SHA-256 of every file read (or known by its stat) this run
+        self.taken_ns = time.time_ns()  # before any file is read: the racy-stat rule's reference
+        self.stats: dict[str, list[int]] = {}  # rel -> stat key seen this run (strat.cache.scan)
+        self.stat_old: dict[str, Any] = _dict(index.get("stat"))  # rel -> [size, mtime_ns, ctime_ns, ino, sha]
+        self.stat_new: dict[str, list[Any]] = {}
+        self.old_runs: dict[str, Any] = _dict(index.get("runs"))  # run key -> a whole lint run's result
         self.runs: dict[str, Any] = {}
+        self.git_old: dict[str, Any] = _dict(index.get("git"))  # key -> git's facts (strat.lint)
+        self.git_new: dict[str, Any] = {}
+        self.discovered: list[Diagnostic] = []  # discovery's findings (part of a whole run's key)
         self.defer = False  # strat.lint saves once, with the run's result
 
-    def lookup(self, rel: str, raw: bytes) -> tuple[Any, list[Diagnostic]] | None:
+    @property
+    def old(self) -> dict[str, Any]:
+        if self._old is None:
+            self._base, self._token = _read_entries(self.path)
+            self._old = dict(self._base)
+            delta = _read_json(self._delta_path())
+            if self._token and delta.get("base") == self._token:  # the changes since that pack was written
+                self._old.update(_dict(delta.get("files")))
+                gone = delta.get("gone")
+                for rel in gone if isinstance(gone, list) else []:
+                    if isinstance(rel, str):
+                        self._old.pop(rel, None)
+        return self._old
+
+    def _delta_path(self) -> Path:
+        return self.path.parent.parent / "delta" / self.path.name
+
+    def known(self, rel: str, st: os.stat_result) -> str | None:
+        """The hash of the file at `rel` when its stat is the one remembered with it."""
+        key = _stat_key(st)
+        self.stats[rel] = key
+        entry = self.stat_old.get(rel)
+        if type(entry) is list and len(entry) == 5 and entry[:4] == key and type(entry[4]) is str \
+                and len(entry[4]) == 64:
+            self.shas[rel] = entry[4]
+            self.stat_new[rel] = entry
+            return entry[4]
+        return None
+
+    def lookup(self, rel: str, raw: bytes, abs_path: Path | None = None) -> tuple[Any, list[Diagnostic]] | None:
         """The cached (SourceFile | None, diagnostics) of these bytes at this path, or None."""
         sha = hashlib.sha256(raw).hexdigest()
         self.shas[rel] = sha
+        self._remember_stat(rel, sha, abs_path)
         entry = self.old.get(rel)
         if isinstance(entry, dict) and entry.get("sha256") == sha:
             try:
@@ -110,6 +168,18 @@ class Pack:
                 return found
         self.pending[rel] = (sha, None, [])
         return None
+
+    def _remember_stat(self, rel: str, sha: str, abs_path: Path | None) -> None:
+        key = self.stats.get(rel)
+        if key is None and abs_path is not None:
+            try:
+                key = _stat_key(os.stat(abs_path))
+            except OSError:
+                return
+        if key is not None and max(key[1], key[2]) < self.taken_ns - RACY_NS:
+            self.stat_new[rel] = [*key, sha]
+        else:
+            self.stat_new.pop(rel, None)
 
     def peek(self, rel: str, raw: bytes) -> tuple[Any, list[Diagnostic]] | None:
         """`lookup` without keeping anything for this run: for files read from git (the
@@ -130,43 +200,75 @@ class Pack:
         self.pending[rel] = (sha, source, diagnostics)
 
     def save(self) -> None:
-        """Write the pack when anything changed (a file parsed, or one gone). Never raises:
-        a cache that cannot be written only makes the next run slower."""
-        if not self.pending and set(self.new) == set(self.old) and not self.runs:
+        """Write what changed (files parsed or gone; stats, runs, git's facts). Never
+        raises: a cache that cannot be written only makes the next run slower."""
+        entries = self._old is not None and (bool(self.pending) or set(self.new) != set(self._old))
+        index = self.stat_new != self.stat_old or bool(self.runs) or bool(self.git_new)
+        if not entries and not index:
             return
         from strat.load import no_gc
 
         with no_gc():  # many small lists, none cyclic: the collector would only walk the documents again
-            self._save()
+            if entries and not self._save_entries():
+                return
+            if index:
+                self._save_index()
 
-    def _save(self) -> None:
+    def _save_entries(self) -> bool:
+        """The entries as a delta against the pack when few changed (a file beside it that
+        names the pack it amends), else a whole new pack."""
         entries = dict(self.new)
         for rel, (sha, source, diagnostics) in self.pending.items():
             entry = _to_entry(sha, source, diagnostics)
             if entry is not None:
                 entries[rel] = entry
+        changed = {rel: e for rel, e in entries.items() if self._base.get(rel) is not e}
+        gone = [rel for rel in self._base if rel not in entries]
         try:
-            runs = {**{k: v for k, v in self.old_runs.items() if k not in self.runs}, **self.runs}
-            runs = dict(list(runs.items())[-MAX_RUNS:])
-            text = json.dumps({**_stamp(), "files": entries, "runs": runs}, ensure_ascii=False,
-                              separators=(",", ":"), allow_nan=True)
-            _write_atomic(self.path, text.encode("utf-8"))
+            if self._token and len(changed) + len(gone) <= max(MIN_DELTA, len(entries) // 16):
+                text = json.dumps({**_stamp(), "base": self._token, "files": changed, "gone": gone},
+                                  ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+                _write_atomic(self._delta_path(), text.encode("utf-8"))
+            else:
+                token = secrets.token_hex(16)
+                text = json.dumps({**_stamp(), "token": token, "files": entries}, ensure_ascii=False,
+                                  separators=(",", ":"), allow_nan=True)
+                _write_atomic(self.path, text.encode("utf-8"))
+                self._base, self._token = entries, token
         except (OSError, ValueError, TypeError):
-            return
-        self.old, self.new, self.pending, self.old_runs, self.runs = entries, dict(entries), {}, runs, {}
+            return False
+        self._old, self.new, self.pending = entries, dict(entries), {}
+        return True
 
+    def _save_index(self) -> None:
+        runs = {**{k: v for k, v in self.old_runs.items() if k not in self.runs}, **self.runs}
+        runs = dict(list(runs.items())[-MAX_RUNS:])
+        git = {**{k: v for k, v in self.git_old.items() if k not in self.git_new}, **self.git_new}
+        git = dict(list(git.items())[-MAX_RUNS:])
+        try:
+            text = json.dumps({**_stamp(), "stat": self.stat_new, "runs": runs, "git": git}, ensure_ascii=False,
+                              separators=(",", ":"), allow_nan=True)
+            _write_atomic(self.index_path, text.encode("utf-8", "surrogateescape"))
+        except (OSError, ValueError, TypeError, UnicodeEncodeError):
+            return
+        self.stat_old, self.old_runs, self.runs, self.git_old, self.git_new = dict(self.stat_new), runs, {}, git, {}
 
     # --- a whole run's result (the cross-file checks: references, rules, ignores) ---------
 
     def run_key(self, facts: Any) -> str | None:
         """The key of a lint run: every file's bytes (by hash) and everything else the
-        cross-file checks read (`facts`: configuration, options, the day, git's facts, the
-        loader's own findings); None when a file was not hashed (nothing to key on)."""
+        cross-file checks read (`facts`: configuration, options, the day, git's facts,
+        discovery's findings); None when a file was not hashed (nothing to key on). A
+        file's own findings (E001-E008) are a function of its path and bytes."""
         try:
-            blob = json.dumps([_stamp(), sorted(self.shas.items()), facts], sort_keys=True, default=repr)
+            blob = json.dumps([_stamp(), facts], sort_keys=True, default=repr)
         except (TypeError, ValueError):
             return None
-        return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+        digest = hashlib.sha256(blob.encode("utf-8", "surrogateescape"))
+        # A path holds no NUL or newline that a hash could be confused with: one line each.
+        digest.update("".join(f"\n{rel}\0{sha}" for rel, sha in sorted(self.shas.items()))
+                      .encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
 
     def run_result(self, key: str) -> tuple[list[Diagnostic], int, int] | None:
         """(diagnostics, files, documents) of a run with this key, or None."""
@@ -185,8 +287,17 @@ class Pack:
     def remember_run(self, key: str, diagnostics: list[Diagnostic], files: int, documents: int) -> None:
         self.runs[key] = {"files": files, "documents": documents, "diagnostics": [diagnostic_json(d) for d in diagnostics]}
 
+    # --- git's facts, keyed by what they are a function of (strat.lint) -------------------
 
-MAX_RUNS = 8  # whole-run results kept per pack (a few days, options or configurations)
+    def git_fact(self, key: str) -> Any:
+        return self.git_new.get(key, self.git_old.get(key))
+
+    def remember_git_fact(self, key: str, value: Any) -> None:
+        self.git_new[key] = value
+
+
+MIN_DELTA = 64  # entries a delta may hold whatever the pack's size (else 1/16 of them)
+MAX_RUNS = 8  # whole-run results (and git facts) kept per pack (a few days, options or configurations)
 
 
 def read_only_pack(root: Path, folder: Path) -> Pack | None:
@@ -203,7 +314,8 @@ _read_only: dict[tuple[str, str], Pack | None] = {}
 
 def open_pack(root: Path, folder: Path) -> Pack | None:
     """The cache pack of the strategy `folder` of the repository at `root`, when the cache
-    is on and its folder is usable (not inside the repository); None otherwise."""
+    is on and its folder is usable (not inside the repository); None otherwise. Only its
+    index is read here; its entries when a file is looked up."""
     if not _enabled:
         return None
     try:
@@ -213,31 +325,39 @@ def open_pack(root: Path, folder: Path) -> Pack | None:
             return None  # a pull request could plant entries there
         name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
         path = where / "packs" / f"{name}.json"
+        index_path = where / "index" / f"{name}.json"
     except (OSError, RuntimeError, ValueError):
         return None
-    files, runs = _read_pack(path)
-    pack = Pack(path, files)
-    pack.old_runs = runs
-    return pack
+    return Pack(path, index_path, _read_json(index_path))
 
 
-def _read_pack(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The file entries and run results of a pack, or empty ones when it is missing, too
-    large, damaged or foreign."""
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _read_entries(path: Path) -> tuple[dict[str, Any], str]:
+    """A pack's entries and its token (what a delta names)."""
+    pack = _read_json(path)
+    token = pack.get("token")
+    return _dict(pack.get("files")), token if isinstance(token, str) else ""
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    """A pack or index file as read, or an empty one when it is missing, too large,
+    damaged or foreign."""
     try:
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size > MAX_PACK_BYTES:
-                return {}, {}
+                return {}
             raw = handle.read()  # not read(MAX + 1): that would allocate the whole limit at once
         if len(raw) > MAX_PACK_BYTES:
-            return {}, {}
+            return {}
         pack = json.loads(raw)
     except (OSError, ValueError, RecursionError):
-        return {}, {}
+        return {}
     if not isinstance(pack, dict) or any(pack.get(k) != v for k, v in _stamp().items()):
-        return {}, {}
-    files, runs = pack.get("files"), pack.get("runs")
-    return (files if isinstance(files, dict) else {}), (runs if isinstance(runs, dict) else {})
+        return {}
+    return pack
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
@@ -257,24 +377,26 @@ def _write_atomic(path: Path, content: bytes) -> None:
 
 
 def clear() -> tuple[Path, int]:
-    """Delete every pack (and temp file) of the cache folder; (folder, files removed)."""
+    """Delete every pack, its index (and temp files) of the cache folder; (folder, packs removed)."""
     where = cache_dir()
     removed = 0
-    packs = where / "packs"
-    if packs.is_dir() and not packs.is_symlink():
-        for item in packs.iterdir():
-            if item.is_file() and not item.is_symlink() and item.suffix == ".json":
-                item.unlink()
-                removed += 1
+    for sub in ("packs", "index", "delta", "refs"):
+        folder = where / sub
+        if folder.is_dir() and not folder.is_symlink():
+            for item in folder.iterdir():
+                if item.is_file() and not item.is_symlink() and item.suffix == ".json":
+                    item.unlink()
+                    removed += sub == "packs"
     return where, removed
 
 
 def info() -> dict[str, Any]:
-    """The cache folder, whether it is on, its packs and their size."""
+    """The cache folder, whether it is on, its packs and their size (with their indexes)."""
     where = cache_dir()
-    packs = [p for p in (where / "packs").glob("*.json")] if (where / "packs").is_dir() else []
-    return {"folder": str(where), "enabled": _enabled, "packs": len(packs),
-            "bytes": sum(p.stat().st_size for p in packs if p.is_file()), "format": FORMAT}
+    found = {sub: [p for p in (where / sub).glob("*.json")] if (where / sub).is_dir() else []
+             for sub in ("packs", "index", "delta", "refs")}
+    return {"folder": str(where), "enabled": _enabled, "packs": len(found["packs"]),
+            "bytes": sum(p.stat().st_size for ps in found.values() for p in ps if p.is_file()), "format": FORMAT}
 
 
 # --- entries ----------------------------------------------------------------------------

@@ -296,9 +296,11 @@ def _write_job_summary(report: "object") -> None:
 
 def _codes_option(value: str, option: str) -> tuple[str, ...]:
     """`A3, R201` → ('A3', 'R201'), each checked against the known codes."""
+    items = tuple(v.strip().upper() for v in value.split(",") if v.strip())
+    if not items:
+        return items
     from strat.codes import all_codes
 
-    items = tuple(v.strip().upper() for v in value.split(",") if v.strip())
     known = all_codes()
     for item in items:
         if item != "ALL" and not any(code.startswith(item) for code in known):

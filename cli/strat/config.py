@@ -104,7 +104,29 @@ def _off_means_off(data: Any) -> None:
                 rules[code] = "off"
 
 
+@functools.cache
+def _compiled() -> Any:
+    """A compiled validator (jsonschema-rs) of the same schema, or None: it only decides
+    that a configuration is valid; jsonschema makes the messages of one that is not (as
+    `strat.validate.compiled` does for documents)."""
+    try:
+        import jsonschema_rs
+
+        from strat import schemas
+
+        return jsonschema_rs.Draft202012Validator(
+            schemas.inline_refs(schemas.load_all()[schemas.CONFIG_FILE], schemas.CONFIG_FILE), validate_formats=False)
+    except Exception:  # noqa: BLE001 - not installed, or a schema it cannot compile: jsonschema alone
+        return None
+
+
 def _validate(doc: Any) -> list[Diagnostic]:
+    fast = _compiled()
+    try:
+        if fast is not None and fast.is_valid(doc.data):
+            return []
+    except Exception:  # noqa: BLE001 - a value it cannot convert: jsonschema decides
+        pass
     from strat.validate import _explain
 
     out = []

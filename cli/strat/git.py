@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
 import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from strat import inert
 
@@ -382,18 +384,27 @@ def worktree_submodules(root: Path, folder: str) -> tuple[str, ...]:
     return tuple(links)
 
 
-def recently_changed(root: Path, since: dt.date, folder: str) -> set[str]:
+def recently_changed(root: Path, since: dt.date, folder: str, memo: Any = None) -> set[str]:
     """Root-relative paths under `folder` changed on the main line (first parents; a
     merge counts as changing what it changes against its first parent) by a commit made
-    on or after `since`, plus files with uncommitted changes."""
+    on or after `since`, plus files with uncommitted changes. `memo` (the lint cache's
+    `git_fact`/`remember_git_fact`) keeps the history's part by what it is a function of:
+    the commit checked out, the day, the folder and a shallow clone's boundary."""
     prefix = prefix_of(root)
     spec = _spec(prefix, folder)
     names: list[str] = []
-    if has_commits(root):
-        out = _run_bytes(root, "log", "--first-parent", "-m", f"--since={since.isoformat()}", "--raw", "-z",
-                         "--no-abbrev", "--no-renames", *_NO_DRIVERS, "--format=%x01%H%x00", "--", spec)
-        for record in _records(out, 1):
-            names.extend(path for path, _, _ in record.entries)
+    done = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    head = done.stdout.decode("ascii", "replace").strip() if done.returncode == 0 else ""
+    if _SHA.match(head):
+        key = json.dumps(["recently_changed", head, since.isoformat(), spec, prefix, sorted(shallow_boundary(root))])
+        logged = memo.git_fact(key) if memo is not None else None
+        if not (type(logged) is list and all(type(n) is str for n in logged)):
+            out = _run_bytes(root, "log", "--first-parent", "-m", f"--since={since.isoformat()}", "--raw", "-z",
+                             "--no-abbrev", "--no-renames", *_NO_DRIVERS, "--format=%x01%H%x00", "--", spec)
+            logged = [path for record in _records(out, 1) for path, _, _ in record.entries]
+            if memo is not None:
+                memo.remember_git_fact(key, logged)
+        names.extend(logged)
     status = _run_bytes(root, "status", "--porcelain", "-z", "--no-renames", "--untracked-files=all",
                         "--ignore-submodules=all", "--", spec)
     for entry in status.split(b"\0"):

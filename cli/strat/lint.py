@@ -14,6 +14,7 @@ from strat.load import LoadResult, load_tree, no_gc, relative_path
 from strat.model import Model, build_model
 
 if TYPE_CHECKING:
+    from strat.cache import Pack
     from strat.rules.context import GitFacts
 
 
@@ -38,34 +39,54 @@ class LintResult:
     loaded: LoadResult | None = field(default=None, repr=False)
 
 
-def lint(root: Path, folder: Path, config: Config | None = None, options: LintOptions | None = None) -> LintResult:
+def lint(root: Path, folder: Path, config: Config | None = None, options: LintOptions | None = None,
+         *, quick: bool = True) -> LintResult:
     """Lint the strategy below `folder` (a folder or one file) of the repository at `root`.
 
     One file of the strategy folder is checked with the rest of the strategy, so that its
     references resolve, and only its own findings are kept: `strat lint goals/x.yaml`
     answers "is this file right?" without reporting every other file, and without
-    calling every id it names missing."""
+    calling every id it names missing.
+
+    With the lint cache on and `options.model` False, a run whose files all have the stat
+    they had when they were last hashed, and whose other inputs are those of a run the
+    cache remembers, takes that run's result without reading any file (`quick`; the
+    result's `loaded` is then None)."""
+    from strat import cache, cache_scan
+
     config = config or Config()
     options = options or LintOptions()
     if folder.is_file():
         alone = _lint_file_in_context(root, folder, config, options)
         if alone is not None:
             return alone
-    loaded = load_tree(root, folder, config.include, config.exclude)
-    if options.use_git:
-        loaded.diagnostics.extend(_submodules_not_checked_out(root, folder, config, loaded.diagnostics))
+    scan = cache_scan.scan(root, folder, config.include, config.exclude) if cache.enabled() and folder.is_dir() else None
+    loaded = load_tree(root, folder, config.include, config.exclude) if scan is None else None
+    discovered = scan.discovered if scan is not None else loaded.diagnostics if loaded is not None else []
+    extra = _submodules_not_checked_out(root, folder, config, discovered) if options.use_git else []
     stale_check = _active("A311", config, options)
-    git_facts = _git_facts(root, folder, config, options) if stale_check else None
-    pack, key = loaded.pack, None
-    if pack is not None and not options.model and not options.fixes:  # fixes are not stored
-        key = pack.run_key(_run_facts(root, folder, config, options, git_facts, loaded))
-        found = pack.run_result(key) if key else None
+    pack = scan.pack if scan is not None else None
+    git_facts = _git_facts(root, folder, config, options, pack) if stale_check else None
+    cacheable = pack if not options.model and not options.fixes else None  # fixes are not stored
+    key = None
+    if cacheable is not None and scan is not None and quick and (scan.complete or cache_scan.hash_the_rest(scan)):
+        key = cacheable.run_key(_run_facts(root, folder, config, options, git_facts, [*discovered, *extra], cacheable))
+        found = cacheable.run_result(key) if key else None
         if found is not None:
-            pack.save()
+            cacheable.save()
+            return LintResult(found[0], found[1], found[2], None, None)
+    if loaded is None:
+        loaded = load_tree(root, folder, config.include, config.exclude, scan)
+    loaded.diagnostics.extend(extra)
+    if cacheable is not None:
+        key = cacheable.run_key(_run_facts(root, folder, config, options, git_facts, loaded.diagnostics, cacheable))
+        found = cacheable.run_result(key) if key else None
+        if found is not None:
+            cacheable.save()
             return LintResult(found[0], found[1], found[2], None, loaded)
-        pack.defer = key is not None
+        cacheable.defer = key is not None
     with no_gc():  # as while loading: the checks add few objects and no cycles to the millions loaded
-        result = check(loaded, config, options, git_facts)
+        result = check(loaded, config, options, git_facts, remember=True)
     if stale_check and git_facts is None and result.model and result.model.of_kind("Goal"):
         # A note, not a finding: it stays info whatever severity A311 is configured at.
         result.diagnostics.append(Diagnostic(
@@ -85,16 +106,18 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
 
 
 def _run_facts(root: Path, folder: Path, config: Config, options: LintOptions, git_facts: "GitFacts | None",
-               loaded: LoadResult) -> list[object]:
+               loader: list[Diagnostic], pack: "Pack") -> list[object]:
     """Everything but the files' bytes that a lint run's result depends on (the lint
     cache's key of a whole run, with every file's hash): the rules read the model, the
-    configuration, the day and git's facts, nothing else."""
+    configuration, the day and git's facts, nothing else; and the loader's findings that
+    are not a file's own (a file's own are a function of its bytes): discovery's, the
+    submodules', a file that could not be read."""
     from strat.cache import diagnostic_json
 
     git = None if git_facts is None else [git_facts.history_cut, sorted(git_facts.recently_changed)]
     return [str(root), str(folder), repr(config), list(options.select), list(options.ignore),
             (options.today or dt.date.today()).isoformat(), options.use_git, git,
-            [diagnostic_json(d) for d in loaded.diagnostics]]
+            [diagnostic_json(d) for d in loader if d.location.path not in pack.shas]]
 
 
 def _lint_file_in_context(root: Path, file: Path, config: Config, options: LintOptions) -> LintResult | None:
@@ -103,7 +126,7 @@ def _lint_file_in_context(root: Path, file: Path, config: Config, options: LintO
     strategy = (root / config.strategy).resolve()
     if strategy not in file.resolve().parents:
         return None
-    whole = lint(root, strategy, config, options)
+    whole = lint(root, strategy, config, options, quick=False)
     rel = relative_path(root, file)
     read = [f for f in (whole.loaded.files if whole.loaded else []) if f.path == rel]
     if not read:
@@ -113,8 +136,11 @@ def _lint_file_in_context(root: Path, file: Path, config: Config, options: LintO
 
 
 def check(loaded: LoadResult, config: Config | None = None, options: LintOptions | None = None,
-          git_facts: "GitFacts | None" = None) -> LintResult:
-    """Every check over documents already loaded (from the file system or from git)."""
+          git_facts: "GitFacts | None" = None, *, remember: bool = False) -> LintResult:
+    """Every check over documents already loaded (from the file system or from git).
+    `remember`: `loaded` is exactly what `load_tree` read with the lint cache's pack (every
+    file's hash known), so the cache's memory of reference findings (`strat.refmemo`)
+    may be used and kept."""
     from strat.codes import all_codes
     from strat.ignores import apply_ignores, find_ignores
     from strat.refs import check_references
@@ -129,7 +155,14 @@ def check(loaded: LoadResult, config: Config | None = None, options: LintOptions
         loaded.pack.save()  # the lint cache (strat.cache): every file's parse and schema results
     model, index_findings = build_model(documents)
     diagnostics.extend(index_findings)
-    diagnostics.extend(check_references(model))
+    memo = None
+    if remember and loaded.pack is not None:
+        from strat.refmemo import RefMemo
+
+        memo = RefMemo(loaded.pack, model)
+    diagnostics.extend(check_references(model, memo))
+    if memo is not None:
+        memo.save()
 
     codes = all_codes()
     active = {c for c in codes if _active(c, config, options)}
@@ -201,8 +234,10 @@ def _submodules_not_checked_out(root: Path, folder: Path, config: Config, found:
                                              config.include, config.exclude)]
 
 
-def _git_facts(root: Path, folder: Path, config: Config, options: LintOptions) -> "GitFacts | None":
-    """What A311 needs from git, gathered once (None outside a repository)."""
+def _git_facts(root: Path, folder: Path, config: Config, options: LintOptions,
+               memo: "Pack | None" = None) -> "GitFacts | None":
+    """What A311 needs from git, gathered once (None outside a repository); `memo`: the
+    lint cache's pack, which keeps the history's part by the commit checked out."""
     from strat import git
     from strat.rules.context import GitFacts
 
@@ -212,7 +247,7 @@ def _git_facts(root: Path, folder: Path, config: Config, options: LintOptions) -
     try:
         if git.history_cut_since(root, since):
             return GitFacts(history_cut=True)
-        return GitFacts(git.recently_changed(root, since, relative_path(root, folder)))
+        return GitFacts(git.recently_changed(root, since, relative_path(root, folder), memo))
     except git.GitError:
         return None
 

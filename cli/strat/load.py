@@ -198,11 +198,13 @@ class _Refused(Exception):
 
 
 def load_tree(root: Path, folder: Path, include: list[str] | None = None,
-              exclude: list[str] | None = None) -> LoadResult:
+              exclude: list[str] | None = None, scan: Any = None) -> LoadResult:
     """Load every strategy file below `folder` (a folder or a single file) of the
-    repository at `root`, filtered by `include`/`exclude` globs relative to `folder`."""
+    repository at `root`, filtered by `include`/`exclude` globs relative to `folder`.
+    `scan`: the lint cache's look at the same folder (`strat.cache_scan.scan`), whose
+    discovery and file stats are reused rather than done again."""
     with no_gc():
-        return _load_tree(root, folder, include, exclude)
+        return _load_tree(root, folder, include, exclude, scan)
 
 
 @contextlib.contextmanager
@@ -220,9 +222,10 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load_tree(root: Path, folder: Path, include: list[str] | None, exclude: list[str] | None) -> LoadResult:
-    diagnostics: list[Diagnostic] = []
-    files: list[SourceFile] = []
+def selected_files(root: Path, folder: Path, include: list[str] | None, exclude: list[str] | None,
+                   diagnostics: list[Diagnostic]) -> list[tuple[Path, str]]:
+    """The files `load_tree` reads: (absolute path, repo-relative path), sorted; discovery's
+    findings go to `diagnostics`."""
     base = relative_path(root, folder) if folder.is_dir() else ""
 
     def inside(rel: str) -> str:
@@ -232,22 +235,35 @@ def _load_tree(root: Path, folder: Path, include: list[str] | None, exclude: lis
         # A file directly in the folder stands for all of it: `vendor/**` and `vendor/*.yaml` both leave it out.
         return bool(base) and not selected(inside(rel_dir) + "/x.yaml", include, exclude)
 
-    from strat import cache
+    return [(abs_path, rel) for abs_path, rel in find_files(root, folder, diagnostics, excluded_folder)
+            if not base or selected(inside(rel), include, exclude)]
 
-    pack = cache.open_pack(root, folder if folder.is_dir() else folder.parent)
-    for abs_path, rel in find_files(root, folder, diagnostics, excluded_folder):
-        if base and not selected(inside(rel), include, exclude):
-            continue
+
+def _load_tree(root: Path, folder: Path, include: list[str] | None, exclude: list[str] | None,
+               scan: Any) -> LoadResult:
+    diagnostics: list[Diagnostic] = []
+    files: list[SourceFile] = []
+    if scan is not None:
+        pack, found = scan.pack, scan.files
+        diagnostics.extend(scan.discovered)
+    else:
+        from strat import cache
+
+        pack = cache.open_pack(root, folder if folder.is_dir() else folder.parent)
+        found = selected_files(root, folder, include, exclude, diagnostics)
+        if pack is not None:
+            pack.discovered = list(diagnostics)
+    for abs_path, rel in found:
         if pack is None:
             source, diags = load_file(abs_path, rel)
         else:
             raw, diags = read_file(abs_path, rel)
             if raw is not None:
-                found = pack.lookup(rel, raw)
-                if found is None:
-                    found = parse_bytes(raw, rel)
-                    pack.parsed(rel, *found)
-                source, diags = found
+                found_here = pack.lookup(rel, raw, abs_path)
+                if found_here is None:
+                    found_here = parse_bytes(raw, rel)
+                    pack.parsed(rel, *found_here)
+                source, diags = found_here
             else:
                 source = None
         diagnostics.extend(diags)

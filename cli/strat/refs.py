@@ -8,7 +8,7 @@ import functools
 import heapq
 import re
 import unicodedata
-from typing import Iterator
+from typing import Any, Iterator
 
 from strat import graph
 from strat.diagnostics import Diagnostic, Severity
@@ -24,8 +24,11 @@ CYCLIC_RELATIONS = {
 }
 
 
-def check_references(model: Model) -> list[Diagnostic]:
-    out = list(_unresolved(model))
+def check_references(model: Model, memo: Any = None) -> list[Diagnostic]:
+    """R201, R203, R204 over the whole model. `memo` (`strat.refmemo.RefMemo`, the lint
+    cache's) gives a document's R201/R203 findings of an earlier run when nothing they
+    depend on changed, and keeps the new ones."""
+    out = list(_unresolved(model, memo))
     out.extend(_cycles(model))
     return out
 
@@ -40,35 +43,51 @@ def _kinds_phrase(targets: tuple[str, ...]) -> str:
     return f"{_article(names[0])} " + " or ".join(names)
 
 
-def _unresolved(model: Model) -> Iterator[Diagnostic]:
-    people: PeopleIndex | None = None  # built on the first missing Person reference
+def _unresolved(model: Model, memo: Any = None) -> Iterator[Diagnostic]:
+    people: list[PeopleIndex] = []  # built on the first missing Person reference
     for doc in model.documents:
         if doc.kind is None:
             continue
-        for path, ident, targets in references(doc):
-            if not SLUG.match(ident):
-                continue  # the schema reports the malformed id
-            namespace_kinds = [t for t in targets if t in ("value", "period")]
-            if namespace_kinds:
-                if any(ident in (model.values if t == "value" else model.periods) for t in namespace_kinds):
-                    continue
-                candidates = [i for t in namespace_kinds for i in model.namespace(t)]
-                yield _missing(doc, path, ident, targets, candidates, model)
+        kept = memo.kept(doc) if memo is not None else None
+        if kept is None:
+            kept = list(_unresolved_in(doc, model, people))
+            if memo is not None:
+                memo.found(doc, kept)
+        else:
+            for finding in kept:  # as `_unresolved_in` marks the document
+                if finding.code == "R203" or isinstance(doc.id, str):
+                    model.unresolved.add(doc.id)
+        yield from kept
+
+
+def _unresolved_in(doc: Document, model: Model, people: list[PeopleIndex]) -> Iterator[Diagnostic]:
+    """The R201/R203 findings of one document: a function of its data and positions, the
+    ids (with their kinds, in document order), values, periods and people of the model,
+    and the positions of the ids its findings point to."""
+    for path, ident, targets in references(doc):
+        if not SLUG.match(ident):
+            continue  # the schema reports the malformed id
+        namespace_kinds = [t for t in targets if t in ("value", "period")]
+        if namespace_kinds:
+            if any(ident in (model.values if t == "value" else model.periods) for t in namespace_kinds):
                 continue
-            target = model.by_id.get(ident)
-            if target is None:
-                candidates = [i for t in targets for i in model.namespace(t)]
-                if "Person" in targets and people is None:
-                    people = PeopleIndex(model)
-                yield _missing(doc, path, ident, targets, candidates, model,
-                               people if "Person" in targets else None)
-            elif target.kind not in targets:
-                model.unresolved.add(doc.id)
-                yield Diagnostic(
-                    "R203", Severity.ERROR,
-                    f"`{_field(path)}` must name {_kinds_phrase(targets)}, but `{ident}` is {_article(target.kind)} "
-                    f"{target.kind} ({target.location(('id',))}){_wrong_kind_hint(doc.kind, path, target.kind)}",
-                    doc.location(path), (target.location(("id",)),))
+            candidates = [i for t in namespace_kinds for i in model.namespace(t)]
+            yield _missing(doc, path, ident, targets, candidates, model)
+            continue
+        target = model.by_id.get(ident)
+        if target is None:
+            candidates = [i for t in targets for i in model.namespace(t)]
+            if "Person" in targets and not people:
+                people.append(PeopleIndex(model))
+            yield _missing(doc, path, ident, targets, candidates, model,
+                           people[0] if "Person" in targets else None)
+        elif target.kind not in targets:
+            model.unresolved.add(doc.id)
+            yield Diagnostic(
+                "R203", Severity.ERROR,
+                f"`{_field(path)}` must name {_kinds_phrase(targets)}, but `{ident}` is {_article(target.kind)} "
+                f"{target.kind} ({target.location(('id',))}){_wrong_kind_hint(doc.kind, path, target.kind)}",
+                doc.location(path), (target.location(("id",)),))
 
 
 def _wrong_kind_hint(kind: str, path: JsonPath, found: str) -> str:

@@ -102,6 +102,12 @@ def inlined(kind: str) -> dict[str, Any]:
     schemas are not recursive, so this is finite; validation then skips `referencing`
     lookups, which were a third of the validation time on large repositories."""
 
+    return inline_refs(schema_for(kind), kind_files()[kind])
+
+
+def inline_refs(schema: dict[str, Any], file: str) -> dict[str, Any]:
+    """`schema` (read from `file` of schemas/) with every local `$ref` replaced by its target."""
+
     def walk(node: Any, current: str) -> Any:
         if isinstance(node, dict):
             if "$ref" in node:
@@ -111,7 +117,7 @@ def inlined(kind: str) -> dict[str, Any]:
             return [walk(v, current) for v in node]
         return node
 
-    return walk(schema_for(kind), kind_files()[kind])
+    return walk(schema, file)
 
 
 Pattern = tuple[str, ...]  # property names, with "*" for every item of a list
