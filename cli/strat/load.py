@@ -163,7 +163,7 @@ class _LazyPositions:
     def fill(self) -> None:
         try:
             with no_gc():
-                parsed, _ = _parse_text(self.text, self.rel)
+                parsed, _ = _parse_text(self.text, self.rel, positions=True)
         except _Refused:
             parsed = []
         by_index = {doc.index: doc for doc in parsed}
@@ -311,7 +311,7 @@ def read_file(abs_path: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]
                 return None, [Diagnostic("E006", Severity.ERROR,
                                          "not a regular file (a FIFO, socket or device); refusing to read it",
                                          Location(rel))]
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = _read_at_most(handle, os.fstat(fd).st_size, MAX_FILE_BYTES + 1)
     except PermissionError:
         return None, [Diagnostic("E006", Severity.ERROR, "permission denied: cannot read this file", Location(rel))]
     except OSError as exc:
@@ -322,6 +322,16 @@ def read_file(abs_path: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]
             f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files",
             Location(rel))]
     return raw, []
+
+
+def _read_at_most(handle: Any, size: int, limit: int) -> bytes:
+    """Up to `limit` bytes of an open file whose size is said to be `size`: one read of
+    what is there (a read of `limit` bytes would allocate the whole limit for every
+    small file), then more only if the file grew since its size was taken."""
+    raw = handle.read(min(size, limit - 1) + 1)
+    if len(raw) <= size:  # the end of the file, or `limit` bytes
+        return raw
+    return raw + handle.read(limit - len(raw))  # a buffered read: up to that many, or the end
 
 
 def parse_bytes(raw: bytes, rel: str, *, report_empty: bool = True) -> tuple[SourceFile | None, list[Diagnostic]]:
@@ -455,7 +465,14 @@ def resolve_plain(value: str, line: int, column: int) -> Any:
     return value
 
 
-def _parse_text(text: str, rel: str, tail: list[int] | None = None) -> tuple[list[Document], list[Diagnostic]]:
+_SPECIALS: dict[str, Any] = {**dict.fromkeys(_NULLS), **_BOOLS}
+
+
+def _parse_text(text: str, rel: str, tail: list[int] | None = None,
+                positions: bool = False) -> tuple[list[Document], list[Diagnostic]]:
+    """The documents of a file's text. Without `positions`, a file of the common shape is
+    read by `strat.yamldata` and its documents compute their positions when first asked
+    (`Document.values`); any other file, and every file with `positions`, by `_build`."""
     from strat import flowtail
 
     cut = flowtail.split(text)  # a Readings file's long tail of one-line readings
@@ -469,7 +486,32 @@ def _parse_text(text: str, rel: str, tail: list[int] | None = None) -> tuple[lis
             last = documents[-1]
             if flowtail.attach(last.data, last.values, last.keys, rest, resolve_plain):
                 return documents, diagnostics
+    elif not positions:
+        found = _quick_documents(text, rel)
+        if found is not None:
+            return found, []
     return _parse_yaml(text, rel, tail)
+
+
+def _quick_documents(text: str, rel: str) -> list[Document] | None:
+    """The documents of a file of the common shape, positions left to compute when asked
+    (see `strat.yamldata`); None for any other file, or one the parser refuses."""
+    import yaml
+
+    from strat import yamldata
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        built = yamldata.build(iter(loader.get_event, None), _SPECIALS, resolve_plain, MAX_DEPTH)
+    except (_Refused, yaml.YAMLError, ValueError, AssertionError, TypeError, OverflowError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if built is None:
+        return None
+    documents = [Document(rel, index, data, position, None, None) for index, data, position in built]
+    lazy_positions(text, rel, documents)
+    return documents
 
 
 def _parse_yaml(text: str, rel: str, tail: list[int] | None = None) -> tuple[list[Document], list[Diagnostic]]:
