@@ -232,28 +232,48 @@ def _load_tree(root: Path, folder: Path, include: list[str] | None, exclude: lis
         # A file directly in the folder stands for all of it: `vendor/**` and `vendor/*.yaml` both leave it out.
         return bool(base) and not selected(inside(rel_dir) + "/x.yaml", include, exclude)
 
-    from strat import cache
+    from strat import cache, parallel
 
     pack = cache.open_pack(root, folder if folder.is_dir() else folder.parent)
-    for abs_path, rel in find_files(root, folder, diagnostics, excluded_folder):
-        if base and not selected(inside(rel), include, exclude):
-            continue
-        if pack is None:
-            source, diags = load_file(abs_path, rel)
-        else:
+    found = [(abs_path, rel) for abs_path, rel in find_files(root, folder, diagnostics, excluded_folder)
+             if not base or selected(inside(rel), include, exclude)]
+    known = getattr(pack, "old", None) or {}  # the files the lint cache may answer: no helper for them
+    helper = parallel.start() if parallel.wanted(sum(rel not in known for _, rel in found)) else None
+    try:
+        # Read every file (and look it up in the lint cache), then parse those it did not
+        # answer, here and in the helper process if there is one (strat.parallel).
+        results: list[tuple[SourceFile | None, list[Diagnostic]] | None] = []
+        todo: list[tuple[str, bytes]] = []
+        for abs_path, rel in found:
             raw, diags = read_file(abs_path, rel)
-            if raw is not None:
-                found = pack.lookup(rel, raw)
-                if found is None:
-                    found = parse_bytes(raw, rel)
-                    pack.parsed(rel, *found)
-                source, diags = found
+            answer = (None, diags) if raw is None else pack.lookup(rel, raw) if pack is not None else None
+            if answer is None:
+                todo.append((rel, raw))  # type: ignore[arg-type]
+            results.append(answer)
+        if (helper is not None) != parallel.wanted(len(todo)):  # the cache answered more, or fewer, than it seemed
+            if helper is None:
+                helper = parallel.start()
             else:
-                source = None
+                helper.close()
+                helper = None
+        parsed = iter(parallel.parse_all(todo, helper, _parse_item, cache._from_entry))
+    finally:
+        if helper is not None:
+            helper.close()
+    for (_, rel), answer in zip(found, results):
+        if answer is None:
+            answer = next(parsed)
+            if pack is not None:
+                pack.parsed(rel, *answer)
+        source, diags = answer
         diagnostics.extend(diags)
         if source is not None:
             files.append(source)
     return LoadResult(files, diagnostics, pack)
+
+
+def _parse_item(rel: str, raw: bytes) -> tuple[SourceFile | None, list[Diagnostic]]:
+    return parse_bytes(raw, rel)
 
 
 def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tuple[Any, list[Diagnostic]]] | None = None,
