@@ -522,7 +522,8 @@ def _quick_documents(text: str, rel: str) -> list[Document] | None:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        built = yamldata.build(iter(loader.get_event, None), _SPECIALS, resolve_plain, MAX_DEPTH)
+        built = yamldata.build(iter(loader.get_event, None), _SPECIALS, resolve_plain, MAX_DEPTH,
+                                 MAX_NUMBER_CHARS)
     except (_Refused, yaml.YAMLError, ValueError, AssertionError, TypeError, OverflowError, RecursionError):
         return None
     finally:

@@ -21,20 +21,22 @@ from typing import Any, Callable, Iterator
 # `strat.load.resolve_plain` reads them); every other plain scalar whose first character
 # is not one of NUMBER_START is text as written.
 NUMBER_START = frozenset("0123456789+-.")
+DIGITS = frozenset("0123456789")
 
 
 def build(events: Iterator[Any], specials: dict[str, Any], resolve: Callable[[str, int, int], Any],
-          max_depth: int) -> list[tuple[int, dict[str, Any], tuple[int, int]]] | None:
+          max_depth: int, max_digits: int) -> list[tuple[int, dict[str, Any], tuple[int, int]]] | None:
     """[(index, data, position of the document's mapping)] of every document, or None when
     the file is not of the common shape (see the module docstring). `specials` maps the
     plain words that are null or a boolean to their value; `resolve` reads a plain scalar
-    that may be a number (it may raise: the caller then reads the file the full way)."""
+    that may be a number (it may raise: the caller then reads the file the full way); a
+    plain whole number of at most `max_digits` digits is read here, as `resolve` would."""
     import yaml
 
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     document_start, document_end, alias_event = yaml.DocumentStartEvent, yaml.DocumentEndEvent, yaml.AliasEvent
-    number_start = NUMBER_START
+    number_start, digits = NUMBER_START, DIGITS
     out: list[tuple[int, dict[str, Any], tuple[int, int]]] = []
     stack: list[tuple[Any, Any, bool]] = []  # (container, pending key, is a mapping) of each open parent
     container: Any = None
@@ -55,14 +57,18 @@ def build(events: Iterator[Any], specials: dict[str, Any], resolve: Callable[[st
                 continue
             value = event.value
             style, implicit = event.style, event.implicit
-            if event.tag is not None and not implicit[0] and not implicit[1]:
+            if event.tag is not None and event.tag != "!" and not implicit[0] and not implicit[1]:
                 return None
             if not style and implicit[0]:
                 if value in specials:
                     value = specials[value]
                 elif value[0] in number_start:
-                    mark = event.start_mark
-                    value = resolve(value, mark.line + 1, mark.column + 1)
+                    if value.isdigit() and value.isascii() and len(value) <= max_digits:
+                        value = int(value)  # what `resolve` makes of a plain whole number
+                    elif not (value[0] in digits and "-" in value and "e" not in value and "E" not in value):
+                        # (a date such as 2026-11-15 stays text, as in `resolve`)
+                        mark = event.start_mark
+                        value = resolve(value, mark.line + 1, mark.column + 1)
             if is_map:
                 container[key] = value
                 key = None
