@@ -97,9 +97,12 @@ def start() -> Helper | None:
     it cannot be started."""
     import multiprocessing
 
-    folder = tempfile.mkdtemp(prefix="strat-helper-")
-    here = os.getcwd()
     try:
+        folder = tempfile.mkdtemp(prefix="strat-helper-")
+    except OSError:
+        return None
+    try:
+        here = os.getcwd()
         context = multiprocessing.get_context("spawn")
         mine, theirs = context.Pipe()
         process = context.Process(target=_serve, args=(theirs,), daemon=True, name="strat-lint-helper")
