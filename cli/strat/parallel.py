@@ -119,7 +119,7 @@ def start() -> Helper | None:
             if main is not None:
                 sys.modules["__main__"] = main
         theirs.close()
-    except (OSError, ValueError, RuntimeError, ImportError):
+    except Exception:  # noqa: BLE001 - no helper (no way to start an interpreter, ...): one process does it all
         shutil.rmtree(folder, ignore_errors=True)
         return None
     return Helper(process, mine, folder)
@@ -144,7 +144,7 @@ def parse_all(items: list[tuple[str, bytes]], helper: Helper | None,
         nonlocal given, alive
         try:
             message = helper.conn.recv()
-        except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError):  # the helper is gone
+        except Exception:  # noqa: BLE001 - the helper is gone, or sent what cannot be read: the rest is parsed here
             message = "gone"
         if message == "ready":
             helper.ready = True
