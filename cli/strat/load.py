@@ -163,7 +163,7 @@ class _LazyPositions:
     def fill(self) -> None:
         try:
             with no_gc():
-                parsed, _ = _parse_text(self.text, self.rel)
+                parsed, _ = _parse_text(self.text, self.rel, positions=True)
         except _Refused:
             parsed = []
         by_index = {doc.index: doc for doc in parsed}
@@ -241,35 +241,55 @@ def selected_files(root: Path, folder: Path, include: list[str] | None, exclude:
 
 def _load_tree(root: Path, folder: Path, include: list[str] | None, exclude: list[str] | None,
                scan: Any) -> LoadResult:
+    from strat import cache, parallel
+
     diagnostics: list[Diagnostic] = []
     files: list[SourceFile] = []
     if scan is not None:
         pack, found = scan.pack, scan.files
         diagnostics.extend(scan.discovered)
     else:
-        from strat import cache
-
         pack = cache.open_pack(root, folder if folder.is_dir() else folder.parent)
         found = selected_files(root, folder, include, exclude, diagnostics)
         if pack is not None:
             pack.discovered = list(diagnostics)
-    for abs_path, rel in found:
-        if pack is None:
-            source, diags = load_file(abs_path, rel)
-        else:
+    known = getattr(pack, "old", None) or {}  # the files the lint cache may answer: no helper for them
+    helper = parallel.start() if parallel.wanted(sum(rel not in known for _, rel in found)) else None
+    try:
+        # Read every file (and look it up in the lint cache), then parse those it did not
+        # answer, here and in the helper process if there is one (strat.parallel).
+        results: list[tuple[SourceFile | None, list[Diagnostic]] | None] = []
+        todo: list[tuple[str, bytes]] = []
+        for abs_path, rel in found:
             raw, diags = read_file(abs_path, rel)
-            if raw is not None:
-                found_here = pack.lookup(rel, raw, abs_path)
-                if found_here is None:
-                    found_here = parse_bytes(raw, rel)
-                    pack.parsed(rel, *found_here)
-                source, diags = found_here
+            answer = (None, diags) if raw is None else pack.lookup(rel, raw, abs_path) if pack is not None else None
+            if answer is None:
+                todo.append((rel, raw))  # type: ignore[arg-type]
+            results.append(answer)
+        if (helper is not None) != parallel.wanted(len(todo)):  # the cache answered more, or fewer, than it seemed
+            if helper is None:
+                helper = parallel.start()
             else:
-                source = None
+                helper.close()
+                helper = None
+        parsed = iter(parallel.parse_all(todo, helper, _parse_item, cache._from_entry))
+    finally:
+        if helper is not None:
+            helper.close()
+    for (_, rel), answer in zip(found, results):
+        if answer is None:
+            answer = next(parsed)
+            if pack is not None:
+                pack.parsed(rel, *answer)
+        source, diags = answer
         diagnostics.extend(diags)
         if source is not None:
             files.append(source)
     return LoadResult(files, diagnostics, pack)
+
+
+def _parse_item(rel: str, raw: bytes) -> tuple[SourceFile | None, list[Diagnostic]]:
+    return parse_bytes(raw, rel)
 
 
 def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tuple[Any, list[Diagnostic]]] | None = None,
@@ -327,7 +347,7 @@ def read_file(abs_path: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]
                 return None, [Diagnostic("E006", Severity.ERROR,
                                          "not a regular file (a FIFO, socket or device); refusing to read it",
                                          Location(rel))]
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = _read_at_most(handle, os.fstat(fd).st_size, MAX_FILE_BYTES + 1)
     except PermissionError:
         return None, [Diagnostic("E006", Severity.ERROR, "permission denied: cannot read this file", Location(rel))]
     except OSError as exc:
@@ -338,6 +358,16 @@ def read_file(abs_path: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]
             f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it into smaller files",
             Location(rel))]
     return raw, []
+
+
+def _read_at_most(handle: Any, size: int, limit: int) -> bytes:
+    """Up to `limit` bytes of an open file whose size is said to be `size`: one read of
+    what is there (a read of `limit` bytes would allocate the whole limit for every
+    small file), then more only if the file grew since its size was taken."""
+    raw = handle.read(min(size, limit - 1) + 1)
+    if len(raw) <= size:  # the end of the file, or `limit` bytes
+        return raw
+    return raw + handle.read(limit - len(raw))  # a buffered read: up to that many, or the end
 
 
 def parse_bytes(raw: bytes, rel: str, *, report_empty: bool = True) -> tuple[SourceFile | None, list[Diagnostic]]:
@@ -471,7 +501,14 @@ def resolve_plain(value: str, line: int, column: int) -> Any:
     return value
 
 
-def _parse_text(text: str, rel: str, tail: list[int] | None = None) -> tuple[list[Document], list[Diagnostic]]:
+_SPECIALS: dict[str, Any] = {**dict.fromkeys(_NULLS), **_BOOLS}
+
+
+def _parse_text(text: str, rel: str, tail: list[int] | None = None,
+                positions: bool = False) -> tuple[list[Document], list[Diagnostic]]:
+    """The documents of a file's text. Without `positions`, a file of the common shape is
+    read by `strat.yamldata` and its documents compute their positions when first asked
+    (`Document.values`); any other file, and every file with `positions`, by `_build`."""
     from strat import flowtail
 
     cut = flowtail.split(text)  # a Readings file's long tail of one-line readings
@@ -485,7 +522,33 @@ def _parse_text(text: str, rel: str, tail: list[int] | None = None) -> tuple[lis
             last = documents[-1]
             if flowtail.attach(last.data, last.values, last.keys, rest, resolve_plain):
                 return documents, diagnostics
+    elif not positions:
+        found = _quick_documents(text, rel)
+        if found is not None:
+            return found, []
     return _parse_yaml(text, rel, tail)
+
+
+def _quick_documents(text: str, rel: str) -> list[Document] | None:
+    """The documents of a file of the common shape, positions left to compute when asked
+    (see `strat.yamldata`); None for any other file, or one the parser refuses."""
+    import yaml
+
+    from strat import yamldata
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        built = yamldata.build(iter(loader.get_event, None), _SPECIALS, resolve_plain, MAX_DEPTH,
+                                 MAX_NUMBER_CHARS)
+    except (_Refused, yaml.YAMLError, ValueError, AssertionError, TypeError, OverflowError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if built is None:
+        return None
+    documents = [Document(rel, index, data, position, None, None) for index, data, position in built]
+    lazy_positions(text, rel, documents)
+    return documents
 
 
 def _parse_yaml(text: str, rel: str, tail: list[int] | None = None) -> tuple[list[Document], list[Diagnostic]]:
