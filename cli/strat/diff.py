@@ -20,7 +20,7 @@ from strat.changes import EntityChange, changed_paths, diff_entities, entities, 
 from strat.diffnumbers import NUMBER_KINDS
 from strat.config import Config
 from strat.diagnostics import Diagnostic
-from strat.load import LoadResult, load_file, load_tree
+from strat.load import Document, LoadResult, load_file, load_tree
 
 if TYPE_CHECKING:
     from strat.diffnumbers import NumberChange
@@ -48,19 +48,12 @@ class DiffReport:
         return self.head[:12] if self.head else "working tree"
 
 
-# Above this many strategy files the lint comparison (both sides linted whole, ~1 s per
-# 1,500 files here) is skipped unless asked for: the entity changes stay fast at any size,
-# and CI's own `strat lint` run reports the findings anyway.
-AUTO_LINT_MAX_FILES = 3000
-
-
 def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: Config,
          compare_lint: bool | None = None, today: dt.date | None = None,
          compare_numbers: bool | None = None) -> DiffReport:
     """Compare the strategy at two revisions of the repository at `root`. compare_lint,
-    compare_numbers: True/False, or None to compare when the repository is small enough
-    (both load and check the two sides whole). Both sides are measured (and linted) as on
-    `today` (default: today)."""
+    compare_numbers: True/False, or None for the default (on, at any size). Both sides
+    are measured (and linted) as on `today` (default: today)."""
     today = today or dt.date.today()
     from strat import git
 
@@ -68,19 +61,8 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
     head = git.resolve(root, head_rev) if head_rev is not None else None
     paths = changed_paths(root, base, head, folder)
     note = numbers_note = ""
-    if compare_lint is None or compare_numbers is None:
-        size = len(git.list_tree(root, head or base, folder))
-        small = size <= AUTO_LINT_MAX_FILES
-        if compare_lint is None:
-            compare_lint = small
-            if not small:
-                note = (f"lint not compared: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
-                        "pass --lint to compare (it lints both sides whole)")
-        if compare_numbers is None:
-            compare_numbers = small
-            if not small:
-                numbers_note = (f"numbers not measured: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
-                                "pass --numbers to measure (it loads both sides whole)")
+    compare_lint = True if compare_lint is None else compare_lint
+    compare_numbers = True if compare_numbers is None else compare_numbers
     cache: dict = {}
     if compare_lint:
         before_all = load_revision(root, base, folder, None, cache, config.include, config.exclude)
@@ -104,7 +86,7 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
         if models[0] is None or models[1] is None:
             models = (_model(load_revision(root, base, folder, None, cache, config.include, config.exclude), config),
                       _model(_load_head(root, folder, head, None, cache, config), config))
-        report.numbers = _numbers(models[0], models[1], config, today)
+        report.numbers = _numbers(models[0], models[1], config, today, before_docs + after_docs)
     report.notes = submodule_notes(root, folder, base, head) + ([numbers_note] if numbers_note else [])
     return report
 
@@ -116,13 +98,17 @@ def _model(loaded: LoadResult, config: Config) -> "Model | None":
     return check(loaded, config, LintOptions(select=("E", "S", "R"), use_git=False)).model
 
 
-def _numbers(before: "Model | None", after: "Model | None", config: Config, today: dt.date) -> list["NumberChange"]:
-    from strat.diffnumbers import number_changes
+def _numbers(before: "Model | None", after: "Model | None", config: Config, today: dt.date,
+             changed: list[Document]) -> list["NumberChange"]:
+    """The numbers the change moves: only the objectives and goals the changed documents
+    can move are measured (`strat.diffnumbers.affected`)."""
+    from strat.diffnumbers import affected, number_changes
     from strat.rules.context import RuleContext
 
     if before is None or after is None:
         return []
-    return number_changes(RuleContext(before, config, today), RuleContext(after, config, today))
+    old, new = RuleContext(before, config, today), RuleContext(after, config, today)
+    return number_changes(old, new, affected(old, new, changed))
 
 
 def submodule_notes(root: Path, folder: str, base: str, head: str | None) -> list[str]:
