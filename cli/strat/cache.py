@@ -91,6 +91,7 @@ class Pack:
         self.new: dict[str, Any] = {}  # rel -> entry kept or to be written (JSON-ready, or a pending file)
         self.pending: dict[str, tuple[str, Any, list[Diagnostic]]] = {}  # rel -> (sha, SourceFile, diags)
         self.shas: dict[str, str] = {}  # rel -> SHA-256 of every file read this run
+        self.blobs: dict[str, str] = {}  # rel -> git's blob id of the same bytes (`tree_key`)
         self.old_runs: dict[str, Any] = {}  # run key -> a whole lint run's result (strat.lint)
         self.runs: dict[str, Any] = {}
         self.defer = False  # strat.lint saves once, with the run's result
@@ -99,6 +100,7 @@ class Pack:
         """The cached (SourceFile | None, diagnostics) of these bytes at this path, or None."""
         sha = hashlib.sha256(raw).hexdigest()
         self.shas[rel] = sha
+        self.blobs[rel] = blob_id(raw)
         entry = self.old.get(rel)
         if isinstance(entry, dict) and entry.get("sha256") == sha:
             try:
@@ -182,8 +184,49 @@ class Pack:
             return None
         return found, files, documents
 
-    def remember_run(self, key: str, diagnostics: list[Diagnostic], files: int, documents: int) -> None:
-        self.runs[key] = {"files": files, "documents": documents, "diagnostics": [diagnostic_json(d) for d in diagnostics]}
+    def remember_run(self, key: str, diagnostics: list[Diagnostic], files: int, documents: int,
+                     tree: str | None = None, unresolved: set[str] | None = None) -> None:
+        """`tree`: the run's `tree_key` too, so that `strat diff` finds it for a commit
+        whose files are these (strat.diffcache), with the model's unresolved ids."""
+        entry: dict[str, Any] = {"files": files, "documents": documents,
+                                 "diagnostics": [diagnostic_json(d) for d in diagnostics]}
+        if tree is not None:
+            entry["tree"], entry["unresolved"] = tree, sorted(unresolved or ())
+        self.runs[key] = entry
+
+    def tree_result(self, tree: str) -> tuple[list[Diagnostic], set[str]] | None:
+        """(diagnostics, unresolved ids) of a remembered run whose `tree_key` is `tree`."""
+        for entry in self.old_runs.values():
+            if isinstance(entry, dict) and entry.get("tree") == tree:
+                return run_entry(entry)
+        return None
+
+
+def blob_id(raw: bytes) -> str:
+    """git's id (SHA-1) of a blob of these bytes, as `git hash-object` computes it."""
+    digest = hashlib.sha1(b"blob %d\0" % len(raw))
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def tree_key(files: dict[str, str], facts: Any) -> str:
+    """The key of a lint result by the git blob id of every file (root-relative path ->
+    blob id) and the rest of what it depends on (`facts`): what `strat lint` records and
+    `strat diff` looks up for a commit without reading its blobs."""
+    blob = json.dumps([_stamp(), sorted(files.items()), facts], sort_keys=True, default=repr)
+    return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def run_entry(entry: Any) -> tuple[list[Diagnostic], set[str]] | None:
+    """(diagnostics, unresolved ids) of a stored result; None when damaged."""
+    try:
+        found = [_diag_in(d) for d in entry["diagnostics"]]
+        unresolved = entry["unresolved"]
+        if type(unresolved) is not list or any(type(u) is not str for u in unresolved):
+            return None
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None
+    return found, set(unresolved)
 
 
 MAX_RUNS = 8  # whole-run results kept per pack (a few days, options or configurations)

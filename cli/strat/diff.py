@@ -79,9 +79,11 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
                         numbers_compared=compare_numbers, numbers_note=numbers_note)
     models: tuple["Model | None", "Model | None"] = (None, None)
     if compare_lint:
-        old, new = _lint_both(before_all, after_all, config, today)
-        report.introduced, report.fixed = _delta(old, new)
-        models = old.model, new.model
+        old = _side(root, folder, base, before_all, config, today)
+        new = _side(root, folder, head, after_all, config, today)
+        report.introduced, report.fixed = _delta_of(old.diagnostics, new.diagnostics)
+        if compare_numbers and any(change.kind in NUMBER_KINDS for change in report.changes):
+            models = old.model(), new.model()
     if compare_numbers and any(change.kind in NUMBER_KINDS for change in report.changes):
         if models[0] is None or models[1] is None:
             models = (_model(load_revision(root, base, folder, None, cache, config.include, config.exclude), config),
@@ -89,6 +91,61 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
         report.numbers = _numbers(models[0], models[1], config, today, before_docs + after_docs)
     report.notes = submodule_notes(root, folder, base, head) + ([numbers_note] if numbers_note else [])
     return report
+
+
+@dataclass(slots=True)
+class _Side:
+    """One side's lint findings (as `strat diff` lints: without A311 and git's facts) and
+    its model, built only when the numbers ask for it if the findings came from the
+    lint cache (with the unresolved ids the references check found)."""
+    loaded: LoadResult
+    diagnostics: list[Diagnostic]
+    unresolved: set[str] = field(default_factory=set)
+    built: "Model | None" = None
+
+    def model(self) -> "Model":
+        if self.built is None:
+            from strat.model import build_model
+            from strat.validate import validate_documents
+
+            self.built = build_model(validate_documents(self.loaded.documents)[0])[0]
+            self.built.unresolved = set(self.unresolved)
+        return self.built
+
+
+def _side(root: Path, folder: str, commit: str | None, loaded: LoadResult, config: Config, today: dt.date) -> _Side:
+    """Lint one side, or take its findings from the lint cache when a run linted the same
+    files (`strat.diffcache`: keyed by git blob ids, so a commit's blobs need not be read
+    to find them); a side linted here is kept there for the next run."""
+    from strat import diffcache
+    from strat.lint import LintOptions, check
+
+    files, links = _side_files(root, folder, commit, loaded, config)
+    found = diffcache.side_result(root, folder, files, links, config, today) if files is not None else None
+    if found is not None:
+        return _Side(loaded, found[0], found[1])
+    result = check(loaded, config, LintOptions(ignore=("A311",), use_git=False, today=today))
+    assert result.model is not None
+    if files is not None:
+        diffcache.remember_side(root, folder, files, links, config, today, result.diagnostics, result.model.unresolved)
+    return _Side(loaded, result.diagnostics, built=result.model)
+
+
+def _side_files(root: Path, folder: str, commit: str | None, loaded: LoadResult,
+                config: Config) -> tuple[dict[str, str] | None, tuple[str, ...]]:
+    """{path: blob id} of a side's files and its submodules; None when they are not all
+    known (the working tree: the blob ids of the files the lint cache hashed, if it
+    hashed every file read)."""
+    from strat import git
+    from strat.changes import revision_files
+
+    if commit is not None:
+        return revision_files(root, commit, folder, config.include, config.exclude), git.tree(root, commit, folder).submodules
+    pack = loaded.pack
+    if pack is None or set(pack.blobs) != set(pack.shas) or any(f.path not in pack.blobs for f in loaded.files) \
+            or any(d.location.path not in pack.blobs for d in loaded.diagnostics):
+        return None, ()
+    return dict(pack.blobs), git.worktree_submodules(root, folder)
 
 
 def _model(loaded: LoadResult, config: Config) -> "Model | None":
@@ -187,8 +244,10 @@ def _lint_both(before: LoadResult, after: LoadResult, config: Config,
 
 
 def _delta(old_result: "LintResult", new_result: "LintResult") -> tuple[list[Diagnostic], list[Diagnostic]]:
-    old, new = old_result.diagnostics, new_result.diagnostics
+    return _delta_of(old_result.diagnostics, new_result.diagnostics)
 
+
+def _delta_of(old: list[Diagnostic], new: list[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
     def key(d: Diagnostic) -> tuple[str, str, str, str]:
         return (d.code, d.location.path, d.location.json_path, d.message)
 

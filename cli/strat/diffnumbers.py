@@ -152,6 +152,8 @@ def number_changes(before: RuleContext, after: RuleContext, only: set[str] | Non
     from strat.progress import measures
 
     old, new = measures(before), measures(after)
+    if only is not None:
+        new.share_goals(old, only)
     out: list[NumberChange] = []
     for doc in sorted(after.entities("Objective"), key=lambda d: d.id):
         if only is not None and doc.id not in only:
