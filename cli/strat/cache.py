@@ -235,13 +235,25 @@ MAX_RUNS = 8  # whole-run results kept per pack (a few days, options or configur
 def read_only_pack(root: Path, folder: Path) -> Pack | None:
     """The pack of a strategy folder, opened once per process, for `Pack.peek` (what
     `strat diff` and `strat history` read from git); never saved from here."""
-    key = (str(root), str(folder))
-    if key not in _read_only:
-        _read_only[key] = open_pack(root, folder)
-    return _read_only[key]
+    key = (str(root), str(folder), _enabled, os.environ.get("STRAT_CACHE_DIR", ""))
+    pack = _read_only.get(key)
+    if pack is not None and pack[1] is not None and pack[0] != _signature(pack[1].path):
+        pack = None  # written since (by another command in this process)
+    if pack is None:
+        opened = open_pack(root, folder)
+        pack = _read_only[key] = (_signature(opened.path) if opened is not None else None, opened)
+    return pack[1]
 
 
-_read_only: dict[tuple[str, str], Pack | None] = {}
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+_read_only: dict[tuple[Any, ...], tuple[tuple[int, int] | None, Pack | None]] = {}
 
 
 def open_pack(root: Path, folder: Path) -> Pack | None:
@@ -303,12 +315,12 @@ def clear() -> tuple[Path, int]:
     """Delete every pack (and temp file) of the cache folder; (folder, files removed)."""
     where = cache_dir()
     removed = 0
-    packs = where / "packs"
-    if packs.is_dir() and not packs.is_symlink():
-        for item in packs.iterdir():
-            if item.is_file() and not item.is_symlink() and item.suffix == ".json":
-                item.unlink()
-                removed += 1
+    for packs in (where / "packs", where / "sides"):  # sides: strat.diffcache
+        if packs.is_dir() and not packs.is_symlink():
+            for item in packs.iterdir():
+                if item.is_file() and not item.is_symlink() and item.suffix == ".json":
+                    item.unlink()
+                    removed += 1
     return where, removed
 
 

@@ -14,8 +14,8 @@ submodules). Two places hold results under such keys, both in the lint cache's f
   the run read every file of the strategy folder, found no submodule or other
   repository (E006), and no file names A311 (an ignore comment for it would be judged
   differently). Otherwise nothing is recorded.
-* `strat diff` keeps each side it had to lint in a small file beside the pack
-  (`<pack>.sides.json`, JSON, the same header check, the last `MAX_SIDES` sides).
+* `strat diff` keeps each side it had to lint in a small file of the cache folder's
+  `sides/` (named as the pack; JSON, the same header check, the last `MAX_SIDES` sides).
 
 Both also keep the model's unresolved ids, so the numbers (`strat.diffnumbers`) are
 measured on a model built without checking references again.
@@ -112,7 +112,8 @@ def remember_side(root: Path, folder: str, files: dict[str, str], submodules: tu
 
 
 def _sides_path(pack: Path) -> Path:
-    return pack.with_name(pack.stem + ".sides.json")
+    """`sides/<the pack's name>` in the cache folder (`strat cache clear` empties it too)."""
+    return pack.parent.parent / "sides" / pack.name
 
 
 def _read_sides(path: Path) -> dict[str, Any]:
