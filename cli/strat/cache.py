@@ -194,11 +194,12 @@ class Pack:
             entry["tree"], entry["unresolved"] = tree, sorted(unresolved or ())
         self.runs[key] = entry
 
-    def tree_result(self, tree: str) -> tuple[list[Diagnostic], set[str]] | None:
-        """(diagnostics, unresolved ids) of a remembered run whose `tree_key` is `tree`."""
+    def tree_result(self, tree: str, leave_out: str = "") -> tuple[list[Diagnostic], set[str]] | None:
+        """(diagnostics, unresolved ids) of a remembered run whose `tree_key` is `tree`,
+        without the findings of the code `leave_out`."""
         for entry in self.old_runs.values():
             if isinstance(entry, dict) and entry.get("tree") == tree:
-                return run_entry(entry)
+                return run_entry(entry, leave_out)
         return None
 
 
@@ -217,10 +218,11 @@ def tree_key(files: dict[str, str], facts: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def run_entry(entry: Any) -> tuple[list[Diagnostic], set[str]] | None:
-    """(diagnostics, unresolved ids) of a stored result; None when damaged."""
+def run_entry(entry: Any, leave_out: str = "") -> tuple[list[Diagnostic], set[str]] | None:
+    """(diagnostics, unresolved ids) of a stored result, without the findings of the code
+    `leave_out`; None when damaged."""
     try:
-        found = [_diag_in(d) for d in entry["diagnostics"]]
+        found = [_diag_in(d) for d in entry["diagnostics"] if not (leave_out and d[0] == leave_out)]
         unresolved = entry["unresolved"]
         if type(unresolved) is not list or any(type(u) is not str for u in unresolved):
             return None

@@ -2,11 +2,14 @@
 
 Reads both sides from git objects (HEAD defaults to the working tree): no checkout, no
 working-tree change. Entity changes come from the files that differ; the lint findings
-the change introduces or fixes come from linting both sides whole (files that are the
-same on both sides are parsed once). What the change does to the numbers (current
-values, progress, forecasts, statuses: `strat.diffnumbers`) comes from measuring both
-sides whole on the same day, `today`, whenever a changed document can move a number
-(Readings, Objective, Goal, Metric, Strategy).
+the change introduces or fixes come from linting both sides whole (a file the same on
+both sides is read and parsed once), or from the lint cache when a run linted the same
+files before (`strat.diffcache`, keyed by git blob ids). What the change does to the
+numbers (current values, progress, forecasts, statuses: `strat.diffnumbers`) comes from
+measuring both sides on the same day, `today`, whenever a changed document can move a
+number (Readings, Objective, Goal, Metric, Strategy): only the objectives and goals it
+can move, each goal the change leaves alone measured once for both sides. On by
+default at any size.
 """
 
 from __future__ import annotations
@@ -60,7 +63,6 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
     base = git.resolve(root, base_rev)
     head = git.resolve(root, head_rev) if head_rev is not None else None
     paths = changed_paths(root, base, head, folder)
-    note = numbers_note = ""
     compare_lint = True if compare_lint is None else compare_lint
     compare_numbers = True if compare_numbers is None else compare_numbers
     cache: dict = {}
@@ -75,8 +77,7 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
         after_docs = _load_head(root, folder, head, paths, cache, config).documents
         context = entities(after_docs)
     report = DiffReport(base, head, diff_entities(entities(before_docs), entities(after_docs), context),
-                        lint_compared=compare_lint, lint_note=note, today=today,
-                        numbers_compared=compare_numbers, numbers_note=numbers_note)
+                        lint_compared=compare_lint, today=today, numbers_compared=compare_numbers)
     models: tuple["Model | None", "Model | None"] = (None, None)
     if compare_lint:
         old = _side(root, folder, base, before_all, config, today)
@@ -89,7 +90,7 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
             models = (_model(load_revision(root, base, folder, None, cache, config.include, config.exclude), config),
                       _model(_load_head(root, folder, head, None, cache, config), config))
         report.numbers = _numbers(models[0], models[1], config, today, before_docs + after_docs)
-    report.notes = submodule_notes(root, folder, base, head) + ([numbers_note] if numbers_note else [])
+    report.notes = submodule_notes(root, folder, base, head)
     return report
 
 

@@ -86,10 +86,7 @@ def side_result(root: Path, folder: str, files: dict[str, str], submodules: tupl
     found = run_entry(entry) if isinstance(entry, dict) else None
     if found is not None or submodules:
         return found
-    found = pack.tree_result(tree_key(files, _lint_facts(rel, config, (), (), today)))
-    if found is None:
-        return None
-    return [d for d in found[0] if d.code != "A311"], found[1]
+    return pack.tree_result(tree_key(files, _lint_facts(rel, config, (), (), today)), leave_out="A311")
 
 
 def remember_side(root: Path, folder: str, files: dict[str, str], submodules: tuple[str, ...], config: "Config",
