@@ -63,7 +63,7 @@ def _plant(files: list[Path], key: str = "diagnostics") -> int:
     planted = 0
     for path in files:
         data = json.loads(path.read_text(encoding="utf-8"))
-        entries = data["sides"].values() if "sides" in data else data["runs"].values()
+        entries = [data] if "unresolved" in data else data["runs"].values()
         for entry in entries:
             for item in entry.get(key, []):
                 item[2] = "PLANTED " + item[2]
@@ -77,7 +77,7 @@ def test_same_output_cold_warm_and_hot(repo: Path, cache_dir: Path) -> None:
     data = json.loads(reference)
     assert [d["code"] for d in data["lint"]["introduced"]] == ["R201"] and data["numbers"]
     assert _diff(repo) == reference  # cold: both sides linted, and kept
-    assert len(list((cache_dir / "sides").glob("*.json"))) == 1
+    assert len(list((cache_dir / "sides").glob("*.json"))) == 2  # one a side
     assert _diff(repo) == reference  # hot: both sides from the cache
     shutil.rmtree(cache_dir)
     _lint(repo)  # the working tree is HEAD: its run is recorded under HEAD's blob ids
@@ -194,3 +194,18 @@ def test_numbers_measured_where_the_change_can_move_them_are_all_the_numbers(edi
     assert everything or edit in ("metric", "weight", "period")  # these may move no number here
     if edit != "period":
         assert only is not None and len(only) < len(before.documents)
+
+
+def test_only_the_newest_sides_are_kept(repo: Path, cache_dir: Path) -> None:
+    import datetime as dt
+
+    from strat import cache, diffcache
+
+    cache.enable(True)
+    try:
+        for day in range(1, 12):
+            diffcache.remember_side(repo, "strategy", {"strategy/x.yaml": "0" * 40}, (), Config(),
+                                    dt.date(2026, 11, day), [], set())
+    finally:
+        cache.enable(False)
+    assert len(list((cache_dir / "sides").glob("*.json"))) == diffcache.MAX_SIDES

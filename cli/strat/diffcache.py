@@ -14,8 +14,9 @@ submodules). Two places hold results under such keys, both in the lint cache's f
   the run read every file of the strategy folder, found no submodule or other
   repository (E006), and no file names A311 (an ignore comment for it would be judged
   differently). Otherwise nothing is recorded.
-* `strat diff` keeps each side it had to lint in a small file of the cache folder's
-  `sides/` (named as the pack; JSON, the same header check, the last `MAX_SIDES` sides).
+* `strat diff` keeps each side it had to lint in a file of the cache folder's `sides/`
+  (named by the pack and the key; JSON, the same header check; the `MAX_SIDES` newest
+  of a strategy folder are kept), so a lookup reads one side only.
 
 Both also keep the model's unresolved ids, so the numbers (`strat.diffnumbers`) are
 measured on a model built without checking references again.
@@ -82,8 +83,8 @@ def side_result(root: Path, folder: str, files: dict[str, str], submodules: tupl
     if pack is None:
         return None
     rel = _folder(root, folder)
-    entry = _read_sides(_sides_path(pack.path)).get(tree_key(files, _diff_facts(rel, config, today, submodules)))
-    found = run_entry(entry) if isinstance(entry, dict) else None
+    entry = _read_side(_side_path(pack.path, tree_key(files, _diff_facts(rel, config, today, submodules))))
+    found = run_entry(entry) if entry is not None else None
     if found is not None or submodules:
         return found
     return pack.tree_result(tree_key(files, _lint_facts(rel, config, (), (), today)), leave_out="A311")
@@ -91,38 +92,40 @@ def side_result(root: Path, folder: str, files: dict[str, str], submodules: tupl
 
 def remember_side(root: Path, folder: str, files: dict[str, str], submodules: tuple[str, ...], config: "Config",
                   today: dt.date, diagnostics: list[Diagnostic], unresolved: set[str]) -> None:
-    """Keep a side `strat diff` linted. Never raises: a cache that cannot be written only
-    makes the next run slower."""
+    """Keep a side `strat diff` linted (one file; the `MAX_SIDES` newest of a strategy
+    folder are kept). Never raises: a cache that cannot be written only makes the next
+    run slower."""
     pack = read_only_pack(root, root / folder)
     if pack is None:
         return
-    path = _sides_path(pack.path)
-    key = tree_key(files, _diff_facts(_folder(root, folder), config, today, submodules))
-    sides = {k: v for k, v in _read_sides(path).items() if k != key}
-    sides[key] = {"diagnostics": [diagnostic_json(d) for d in diagnostics], "unresolved": sorted(unresolved)}
+    path = _side_path(pack.path, tree_key(files, _diff_facts(_folder(root, folder), config, today, submodules)))
     try:
-        text = json.dumps({**_stamp(), "sides": dict(list(sides.items())[-MAX_SIDES:])}, ensure_ascii=False,
-                          separators=(",", ":"), allow_nan=True)
+        text = json.dumps({**_stamp(), "diagnostics": [diagnostic_json(d) for d in diagnostics],
+                           "unresolved": sorted(unresolved)}, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=True)
         _write_atomic(path, text.encode("utf-8"))
+        kept = sorted(path.parent.glob(path.name.split("-")[0] + "-*.json"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[:-MAX_SIDES]:
+            old.unlink()
     except (OSError, ValueError, TypeError):
         return
 
 
-def _sides_path(pack: Path) -> Path:
-    """`sides/<the pack's name>` in the cache folder (`strat cache clear` empties it too)."""
-    return pack.parent.parent / "sides" / pack.name
+def _side_path(pack: Path, key: str) -> Path:
+    """`sides/<the pack's name>-<key>.json` in the cache folder (`strat cache clear`
+    empties it too)."""
+    return pack.parent.parent / "sides" / f"{pack.stem}-{key}.json"
 
 
-def _read_sides(path: Path) -> dict[str, Any]:
-    """The sides of a sides file, or none when it is missing, too large, damaged or foreign."""
+def _read_side(path: Path) -> dict[str, Any] | None:
+    """A kept side, or None when it is missing, too large, damaged or foreign."""
     try:
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size > MAX_PACK_BYTES:
-                return {}
+                return None
             data = json.loads(handle.read())
     except (OSError, ValueError, RecursionError):
-        return {}
+        return None
     if not isinstance(data, dict) or any(data.get(k) != v for k, v in _stamp().items()):
-        return {}
-    sides = data.get("sides")
-    return sides if isinstance(sides, dict) else {}
+        return None
+    return data
