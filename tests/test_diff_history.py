@@ -168,14 +168,24 @@ def test_changelog_newest_first(repo: Path) -> None:
     assert len(entries[-1][1]) == 23  # every entity of the base was added in the first commit
 
 
-def test_lint_comparison_is_skipped_with_a_note_on_large_repositories(repo: Path, monkeypatch) -> None:
-    import strat.diff
-
-    monkeypatch.setattr(strat.diff, "AUTO_LINT_MAX_FILES", 10)  # the base strategy has 22 files
-    auto = run(repo, "diff", "HEAD~1", "HEAD", "--format", "json").json["lint"]
-    assert auto["compared"] is False and "pass --lint" in auto["note"]
-    forced = run(repo, "diff", "HEAD~1", "HEAD", "--format", "json", "--lint").json["lint"]
-    assert forced["compared"] is True
+def test_lint_comparison_is_on_by_default_at_any_size(tmp_path: Path) -> None:
+    """No size limit: a repository of more than 3,000 strategy files (the old limit) gets
+    the lint comparison and the numbers by default. Tiny files keep the test fast."""
+    root = tmp_path / "big"
+    folder = root / "strategy" / "people"
+    folder.mkdir(parents=True)
+    (root / "strat.yaml").write_text("strategy: strategy\n")
+    for i in range(3001):
+        (folder / f"p{i:04d}.yaml").write_text(f"kind: Person\nid: p{i:04d}\nname: P {i}\n")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "people", date="2026-10-01T10:00:00+00:00")
+    (folder / "p0000.yaml").write_text("kind: Person\nid: p0000\nname: P 0\ndepartment: nobody\n")
+    git(root, "commit", "-qam", "a department that does not exist", date="2026-10-02T10:00:00+00:00")
+    report = run(root, "diff", "HEAD~1", "HEAD", "--format", "json").json
+    assert report["lint"]["compared"] is True and report["lint"]["note"] == ""
+    assert [d["code"] for d in report["lint"]["introduced"]] == ["R201"]
+    assert report["numbers_compared"] is True and report["notes"] == []
 
 
 def test_site_changelog_page_from_history(repo: Path, tmp_path: Path) -> None:

@@ -202,19 +202,14 @@ def test_a_key_result_check_in_is_said_in_words(tmp_path: Path) -> None:
     assert "goal `faster-activation`: key result on `setup-tickets`: check-in 2026-11-01 (880) added" in text
 
 
-def test_numbers_are_measured_on_large_repositories_only_when_asked(readings_repo, monkeypatch) -> None:
-    import strat.diff
-
+def test_numbers_and_lint_are_compared_unless_turned_off(readings_repo) -> None:
     root, _, _ = readings_repo
-    monkeypatch.setattr(strat.diff, "AUTO_LINT_MAX_FILES", 10)  # the base strategy has 22 files
     auto = diff(root, "HEAD", "-f", "json").json
-    assert auto["numbers_compared"] is False and auto["numbers"] == []
-    assert any("pass --numbers" in note for note in auto["notes"])
-    text = diff(root, "HEAD").stdout
-    assert "note: numbers not measured: " in text and " strategy files is over 10; pass --numbers" in text
-    forced = diff(root, "HEAD", "-f", "json", "--numbers").json
-    assert forced["numbers_compared"] is True and [n["id"] for n in forced["numbers"]] == ["grow-retention"]
-    assert forced["lint"]["compared"] is False  # measured without linting both sides
+    assert auto["numbers_compared"] is True and [n["id"] for n in auto["numbers"]] == ["grow-retention"]
+    assert auto["lint"]["compared"] is True and auto["notes"] == []
+    alone = diff(root, "HEAD", "-f", "json", "--numbers", "--no-lint").json
+    assert alone["numbers"] == auto["numbers"]
+    assert alone["lint"]["compared"] is False  # measured without linting both sides
     off = diff(root, "HEAD", "-f", "json", "--no-numbers", "--lint").json
     assert off["numbers"] == [] and off["lint"]["compared"] is True and off["notes"] == []
 

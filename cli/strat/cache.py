@@ -112,6 +112,7 @@ class Pack:
         self.new: dict[str, Any] = {}  # rel -> entry kept or to be written (JSON-ready, or a pending file)
         self.pending: dict[str, tuple[str, Any, list[Diagnostic]]] = {}  # rel -> (sha, SourceFile, diags)
         self.shas: dict[str, str] = {}  # rel -> SHA-256 of every file read (or known by its stat) this run
+        self.blobs: dict[str, str] = {}  # rel -> git's blob id of the same bytes (`tree_key`)
         self.taken_ns = time.time_ns()  # before any file is read: the racy-stat rule's reference
         self.stats: dict[str, list[int]] = {}  # rel -> stat key seen this run (strat.cache.scan)
         self.stat_old: dict[str, Any] = _dict(index.get("stat"))  # rel -> [size, mtime_ns, ctime_ns, ino, sha]
@@ -157,6 +158,7 @@ class Pack:
         sha = hashlib.sha256(raw).hexdigest()
         self.shas[rel] = sha
         self._remember_stat(rel, sha, abs_path)
+        self.blobs[rel] = blob_id(raw)
         entry = self.old.get(rel)
         if isinstance(entry, dict) and entry.get("sha256") == sha:
             try:
@@ -284,8 +286,51 @@ class Pack:
             return None
         return found, files, documents
 
-    def remember_run(self, key: str, diagnostics: list[Diagnostic], files: int, documents: int) -> None:
-        self.runs[key] = {"files": files, "documents": documents, "diagnostics": [diagnostic_json(d) for d in diagnostics]}
+    def remember_run(self, key: str, diagnostics: list[Diagnostic], files: int, documents: int,
+                     tree: str | None = None, unresolved: set[str] | None = None) -> None:
+        """`tree`: the run's `tree_key` too, so that `strat diff` finds it for a commit
+        whose files are these (strat.diffcache), with the model's unresolved ids."""
+        entry: dict[str, Any] = {"files": files, "documents": documents,
+                                 "diagnostics": [diagnostic_json(d) for d in diagnostics]}
+        if tree is not None:
+            entry["tree"], entry["unresolved"] = tree, sorted(unresolved or ())
+        self.runs[key] = entry
+
+    def tree_result(self, tree: str, leave_out: str = "") -> tuple[list[Diagnostic], set[str]] | None:
+        """(diagnostics, unresolved ids) of a remembered run whose `tree_key` is `tree`,
+        without the findings of the code `leave_out`."""
+        for entry in self.old_runs.values():
+            if isinstance(entry, dict) and entry.get("tree") == tree:
+                return run_entry(entry, leave_out)
+        return None
+
+
+def blob_id(raw: bytes) -> str:
+    """git's id (SHA-1) of a blob of these bytes, as `git hash-object` computes it."""
+    digest = hashlib.sha1(b"blob %d\0" % len(raw))
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def tree_key(files: dict[str, str], facts: Any) -> str:
+    """The key of a lint result by the git blob id of every file (root-relative path ->
+    blob id) and the rest of what it depends on (`facts`): what `strat lint` records and
+    `strat diff` looks up for a commit without reading its blobs."""
+    blob = json.dumps([_stamp(), sorted(files.items()), facts], sort_keys=True, default=repr)
+    return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def run_entry(entry: Any, leave_out: str = "") -> tuple[list[Diagnostic], set[str]] | None:
+    """(diagnostics, unresolved ids) of a stored result, without the findings of the code
+    `leave_out`; None when damaged."""
+    try:
+        found = [_diag_in(d) for d in entry["diagnostics"] if not (leave_out and d[0] == leave_out)]
+        unresolved = entry["unresolved"]
+        if type(unresolved) is not list or any(type(u) is not str for u in unresolved):
+            return None
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None
+    return found, set(unresolved)
 
     # --- git's facts, keyed by what they are a function of (strat.lint) -------------------
 
@@ -303,13 +348,26 @@ MAX_RUNS = 8  # whole-run results (and git facts) kept per pack (a few days, opt
 def read_only_pack(root: Path, folder: Path) -> Pack | None:
     """The pack of a strategy folder, opened once per process, for `Pack.peek` (what
     `strat diff` and `strat history` read from git); never saved from here."""
-    key = (str(root), str(folder))
-    if key not in _read_only:
-        _read_only[key] = open_pack(root, folder)
-    return _read_only[key]
+    key = (str(root), str(folder), _enabled, os.environ.get("STRAT_CACHE_DIR", ""))
+    pack = _read_only.get(key)
+    if pack is not None and pack[1] is not None and pack[0] != _signature(pack[1]):
+        pack = None  # written since (by another command in this process)
+    if pack is None:
+        opened = open_pack(root, folder)
+        pack = _read_only[key] = (_signature(opened) if opened is not None else None, opened)
+    return pack[1]
 
 
-_read_only: dict[tuple[str, str], Pack | None] = {}
+def _signature(pack: Pack) -> tuple[int, ...] | None:
+    """When and how big the pack's index and entries were written (runs live in the index)."""
+    try:
+        index, entries = pack.index_path.stat(), pack.path.stat()
+    except OSError:
+        return None
+    return index.st_mtime_ns, index.st_size, entries.st_mtime_ns, entries.st_size
+
+
+_read_only: dict[tuple[Any, ...], tuple[tuple[int, ...] | None, Pack | None]] = {}
 
 
 def open_pack(root: Path, folder: Path) -> Pack | None:
@@ -380,7 +438,7 @@ def clear() -> tuple[Path, int]:
     """Delete every pack, its index (and temp files) of the cache folder; (folder, packs removed)."""
     where = cache_dir()
     removed = 0
-    for sub in ("packs", "index", "delta", "refs"):
+    for sub in ("packs", "index", "delta", "refs", "sides"):  # sides: strat.diffcache
         folder = where / sub
         if folder.is_dir() and not folder.is_symlink():
             for item in folder.iterdir():

@@ -384,16 +384,35 @@ def load_revision(root: Path, commit: str, folder: str, paths: set[str] | None =
 
     found = git.tree(root, commit, folder)
     prefix = folder.rstrip("/") + "/"
-    tree = {p: s for p, s in found.files.items()
-            if (paths is None or p in paths) and selected(p[len(prefix):] if p.startswith(prefix) else p, include, exclude)}
-    blobs = git.read_blobs(root, list(tree.values()))
-    loaded = load_sources({p: blobs[s] for p, s in tree.items() if s in blobs}, cache,
-                          lint_cache.read_only_pack(root, root / folder))
+    tree = {p: s for p, s in revision_files(root, commit, folder, include, exclude).items()
+            if paths is None or p in paths}
+    # A file already loaded at this path with this blob id (the other side of a diff) is
+    # taken as it is: its blob is not read again.
+    known = {p: cache[(p, s)] for p, s in tree.items() if cache is not None and (p, s) in cache}
+    blobs = git.read_blobs(root, [s for p, s in tree.items() if p not in known])
+    contents = {p: blobs[s] for p, s in tree.items() if p not in known and s in blobs}
+    loaded = load_sources(contents, cache, lint_cache.read_only_pack(root, root / folder), known)
+    if cache is not None:
+        for p, raw in contents.items():
+            if (p, raw) in cache:
+                cache[(p, tree[p])] = cache[(p, raw)]
     for link in found.submodules:
         inside = link[len(prefix):] if link.startswith(prefix) else link
         if selected(inside + "/x.yaml", include, exclude):  # a file in it stands for the folder, as on disk
             loaded.diagnostics.append(other_repository_finding(link, folder))
     return loaded
+
+
+def revision_files(root: Path, commit: str, folder: str, include: list[str] | None = None,
+                   exclude: list[str] | None = None) -> dict[str, str]:
+    """{root-relative path: blob id} of the strategy files of a commit that the
+    configuration's include/exclude globs select (what `load_revision` reads)."""
+    from strat import git
+    from strat.load import selected
+
+    prefix = folder.rstrip("/") + "/"
+    return {p: s for p, s in git.tree(root, commit, folder).files.items()
+            if selected(p[len(prefix):] if p.startswith(prefix) else p, include, exclude)}
 
 
 def changed_paths(root: Path, base: str, head: str | None, folder: str) -> set[str]:

@@ -591,13 +591,13 @@ def _config_problem(problem: "_ConfigProblem") -> int:
 @click.option("--format", "-f", "fmt", type=click.Choice(("markdown", "text", "json")), default="text",
               show_default=True, help="markdown for a pull request or job summary, text for a terminal, json for tools.")
 @click.option("--lint/--no-lint", "compare_lint", default=None,
-              help="List the lint findings the change introduces or fixes; this lints both sides whole. "
-                   "Default: on, except for repositories over 3,000 strategy files.")
+              help="List the lint findings the change introduces or fixes (both sides linted, through "
+                   "the lint cache). Default: on, at any size.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Measure both sides (current values, forecasts, statuses) and judge date rules as of this day.")
 @click.option("--numbers/--no-numbers", "compare_numbers", default=None,
-              help="Say how the change moves each objective's and goal's numbers; this loads both sides whole. "
-                   "Default: on, except for repositories over 3,000 strategy files.")
+              help="Say how the change moves each objective's and goal's numbers (only those the change "
+                   "can move are measured). Default: on, at any size.")
 @_NO_CACHE
 def diff(base: str, head: str | None, fmt: str, compare_lint: bool | None, today: "object",
          compare_numbers: bool | None) -> int:

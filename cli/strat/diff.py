@@ -2,11 +2,14 @@
 
 Reads both sides from git objects (HEAD defaults to the working tree): no checkout, no
 working-tree change. Entity changes come from the files that differ; the lint findings
-the change introduces or fixes come from linting both sides whole (files that are the
-same on both sides are parsed once). What the change does to the numbers (current
-values, progress, forecasts, statuses: `strat.diffnumbers`) comes from measuring both
-sides whole on the same day, `today`, whenever a changed document can move a number
-(Readings, Objective, Goal, Metric, Strategy).
+the change introduces or fixes come from linting both sides whole (a file the same on
+both sides is read and parsed once), or from the lint cache when a run linted the same
+files before (`strat.diffcache`, keyed by git blob ids). What the change does to the
+numbers (current values, progress, forecasts, statuses: `strat.diffnumbers`) comes from
+measuring both sides on the same day, `today`, whenever a changed document can move a
+number (Readings, Objective, Goal, Metric, Strategy): only the objectives and goals it
+can move, each goal the change leaves alone measured once for both sides. On by
+default at any size.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from strat.changes import EntityChange, changed_paths, diff_entities, entities, 
 from strat.diffnumbers import NUMBER_KINDS
 from strat.config import Config
 from strat.diagnostics import Diagnostic
-from strat.load import LoadResult, load_file, load_tree
+from strat.load import Document, LoadResult, load_file, load_tree
 
 if TYPE_CHECKING:
     from strat.diffnumbers import NumberChange
@@ -48,39 +51,20 @@ class DiffReport:
         return self.head[:12] if self.head else "working tree"
 
 
-# Above this many strategy files the lint comparison (both sides linted whole, ~1 s per
-# 1,500 files here) is skipped unless asked for: the entity changes stay fast at any size,
-# and CI's own `strat lint` run reports the findings anyway.
-AUTO_LINT_MAX_FILES = 3000
-
-
 def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: Config,
          compare_lint: bool | None = None, today: dt.date | None = None,
          compare_numbers: bool | None = None) -> DiffReport:
     """Compare the strategy at two revisions of the repository at `root`. compare_lint,
-    compare_numbers: True/False, or None to compare when the repository is small enough
-    (both load and check the two sides whole). Both sides are measured (and linted) as on
-    `today` (default: today)."""
+    compare_numbers: True/False, or None for the default (on, at any size). Both sides
+    are measured (and linted) as on `today` (default: today)."""
     today = today or dt.date.today()
     from strat import git
 
     base = git.resolve(root, base_rev)
     head = git.resolve(root, head_rev) if head_rev is not None else None
     paths = changed_paths(root, base, head, folder)
-    note = numbers_note = ""
-    if compare_lint is None or compare_numbers is None:
-        size = len(git.list_tree(root, head or base, folder))
-        small = size <= AUTO_LINT_MAX_FILES
-        if compare_lint is None:
-            compare_lint = small
-            if not small:
-                note = (f"lint not compared: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
-                        "pass --lint to compare (it lints both sides whole)")
-        if compare_numbers is None:
-            compare_numbers = small
-            if not small:
-                numbers_note = (f"numbers not measured: {size:,} strategy files is over {AUTO_LINT_MAX_FILES:,}; "
-                                "pass --numbers to measure (it loads both sides whole)")
+    compare_lint = True if compare_lint is None else compare_lint
+    compare_numbers = True if compare_numbers is None else compare_numbers
     cache: dict = {}
     if compare_lint:
         before_all = load_revision(root, base, folder, None, cache, config.include, config.exclude)
@@ -93,20 +77,76 @@ def diff(root: Path, folder: str, base_rev: str, head_rev: str | None, config: C
         after_docs = _load_head(root, folder, head, paths, cache, config).documents
         context = entities(after_docs)
     report = DiffReport(base, head, diff_entities(entities(before_docs), entities(after_docs), context),
-                        lint_compared=compare_lint, lint_note=note, today=today,
-                        numbers_compared=compare_numbers, numbers_note=numbers_note)
+                        lint_compared=compare_lint, today=today, numbers_compared=compare_numbers)
     models: tuple["Model | None", "Model | None"] = (None, None)
     if compare_lint:
-        old, new = _lint_both(before_all, after_all, config, today)
-        report.introduced, report.fixed = _delta(old, new)
-        models = old.model, new.model
+        old = _side(root, folder, base, before_all, config, today)
+        new = _side(root, folder, head, after_all, config, today)
+        report.introduced, report.fixed = _delta_of(old.diagnostics, new.diagnostics)
+        if compare_numbers and any(change.kind in NUMBER_KINDS for change in report.changes):
+            models = old.model(), new.model()
     if compare_numbers and any(change.kind in NUMBER_KINDS for change in report.changes):
         if models[0] is None or models[1] is None:
             models = (_model(load_revision(root, base, folder, None, cache, config.include, config.exclude), config),
                       _model(_load_head(root, folder, head, None, cache, config), config))
-        report.numbers = _numbers(models[0], models[1], config, today)
-    report.notes = submodule_notes(root, folder, base, head) + ([numbers_note] if numbers_note else [])
+        report.numbers = _numbers(models[0], models[1], config, today, before_docs + after_docs)
+    report.notes = submodule_notes(root, folder, base, head)
     return report
+
+
+@dataclass(slots=True)
+class _Side:
+    """One side's lint findings (as `strat diff` lints: without A311 and git's facts) and
+    its model, built only when the numbers ask for it if the findings came from the
+    lint cache (with the unresolved ids the references check found)."""
+    loaded: LoadResult
+    diagnostics: list[Diagnostic]
+    unresolved: set[str] = field(default_factory=set)
+    built: "Model | None" = None
+
+    def model(self) -> "Model":
+        if self.built is None:
+            from strat.model import build_model
+            from strat.validate import validate_documents
+
+            self.built = build_model(validate_documents(self.loaded.documents)[0])[0]
+            self.built.unresolved = set(self.unresolved)
+        return self.built
+
+
+def _side(root: Path, folder: str, commit: str | None, loaded: LoadResult, config: Config, today: dt.date) -> _Side:
+    """Lint one side, or take its findings from the lint cache when a run linted the same
+    files (`strat.diffcache`: keyed by git blob ids, so a commit's blobs need not be read
+    to find them); a side linted here is kept there for the next run."""
+    from strat import diffcache
+    from strat.lint import LintOptions, check
+
+    files, links = _side_files(root, folder, commit, loaded, config)
+    found = diffcache.side_result(root, folder, files, links, config, today) if files is not None else None
+    if found is not None:
+        return _Side(loaded, found[0], found[1])
+    result = check(loaded, config, LintOptions(ignore=("A311",), use_git=False, today=today))
+    assert result.model is not None
+    if files is not None:
+        diffcache.remember_side(root, folder, files, links, config, today, result.diagnostics, result.model.unresolved)
+    return _Side(loaded, result.diagnostics, built=result.model)
+
+
+def _side_files(root: Path, folder: str, commit: str | None, loaded: LoadResult,
+                config: Config) -> tuple[dict[str, str] | None, tuple[str, ...]]:
+    """{path: blob id} of a side's files and its submodules; None when they are not all
+    known (the working tree: the blob ids of the files the lint cache hashed, if it
+    hashed every file read)."""
+    from strat import git
+    from strat.changes import revision_files
+
+    if commit is not None:
+        return revision_files(root, commit, folder, config.include, config.exclude), git.tree(root, commit, folder).submodules
+    pack = loaded.pack
+    if pack is None or set(pack.blobs) != set(pack.shas) or any(f.path not in pack.blobs for f in loaded.files) \
+            or any(d.location.path not in pack.blobs for d in loaded.diagnostics):
+        return None, ()
+    return dict(pack.blobs), git.worktree_submodules(root, folder)
 
 
 def _model(loaded: LoadResult, config: Config) -> "Model | None":
@@ -116,13 +156,17 @@ def _model(loaded: LoadResult, config: Config) -> "Model | None":
     return check(loaded, config, LintOptions(select=("E", "S", "R"), use_git=False)).model
 
 
-def _numbers(before: "Model | None", after: "Model | None", config: Config, today: dt.date) -> list["NumberChange"]:
-    from strat.diffnumbers import number_changes
+def _numbers(before: "Model | None", after: "Model | None", config: Config, today: dt.date,
+             changed: list[Document]) -> list["NumberChange"]:
+    """The numbers the change moves: only the objectives and goals the changed documents
+    can move are measured (`strat.diffnumbers.affected`)."""
+    from strat.diffnumbers import affected, number_changes
     from strat.rules.context import RuleContext
 
     if before is None or after is None:
         return []
-    return number_changes(RuleContext(before, config, today), RuleContext(after, config, today))
+    old, new = RuleContext(before, config, today), RuleContext(after, config, today)
+    return number_changes(old, new, affected(old, new, changed))
 
 
 def submodule_notes(root: Path, folder: str, base: str, head: str | None) -> list[str]:
@@ -201,8 +245,10 @@ def _lint_both(before: LoadResult, after: LoadResult, config: Config,
 
 
 def _delta(old_result: "LintResult", new_result: "LintResult") -> tuple[list[Diagnostic], list[Diagnostic]]:
-    old, new = old_result.diagnostics, new_result.diagnostics
+    return _delta_of(old_result.diagnostics, new_result.diagnostics)
 
+
+def _delta_of(old: list[Diagnostic], new: list[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
     def key(d: Diagnostic) -> tuple[str, str, str, str]:
         return (d.code, d.location.path, d.location.json_path, d.message)
 

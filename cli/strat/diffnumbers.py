@@ -12,8 +12,9 @@ tree and the site show, and the words are `strat.progress.sentence`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
+from strat.load import Document
 from strat.numbers import measure
 from strat.progress import KeyResult, Measures, Progress, Rollup, forecast_text, forecast_value, sentence
 from strat.rules.context import RuleContext
@@ -144,18 +145,25 @@ def _kr_pairs(before: tuple[KeyResult, ...], after: tuple[KeyResult, ...]) -> li
     return [(old.get(k), new.get(k)) for k in list(new) + [k for k in old if k not in new]]
 
 
-def number_changes(before: RuleContext, after: RuleContext) -> list[NumberChange]:
+def number_changes(before: RuleContext, after: RuleContext, only: set[str] | None = None) -> list[NumberChange]:
     """Every objective, then every goal, whose numbers differ, by id. Both contexts must be
-    on the same day."""
+    on the same day. `only` (from `affected`): the ids that may have moved; the others
+    are not measured (None: measure every one)."""
     from strat.progress import measures
 
     old, new = measures(before), measures(after)
+    if only is not None:
+        new.share_goals(old, only)
     out: list[NumberChange] = []
     for doc in sorted(after.entities("Objective"), key=lambda d: d.id):
+        if only is not None and doc.id not in only:
+            continue
         change = _objective(old, new, before.get(doc.id, "Objective"), doc)
         if change is not None:
             out.append(change)
     for doc in sorted(after.entities("Goal"), key=lambda d: d.id):
+        if only is not None and doc.id not in only:
+            continue
         change = _goal(old, new, before.get(doc.id, "Goal"), doc)
         if change is not None:
             out.append(change)
@@ -195,3 +203,36 @@ def _goal(old: Measures, new: Measures, was: Any, doc: Any) -> NumberChange | No
     if change.number_moved or change.rollup_moved or change.key_results:
         return change
     return None
+
+
+def affected(before: RuleContext, after: RuleContext, changed: Iterable[Document]) -> set[str] | None:
+    """The objectives and goals whose numbers a change can move, given the documents of
+    the files that differ (both sides): what `strat.progress.Measures` reads for one of
+    them is its own data, its metrics' Readings, the periods, whether each of these is
+    usable (valid, references resolved) and, for an objective, its goals. So: the
+    entities changed or whose usability changed; the goals and objectives measured on a
+    metric whose definition or readings changed; the objectives of all of those goals
+    (on either side). None (measure everything) when the periods differ."""
+    if before.model.periods != after.model.periods:
+        return None
+    ids = {doc.id for doc in changed if isinstance(doc.id, str)}
+    ids |= before.model.unresolved ^ after.model.unresolved
+    metrics = {doc.id for doc in changed if doc.kind == "Metric" and isinstance(doc.id, str)}
+    for ctx in (before, after):
+        for doc in ctx.model.of_kind("Readings"):
+            if doc.id in ids and isinstance(doc.data.get("metric"), str):
+                metrics.add(doc.data["metric"])
+        metrics.update(ident for ident in ids if ctx.model.get(ident, "Metric") is not None)
+    out = set(ids)
+    for ctx in (before, after):
+        for doc in ctx.model.of_kind("Goal"):
+            data = doc.data
+            outcome = data.get("outcome")
+            uses = {outcome.get("metric")} if isinstance(outcome, dict) else set()
+            uses.update(kr.get("metric") for kr in data.get("key_results") or () if isinstance(kr, dict))
+            if doc.id in ids or not metrics.isdisjoint(uses):
+                out.add(doc.id)
+                if isinstance(data.get("parent"), str):
+                    out.add(data["parent"])
+        out.update(doc.id for doc in ctx.model.of_kind("Objective") if doc.data.get("metric") in metrics)
+    return out

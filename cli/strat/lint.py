@@ -100,7 +100,11 @@ def lint(root: Path, folder: Path, config: Config | None = None, options: LintOp
             "`fetch-depth: 0` (actions/checkout) or `git fetch --unshallow`", Location(relative_path(root, folder))))
         result.diagnostics.sort(key=lambda d: d.sort_key)
     if pack is not None and key is not None:
-        pack.remember_run(key, result.diagnostics, result.files, result.documents)
+        from strat.diffcache import lint_tree
+
+        tree = lint_tree(root, folder, config, options, loaded, result)
+        pack.remember_run(key, result.diagnostics, result.files, result.documents, tree,
+                          result.model.unresolved if result.model is not None else None)
         pack.save()
     return result
 

@@ -293,15 +293,24 @@ def _parse_item(rel: str, raw: bytes) -> tuple[SourceFile | None, list[Diagnosti
 
 
 def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tuple[Any, list[Diagnostic]]] | None = None,
-                 pack: Any = None) -> LoadResult:
+                 pack: Any = None, known: dict[str, tuple[Any, list[Diagnostic]]] | None = None) -> LoadResult:
     """Load files given as {repo-relative path: bytes} (e.g. blobs read from git). With
     a shared `cache`, a file with the same path and content is parsed once across calls
     (the two sides of a diff share most files); with the lint cache's `pack`
     (`strat.cache.Pack.peek`), a file with the bytes the working tree had when it was
-    last linted is not parsed or validated at all."""
+    last linted is not parsed or validated at all. `known`: files already loaded, {path:
+    (SourceFile | None, diagnostics)}, taken as they are (`strat.changes.load_revision`
+    finds them by blob id without reading the blob)."""
     diagnostics: list[Diagnostic] = []
     files: list[SourceFile] = []
-    for rel in sorted(contents):
+    known = known or {}
+    for rel in sorted(set(contents) | set(known)):
+        if rel in known:
+            source, diags = known[rel]
+            diagnostics.extend(diags)
+            if source is not None:
+                files.append(source)
+            continue
         raw = contents[rel]
         if len(raw) > MAX_FILE_BYTES:
             diagnostics.append(Diagnostic("E005", Severity.ERROR,
@@ -314,8 +323,8 @@ def load_sources(contents: dict[str, bytes], cache: dict[tuple[str, bytes], tupl
             found = pack.peek(rel, raw)
         if found is None:
             found = parse_bytes(raw, rel)
-            if cache is not None:
-                cache[key] = found
+        if cache is not None:
+            cache[key] = found
         source, diags = found
         diagnostics.extend(diags)
         if source is not None:

@@ -554,6 +554,15 @@ class Measures:
         self._goals[goal.id] = found
         return found
 
+    def share_goals(self, other: "Measures", differ: set[str]) -> None:
+        """Measure each goal once for two strategies measured on the same day that differ
+        only in the goals `differ` names and what they depend on (`strat diff`'s two
+        sides, `strat.diffnumbers.affected`): any other goal's measure is the same on
+        both, so either side's is taken for both."""
+        shared = _SharedGoals(other._goals, differ)
+        shared.update(self._goals)
+        self._goals = shared
+
     def goal_progress(self, goal: Document) -> Progress:
         return self.goal(goal).outcome
 
@@ -576,6 +585,25 @@ class Measures:
                                   unit if isinstance(unit, str) else None, due)
         self._objectives[objective.id] = found
         return found
+
+
+class _SharedGoals(dict):  # type: ignore[type-arg]
+    """A side's goal measures that also holds the other side's for goals both share."""
+
+    def __init__(self, other: dict[str, GoalProgress], differ: set[str]) -> None:
+        super().__init__()
+        self.other, self.differ = other, differ
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = super().get(key)
+        if found is None and key not in self.differ:
+            found = self.other.get(key)
+        return default if found is None else found
+
+    def __setitem__(self, key: str, value: GoalProgress) -> None:
+        super().__setitem__(key, value)
+        if key not in self.differ:
+            self.other[key] = value
 
 
 def rollup_of(children: Iterable[tuple[float, Progress]]) -> Rollup:
