@@ -304,6 +304,18 @@ class Pack:
                 return run_entry(entry, leave_out)
         return None
 
+    # --- git's facts, keyed by what they are a function of (strat.lint) -------------------
+
+    def git_fact(self, key: str) -> Any:
+        return self.git_new.get(key, self.git_old.get(key))
+
+    def remember_git_fact(self, key: str, value: Any) -> None:
+        self.git_new[key] = value
+
+
+MIN_DELTA = 64  # entries a delta may hold whatever the pack's size (else 1/16 of them)
+MAX_RUNS = 8  # whole-run results (and git facts) kept per pack (a few days, options or configurations)
+
 
 def blob_id(raw: bytes) -> str:
     """git's id (SHA-1) of a blob of these bytes, as `git hash-object` computes it."""
@@ -331,18 +343,6 @@ def run_entry(entry: Any, leave_out: str = "") -> tuple[list[Diagnostic], set[st
     except (TypeError, ValueError, KeyError, IndexError, AttributeError):
         return None
     return found, set(unresolved)
-
-    # --- git's facts, keyed by what they are a function of (strat.lint) -------------------
-
-    def git_fact(self, key: str) -> Any:
-        return self.git_new.get(key, self.git_old.get(key))
-
-    def remember_git_fact(self, key: str, value: Any) -> None:
-        self.git_new[key] = value
-
-
-MIN_DELTA = 64  # entries a delta may hold whatever the pack's size (else 1/16 of them)
-MAX_RUNS = 8  # whole-run results (and git facts) kept per pack (a few days, options or configurations)
 
 
 def read_only_pack(root: Path, folder: Path) -> Pack | None:
