@@ -92,7 +92,7 @@ def test_a_side_is_found_by_its_blob_ids_only(repo: Path, cache_dir: Path) -> No
     reference = _diff(repo, "--no-cache")
     _edit(repo, GOAL, "team: nobody\n", "team: nobody-else\n")  # not committed
     _lint(repo)
-    assert _plant(sorted((cache_dir / "packs").glob("*.json"))) > 0
+    assert _plant(sorted((cache_dir / "index").glob("*.json"))) > 0
     assert _diff(repo) == reference  # HEAD's blob differs from the file strat lint read
     helpers.commit_all(repo, "2026-11-02T10:00:00+00:00", "another team")
     planted = _diff(repo)  # now HEAD's blobs are the bytes strat lint read: its run is used
@@ -138,7 +138,7 @@ def test_a_lint_run_that_differs_from_diff_by_more_than_a311_is_not_recorded(rep
     helpers.commit_all(repo, "2026-11-02T10:00:00+00:00", "an ignore comment")
     reference = _diff(repo, "--no-cache")
     _lint(repo)
-    [pack] = sorted((cache_dir / "packs").glob("*.json"))
+    [pack] = sorted((cache_dir / "index").glob("*.json"))  # whole runs live in the index
     assert all("tree" not in run for run in json.loads(pack.read_text())["runs"].values())
     assert _diff(repo) == reference
 
