@@ -129,10 +129,13 @@ def check(loaded: LoadResult, config: Config | None = None, options: LintOptions
         loaded.pack.save()  # the lint cache (strat.cache): every file's parse and schema results
     model, index_findings = build_model(documents)
     diagnostics.extend(index_findings)
-    diagnostics.extend(check_references(model))
-
     codes = all_codes()
     active = {c for c in codes if _active(c, config, options)}
+    if any(c.startswith(("R", "A")) for c in active):
+        # The reference findings, and the entities they mark unresolved (which the alignment
+        # rules skip): work no one reads when neither is selected (strat checkin: E and S).
+        diagnostics.extend(check_references(model))
+
     diagnostics.extend(run_rules(model, config, options, active, git_facts))
 
     diagnostics = [d for d in diagnostics if d.code in active or d.code not in codes]
