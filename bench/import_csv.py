@@ -10,9 +10,17 @@ Run (from the repository root, in the environment where strat is installed):
 It generates (bench/gen.py, `--goals`, `--today 2026-03-02`) a strategy repository, or
 takes `--repo`, and writes a goal sheet of `--rows` rows as a team's OKR export looks:
 `Key Result, Owner, Team, Objective ID, Quarter, KPI, Baseline, Target, Current, Status,
-Due date, Notes`, owners by e-mail or id, teams by name, objectives and metrics by id,
-numbers with thousands separators and percentages, dates day first, and a free-text
-column kept as `x-notes`. Every row converts; titles repeat now and then (ids get -2, -3).
+Due date, Notes`, objectives and metrics by id, numbers with thousands separators and
+percentages, dates day first, and a free-text column kept as `x-notes`. Every row
+converts; titles repeat now and then (ids get -2, -3).
+
+Two scenarios. The default (issue 14's row) imports the sheet in a folder outside any
+repository: owners and teams are given by id (nothing can be looked up), and there is no
+strategy to lint the result with, so the figure is the sheet's own cost: reading, mapping,
+rendering and checking every file. `--into-repo` imports it into the bench repository,
+owners by e-mail or id and teams by name, looked up in its strategy, and the files linted
+with it: that adds a lint of the repository and the new files (the cost of `strat lint`
+over both, 10,000 goals and the sheet's), so use it with fewer `--rows`.
 
 Each round times, as subprocesses (wall clock, CPU = user + system, peak RSS from
 `os.wait4`), in this order:
@@ -79,10 +87,11 @@ def repo_ids(root: Path) -> dict[str, list]:
     return out
 
 
-def write_sheet(path: Path, rows: int, ids: dict[str, list], seed: int = 1) -> None:
+def write_sheet(path: Path, rows: int, ids: dict[str, list], seed: int = 1, by_id: bool = False) -> None:
+    """The sheet; `by_id`: owners and teams by id (a sheet for an import outside a repository)."""
     rng = random.Random(seed)
-    people = [(p["id"], p.get("email")) for p in ids["Person"]]
-    teams = [t["name"] for t in ids["Team"]]
+    people = [(p["id"], None if by_id else p.get("email")) for p in ids["Person"]]
+    teams = [t["id" if by_id else "name"] for t in ids["Team"]]
     objectives = [o["id"] for o in ids["Objective"] if str(o["id"]).endswith("2026-h1")]
     metrics = [(m["id"], str(m.get("unit", "")), m.get("better") == "down") for m in ids["Metric"]]
     verbs = ("Increase", "Reduce", "Grow", "Cut", "Lift", "Bring down", "Raise", "Shrink")
@@ -140,6 +149,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--code", action="append", default=[], metavar="LABEL=PATH",
                         help="a strat source folder to time (PYTHONPATH); repeatable")
+    parser.add_argument("--into-repo", action="store_true",
+                        help="import into the repository (names and e-mails looked up, the result linted with it)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     codes = [tuple(c.split("=", 1)) for c in args.code] or [("strat", "")]
@@ -153,17 +164,19 @@ def main() -> None:
             gen.generate(root, args.goals, seed=1, today=date(2026, 3, 2))
         root = root.resolve()
         sheet = Path(temp) / "okrs.csv"
-        write_sheet(sheet, args.rows, repo_ids(root))
+        write_sheet(sheet, args.rows, repo_ids(root), by_id=not args.into_repo)
+        where = root if args.into_repo else Path(temp) / "outside"
+        where.mkdir(exist_ok=True)
         sheet_mb = sheet.stat().st_size / 1e6
         figures: dict[str, list[dict[str, float]]] = {"floor": [], **{label: [] for label, _ in codes}}
         for _ in range(args.rounds):
-            figures["floor"].append(run([sys.executable, "-c", FLOOR, str(sheet)], root))
+            figures["floor"].append(run([sys.executable, "-c", FLOOR, str(sheet)], where))
             for label, path in codes:
                 env = dict(os.environ)
                 if path:
                     env["PYTHONPATH"] = path
                 figures[label].append(run([sys.executable, "-c", LAUNCH, "import", "csv", str(sheet), "--kind",
-                                           "goal", "--dry-run"], root, env))
+                                           "goal", "--dry-run"], where, env))
     floor_cpu = statistics.median(f["cpu_s"] for f in figures["floor"])
     rows = []
     for label, runs in figures.items():
