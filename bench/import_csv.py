@@ -55,11 +55,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 LAUNCH = """\
-import sys
-import strat.importcsv as m
-for name in ("MAX_ROWS", "MAX_CSV_BYTES"):
-    if hasattr(m, name):
-        setattr(m, name, 10 ** 12)
+import importlib, sys
+for module in ("strat.importcsv", "strat.importcsv_read"):
+    try:
+        m = importlib.import_module(module)
+    except ImportError:
+        continue
+    for name in ("MAX_ROWS", "MAX_CSV_BYTES"):
+        if hasattr(m, name):
+            setattr(m, name, 10 ** 12)
 from strat.cli import main
 sys.argv = ["strat", *sys.argv[1:]]
 main()

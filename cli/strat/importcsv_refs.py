@@ -11,6 +11,8 @@ from strat.importcsv_read import TITLE_FIELD, Row
 from strat.importcsv_values import SLUG, one_line as _one_line, slugify
 from strat.model import Model
 
+_SPACES = re.compile(r"\s+")
+
 _KIND_WORDS = {"Person": "person", "Team": "team", "Department": "department", "Objective": "objective",
                "Goal": "goal", "Plan": "plan", "Metric": "metric"}
 _NAME_FIELDS = {"Person": ("name", "email"), "Team": ("name",), "Department": ("name",), "Objective": ("title",),
@@ -119,4 +121,4 @@ def _did_you_mean(word: str, candidates: list[str]) -> str | None:
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
