@@ -153,9 +153,9 @@ def plan_import(raw: bytes, csv_name: str, options: Options, repo: Repository, t
     if table.problems:
         plan.problems.extend(table.problems)
         return plan
-    plan.rows = len(table.rows)
+    plan.rows = table.count
     plan.notes.append(_mapping_note(table.columns))
-    if not table.rows:
+    if not table.count:
         return plan
     sheet = _Sheet(table, options, repo, target)
     bad: dict[int, list[str]] = {}

@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from strat.importcsv_values import slugify
 
@@ -129,11 +132,73 @@ class Row:
 
 @dataclass(slots=True)
 class Table:
+    """The sheet as read: its columns, and its data rows on demand (`rows`). The rows are
+    not held: each pass over `rows` reads them again from the text, one at a time, so a
+    large sheet costs its text and what the passes keep of each row, not every row."""
+
     columns: list[Column] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     delimiter: str = ","
+    count: int = 0  # data rows
+    text: str = field(default="", repr=False)
+    skip: int = 0  # lines before the text (Excel's `sep=` line)
+    first: int = 0  # records (non-empty rows) before the first data row: title lines and the header
+    width: int = 0  # the header's cells
+    common: int = 0  # the most common number of cells of a data row
+
+    @property
+    def rows(self) -> Iterator[Row]:
+        """The data rows, in order, read again from the text."""
+        names = _DELIMITER_NAMES
+        width = self.width
+        records = _records(self.text, self.delimiter, self.skip)
+        for _ in itertools.islice(records, self.first):
+            pass
+        for line, cells in records:
+            # More cells than the header: fine when every row ends with the same empty
+            # cells (a trailing delimiter), not when this row alone has more.
+            if len(cells) > width and (any(cells[width:]) or len(cells) != self.common):
+                yield Row(line, {}, [], {}, f"this row has {len(cells)} cells, the header {width}: a cell with an "
+                                            f"unquoted {names.get(self.delimiter, self.delimiter)}? Quote that cell")
+                continue
+            cells = cells + [""] * (width - len(cells))
+            row = Row(line, {}, [], {})
+            for column in self.columns:
+                value = cells[column.index]
+                if not value:
+                    continue
+                if column.field is not None:
+                    row.cells[column.field] = value
+                    row.headers[column.field] = column.header
+                elif column.key is not None:
+                    row.extras.append((column.key, value))
+            yield row
+
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+
+
+class _Broken(Exception):
+    """The CSV cannot be read past this line."""
+
+    def __init__(self, line: int, why: csv.Error) -> None:
+        super().__init__(line, why)
+        self.line, self.why = line, why
+
+
+def _records(text: str, delimiter: str, skip: int) -> Iterator[tuple[int, list[str]]]:
+    """(line, cleaned cells) of every row that has a non-empty cell, as read."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True, strict=True)
+    previous = 0
+    try:
+        for record in reader:
+            start, previous = previous + 1, reader.line_num
+            cells = [_clean(cell) for cell in record]
+            if any(cells):
+                yield start + skip, cells
+    except csv.Error as exc:
+        raise _Broken(reader.line_num + skip, exc) from None
 
 
 def decode(raw: bytes, encoding: str | None) -> tuple[str | None, Problem | None]:
@@ -188,7 +253,10 @@ def sniff(text: str) -> tuple[str, int]:
 
 
 def read_table(raw: bytes, options: Options) -> Table:
-    """The header and the data rows of a CSV export, with their line numbers."""
+    """The header and the data rows of a CSV export, with their line numbers. One pass
+    over the text finds the header and what the rows say about the columns (which have
+    data, how many cells a row has), and the limits; the rows are read again on demand
+    (`Table.rows`)."""
     table = Table()
     text, problem = decode(raw, options.encoding)
     if text is None:
@@ -198,63 +266,47 @@ def read_table(raw: bytes, options: Options) -> Table:
     delimiter, skip = (options.delimiter, 0) if options.delimiter else sniff(text)
     if skip:
         text = text.split("\n", 1)[1] if "\n" in text else ""
-    table.delimiter = delimiter
-    names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
-    records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True, strict=True)
-    previous = 0
+    table.delimiter, table.text, table.skip = delimiter, text, skip
+    head: list[tuple[int, list[str]]] = []  # the first records, where the header is
+    lengths: Counter[int] = Counter()  # of the records after them
+    filled: set[int] = set()  # the columns with data in the records after them
+    count = 0
     try:
-        for record in reader:
-            start, previous = previous + 1, reader.line_num
-            cells = [_clean(cell) for cell in record]
-            if any(cells):
-                records.append((start + skip, cells))
-                if len(records) > MAX_ROWS + 1:  # the header and MAX_ROWS rows (title lines count too)
-                    table.problems.append(Problem(start + skip, f"more than {MAX_ROWS:,} rows, the most one import "
-                                                                "takes; split the sheet into smaller files"))
-                    return table
-    except csv.Error as exc:
-        table.problems.append(Problem(reader.line_num + skip, f"not valid CSV ({exc}); a quote left open?"))
+        for line, cells in _records(text, delimiter, skip):
+            count += 1
+            if count > MAX_ROWS + 1:  # the header and MAX_ROWS rows (title lines count too)
+                table.problems.append(Problem(line, f"more than {MAX_ROWS:,} rows, the most one import takes; "
+                                                    "split the sheet into smaller files"))
+                return table
+            if len(head) < HEADER_SEARCH_ROWS:
+                head.append((line, cells))
+                continue
+            lengths[len(cells)] += 1
+            filled.update(i for i, cell in enumerate(cells) if cell)
+    except _Broken as broken:
+        table.problems.append(Problem(broken.line, f"not valid CSV ({broken.why}); a quote left open?"))
         return table
-    header_at = _find_header(records, options.kind)
+    header_at = _find_header(head, options.kind)
     if header_at is None:
         synonyms = COLUMNS[options.kind]
         wanted = ", ".join(synonyms[f][0] for f in _required_columns(options.kind))
-        table.problems.append(Problem(records[0][0] if records else 1,
+        table.problems.append(Problem(head[0][0] if head else 1,
                                       f"no header row naming the columns: the first rows name no "
                                       f"{options.kind.lower()} column (expected e.g. {wanted})"))
         return table
     if header_at:
-        lines = [str(line) for line, _ in records[:header_at]]
+        lines = [str(line) for line, _ in head[:header_at]]
         table.notes.append(f"line{'s' if len(lines) > 1 else ''} {', '.join(lines)} above the header row skipped")
-    header_line, header = records[header_at]
-    data = records[header_at + 1:]
-    table.columns, notes = map_header(header, options.kind, data)
+    header_line, header = head[header_at]
+    for _, cells in head[header_at + 1:]:
+        lengths[len(cells)] += 1
+        filled.update(i for i, cell in enumerate(cells) if cell)
+    table.columns, notes = map_header(header, options.kind, filled)
     table.notes.extend(notes)
-    table.notes.insert(0, f"{names.get(delimiter, repr(delimiter))}-separated, header on line {header_line}")
-    width = len(header)
-    lengths = [len(cells) for _, cells in data]
-    common = max(set(lengths), key=lambda n: (lengths.count(n), -n)) if lengths else width
-    for line, cells in data:
-        # More cells than the header: fine when every row ends with the same empty
-        # cells (a trailing delimiter), not when this row alone has more.
-        if len(cells) > width and (any(cells[width:]) or len(cells) != common):
-            table.rows.append(Row(line, {}, [], {}, f"this row has {len(cells)} cells, the header {width}: a "
-                                                    f"cell with an unquoted {names.get(delimiter, delimiter)}? "
-                                                    "Quote that cell"))
-            continue
-        cells = cells + [""] * (width - len(cells))
-        row = Row(line, {}, [], {})
-        for column in table.columns:
-            value = cells[column.index]
-            if not value:
-                continue
-            if column.field is not None:
-                row.cells[column.field] = value
-                row.headers[column.field] = column.header
-            elif column.key is not None:
-                row.extras.append((column.key, value))
-        table.rows.append(row)
+    table.notes.insert(0, f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-separated, header on line "
+                          f"{header_line}")
+    table.width, table.first, table.count = len(header), header_at + 1, count - header_at - 1
+    table.common = max(lengths, key=lambda n: (lengths[n], -n)) if lengths else table.width
     return table
 
 
@@ -292,9 +344,10 @@ def _find_header(records: list[tuple[int, list[str]]], kind: str) -> int | None:
     return None
 
 
-def map_header(header: list[str], kind: str, data: list[tuple[int, list[str]]]) -> tuple[list[Column], list[str]]:
+def map_header(header: list[str], kind: str, filled: set[int]) -> tuple[list[Column], list[str]]:
     """Each column's field, or its x- key. The first column naming a field gets it; a
-    later one naming the same field is kept as an x- key, and a note says so."""
+    later one naming the same field is kept as an x- key, and a note says so. `filled`:
+    the columns (indexes) with data in some row."""
     names = _lookup(kind)
     notes: list[str] = []
     columns: list[Column] = []
@@ -318,7 +371,7 @@ def map_header(header: list[str], kind: str, data: list[tuple[int, list[str]]]) 
     for column in columns:
         if column.field is not None:
             continue
-        has_data = any(column.index < len(cells) and cells[column.index] for _, cells in data)
+        has_data = column.index in filled
         norm = _norm_header(column.header)
         if not column.header:
             if not has_data:
