@@ -99,10 +99,34 @@ class ImportPlan:
     warnings: list[Problem] = field(default_factory=list)  # written anyway: lint warnings
     notes: list[str] = field(default_factory=list)  # how the file was read
     rows: int = 0  # data rows read
+    # Without a lint of the result (no strategy here), the files' texts wait in a temp
+    # file, not in memory: `Planned.text` is empty and `text()` reads them back.
+    spool: Any = field(default=None, repr=False)
+    spooled: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)  # line → (offset, bytes)
+
+    def text(self, item: Planned) -> str:
+        """The file's YAML text."""
+        where = self.spooled.get(item.line)
+        if where is None or self.spool is None:
+            return item.text
+        self.spool.seek(where[0])
+        return self.spool.read(where[1]).decode("utf-8")
+
+    def keep(self, line: int, text: str) -> str:
+        """Put a file's text in the spool (what `Planned.text` then holds: nothing)."""
+        if self.spool is None:
+            import tempfile
+
+            self.spool = tempfile.TemporaryFile()
+        data = text.encode("utf-8")
+        offset = self.spool.seek(0, 2)
+        self.spool.write(data)
+        self.spooled[line] = (offset, len(data))
+        return ""
 
     @property
     def by_path(self) -> dict[str, str]:
-        return {p.shown: p.text for p in self.files}
+        return {p.shown: self.text(p) for p in self.files}
 
 
 @dataclass(slots=True)
@@ -168,6 +192,7 @@ def plan_import(raw: bytes, csv_name: str, options: Options, repo: Repository, t
     first = True
     planned: dict[int, Planned] = {}
     warnings: dict[int, list[str]] = {}
+    lints = repo.model is not None and repo.loaded is not None  # the result is linted with the strategy
     while True:
         round_bad: dict[int, list[str]] = {}
         planned = {}
@@ -194,10 +219,12 @@ def plan_import(raw: bytes, csv_name: str, options: Options, repo: Repository, t
                 round_bad[row.line] = problems
                 continue
             rel = target.rel(ident)
-            planned[row.line] = Planned(row.line, ident, rel, target.shown(ident), text,
-                                        target.read(rel) if options.force else None, _strings(data))
+            planned[row.line] = Planned(row.line, ident, rel, target.shown(ident),
+                                        text if lints else plan.keep(row.line, text),
+                                        target.read(rel) if options.force else None,
+                                        _strings(data) if lints else frozenset())
         warnings = {}
-        if planned and repo.model is not None and repo.loaded is not None:
+        if planned and lints:
             gone = {sheet.ids[line] for line in (*bad, *round_bad) if line in sheet.ids}
             errors, warnings, infos = _lint_overlay(repo, target, planned)
             for line, messages in errors.items():
