@@ -187,9 +187,19 @@ class _Broken(Exception):
         self.line, self.why = line, why
 
 
+# A line with its end (\r\n, \r or \n), or the last line without one: what a file opened
+# with newline="" gives, one at a time (io.StringIO would first copy the whole text into a
+# buffer of four bytes a character).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def _records(text: str, delimiter: str, skip: int) -> Iterator[tuple[int, list[str]]]:
     """(line, cleaned cells) of every row that has a non-empty cell, as read."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True, strict=True)
+    reader = csv.reader(_lines(text), delimiter=delimiter, skipinitialspace=True, strict=True)
     previous = 0
     try:
         for record in reader:
@@ -227,11 +237,12 @@ def decode(raw: bytes, encoding: str | None) -> tuple[str | None, Problem | None
 def sniff(text: str) -> tuple[str, int]:
     """(delimiter, number of lines to skip): Excel's `sep=X` first line, else the
     candidate that splits the first rows into the same number of cells most often."""
-    first = text.split("\n", 1)[0].strip().strip('"')
-    match = re.fullmatch(r"sep=(.)", first, re.IGNORECASE)
+    first = text[:text.find("\n")] if "\n" in text else text
+    match = re.fullmatch(r"sep=(.)", first.strip().strip('"'), re.IGNORECASE)
     if match:
         return match.group(1), 1
-    sample = "\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:60])
+    head = text[:next(itertools.islice((m.end() for m in _LINE.finditer(text)), 59, None), len(text))]
+    sample = "\n".join(head.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:60])
     best, best_score = ",", (False, 0, 0)
     for candidate in (",", ";", "\t", "|"):
         counts: list[int] = []
