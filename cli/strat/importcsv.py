@@ -222,7 +222,7 @@ def plan_import(raw: bytes, csv_name: str, options: Options, repo: Repository, t
             planned[row.line] = Planned(row.line, ident, rel, target.shown(ident),
                                         text if lints else plan.keep(row.line, text),
                                         target.read(rel) if options.force else None,
-                                        _strings(data) if lints else frozenset())
+                                        _strings(data) if lints else _NOTHING)
         warnings = {}
         if planned and lints:
             gone = {sheet.ids[line] for line in (*bad, *round_bad) if line in sheet.ids}
@@ -244,6 +244,9 @@ def plan_import(raw: bytes, csv_name: str, options: Options, repo: Repository, t
     plan.files = [planned[line] for line in sorted(planned) if line not in bad]
     plan.warnings.extend(Problem(line, m) for line in sorted(warnings) if line not in bad for m in warnings[line])
     return plan
+
+
+_NOTHING: frozenset[str] = frozenset()  # one object, not one a row
 
 
 def _strings(data: Any) -> frozenset[str]:
