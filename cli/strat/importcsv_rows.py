@@ -76,7 +76,6 @@ class _Sheet:
         self.mark: str | None = None
         self.order: str | None = None
         self.ids: dict[int, str] = {}  # row line → id
-        self.titles: dict[int, str] = {}
         self.notes: list[str] = []
         self.disputed: set[tuple[int, str]] = set()  # (line, field): reported by decide()
 
@@ -84,28 +83,9 @@ class _Sheet:
 
     def decide(self) -> list[tuple[int, str]]:
         problems: list[tuple[int, str, str]] = []
-        marks: list[tuple[int, str, str]] = []
-        orders: list[tuple[int, str, str]] = []
-        fields: dict[tuple[int, str], str] = {}
-        for row in self.table.rows:
-            for fld in NUMBER_FIELDS[self.kind]:
-                cell = row.cells.get(fld)
-                if cell and cell.lower() not in PLACEHOLDERS:
-                    parts = split_number(cell)
-                    if isinstance(parts, NumberText):
-                        seen = decimal_evidence(parts.core)
-                        if seen:
-                            marks.append((row.line, cell, seen))
-                            fields[(row.line, cell)] = fld
-            for fld in DATE_FIELDS[self.kind]:
-                cell = row.cells.get(fld)
-                if cell and cell.lower() not in PLACEHOLDERS and self.options.date_format in ("auto", "dmy", "mdy"):
-                    date_parts = split_date(cell)
-                    if isinstance(date_parts, DateText):
-                        seen = date_order_evidence(date_parts)
-                        if seen:
-                            orders.append((row.line, cell, seen))
-                            fields[(row.line, cell)] = fld
+        marks, orders, fields, agree = self._evidence(compact=True)
+        if not agree:  # some cells contradict others: all of them again, to report them
+            marks, orders, fields, _ = self._evidence(compact=False)
         default_mark = "point" if self.table.delimiter == "," else None
         self.mark, found = _decide(marks, self.options.decimal, default_mark, "decimal", {
             "point": "a decimal point", "comma": "a decimal comma"})
@@ -125,6 +105,42 @@ class _Sheet:
             self.disputed.add((line, fields.get((line, cell), "")))
         return [(line, message) for line, _, message in problems]
 
+    def _evidence(self, compact: bool) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]],
+                                                dict[tuple[int, str], str], bool]:
+        """The cells that can only be read one way: (line, cell, choice) for the decimal
+        mark and for the date order, each cell's field, and whether the cells agree.
+        `compact` keeps only the first cell of each choice (and no fields): all the
+        decision needs while the cells agree, whatever the number of rows."""
+        marks: list[tuple[int, str, str]] = []
+        orders: list[tuple[int, str, str]] = []
+        fields: dict[tuple[int, str], str] = {}
+
+        def add(found: list[tuple[int, str, str]], line: int, cell: str, seen: str, fld: str) -> None:
+            if compact and any(e[2] == seen for e in found):
+                return
+            found.append((line, cell, seen))
+            if not compact:
+                fields[(line, cell)] = fld
+
+        for row in self.table.rows:
+            for fld in NUMBER_FIELDS[self.kind]:
+                cell = row.cells.get(fld)
+                if cell and cell.lower() not in PLACEHOLDERS:
+                    parts = split_number(cell)
+                    if isinstance(parts, NumberText):
+                        seen = decimal_evidence(parts.core)
+                        if seen:
+                            add(marks, row.line, cell, seen, fld)
+            for fld in DATE_FIELDS[self.kind]:
+                cell = row.cells.get(fld)
+                if cell and cell.lower() not in PLACEHOLDERS and self.options.date_format in ("auto", "dmy", "mdy"):
+                    date_parts = split_date(cell)
+                    if isinstance(date_parts, DateText):
+                        seen = date_order_evidence(date_parts)
+                        if seen:
+                            add(orders, row.line, cell, seen, fld)
+        return marks, orders, fields, len({e[2] for e in marks}) < 2 and len({e[2] for e in orders}) < 2
+
     # - ids
 
     def assign_ids(self) -> list[tuple[int, str]]:
@@ -137,8 +153,6 @@ class _Sheet:
             if row.problem is not None:
                 problems.append((row.line, row.problem))
                 continue
-            title = _one_line(row.cells.get(title_field, ""))
-            self.titles[row.line] = title
             cell = row.cells.get("id")
             if cell is None:
                 continue
@@ -155,7 +169,7 @@ class _Sheet:
         for row in self.table.rows:
             if row.line in self.ids or row.problem is not None or "id" in row.cells:
                 continue
-            title = self.titles.get(row.line, "")
+            title = _one_line(row.cells.get(title_field, ""))  # read again, not kept for every row
             if not title:
                 continue  # reported as a missing title when the row is converted
             base = slugify(title, MAX_ID_FROM_TITLE)
