@@ -66,3 +66,16 @@ def test_the_rows_are_read_again_on_each_pass_with_their_lines() -> None:
     assert [(r.line, r.cells.get("name"), r.problem is not None) for r in first] == [
         (5, "A", False), (6, "B\nC", False), (8, None, True)]  # a refused row keeps no cells
     assert table.notes[0] == "semicolon-separated, header on line 3"
+
+
+def test_lines_are_split_as_a_file_opened_with_newline_empty_gives_them() -> None:
+    import io
+    import random
+
+    from strat.importcsv_read import lines
+
+    rng = random.Random(14)
+    for _ in range(500):
+        text = "".join(rng.choice(["a,b", "", '"x\r\ny"', "c;d", "é", "\u2028", "\x0c"]) +
+                       rng.choice(["\n", "\r\n", "\r", ""]) for _ in range(rng.randint(0, 40)))
+        assert list(lines(text)) == list(io.StringIO(text, newline=""))

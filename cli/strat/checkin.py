@@ -39,7 +39,6 @@ import csv
 import datetime as dt
 import difflib
 import gc
-import io
 import json
 import math
 import re
@@ -152,7 +151,9 @@ def read_csv(raw: bytes, shown: str) -> tuple[list[Request], list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         return [], [Problem(f"{shown}:{line}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    from strat.importcsv_read import lines
+
+    reader = csv.reader(lines(text), strict=True)  # line by line: no copy of the whole text
     header: list[str] | None = None
     requests: list[Request] = []
     previous = 0

@@ -193,13 +193,15 @@ class _Broken(Exception):
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
-def _lines(text: str) -> Iterator[str]:
+def lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their ends, one at a time, as a file opened with
+    newline="" gives them (what the csv module reads)."""
     return (match.group() for match in _LINE.finditer(text))
 
 
 def _records(text: str, delimiter: str, skip: int) -> Iterator[tuple[int, list[str]]]:
     """(line, cleaned cells) of every row that has a non-empty cell, as read."""
-    reader = csv.reader(_lines(text), delimiter=delimiter, skipinitialspace=True, strict=True)
+    reader = csv.reader(lines(text), delimiter=delimiter, skipinitialspace=True, strict=True)
     previous = 0
     try:
         for record in reader:
