@@ -6,6 +6,16 @@ the planned files ({path: YAML text}) and every problem with the CSV line it com
 Nothing is written here; the command hands the files to `strat.write.write_all`, which
 writes them all atomically or none.
 
+The work is split by concern: reading the sheet (`strat.importcsv_read`), cell values
+(`strat.importcsv_values`), a row as a document's data (`strat.importcsv_rows`),
+references (`strat.importcsv_refs`), YAML (`strat.importcsv_render`) and the lint of the
+result (`strat.importcsv_lint`); this module plans. A sheet's rows are never all held:
+each pass reads them again from the text (`Table.rows`), and what a pass keeps is
+compact (a row's id, the first cell that settles the decimal mark). Without a strategy
+to lint the result with, the files' texts wait in a temp file until they are printed or
+written (`ImportPlan.text`); with one, the lint of the strategy with every new file in
+it holds them all (and is most of the cost of a large sheet).
+
 What a real export looks like, and what is done about it:
 
 * Encoding: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text");
