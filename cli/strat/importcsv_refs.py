@@ -26,7 +26,8 @@ class Refs:
     def __init__(self, model: Model | None, sheet_kind: str) -> None:
         self.model, self.sheet_kind = model, sheet_kind
         self.ids: dict[str, set[str]] = {}  # kind → ids
-        self.names: dict[str, dict[str, set[str]]] = {}  # kind → folded name → ids
+        self.names: dict[str, dict[str, tuple[str, ...]]] = {}  # kind → folded name → ids (a tuple: one row's
+        # title is one small object, where a set was four times its size)
         self.shown: dict[str, str] = {}  # id → its name, for did-you-mean
         self.skipped: dict[str, dict[str, int]] = {}  # kind → id or folded title → line
         if model is not None:
@@ -38,8 +39,12 @@ class Refs:
 
     def _add(self, kind: str, ident: str, names: list[str]) -> None:
         self.ids.setdefault(kind, set()).add(ident)
+        by_name = self.names.setdefault(kind, {})
         for name in names:
-            self.names.setdefault(kind, {}).setdefault(_fold(name), set()).add(ident)
+            folded = _fold(name)
+            found = by_name.get(folded, ())
+            if ident not in found:
+                by_name[folded] = (*found, ident)
         if names:
             self.shown.setdefault(ident, names[0])
 
@@ -63,7 +68,7 @@ class Refs:
                 if candidate in self.ids.get(kind, ()):
                     return candidate, None
         folded = _fold(probe)
-        matches = sorted({i for kind in kinds for i in self.names.get(kind, {}).get(folded, set())})
+        matches = sorted({i for kind in kinds for i in self.names.get(kind, {}).get(folded, ())})
         if len(matches) == 1:
             return matches[0], None
         if len(matches) > 1:
