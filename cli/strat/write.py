@@ -25,9 +25,10 @@ One write path for every writer (checkin, import csv, codeowners, init, and late
   at a time, together (`_fsync_all`), so the file system can put them in one journal
   commit, but every temp file is on disk before the journal is rewritten (`committed`),
   exactly as with one fsync after another; then the temps are renamed over their
-  targets and the journal is removed. Killed before `committed`: the next strat command removes the temp files (no
-  file changed); after: it completes the renames (every file changed). Ctrl-C and
-  SIGTERM are handled in the process itself the same way.
+  targets and the journal is removed. Killed before `committed`: the next strat
+  command removes the temp files (no file changed); after: it completes the renames
+  (every file changed). Ctrl-C and SIGTERM are handled in the process itself the same
+  way.
 """
 
 from __future__ import annotations
