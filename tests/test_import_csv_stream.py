@@ -58,7 +58,8 @@ def test_the_preview_of_a_large_sheet_is_the_files_written(tmp_path: Path) -> No
 
 
 def test_the_rows_are_read_again_on_each_pass_with_their_lines() -> None:
-    raw = b'sep=;\r\nKPIs\r\nName;Unit;Type;Better;\r\n\r\nA;count;leading;up;\r\n"B\r\nC";%;lagging;down;\r\nD;x;y;z;w;v\r\n'
+    raw = (b'sep=;\r\nKPIs\r\nName;Unit;Type;Better;\r\n\r\nA;count;leading;up;\r\n"B\r\nC";%;lagging;down;\r\n'
+           b"D;x;y;z;w;v\r\n")
     table = importcsv.read_table(raw, importcsv.Options("Metric"))
     assert not table.problems and table.count == 3
     first, second = list(table.rows), list(table.rows)
