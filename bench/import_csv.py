@@ -113,7 +113,9 @@ def write_sheet(path: Path, rows: int, ids: dict[str, list], seed: int = 1, by_i
             base = rng.uniform(10, 5000)
             target = base * (rng.uniform(0.5, 0.9) if down else rng.uniform(1.05, 1.6))
             if unit == "%":
-                baseline, goal = f"{base / 60:.1f}%", f"{min(target / 60, 99):.1f}%"
+                start = rng.uniform(20, 70)
+                end = start - rng.uniform(2, 15) if down else start + rng.uniform(2, 25)
+                baseline, goal = f"{start:.1f}%", f"{end:.1f}%"
             else:
                 baseline, goal = f"{base:,.0f}", f"{target:,.0f}"
             out.writerow([title, email if i % 2 and email else person, rng.choice(teams), rng.choice(objectives),

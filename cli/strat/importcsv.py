@@ -58,7 +58,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, overload
 
 from strat.importcsv_lint import _INFO_NOTE, _lint_overlay, lint_with
 from strat.importcsv_read import (AMBIGUOUS, COLUMNS, HEADER_SEARCH_ROWS, MAX_CSV_BYTES, MAX_ROWS, TITLE_FIELD, Column,
@@ -104,7 +104,7 @@ class Planned:
 
 @dataclass(slots=True)
 class ImportPlan:
-    files: list[Planned] = field(default_factory=list)
+    files: Sequence[Planned] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # refused rows (or the whole file)
     warnings: list[Problem] = field(default_factory=list)  # written anyway: lint warnings
     notes: list[str] = field(default_factory=list)  # how the file was read
@@ -201,11 +201,13 @@ def plan_import(raw: bytes, csv_name: str, options: Options, repo: Repository, t
                           "the like must be ids")
     first = True
     planned: dict[int, Planned] = {}
+    kept: list[int] = []  # without a lint: the lines planned (their Planned made when read, `_Kept`)
     warnings: dict[int, list[str]] = {}
     lints = repo.model is not None and repo.loaded is not None  # the result is linted with the strategy
     while True:
         round_bad: dict[int, list[str]] = {}
         planned = {}
+        kept = []
         refs = _Refs(repo.model, options.kind)
         for row in table.rows:
             refs.add_row(row, sheet.ids.get(row.line), skipped=not first and row.line in bad)
@@ -228,11 +230,13 @@ def plan_import(raw: bytes, csv_name: str, options: Options, repo: Repository, t
             if problems:
                 round_bad[row.line] = problems
                 continue
+            if not lints:
+                plan.keep(row.line, text)
+                kept.append(row.line)
+                continue
             rel = target.rel(ident)
-            planned[row.line] = Planned(row.line, ident, rel, target.shown(ident),
-                                        text if lints else plan.keep(row.line, text),
-                                        target.read(rel) if options.force else None,
-                                        _strings(data) if lints else _NOTHING)
+            planned[row.line] = Planned(row.line, ident, rel, target.shown(ident), text,
+                                        target.read(rel) if options.force else None, _strings(data))
         warnings = {}
         if planned and lints:
             gone = {sheet.ids[line] for line in (*bad, *round_bad) if line in sheet.ids}
@@ -251,12 +255,40 @@ def plan_import(raw: bytes, csv_name: str, options: Options, repo: Repository, t
     plan.problems.extend(Problem(line, m) for line in sorted(bad) for m in bad[line])
     if plan.problems and not options.skip_bad:
         return plan
-    plan.files = [planned[line] for line in sorted(planned) if line not in bad]
+    if lints:
+        plan.files = [planned[line] for line in sorted(planned) if line not in bad]
+    else:
+        plan.files = _Kept([line for line in kept if line not in bad], sheet.ids, target, options.force)
     plan.warnings.extend(Problem(line, m) for line in sorted(warnings) if line not in bad for m in warnings[line])
     return plan
 
 
-_NOTHING: frozenset[str] = frozenset()  # one object, not one a row
+class _Kept(Sequence[Planned]):
+    """The planned files of a sheet imported without a lint (their texts in the plan's
+    spool): each `Planned` is made when it is read, from its line and id, so a large
+    sheet's plan holds a number and an id a file, not a record with its paths."""
+
+    def __init__(self, lines: list[int], ids: dict[int, str], target: Target, force: bool) -> None:
+        self.lines, self.ids, self.target, self.force = lines, ids, target, force
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @overload
+    def __getitem__(self, index: int) -> Planned: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Planned]: ...
+
+    def __getitem__(self, index: int | slice) -> Planned | list[Planned]:
+        if isinstance(index, slice):
+            return [self._make(line) for line in self.lines[index]]
+        return self._make(self.lines[index])
+
+    def _make(self, line: int) -> Planned:
+        ident = self.ids[line]
+        rel = self.target.rel(ident)
+        return Planned(line, ident, rel, self.target.shown(ident), "", self.target.read(rel) if self.force else None)
 
 
 def _strings(data: Any) -> frozenset[str]:
