@@ -418,11 +418,11 @@ def test_write_all_writes_nothing_when_one_file_fails(tmp_path: Path, monkeypatc
     real = write._write_temp
     calls = []
 
-    def failing(temp: Path, item: "write._Checked") -> None:
+    def failing(temp: Path, item: "write._Checked") -> int:
         calls.append(item.rel)
         if item.rel == "b.txt":
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(temp, item)
+        return real(temp, item)
 
     monkeypatch.setattr(write, "_write_temp", failing)
     with pytest.raises(write.WriteRefused, match="No space left"):

@@ -391,3 +391,64 @@ def test_where_the_lock_and_journal_live(tmp_path: Path) -> None:
         folder.mkdir()
         make(folder)
         assert place(folder).lock == folder / ".strat-lock", name
+
+
+# --- fsyncs together --------------------------------------------------------------------------
+
+
+def test_every_temp_file_is_on_disk_before_the_journal_says_committed(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Temp files are fsynced a batch at a time, together (strat.write._fsync_all), and
+    still every one of them before the journal's `committed`."""
+    from strat import journal, write
+
+    names = [f"f{i}.txt" for i in range(7)]
+    for name in names:
+        (tmp_path / name).write_bytes(b"old")
+    synced: list[str] = []
+    states: list[tuple[str, list[str]]] = []
+    real_fsync, real_save = os.fsync, journal.save
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        synced.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+
+    def save(where: journal.Place, record: dict) -> None:
+        states.append((record["state"], sorted(synced)))
+        real_save(where, record)
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc/self/fd to name the file an fsync was for")
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(journal, "save", save)
+    monkeypatch.setattr(write, "SYNC_BATCH", 3)
+    write.write_all(tmp_path, [write.FileChange(n, f"new {n}".encode(), b"old") for n in names])
+    assert [s for s, _ in states] == ["prepared", "committed"]
+    assert states[0][1] == []
+    temps = [n for n in states[1][1] if n.endswith(journal.TEMP_SUFFIX)]
+    assert sorted(t.split(".")[1] for t in temps) == sorted(n.split(".")[0] for n in names)
+    assert all((tmp_path / n).read_bytes() == f"new {n}".encode() for n in names)
+
+
+def test_a_failed_fsync_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from strat import journal, write
+
+    names = [f"f{i}.txt" for i in range(5)]
+    for name in names:
+        (tmp_path / name).write_bytes(b"old")
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(".f3.txt."):
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc/self/fd to name the file an fsync was for")
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(write.WriteRefused, match=r"^f3\.txt: cannot write it: Input/output error; nothing was written"):
+        write.write_all(tmp_path, [write.FileChange(n, b"new", b"old") for n in names])
+    assert all((tmp_path / n).read_bytes() == b"old" for n in names)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(journal.TEMP_SUFFIX) or "journal" in p.name]

@@ -39,7 +39,6 @@ import csv
 import datetime as dt
 import difflib
 import gc
-import io
 import json
 import math
 import re
@@ -152,7 +151,9 @@ def read_csv(raw: bytes, shown: str) -> tuple[list[Request], list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         return [], [Problem(f"{shown}:{line}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    from strat.importcsv_read import lines
+
+    reader = csv.reader(lines(text), strict=True)  # line by line: no copy of the whole text
     header: list[str] | None = None
     requests: list[Request] = []
     previous = 0
@@ -247,10 +248,13 @@ def load_model(root: Path, folder: Path) -> Model:
 
 
 def load_checked(root: Path, folder: Path) -> tuple[Model, list[Diagnostic]]:
-    """The strategy below `folder` and its file, schema and reference findings."""
+    """The strategy below `folder` and its file and schema findings. References are not
+    checked: a check-in needs the ids, the documents' validity and the files that could
+    not be read (`_unreadable`), and checking every reference of a large strategy was a
+    third of a batch's time."""
     from strat.loaded import load_strategy
 
-    loaded = load_strategy(root, folder)
+    loaded = load_strategy(root, folder, references=False)
     return loaded.model, loaded.diagnostics
 
 
@@ -309,9 +313,12 @@ def _plan(root: Path, model: Model, requests: list[Request], today: dt.date,
             continue
         state.added[(entry.key, entry.date)] = request.where
         queued.append((seq, request, entry, doc.path))
+    by_file: dict[str, list[tuple[int, Request, _Entry, str]]] = {}
+    for item in queued:  # grouped once: a batch into many files stays linear
+        by_file.setdefault(item[3], []).append(item)
     added: list[tuple[int, Added]] = []
     for state in files.values():
-        added.extend(_apply(state, [q for q in queued if q[3] == state.rel], plan.problems))
+        added.extend(_apply(state, by_file.get(state.rel, []), plan.problems))
     plan.added = [a for _, a in sorted(added, key=lambda pair: pair[0])]
     plan.cut_used = any(s.cut is not None for s in files.values())
     for state in files.values():

@@ -1662,13 +1662,14 @@ def import_csv(csv_file: Path, kind: str, out: Path | None, dry_run: bool, force
     word = f"{kind_name.lower()}{'' if len(plan.files) == 1 else 's'}"
     if dry_run or tx is None:
         for item in plan.files:
-            _say(f"==> {item.shown} <==\n{item.text}")
+            _say(f"==> {item.shown} <==\n{plan.text(item)}")
         rows = len({p.line for p in plan.problems})
         skipped = f"; {rows} row{'' if rows == 1 else 's'} with problems skipped" if plan.problems else ""
         _say(f"Dry run: would write {len(plan.files)} {word}{skipped}; nothing was written.", err=True)
         return EXIT_FINDINGS if plan.problems else EXIT_OK
     try:
-        tx.write_all([FileChange(p.rel, p.text.encode("utf-8"), p.expected) for p in plan.files], target.write_root)
+        tx.write_all([FileChange(p.rel, plan.text(p).encode("utf-8"), p.expected) for p in plan.files],
+                     target.write_root)
     except WriteRefused as refused:
         _say(f"strat import: {refused}", err=True)
         return EXIT_FINDINGS

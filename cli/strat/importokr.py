@@ -302,7 +302,7 @@ class _Mapper(Cells):
             if candidate in ids:
                 return self.model.get(candidate, "Metric")
         folded = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
-        matches = self.refs.names.get("Metric", {}).get(folded, set())
+        matches = self.refs.names.get("Metric", {}).get(folded, ())
         return self.model.get(next(iter(matches)), "Metric") if len(matches) == 1 else None
 
     def _render_metric(self, ident: str, kr: KeyResultRow, measure: dict[str, Any], unit: str

@@ -159,17 +159,20 @@ def check(loaded: LoadResult, config: Config | None = None, options: LintOptions
         loaded.pack.save()  # the lint cache (strat.cache): every file's parse and schema results
     model, index_findings = build_model(documents)
     diagnostics.extend(index_findings)
-    memo = None
-    if remember and loaded.pack is not None:
-        from strat.refmemo import RefMemo
-
-        memo = RefMemo(loaded.pack, model)
-    diagnostics.extend(check_references(model, memo))
-    if memo is not None:
-        memo.save()
-
     codes = all_codes()
     active = {c for c in codes if _active(c, config, options)}
+    if any(c.startswith(("R", "A")) for c in active):
+        # The reference findings, and the entities they mark unresolved (which the alignment
+        # rules skip): work no one reads when neither is selected (strat checkin: E and S).
+        memo = None
+        if remember and loaded.pack is not None:
+            from strat.refmemo import RefMemo
+
+            memo = RefMemo(loaded.pack, model)
+        diagnostics.extend(check_references(model, memo))
+        if memo is not None:
+            memo.save()
+
     diagnostics.extend(run_rules(model, config, options, active, git_facts))
 
     diagnostics = [d for d in diagnostics if d.code in active or d.code not in codes]

@@ -25,11 +25,16 @@ class Loaded:
         return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
 
 
-def load_strategy(root: Path, folder: Path, config: Config | None = None, today: dt.date | None = None) -> Loaded:
-    """Load and check the strategy below `folder` of the repository at `root`."""
+def load_strategy(root: Path, folder: Path, config: Config | None = None, today: dt.date | None = None,
+                  references: bool = True) -> Loaded:
+    """Load and check the strategy below `folder` of the repository at `root`. Without
+    `references`, only the files and schemas are checked (no R findings, and `ctx` does
+    not know which entities have unresolved references): for a command that needs ids
+    and valid documents only (strat checkin)."""
     from strat.lint import LintOptions, lint
 
     config = config or Config()
-    result = lint(root, folder, config, LintOptions(select=("E", "S", "R"), today=today, use_git=False))
+    select = ("E", "S", "R") if references else ("E", "S")
+    result = lint(root, folder, config, LintOptions(select=select, today=today, use_git=False))
     assert result.model is not None
     return Loaded(result.model, RuleContext(result.model, config, today or dt.date.today()), result.diagnostics)

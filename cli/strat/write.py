@@ -21,11 +21,14 @@ One write path for every writer (checkin, import csv, codeowners, init, and late
   the folder can be written. One refusal and nothing at all is written, no folder made.
 * **Journal.** Then the journal is written (`prepared`: the temp files to come), every
   new content goes to a temp file beside its target (same file system: the rename is
-  atomic), fsynced, with the old file's mode (and owner, as root); the journal is
-  rewritten (`committed`), the temps are renamed over their targets and the journal is
-  removed. Killed before `committed`: the next strat command removes the temp files (no
-  file changed); after: it completes the renames (every file changed). Ctrl-C and
-  SIGTERM are handled in the process itself the same way.
+  atomic), with the old file's mode (and owner, as root), and fsynced: a few hundred
+  at a time, together (`_fsync_all`), so the file system can put them in one journal
+  commit, but every temp file is on disk before the journal is rewritten (`committed`),
+  exactly as with one fsync after another; then the temps are renamed over their
+  targets and the journal is removed. Killed before `committed`: the next strat
+  command removes the temp files (no file changed); after: it completes the renames
+  (every file changed). Ctrl-C and SIGTERM are handled in the process itself the same
+  way.
 """
 
 from __future__ import annotations
@@ -43,6 +46,12 @@ from typing import Any, Iterator
 
 from strat import journal
 from strat.journal import JournalProblem, Notify
+
+
+# Temp files are written SYNC_BATCH at a time (their descriptors kept open) and fsynced
+# together by SYNC_THREADS threads before the journal says `committed`.
+SYNC_BATCH = 256
+SYNC_THREADS = 16
 
 
 class WriteRefused(Exception):
@@ -63,10 +72,11 @@ def _quiet(_: str) -> None:
     pass
 
 
-def target_path(root: Path, rel: str) -> Path:
+def target_path(root: Path, rel: str, root_real: Path | None = None) -> Path:
     """The real file a change to `rel` writes: a symlink inside the repository is written
-    through (the link stays a link); anything that resolves outside `root` is refused."""
-    root_real = Path(os.path.realpath(root))
+    through (the link stays a link); anything that resolves outside `root` is refused.
+    `root_real`: `root` resolved, when the caller checks many paths under one root."""
+    root_real = root_real or Path(os.path.realpath(root))
     path = Path(os.path.realpath(root / rel))
     if path != root_real and root_real not in path.parents:
         raise WriteRefused(f"{rel}: leads outside the repository ({path}); strat writes only inside it")
@@ -188,8 +198,9 @@ def check_all(root: Path, changes: list[FileChange]) -> None:
 def _check_all(root: Path, changes: list[FileChange]) -> list[_Checked]:
     out: list[_Checked] = []
     seen: set[Path] = set()
+    root_real = Path(os.path.realpath(root))
     for change in changes:
-        item = _check(root, change)
+        item = _check(root, change, root_real)
         if item.target in seen:
             raise WriteRefused(f"{change.rel}: written twice in one change (a bug in strat); nothing was written")
         seen.add(item.target)
@@ -197,9 +208,9 @@ def _check_all(root: Path, changes: list[FileChange]) -> list[_Checked]:
     return out
 
 
-def _check(root: Path, change: FileChange) -> _Checked:
+def _check(root: Path, change: FileChange, root_real: Path | None = None) -> _Checked:
     rel = change.rel
-    target = target_path(root, rel)
+    target = target_path(root, rel, root_real)
     euid = os.geteuid()
     try:
         st: os.stat_result | None = os.lstat(target)
@@ -292,25 +303,37 @@ def _commit(where: journal.Place, command: str, checked: list[_Checked]) -> None
         journal.save(where, record)
     except (OSError, JournalProblem) as exc:
         raise WriteRefused(f"cannot write the journal {where.journal}: {_why(exc)}; nothing was written") from None
-    created: list[Path] = []
+    at = 0  # the change being written (for the message when it cannot be)
     try:
         for folder in made:
             os.mkdir(folder)
-        for item, temp in zip(checked, temps):
-            _write_temp(temp, item)
-            created.append(temp)
+        for start in range(0, len(checked), SYNC_BATCH):
+            fds: list[int] = []
+            try:
+                for at in range(start, min(start + SYNC_BATCH, len(checked))):
+                    fds.append(_write_temp(temps[at], checked[at]))
+                failed = _fsync_all(fds)
+                if failed is not None:
+                    at = start + failed[0]
+                    raise failed[1]
+            finally:
+                for fd in fds:
+                    os.close(fd)
+        at = len(checked)
         record["state"] = "committed"
         journal.save(where, record)
     except BaseException as exc:
-        _roll_back(where, temps, made)  # every temp name: one may exist without being in `created` yet
+        _roll_back(where, temps, made)  # every temp name: one may exist without being written yet
         if isinstance(exc, (OSError, JournalProblem)):
-            rel = checked[len(created)].rel if len(created) < len(checked) else "the journal"
+            rel = checked[at].rel if at < len(checked) else "the journal"
             raise WriteRefused(f"{rel}: cannot write it: {_why(exc)}; nothing was written") from None
         raise
     _finish(where, checked, temps)
 
 
-def _write_temp(temp: Path, item: _Checked) -> None:
+def _write_temp(temp: Path, item: _Checked) -> int:
+    """Create the temp file with its content, mode and owner; its descriptor, still open,
+    for `_fsync_all`."""
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
         view = memoryview(item.content)
@@ -319,9 +342,35 @@ def _write_temp(temp: Path, item: _Checked) -> None:
         if item.owner is not None:
             os.fchown(fd, *item.owner)
         os.fchmod(fd, item.mode)
-        os.fsync(fd)
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd
+
+
+def _fsync_all(fds: list[int]) -> tuple[int, OSError] | None:
+    """fsync every file, all at once: each call still waits until its file is on disk,
+    but calls made together share the file system's journal commits (one after another,
+    each waited for a commit of its own: ~1.7 ms a file, most of a 1,000-file check-in
+    batch's write). The first failure (its index, the error), or None."""
+    if len(fds) == 1:
+        try:
+            os.fsync(fds[0])
+        except OSError as exc:
+            return 0, exc
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    def sync(fd: int) -> OSError | None:
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            return exc
+        return None
+
+    with ThreadPoolExecutor(max_workers=min(SYNC_THREADS, len(fds))) as pool:
+        errors = list(pool.map(sync, fds))
+    return next(((i, e) for i, e in enumerate(errors) if e is not None), None)
 
 
 def _roll_back(where: journal.Place, temps: list[Path], made: list[Path]) -> None:
