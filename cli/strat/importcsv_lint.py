@@ -3,12 +3,13 @@ strategy linted with the planned files in it, as `strat lint` will see it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from strat.load import LoadResult, parse_bytes
 
 if TYPE_CHECKING:
     from strat.importcsv import Planned, Repository, Target
+    from strat.diagnostics import Diagnostic
     from strat.lint import LintResult
 
 _INFO_NOTE = "strat lint will add info findings"
@@ -30,29 +31,45 @@ def lint_with(repo: Repository, texts: dict[str, str]) -> "LintResult":
     return check(LoadResult(files, diagnostics), repo.config, LintOptions(use_git=False))
 
 
-def _lint_overlay(repo: Repository, target: Target, planned: dict[int, Planned]
-                  ) -> tuple[dict[int, list[str]], dict[int, list[str]], str | None]:
-    """Lint the repository's strategy with the planned files in it (replacing files of
-    the same path). Errors in the new files refuse their rows; warnings are shown."""
+def lint_new_files(repo: Repository, by_path: dict[str, Any]) -> tuple[
+        list[tuple[Any, "Diagnostic"]], list[tuple[Any, "Diagnostic"]], str | None]:
+    """Lint the repository's strategy with the new files in it (`by_path`: path → the
+    planned item, whose `.text` is the file): the errors and the warnings of the new files,
+    each with its item, and a note counting their info findings (None when there are none).
+    The one reading of that lint for `strat import csv` and the OKR importers."""
     from strat.diagnostics import Severity
 
-    by_path = {target.lint_path(p.id): p for p in planned.values()}
     result = lint_with(repo, {path: item.text for path, item in by_path.items()})
-    errors: dict[int, list[str]] = {}
-    warnings: dict[int, list[str]] = {}
+    errors: list[tuple[Any, Diagnostic]] = []
+    warnings: list[tuple[Any, Diagnostic]] = []
     infos: dict[str, int] = {}
     for d in result.diagnostics:
-        new_file = by_path.get(d.location.path)
-        if new_file is None:
+        item = by_path.get(d.location.path)
+        if item is None:
             continue
         if d.severity is Severity.ERROR:
-            errors.setdefault(new_file.line, []).append(f"{d.code} {d.message} (strat lint would fail)")
+            errors.append((item, d))
         elif d.severity is Severity.WARNING:
-            warnings.setdefault(new_file.line, []).append(f"{d.code} {d.message}")
+            warnings.append((item, d))
         else:
             infos[d.code] = infos.get(d.code, 0) + 1
     note = None
     if infos:
         parts = ", ".join(f"{n} {code}" for code, n in sorted(infos.items()))
         note = f"{_INFO_NOTE} on the new files ({parts}; `strat explain CODE` says why)"
+    return errors, warnings, note
+
+
+def _lint_overlay(repo: Repository, target: Target, planned: dict[int, Planned]
+                  ) -> tuple[dict[int, list[str]], dict[int, list[str]], str | None]:
+    """Lint the repository's strategy with the planned files in it (replacing files of
+    the same path). Errors in the new files refuse their rows; warnings are shown."""
+    found_errors, found_warnings, note = lint_new_files(
+        repo, {target.lint_path(p.id): p for p in planned.values()})
+    errors: dict[int, list[str]] = {}
+    warnings: dict[int, list[str]] = {}
+    for item, d in found_errors:
+        errors.setdefault(item.line, []).append(f"{d.code} {d.message} (strat lint would fail)")
+    for item, d in found_warnings:
+        warnings.setdefault(item.line, []).append(f"{d.code} {d.message}")
     return errors, warnings, note

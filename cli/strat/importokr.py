@@ -38,7 +38,7 @@ from typing import Any
 
 from strat import importcsv
 from strat.importcsv import (GOAL_STATUS, PLACEHOLDERS, ImportPlan, NumberText, Planned, Problem, Repository,
-                             Target, lint_with, norm_header, render_checked, slugify, split_number)
+                             Target, norm_header, render_checked, slugify, split_number)
 from strat.importokr_cells import Cells, days_between
 from strat.importokr_formats import Format
 from strat.importokr_sheet import KeyResultRow, ObjectiveRow, Row, Sheet, fold, one_line, read_sheet
@@ -425,27 +425,11 @@ def _plain_dates(text: str, path: str) -> str:
 def _lint(repo: Repository, planned: list[tuple[Planned, str]]) -> tuple[list[Problem], list[Problem], str | None]:
     """Lint the strategy with the new files in it: errors in them refuse the import
     (at the line each file comes from), warnings are shown, info findings counted."""
-    from strat.diagnostics import Severity
+    from strat.importcsv_lint import lint_new_files
 
-    by_path = {path: item for item, path in planned}
-    result = lint_with(repo, {path: item.text for path, item in by_path.items()})
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    infos: dict[str, int] = {}
-    for d in result.diagnostics:
-        new_file = by_path.get(d.location.path)
-        if new_file is None:
-            continue
-        item = new_file
-        where = f"{item.shown}:{d.location.line}"
-        if d.severity is Severity.ERROR:
-            errors.append(Problem(item.line, f"{d.code} {d.message} ({where}; strat lint would fail)"))
-        elif d.severity is Severity.WARNING:
-            warnings.append(Problem(item.line, f"{d.code} {d.message} ({where})"))
-        else:
-            infos[d.code] = infos.get(d.code, 0) + 1
-    note = None
-    if infos:
-        parts = ", ".join(f"{n} {code}" for code, n in sorted(infos.items()))
-        note = f"strat lint will add info findings on the new files ({parts}; `strat explain CODE` says why)"
+    found_errors, found_warnings, note = lint_new_files(repo, {path: item for item, path in planned})
+    errors = [Problem(item.line, f"{d.code} {d.message} ({item.shown}:{d.location.line}; strat lint would fail)")
+              for item, d in found_errors]
+    warnings = [Problem(item.line, f"{d.code} {d.message} ({item.shown}:{d.location.line})")
+                for item, d in found_warnings]
     return errors, warnings, note
