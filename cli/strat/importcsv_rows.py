@@ -87,23 +87,24 @@ class _Sheet:
         if not agree:  # some cells contradict others: all of them again, to report them
             marks, orders, fields, _ = self._evidence(compact=False)
         default_mark = "point" if self.table.delimiter == "," else None
-        self.mark, found = _decide(marks, self.options.decimal, default_mark, "decimal", {
-            "point": "a decimal point", "comma": "a decimal comma"})
-        problems += found
-        if self.mark and marks and self.options.decimal == "auto":
-            first = next(m for m in marks if m[2] == self.mark)
-            word = "a decimal comma" if self.mark == "comma" else "a decimal point"
-            self.notes.append(f"numbers read with {word} (line {first[0]}: `{first[1]}`)")
-        self.order, found = _decide(orders, self.options.date_format, None, "date-format", {
-            "dmy": "day first", "mdy": "month first"})
-        problems += found
-        if self.order and orders and self.options.date_format == "auto":
-            first = next(o for o in orders if o[2] == self.order)
-            word = "day" if self.order == "dmy" else "month"
-            self.notes.append(f"dates read {word} first (line {first[0]}: `{first[1]}`)")
+        self.mark = self._choose(marks, self.options.decimal, default_mark, "decimal", {
+            "point": "a decimal point", "comma": "a decimal comma"}, "numbers read with {}", problems)
+        self.order = self._choose(orders, self.options.date_format, None, "date-format", {
+            "dmy": "day first", "mdy": "month first"}, "dates read {}", problems)
         for line, cell, _ in problems:
             self.disputed.add((line, fields.get((line, cell), "")))
         return [(line, message) for line, _, message in problems]
+
+    def _choose(self, evidence: list[tuple[int, str, str]], option: str, default: str | None, flag: str,
+                words: dict[str, str], note: str, problems: list[tuple[int, str, str]]) -> str | None:
+        """`_decide` for one setting; when it was worked out from the cells (`auto`), a
+        note names the first cell that showed it."""
+        chosen, found = _decide(evidence, option, default, flag, words)
+        problems += found
+        if chosen and evidence and option == "auto":
+            first = next(e for e in evidence if e[2] == chosen)
+            self.notes.append(f"{note.format(words[chosen])} (line {first[0]}: `{first[1]}`)")
+        return chosen
 
     def _evidence(self, compact: bool) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]],
                                                 dict[tuple[int, str], str], bool]:
