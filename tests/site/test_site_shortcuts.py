@@ -125,7 +125,7 @@ def test_built_sites_are_byte_identical_with_and_without_the_shortcuts(
     assert len(slimmed) > 10, "the search shortcut was not taken"
     assert taken["indexed"] > 10, "the search tokenizer was not used"
     if which != "hostile-every-extension":  # smartsymbols, emoji, magiclink: the page shortcut is off
-        assert taken["pages"] > 10, "no page went straight to HTML"
+        assert taken["pages"] >= 5, "no page went straight to HTML"
     else:
         assert taken["pages"] == 0
     slow = _site_files(root, tmp_path / "slow", False, monkeypatch)

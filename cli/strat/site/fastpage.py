@@ -38,7 +38,7 @@ SAFE_EXTENSIONS = {"toc", "tables", "fenced_code", "admonition", "attr_list", "m
                    "pymdownx.details", "pymdownx.tabbed"}
 _TEXT = r"(?:[A-Za-z0-9 ,.;:()'\-]|&#[0-9]{1,7};)+"
 _HEADING = re.compile(r"(#{1,6}) (" + _TEXT + r")\Z")
-_PARAGRAPH_LINE = re.compile(r"(?:[A-Za-z]|&#[0-9]{1,7};)(?:(?:[A-Za-z0-9 ,.;:()'\-]|&#[0-9]{1,7};)*"
+_PARAGRAPH_LINE = re.compile(r"(?:[A-Za-z]|&#[0-9]{1,7};|[0-9]+(?![0-9.)]))(?:(?:[A-Za-z0-9 ,.;:()'\-]|&#[0-9]{1,7};)*"
                              r"(?:[A-Za-z0-9,.;:()'\-]|&#[0-9]{1,7};))?\Z")  # no trailing space: a <br>
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
          "wbr"}
