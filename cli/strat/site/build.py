@@ -424,6 +424,7 @@ def _mkdocs_build(config_path: Path, options: dict[str, Any], sandboxed: bool, g
             self.fast: FastPages | None = None  # generated pages of a known shape, straight to HTML
             self.pending: tuple[Any, str, Any] | None = None  # (page, its Markdown, its HTML) until on_page_content
 
+        @event_priority(-100)  # last: the page's Markdown as every other plugin left it
         def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
             raw_blocks.active = SHORTCUTS and page.file.src_uri in generated
             page.edit_url = (edit or {}).get(page.file.src_uri)  # percent-encoded: the theme prints it as is
