@@ -160,7 +160,7 @@ class FastPages:
         text = "\n".join(block)
         if "markdown=" in text:
             return None
-        whole = _OPENS.match(first := block[0])
+        whole = _OPENS.match(block[0])
         verbatim = whole is not None and block[-1].rstrip().endswith(f"</{whole.group(1)}>")  # as `rawblocks` stashes
         stack: list[str] = []
         elements: list[str] = []
@@ -189,7 +189,6 @@ class FastPages:
                 start = m.end()
         if stack or not elements or start != len(text) or text.count("<") != tags or (abut and verbatim):
             return None
-        del first
         return "\n".join(elements) + "\n\n"
 
     def _heading(self, level: int, text: str, used: set[str], tokens: list[dict[str, Any]]) -> str | None:
