@@ -27,7 +27,9 @@ wall clock, with its peak memory (the child's maximum resident set size, from wa
   generated pages strat stores its raw HTML blocks in Python-Markdown's stash without the
   two HTML parses plain MkDocs runs to find them (`strat.site.rawblocks`; same HTML byte
   for byte), and spares mkdocs-material's search indexer the blocks it would skip
-  (`strat.site.searchview`; same index), which is why strat's build can come in under
+  (`strat.site.searchview`; same index); pages of a known shape skip Python-Markdown
+  altogether (`strat.site.fastpage`) and the indexer tokenizes with strat's own
+  expression (`strat.site.fastsearch`), which is why strat's build can come in under
   the floor.
 
 It prints a table of seconds, pages, output size and peak memory, the ratio of strat's

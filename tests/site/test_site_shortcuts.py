@@ -1,4 +1,9 @@
-"""The build's two shortcuts on generated pages change no byte of the site:
+"""The build's shortcuts on generated pages change no byte of the site:
+
+* `strat.site.fastpage`: pages of a known shape go to HTML (and their table of contents)
+  without Python-Markdown;
+* `strat.site.fastsearch`: mkdocs-material's search indexer gets its sections from a
+  tokenizer of strat's own instead of `html.parser`;
 
 * `strat.site.rawblocks`: raw HTML blocks are stashed without an HTML parse, and the
   HTML is the same as Python-Markdown's own raw-HTML handling gives;
@@ -15,7 +20,7 @@ import pytest
 
 import helpers
 from strat.site import build as site_build
-from strat.site import searchview
+from strat.site import fastpage, fastsearch, searchview
 from strat.site.rawblocks import GeneratedRawHtml
 from test_site_hostile import LOADED_MKDOCS, hostile_repo
 
@@ -101,8 +106,28 @@ def test_built_sites_are_byte_identical_with_and_without_the_shortcuts(
         return out
 
     monkeypatch.setattr(searchview, "for_search", spy)
+    taken = {"pages": 0, "indexed": 0}
+    render, index_page = fastpage.FastPages.render, fastsearch.index_page
+
+    def render_spy(self: fastpage.FastPages, text: str) -> fastpage.Fast | None:
+        out = render(self, text)
+        taken["pages"] += out is not None
+        return out
+
+    def index_spy(index: object, page: object, html: str) -> bool:
+        out = index_page(index, page, html)
+        taken["indexed"] += out
+        return out
+
+    monkeypatch.setattr(fastpage.FastPages, "render", render_spy)
+    monkeypatch.setattr(fastsearch, "index_page", index_spy)
     fast = _site_files(root, tmp_path / "fast", True, monkeypatch)
     assert len(slimmed) > 10, "the search shortcut was not taken"
+    assert taken["indexed"] > 10, "the search tokenizer was not used"
+    if which != "hostile-every-extension":  # smartsymbols, emoji, magiclink: the page shortcut is off
+        assert taken["pages"] >= 5, "no page went straight to HTML"
+    else:
+        assert taken["pages"] == 0
     slow = _site_files(root, tmp_path / "slow", False, monkeypatch)
     assert len(fast) > 100
     assert "search/search_index.json" in fast

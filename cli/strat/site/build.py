@@ -44,7 +44,7 @@ MARKER = ".strat-site"  # left in a folder strat built, so a rebuild may empty i
 USER_MAIN = "strat-user-main.html"
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROGRESS_FROM = 200  # pages: report progress page by page from this size on
-SHORTCUTS = True  # False only in the test that proves `rawblocks` and `searchview` change no byte of the site
+SHORTCUTS = True  # False only in the test that proves the shortcuts (`_mkdocs_build`) change no byte of the site
 
 DEFAULT_FEATURES = ["navigation.tabs", "navigation.sections", "navigation.top", "navigation.prune",
                     "navigation.footer", "toc.follow", "search.suggest", "search.highlight", "content.tooltips"]
@@ -398,13 +398,16 @@ def _edit_links(repo: editlinks.Repository | None, rendered: Rendered, hand_page
 def _mkdocs_build(config_path: Path, options: dict[str, Any], sandboxed: bool, generated: set[str], total: int,
                   say: "_Say", err: TextIO, edit: dict[str, str] | None = None) -> int:
     """Run MkDocs with strat's plugin: progress on large builds and, on generated pages,
-    two shortcuts that leave every output byte as it would be: raw HTML blocks stashed
-    without an HTML parse (`rawblocks`), and the search indexer spared the blocks it
-    skips (`searchview`)."""
+    shortcuts that leave every output byte as it would be: pages of a known shape go to
+    HTML without Python-Markdown (`fastpage`), raw HTML blocks of the others are stashed
+    without an HTML parse (`rawblocks`), and the search index is made without the blocks
+    it skips (`searchview`) and with a tokenizer of strat's own (`fastsearch`)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
     from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
+    from strat.site.fastpage import FastPages
+    from strat.site.fastsearch import index_page, search_index_of
     from strat.site.rawblocks import GeneratedRawHtml
     from strat.site.searchview import for_search
 
@@ -418,17 +421,42 @@ def _mkdocs_build(config_path: Path, options: dict[str, Any], sandboxed: bool, g
             self.done = 0
             self.step = max(1, total // 10)
             self.whole: str | None = None  # a page's content while the search indexer reads less of it
+            self.fast: FastPages | None = None  # generated pages of a known shape, straight to HTML
+            self.pending: tuple[Any, str, Any] | None = None  # (page, its Markdown, its HTML) until on_page_content
 
+        @event_priority(-100)  # last: the page's Markdown as every other plugin left it
         def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
             raw_blocks.active = SHORTCUTS and page.file.src_uri in generated
             page.edit_url = (edit or {}).get(page.file.src_uri)  # percent-encoded: the theme prints it as is
+            if raw_blocks.active:
+                if self.fast is None:
+                    self.fast = FastPages(config.markdown_extensions, config.mdx_configs, raw_blocks)
+                done = self.fast.render(markdown)
+                if done is not None:  # MkDocs converts nothing; on_page_content hands it the page
+                    self.pending = (page, markdown, done)
+                    return ""
             return markdown
+
+        @event_priority(100)  # first: other plugins see the page's HTML as they would have
+        def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
+            if self.pending is None or self.pending[0] is not page:
+                return html
+            _, page.markdown, done = self.pending
+            self.pending = None
+            page.toc, page.present_anchor_ids, page._title_from_render = done.toc, done.anchors, done.title
+            return done.html
 
         @event_priority(100)  # before mkdocs-material's search indexer (priority 0)
         def _search_view(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
-            slim = for_search(page.content) if SHORTCUTS and page.file.src_uri in generated else None
-            if slim is not None:
-                self.whole, page.content = page.content, slim
+            if not (SHORTCUTS and page.file.src_uri in generated):
+                return context
+            whole = page.content
+            slim = for_search(whole)
+            index = search_index_of(config.plugins)
+            if index is not None and index_page(index, page, whole if slim is None else slim):
+                self.whole, page.content = whole, ""  # indexed: the plugin's own parser gets nothing to add
+            elif slim is not None:
+                self.whole, page.content = whole, slim
             return context
 
         @event_priority(-100)  # after it: the page is written whole
