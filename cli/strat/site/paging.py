@@ -25,7 +25,7 @@ from strat.site.escape import text as esc
 
 PAGE_ROWS = 200  # entries of one list on one page
 PAGER_AROUND = 2  # pages named on each side of the current one
-MAP_GOALS_UP_TO = PAGE_ROWS  # aligned goals: above this an objective's page draws no map of them
+MAP_GOALS_UP_TO = 200  # aligned goals: above this an objective's page draws no map of them
 
 
 def list_page(page: str, name: str, number: int) -> str:

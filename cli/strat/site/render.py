@@ -29,7 +29,8 @@ from strat.rules.context import RuleContext
 from strat.site import editlinks, paths, svg
 from strat.site.editlinks import Repository
 from strat.site.measured import Measured
-from strat.site.paging import MAP_GOALS_UP_TO, PAGE_ROWS, Paged
+from strat.site import paging
+from strat.site.paging import Paged
 from strat.site.scored import Scored
 from strat.site import onepager
 from strat.site.escape import block, html_block, slug
@@ -688,9 +689,9 @@ class _Site(Measured, Scored, Paged):
         rollup = self.objective_rollup(page, o)
         if rollup:
             parts.append(rollup)
-        if aligned and len(aligned) > MAP_GOALS_UP_TO:  # site/paging.py: a map of thousands of goals is unreadable
+        if aligned and len(aligned) > paging.MAP_GOALS_UP_TO:  # site/paging.py: a map of thousands of goals is unreadable
             parts.append("## Map\n\n" + esc(f"No map: the objective has {len(aligned):,} goals, and its map is drawn "
-                                             f"up to {MAP_GOALS_UP_TO} goals. The tables list them all."))
+                                             f"up to {paging.MAP_GOALS_UP_TO} goals. The tables list them all."))
         elif aligned:
             drawing = svg.objective_map(self.f, o, page, self.dir_urls, width=640)
             parts.append("## Map\n\n" + f'<div class="strat-scroll" data-search-exclude>{drawing}</div>')
@@ -999,12 +1000,20 @@ class _Site(Measured, Scored, Paged):
         return f"{ratio_text(row)} its cost in expected annual impact"
 
     def roi_basis(self, page: str, row: Any) -> str:
+        """A team's expected impact, goal by goal (paged past `paging.PAGE_ROWS` goals)."""
+        title = self.f.title(self.f.get(row.team, "Team") or row.team) if self.f.get(row.team, "Team") else row.team
+
+        def listed(entries: list[Any], line: Callable[[str, Any], str]) -> str:
+            return self.paged(page, "impact", entries, lambda here, items: "\n".join(line(here, e) for e in items),
+                              str(title), "goals with an expected impact")
+
         if self.cost_unpublished():
             lines = ["Not published: the team's cost is internal, so its return is not shown. Expected annual impact "
                      "of its goals:" if row.goals else "Not published: the team's cost is internal.", ""]
-            for g in row.goals:
-                lines.append(f"- {self.link(page, g.goal, 'Goal')}: {esc(money(g.annual, g.currency, compact=False))}"
-                             + (f" — {esc(g.basis)}" if g.basis else ""))
+            if row.goals:
+                lines.append(listed(row.goals, lambda here, g: f"- {self.link(here, g.goal, 'Goal')}: "
+                                    f"{esc(money(g.annual, g.currency, compact=False))}"
+                                    + (f" — {esc(g.basis)}" if g.basis else "")))
             return "\n".join(lines)
         counted = [g.goal for g in row.goals if g.currency == row.currency]
         other = [g.goal for g in row.goals if g.currency != row.currency]
@@ -1015,18 +1024,17 @@ class _Site(Measured, Scored, Paged):
         lines = [f"**{esc(money(row.impact.get(row.currency), row.currency, compact=False))}** expected annual impact against "
                  f"**{esc(money(row.cost, row.currency, compact=False))}** annual cost: **{esc(ratio_text(row))}**."
                  if row.cost else "The team states no `cost`.", "", "Basis, goal by goal:", ""]
-        for gid in counted:
+
+        def line(here: str, entry: tuple[str, bool]) -> str:
+            gid, same = entry
             g = self.f.get(gid, "Goal")
             impact = mapping(g.data, "impact") if g else {}
-            lines.append(f"- {self.link(page, gid, 'Goal')}: "
-                         f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
-                         f" — {esc(impact.get('basis'))}")
-        for gid in other:
-            g = self.f.get(gid, "Goal")
-            impact = mapping(g.data, "impact") if g else {}
-            lines.append(f"- {self.link(page, gid, 'Goal')}: "
-                         f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
-                         " (another currency than the team's cost: shown, not counted)")
+            return (f"- {self.link(here, gid, 'Goal')}: "
+                    f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
+                    + (f" — {esc(impact.get('basis'))}" if same else
+                       " (another currency than the team's cost: shown, not counted)"))
+
+        lines.append(listed([(gid, True) for gid in counted] + [(gid, False) for gid in other], line))
         return "\n".join(lines)
 
     def department_goals(self, dep: str) -> list[str]:
@@ -1169,8 +1177,8 @@ class _Site(Measured, Scored, Paged):
         for dep in sorted(by_partner, key=lambda x: self.f.title(doc).casefold() if (doc := self.f.get(x)) else x):
             partner = self.f.get(dep)
             name = self.f.title(partner) if partner else dep
-            if len(entries) > PAGE_ROWS:  # site/paging.py: the cards are on each department's page
-                parts.append(f"## Landing in {esc(name)}\n\n" + esc(f"{len(by_partner[dep]):,} joint goals: ") +
+            if len(entries) > paging.PAGE_ROWS:  # site/paging.py: the cards are on each department's page
+                parts.append(f"## Landing in {esc(name)}\n\n" + esc(f"{len(by_partner[dep]):,} joint goals:") + " " +
                              (self.link(page, dep, "Department", "their commitments") if partner else ""))
                 continue
             parts.append(f"## Landing in {esc(name)}\n\n" + self.joint_cards(page, by_partner[dep]))
@@ -1276,7 +1284,7 @@ class _Site(Measured, Scored, Paged):
         """Each team's basis, goal by goal; when that would list more than `PAGE_ROWS`
         goals in all (site/paging.py), the number of goals and a link to the team's page,
         which shows its basis."""
-        whole = sum(len(r.goals) for r in rows_data) <= PAGE_ROWS
+        whole = sum(len(r.goals) for r in rows_data) <= paging.PAGE_ROWS
         out = []
         for r in rows_data:
             head = f"### {esc(self.f.title(self.f.get(r.team, 'Team')))}\n\n"  # type: ignore[arg-type]
@@ -1284,8 +1292,8 @@ class _Site(Measured, Scored, Paged):
                 out.append(head + self.roi_basis(page, r))
             else:
                 n = len(r.goals)
-                out.append(head + esc(f"{n} goal{'s' if n != 1 else ''} with an expected impact: the basis is on ")
-                           + self.link(page, r.team, "Team", "the team's page") + ".")
+                out.append(head + esc(f"{n} goal{'s' if n != 1 else ''} with an expected impact: the basis is on")
+                           + " " + self.link(page, r.team, "Team", "the team's page") + ".")
         return out
 
     def roi_bar(self, ratio: float | None, best: float) -> str:
