@@ -56,7 +56,7 @@ class Paged:
         goals.sort(key=lambda g: (STATUS_ORDER[self.f.progress[g.id].status], self.f.title(g).casefold()))
         return [g.id for g in goals]
 
-    def paged(self, page: str, name: str, items: Sequence[Any], table: Callable[[str, Sequence[Any]], str],
+    def paged(self, page: str, name: str, items: Sequence[Any], table: Callable[[str, Any], str],
               title: str, what: str) -> str:
         """`table(page, items)` when the list fits on one page. Otherwise the table of its
         first `PAGE_ROWS` items and the pager; the other pages (`table(list_page, items)`

@@ -901,10 +901,12 @@ class _Site(Measured, Scored, Paged):
         initiatives = [i for i in self.f.entities.get("Initiative", [])
                        if isinstance(i.data.get("expected"), dict) and i.data["expected"].get("metric") == m.id]
         if initiatives:
-            rows = [[self.link(page, i.id), self.initiative_status(i),
-                     esc(_signed(i.data["expected"].get("delta"), data.get("unit")))] for i in initiatives]
-            parts.append("## Initiatives expected to move it\n\n" + self.table(["Initiative", "Status", "Expected change"],
-                                                                               rows))
+            parts.append("## Initiatives expected to move it\n\n" + self.paged(
+                page, "initiatives", initiatives, lambda here, docs: self.table(
+                    ["Initiative", "Status", "Expected change"],
+                    [[self.link(here, i.id), self.initiative_status(i),
+                      esc(_signed(i.data["expected"].get("delta"), data.get("unit")))] for i in docs]),
+                self.f.title(m), "initiatives expected to move it"))
         parts += [self.lint_section(m, page), self.lineage(m, page)]
         return self.join(*parts)
 
