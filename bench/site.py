@@ -78,10 +78,10 @@ def tool(name: str, module: str) -> list[str]:
     return [sys.executable, "-m", module]
 
 
-def run(cmd: list[str], cwd: Path) -> dict[str, Any]:
-    """Run a command; wall-clock seconds, exit status, peak RSS of the process (MB) and
-    the tail of its stderr."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a command; wall-clock seconds, CPU seconds (user + system, its children
+    included), exit status, peak RSS of the process (MB) and the tail of its stderr."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=env)
@@ -92,8 +92,8 @@ def run(cmd: list[str], cwd: Path) -> dict[str, Any]:
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "exit": proc.returncode,
-            "peak_rss_mb": usage.ru_maxrss / 1024,
+    return {"seconds": seconds, "exit": proc.returncode, "peak_rss_mb": usage.ru_maxrss / 1024,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
             "stdout": stdout, "stderr_tail": "\n".join(stderr.strip().splitlines()[-3:])}
 
 
