@@ -1,10 +1,10 @@
-"""Site benchmark: `strat site build` on synthetic 1,000- and 5,000-goal repositories,
-against a plain MkDocs build of the same Markdown (the floor).
+"""Site benchmark: `strat site build` on synthetic 2,000-, 10,000- and 50,000-goal
+repositories, against a plain MkDocs build of the same Markdown (the floor).
 
 Run (from the repository root, in the environment where strat is installed):
 
-    python bench/site.py                    # 1,000 and 5,000 goals
-    python bench/site.py --goals 1000       # one size
+    python bench/site.py                    # 2,000, 10,000 and 50,000 goals (the last takes long)
+    python bench/site.py --goals 2000,10000 # the sizes given
     python bench/site.py --json             # the figures as JSON
 
 For each size it generates a strategy repository with `bench/gen.py` (seeded: the same
@@ -32,7 +32,9 @@ wall clock, with its peak memory (the child's maximum resident set size, from wa
   expression (`strat.site.fastsearch`), which is why strat's build can come in under
   the floor.
 
-It prints a table of seconds, pages, output size and peak memory, the ratio of strat's
+It prints a table of seconds, CPU seconds (user + system of the process), pages, output
+size, the largest HTML page (issue 14: no page over 2 MB, whatever the strategy's size)
+and peak memory, the ratio of strat's
 build to the floor, and the verdicts for the targets "our build at most 1.3x the floor",
 "5,000 goals in under 60 s" and "5,000 goals in under 500 MB of output" (MB = 10^6 bytes,
 disk usage as `du` counts it). `--runs N` runs the three commands N times, interleaved
@@ -68,6 +70,7 @@ TARGET_RATIO = 1.3
 TARGET_SECONDS = 60.0
 TARGET_MB = 500.0
 TARGET_GOALS = 5000  # the size the absolute targets are about
+TARGET_PAGE_MB = 2.0  # issue 14: no HTML page over 2 MB, at any size
 
 
 def tool(name: str, module: str) -> list[str]:
@@ -104,8 +107,10 @@ def best(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def folder_size(folder: Path) -> dict[str, Any]:
-    """Files, HTML pages, apparent bytes and disk usage (512-byte blocks, as du counts)."""
+    """Files, HTML pages, apparent bytes, disk usage (512-byte blocks, as du counts) and
+    the largest HTML page."""
     files = pages = size = disk = 0
+    largest, largest_page = 0, ""
     for current, _dirs, names in os.walk(folder):
         for name in names:
             st = os.lstat(os.path.join(current, name))
@@ -113,7 +118,10 @@ def folder_size(folder: Path) -> dict[str, Any]:
             pages += name.endswith(".html")
             size += st.st_size
             disk += st.st_blocks * 512
-    return {"files": files, "html_pages": pages, "mb": size / 1e6, "du_mb": disk / 1e6}
+            if name.endswith(".html") and st.st_size > largest:
+                largest, largest_page = st.st_size, os.path.relpath(os.path.join(current, name), folder)
+    return {"files": files, "html_pages": pages, "mb": size / 1e6, "du_mb": disk / 1e6,
+            "largest_page_mb": largest / 1e6, "largest_page": largest_page}
 
 
 def markdown_size(folder: Path) -> dict[str, Any]:
@@ -258,6 +266,7 @@ def measure(goals: int, base: Path, args: argparse.Namespace, strat: list[str], 
     result["markdown"] = markdown_size(docs) if render["exit"] == 0 else None
     ok = build["exit"] == 0 and floor["exit"] == 0
     result["ratio"] = build["seconds"] / floor["seconds"] if ok else None
+    result["cpu_ratio"] = build["cpu_seconds"] / floor["cpu_seconds"] if ok and floor["cpu_seconds"] else None
     return result
 
 
@@ -298,6 +307,10 @@ def figures(args: argparse.Namespace) -> dict[str, Any]:
         (big["strat_build"]["seconds"] < TARGET_SECONDS) if ok else None
     targets[f"{TARGET_GOALS:,} goals: output < {TARGET_MB:g} MB"] = \
         (big["strat_build"]["output"]["du_mb"] < TARGET_MB) if ok else None
+    for s in sizes:
+        if s["strat_build"]["exit"] == 0:
+            targets[f"{s['goals']:,} goals: no HTML page over {TARGET_PAGE_MB:g} MB"] = \
+                s["strat_build"]["output"]["largest_page_mb"] <= TARGET_PAGE_MB
     return {
         "environment": {"python": platform.python_version(), "platform": platform.platform(),
                         "cpus": os.cpu_count(), **versions, "strat_command": strat, "mkdocs_command": mkdocs},
@@ -332,20 +345,25 @@ def table(f: dict[str, Any]) -> str:
                   f"{s['lint_summary'].get('error', 0)} errors, {s['lint_summary'].get('warning', 0)} warnings",
                   (f"  Markdown: {md['pages']:,} pages, {md['mb']:.1f} MB, mean {md['mean_kb']:.1f} kB, "
                    f"largest {md['max_kb']:.0f} kB" if md else "  Markdown: not rendered"),
-                  f"  {'run':<34}{'seconds':>9}{'pages':>8}{'output MB':>11}{'du MB':>8}{'peak RSS MB':>13}{'exit':>6}"]
+                  f"  {'run':<34}{'seconds':>9}{'CPU s':>8}{'pages':>8}{'output MB':>11}{'du MB':>8}"
+                  f"{'largest MB':>12}{'peak RSS MB':>13}{'exit':>6}"]
         for key, label in (("strat_build", "strat site build"), ("strat_render", "strat site render (lint+render)"),
                            ("floor", "mkdocs build (floor)")):
             r = s[key]
             o = r.get("output")
             times = "" if len(r["all_seconds"]) < 2 else "  (all: " + ", ".join(f"{t:.1f}" for t in r["all_seconds"]) + ")"
-            pages, mb, du = (str(o["html_pages"]), f"{o['mb']:.1f}", f"{o['du_mb']:.1f}") if o else ("-", "-", "-")
-            lines.append(f"  {label:<34}{r['seconds']:>9.2f}{pages:>8}{mb:>11}{du:>8}"
+            pages, mb, du, big = ((str(o["html_pages"]), f"{o['mb']:.1f}", f"{o['du_mb']:.1f}",
+                                   f"{o['largest_page_mb']:.2f}") if o else ("-", "-", "-", "-"))
+            lines.append(f"  {label:<34}{r['seconds']:>9.2f}{r['cpu_seconds']:>8.1f}{pages:>8}{mb:>11}{du:>8}{big:>12}"
                          f"{r['peak_rss_mb']:>13.0f}{r['exit']:>6}{times}")
+            if o:
+                lines.append(f"    largest page: {o['largest_page']}")
             if r["exit"] != 0:
                 lines.append(f"    {r['stderr_tail']}")
         if s["ratio"] is not None:
             lines.append(f"  ratio strat site build / floor: {s['ratio']:.2f}x "
-                         f"(strat's own work: {s['strat_build']['seconds'] - s['floor']['seconds']:+.1f} s)")
+                         f"(strat's own work: {s['strat_build']['seconds'] - s['floor']['seconds']:+.1f} s); in CPU time "
+                         + (f"{s['cpu_ratio']:.2f}x" if s.get("cpu_ratio") is not None else "n/a"))
     lines += ["", "targets"]
     for name, ok in f["targets"].items():
         lines.append(f"  [{verdict(ok)}] {name}")
@@ -355,9 +373,9 @@ def table(f: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--goals", default="1000,5000",
+    parser.add_argument("--goals", default="2000,10000,50000",
                         type=lambda s: [int(x) for x in s.split(",") if x.strip()],
-                        help="comma-separated numbers of goals (default 1000,5000)")
+                        help="comma-separated numbers of goals (default 2000,10000,50000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the generator (default 1)")
     parser.add_argument("--today", type=date.fromisoformat, default=gen.ANCHOR,
                         help=f"the generator's and the build's today, YYYY-MM-DD (default {gen.ANCHOR})")

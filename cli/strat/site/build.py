@@ -20,12 +20,14 @@ MkDocs is imported inside the functions that need it: `strat lint` never pays fo
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
 import shutil
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
@@ -45,6 +47,7 @@ USER_MAIN = "strat-user-main.html"
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROGRESS_FROM = 200  # pages: report progress page by page from this size on
 SHORTCUTS = True  # False only in the test that proves the shortcuts (`_mkdocs_build`) change no byte of the site
+RELEASE = True  # False only in the test that proves releasing generated pages early changes no byte of the site
 
 DEFAULT_FEATURES = ["navigation.tabs", "navigation.sections", "navigation.top", "navigation.prune",
                     "navigation.footer", "toc.follow", "search.suggest", "search.highlight", "content.tooltips"]
@@ -73,6 +76,7 @@ class Rendered:
     sources: dict[str, editlinks.Source] = field(default_factory=dict)  # entity page → its file and line
     public: bool = False
     audience_note: str = "an internal audience (everything published)"
+    written: bool = False  # the pages are already in the docs folder; `pages` keeps their paths only
 
 
 @dataclass(slots=True)
@@ -98,23 +102,26 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
     err = err or sys.stderr
     say = _Say(err, options.quiet)
     started = time.monotonic()
+    workspace: tempfile.TemporaryDirectory[str] | None = None
     try:
         layout = _layout(root, config, options.out, cwd=Path.cwd(), trust=options.trust)
         assert layout.out_dir is not None
         _check_out_dir(layout.out_dir, root, [p for p in (layout.hand_dir, folder, root / ".git") if p])
         for note in layout.notes:
             say(note)
+        workspace = tempfile.TemporaryDirectory(prefix="strat-site-")
+        tmp = Path(workspace.name)
         rendered = render_strategy(root, folder, config, options.today, layout.directory_urls, err, options.audience,
-                                   repository=layout.repository)
+                                   repository=layout.repository, docs=tmp / "docs")
         if rendered is None:
             return EXIT_FINDINGS
+        _forget_rule_caches()
         say(f"rendered {sum(1 for p in rendered.pages if p.endswith('.md'))} pages from {rendered.documents} documents "
             f"({_count(rendered.diagnostics, rendered.public)}) for {rendered.audience_note}; building with MkDocs "
             f"into {_show(layout.out_dir, root)}")
         _claim(layout.out_dir)
         try:
-            with tempfile.TemporaryDirectory(prefix="strat-site-") as tmp:
-                built = _run_mkdocs(layout, rendered, Path(tmp), options.strict, say, err)
+            built = _run_mkdocs(layout, rendered, tmp, options.strict, say, err)
         except SiteProblem as problem:
             raise SiteProblem(f"{problem}\nstrat site: {_show(layout.out_dir, root)} may hold part of a site; it is "
                               "still marked as strat's, so the next build replaces it") from None
@@ -124,25 +131,30 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
     except SiteProblem as problem:
         print(inert.lines(f"strat site: {problem}"), file=err)
         return EXIT_USAGE
+    finally:
+        if workspace is not None:
+            workspace.cleanup()
     say(f"built {built} pages in {time.monotonic() - started:.1f}s: {_show(layout.out_dir / 'index.html', root)}")
     return EXIT_OK
 
 
 def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | None, directory_urls: bool,
                     err: TextIO, audience: str | None = None,
-                    repository: editlinks.Repository | None = None) -> Rendered | None:
+                    repository: editlinks.Repository | None = None, docs: Path | None = None) -> Rendered | None:
     """Lint, and render when there are no errors; print the errors and return None
     otherwise. The pages are rendered for `audience` (`strat.audience`): a public build
     renders from the filtered copy of the model, without the lint findings, the
     changelog and the review packs (`SiteProblem` when the audience setting is wrong).
-    With `repository`, entity pages carry their "Edit" actions."""
+    With `repository`, entity pages carry their "Edit" actions. With `docs` (a new
+    folder), each page is written there as soon as it is rendered and `pages` keeps only
+    the paths (texts ""), so a big site's Markdown never sits in memory whole."""
     from strat.audience import AudienceProblem, audience as audience_of, filtered, mentions
     from strat.codes import all_codes
     from strat.formats import FORMATS, Report
     from strat.lint import LintOptions, lint
     from strat.rules.context import RuleContext
     from strat.site.reference import reference_pages
-    from strat.site.render import render_site
+    from strat.site.render import each_page
     from strat.site.reviews import link_reviews, review_pages
 
     try:
@@ -166,15 +178,25 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
               "(or build for `--audience internal`)", file=err)
         return None
     ctx = RuleContext(model, config, today or dt.date.today(), None)
-    pages = render_site(model, ctx, [] if who.public else result.diagnostics, all_codes(),
-                        directory_urls=directory_urls, changelog=None if who.public else _changelog(root, folder),
-                        public=who.public, repository=repository)
-    pages.update(reference_pages(all_codes()))
+    reviews: dict[str, str] = {}
+    periods = list(result.model.periods)
     if not who.public:  # a review pack loads the whole strategy on its own: internal sites only
-        periods = list(result.model.periods)
         reviews = review_pages(root, folder, config, ctx.today, periods)
-        link_reviews(pages, reviews, periods)
-        pages.update(reviews)
+    pages: dict[str, str] = {}
+    generated = each_page(model, ctx, [] if who.public else result.diagnostics, all_codes(),
+                          directory_urls=directory_urls, changelog=None if who.public else _changelog(root, folder),
+                          public=who.public, repository=repository)
+    for rel, text in itertools.chain(generated, reference_pages(all_codes()).items(), reviews.items()):
+        if reviews and rel.startswith(paths.PERIODS.rpartition("/")[0] + "/"):
+            one = {rel: text}
+            link_reviews(one, reviews, periods)
+            text = one[rel]
+        if docs is not None:
+            if not docs.is_dir():
+                docs.mkdir()
+            safe_write(docs, rel, text)
+            text = ""
+        pages[rel] = text
     strategy = model.strategy
     sources = {}
     for kind in paths.FOLDERS:
@@ -184,13 +206,24 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
     if strategy is not None:
         sources[paths.HOME] = editlinks.Source(strategy.path, max(1, strategy.position[0]))
     rendered = Rendered(pages, result.diagnostics, result.documents, strategy.data.get("company") if strategy else None,
-                        sources=sources, public=who.public)
+                        sources=sources, public=who.public, written=docs is not None)
     if who.public:
         n = sum(len(ids) for ids in hidden.ids.values())
         left = [f"{kind}.{f}" for kind, fields in sorted(hidden.fields.items()) for f in fields]
         left += [f"{n} internal entit{'y' if n == 1 else 'ies'}"] if n else []
         rendered.audience_note = "a public audience (left out: " + (", ".join(left) or "nothing") + ")"
     return rendered
+
+
+def _forget_rule_caches() -> None:
+    """Let the strategy go before MkDocs runs: RuleContext's per-run method caches
+    (`functools.lru_cache` on the class) hold each context, and with it the whole model,
+    for as long as the process lives."""
+    from strat.rules.context import RuleContext
+
+    for name, member in vars(RuleContext).items():
+        if hasattr(member, "cache_clear"):
+            member.cache_clear()
 
 
 def _changelog(root: Path, folder: Path) -> list | None:
@@ -345,7 +378,7 @@ def _run_mkdocs(layout: _Layout, rendered: Rendered, tmp: Path, strict: bool, sa
     """Assemble the docs folder in `tmp` and run MkDocs. Returns the number of pages built."""
     pages, company = rendered.pages, rendered.company
     docs = tmp / "docs"
-    docs.mkdir()
+    docs.mkdir(exist_ok=rendered.written)
     hand_pages: list[str] = []
     if layout.hand_dir is not None:
         def skipped(rel: str) -> None:
@@ -355,7 +388,7 @@ def _run_mkdocs(layout: _Layout, rendered: Rendered, tmp: Path, strict: bool, sa
             hand_pages.append(rel)
         for rel in sorted(set(pages) & set(_walk_files(layout.hand_dir))):
             say(f"{_show(layout.hand_dir / rel, layout.root)} is replaced by the generated page of the same path")
-    for rel, text in pages.items():
+    for rel, text in pages.items() if not rendered.written else ():
         safe_write(docs, rel, text)
 
     raw = layout.raw if layout.mkdocs_file is not None else default_config(company)
@@ -423,6 +456,26 @@ def _mkdocs_build(config_path: Path, options: dict[str, Any], sandboxed: bool, g
             self.whole: str | None = None  # a page's content while the search indexer reads less of it
             self.fast: FastPages | None = None  # generated pages of a known shape, straight to HTML
             self.pending: tuple[Any, str, Any] | None = None  # (page, its Markdown, its HTML) until on_page_content
+            self.packed: dict[str, tuple[bytes, bytes]] = {}  # generated pages between MkDocs' two passes
+
+        @event_priority(-100)  # after every other plugin: the page as they left it is what is kept
+        def _pack(self, html: str, page: Any, config: Any, files: Any) -> str:
+            """MkDocs converts every page before it writes any: a generated page's HTML and
+            Markdown wait compressed until the page's turn comes (`_unpack`)."""
+            if RELEASE and page.file.src_uri in generated:
+                self.packed[page.file.src_uri] = (zlib.compress(html.encode("utf-8"), 1),
+                                                  zlib.compress((page.markdown or "").encode("utf-8"), 1))
+                page.markdown = ""
+                return ""
+            return html
+
+        @event_priority(200)  # before every other plugin sees the page again
+        def _unpack(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+            packed = self.packed.pop(page.file.src_uri, None)
+            if packed is not None:
+                page.content = zlib.decompress(packed[0]).decode("utf-8")
+                page.markdown = zlib.decompress(packed[1]).decode("utf-8")
+            return context
 
         @event_priority(-100)  # last: the page's Markdown as every other plugin left it
         def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -438,13 +491,15 @@ def _mkdocs_build(config_path: Path, options: dict[str, Any], sandboxed: bool, g
             return markdown
 
         @event_priority(100)  # first: other plugins see the page's HTML as they would have
-        def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
+        def _fast_content(self, html: str, page: Any, config: Any, files: Any) -> str:
             if self.pending is None or self.pending[0] is not page:
                 return html
             _, page.markdown, done = self.pending
             self.pending = None
             page.toc, page.present_anchor_ids, page._title_from_render = done.toc, done.anchors, done.title
             return done.html
+
+        on_page_content = CombinedEvent(_fast_content, _pack)
 
         @event_priority(100)  # before mkdocs-material's search indexer (priority 0)
         def _search_view(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
@@ -465,13 +520,21 @@ def _mkdocs_build(config_path: Path, options: dict[str, Any], sandboxed: bool, g
                 page.content, self.whole = self.whole, None
             return context
 
-        on_page_context = CombinedEvent(_search_view, _whole_page)
+        on_page_context = CombinedEvent(_unpack, _search_view, _whole_page)
 
-        def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        def _count(self, output: str, page: Any, config: Any) -> str:
             self.done += 1
             if total >= PROGRESS_FROM and (self.done % self.step == 0 or self.done == total):
                 say.progress(f"wrote {self.done}/{total} pages")
             return output
+
+        @event_priority(-100)  # after every other plugin: a generated page written is let go
+        def _release(self, output: str, page: Any, config: Any) -> str:
+            if RELEASE and page.file.src_uri in generated:
+                page.content = page.markdown = None
+            return output
+
+        on_post_page = CombinedEvent(_count, _release)
 
     handler = _MkDocsLog(err)
     logger = logging.getLogger("mkdocs")

@@ -30,7 +30,7 @@ What a reader sees (decisions, in plain words):
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from strat.facts import STATUS_LABELS, STATUS_ORDER, Facts, Progress, measure, number
 from strat.load import Document
@@ -63,6 +63,9 @@ class Measured:
         def score_cell(self, g: Document) -> str: ...  # site/scored.py
         def any_scored(self, goals: list[Document]) -> bool: ...
         def period_scores(self, page: str, period: str) -> str: ...
+        def goal_order(self, goal_ids: Iterable[str]) -> list[str]: ...  # site/paging.py
+        def paged(self, page: str, name: str, items: Sequence[Any], table: Callable[[str, Any], str],
+                  title: str, what: str) -> str: ...
 
     # --- small pieces --------------------------------------------------------------------
 
@@ -211,20 +214,24 @@ class Measured:
         if not children:
             return ""
         children.sort(key=lambda g: (STATUS_ORDER[self.f.progress[g.id].status], self.f.title(g).casefold()))
-        rows = []
-        for g in children:
-            gp = self.f.measures.goal(g)
-            unit = self.unit_of(mapping(g.data, "outcome").get("metric"))
-            rows.append([self.a(page, g.id, "Goal") + self.holder_sub(page, g), esc(number(gp.weight)),
-                         esc(measure(gp.outcome.target, unit)) or "–", self.now_cell(gp.outcome, unit),
-                         self.forecast_cell(gp.outcome, unit), self.badge(gp.outcome.status)])
+
+        def rows(here: str, goals: Sequence[Document]) -> str:
+            out = []
+            for g in goals:
+                gp = self.f.measures.goal(g)
+                unit = self.unit_of(mapping(g.data, "outcome").get("metric"))
+                out.append([self.a(here, g.id, "Goal") + self.holder_sub(here, g), esc(number(gp.weight)),
+                            esc(measure(gp.outcome.target, unit)) or "–", self.now_cell(gp.outcome, unit),
+                            self.forecast_cell(gp.outcome, unit), self.badge(gp.outcome.status)])
+            return self.grid(["Goal", "Weight", "Target", "Now", "Forecast", "Status"], out)
+
         bar = self.stack(op.goals.counts)
         return ("## Goals roll-up\n\n"
                 f'<div class="strat-panel"><p class="strat-rollup"><strong>{esc(_pct(op.goals.percent))}</strong> {bar} '
                 f'<span class="strat-muted">{esc(self.rollup_words(op.goals, "goals", lead=False))}</span></p></div>\n\n'
                 "The goals whose parent is this objective, each counted with its weight; each progress is clamped to "
                 "0 to 100% in the roll-up.\n\n"
-                + self.grid(["Goal", "Weight", "Target", "Now", "Forecast", "Status"], rows))
+                + self.paged(page, "roll-up", children, rows, self.f.title(o), "goals in the roll-up"))
 
     def stack(self, counts: dict[str, int]) -> str:
         total = sum(counts.values())
@@ -361,7 +368,8 @@ class Measured:
             parts.append("## Goals\n\nEvery goal set for this period, worst status first: who owns it, the team (or "
                          "department or person) that holds it, its target, where it is now and where its forecast "
                          "lands by the end of the period" + (" and, once closed, its score" if scored else "")
-                         + ".\n\n" + self.goal_table(page, goals, period=False, scored=True))
+                         + ".\n\n" + self.paged(page, "goals", self.goal_order(goals), lambda here, ids: self.goal_table(
+                             here, ids, period=False, scored=True), f"Period {period.id}", "goals"))
         else:
             parts.append("No goal is set for this period.")
         return self.join(*parts)

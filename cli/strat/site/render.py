@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from importlib import resources
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from strat import numbers
 from strat.codes import CodeInfo
@@ -29,6 +29,8 @@ from strat.rules.context import RuleContext
 from strat.site import editlinks, paths, svg
 from strat.site.editlinks import Repository
 from strat.site.measured import Measured
+from strat.site import paging
+from strat.site.paging import Paged
 from strat.site.scored import Scored
 from strat.site import onepager
 from strat.site.escape import block, html_block, slug
@@ -70,9 +72,19 @@ def render_site(model: Model, ctx: RuleContext, diagnostics: list[Diagnostic], c
     (`strat.audience`) is rendered from the filtered model, with no lint findings, and has
     no Lint health or Changelog page: their messages and commits name what the filter
     left out."""
+    return dict(each_page(model, ctx, diagnostics, codes, directory_urls=directory_urls, changelog=changelog,
+                          repository=repository, public=public))
+
+
+def each_page(model: Model, ctx: RuleContext, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo], *,
+              directory_urls: bool = True, changelog: "Changelog | None" = None,
+              repository: "Repository | None" = None, public: bool = False) -> Iterator[tuple[str, str]]:
+    """The pages of `render_site`, one (path, text) at a time, so that a build can write
+    each page and let it go before rendering the next (a big site's Markdown never sits
+    in memory whole)."""
     site = _Site(model, build_facts(ctx), diagnostics, codes, directory_urls, changelog, public)
     site.repository = repository
-    return site.pages()
+    return site.each()
 
 
 def nav_sections() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -94,7 +106,7 @@ def stylesheet() -> str:
     return resources.files("strat.site").joinpath("strat.css").read_text(encoding="utf-8")
 
 
-class _Site(Measured, Scored):
+class _Site(Measured, Scored, Paged):
     def __init__(self, model: Model, facts: Facts, diagnostics: list[Diagnostic], codes: dict[str, CodeInfo],
                  directory_urls: bool, changelog: "Changelog | None" = None, public: bool = False) -> None:
         self.changelog = changelog
@@ -106,22 +118,35 @@ class _Site(Measured, Scored):
         self.dir_urls = directory_urls
         self.findings = _findings_by_entity(model, diagnostics)
         self.repository: Repository | None = None
+        self.list_pages: dict[str, str] = {}  # site/paging.py: the further pages of long lists
 
     # --- assembly ------------------------------------------------------------------
 
     def pages(self) -> dict[str, str]:
-        out: dict[str, str] = {CSS_PATH: stylesheet()}
-        out[paths.HOME] = self.home()
-        out[paths.MAP] = self.map_page()
-        out[paths.JOINT] = self.joint_page()
-        out[paths.ROI] = self.roi_page()
+        return dict(self.each())
+
+    def each(self) -> Iterator[tuple[str, str]]:
+        """Every page as (path, text), each text ending in a newline; the further pages of
+        a long list (site/paging.py) right after the page they continue."""
+        for path, text in self._each():
+            yield path, text if text.endswith("\n") else text + "\n"
+            while self.list_pages:
+                yield self.list_pages.popitem()
+
+    def _each(self) -> Iterator[tuple[str, str]]:
+        yield CSS_PATH, stylesheet()
+        home = self.home()
+        yield paths.HOME, self.with_actions(self.model.strategy, home) if self.model.strategy is not None else home
+        yield paths.MAP, self.map_page()
+        yield paths.JOINT, self.joint_page()
+        yield paths.ROI, self.roi_page()
         if not self.public:
-            out[paths.HEALTH] = self.health_page()
-            out[paths.CHANGELOG] = self.changelog_page()
-        out[paths.RULES] = self.rules_index()
-        out.update(self.period_pages())
+            yield paths.HEALTH, self.health_page()
+            yield paths.CHANGELOG, self.changelog_page()
+        yield paths.RULES, self.rules_index()
+        yield from self.period_pages().items()
         for code, info in self.codes.items():
-            out[paths.rule(code)] = self.rule_page(info)
+            yield paths.rule(code), self.rule_page(info)
         renderers: dict[str, Callable[[Document, str], str]] = {
             "Objective": self.objective, "Plan": self.plan, "Goal": self.goal, "Metric": self.metric,
             "Initiative": self.initiative, "Team": self.team, "Department": self.department,
@@ -129,13 +154,10 @@ class _Site(Measured, Scored):
         }
         for kind, render in renderers.items():
             index = paths.index(kind)
-            out[index] = self.index_page(kind, index)
+            yield index, self.index_page(kind, index)
             for doc in self.f.entities.get(kind, []):
                 page = paths.entity(kind, doc.id)
-                out[page] = self.with_actions(doc, render(doc, page))
-        if self.model.strategy is not None:
-            out[paths.HOME] = self.with_actions(self.model.strategy, out[paths.HOME])
-        return {path: text if text.endswith("\n") else text + "\n" for path, text in out.items()}
+                yield page, self.with_actions(doc, render(doc, page))
 
     def with_actions(self, doc: Document, markdown: str) -> str:
         """An entity page with its "Edit" actions, when the repository is known."""
@@ -564,8 +586,9 @@ class _Site(Measured, Scored):
         if attention:
             parts.append("## Needs attention\n\n" + self.goal_rows(page, attention, limit=GOALS_SHOWN,
                                                                    more=self.full_lists(page, attention)))
-        parts.append("## Aligned to no objective\n\n" + (self.goal_table(page, unaligned) if unaligned else
-                                                          "Every goal is aligned to an objective."))
+        parts.append("## Aligned to no objective\n\n" + (self.paged(
+            page, "unaligned", self.goal_order(unaligned), self.goal_table, "Goals", "goals aligned to no objective")
+            if unaligned else "Every goal is aligned to an objective."))
         return self.join(*parts)
 
     def _index_metric(self, docs: list[Document], page: str) -> str:
@@ -589,11 +612,16 @@ class _Site(Measured, Scored):
     def _index_initiative(self, docs: list[Document], page: str) -> str:
         order = {"running": 0, "proposed": 1, "shipped": 2, "killed": 3}
         docs = sorted(docs, key=lambda d: (order.get(as_text(d.data.get("status")), 9), self.f.title(d).casefold()))
-        rows = [[self.link(page, i.id), self.initiative_status(i), self.link(page, i.data.get("goal"), "Goal"),
-                 self.link(page, i.data.get("owner"), "Person"), esc(i.data.get("review_by") or "")] for i in docs]
-        return self.table(["Initiative", "Status", "Goal", "Owner", "Review by"], rows)
+        return self.paged(page, "all", docs, lambda here, docs: self.table(
+            ["Initiative", "Status", "Goal", "Owner", "Review by"],
+            [[self.link(here, i.id), self.initiative_status(i), self.link(here, i.data.get("goal"), "Goal"),
+              self.link(here, i.data.get("owner"), "Person"), esc(i.data.get("review_by") or "")] for i in docs]),
+            INDEX_TITLES["Initiative"], "initiatives")
 
     def _index_team(self, docs: list[Document], page: str) -> str:
+        return self.paged(page, "all", docs, self._team_rows, INDEX_TITLES["Team"], "teams")
+
+    def _team_rows(self, page: str, docs: list[Document]) -> str:
         rows = []
         for t in docs:
             cost = mapping(t.data, "cost")
@@ -610,16 +638,19 @@ class _Site(Measured, Scored):
         return self.table(["Department", "Leader", "Teams", "Goals"], rows)
 
     def _index_person(self, docs: list[Document], page: str) -> str:
-        rows = [[self.link(page, p.id), esc(p.data.get("title") or ""), self.link(page, p.data.get("department"),
-                                                                                 "Department")] for p in docs]
-        return self.table(["Person", "Title", "Department"], rows)
+        return self.paged(page, "all", docs, lambda here, docs: self.table(["Person", "Title", "Department"], [
+            [self.link(here, p.id), esc(p.data.get("title") or ""), self.link(here, p.data.get("department"),
+                                                                             "Department")] for p in docs]),
+            INDEX_TITLES["Person"], "people")
 
     def _index_decision(self, docs: list[Document], page: str) -> str:
         docs = sorted(docs, key=lambda d: (str(d.data.get("date")), d.id), reverse=True)
         # "By": who decided it, or, while it is proposed, who proposes it (the Status column says which).
-        rows = [[self.day(d.data.get("date")), self.link(page, d.id), self.decision_status(d), self.values_of(page, d),
-                 self.link(page, d.data.get("decided_by"), "Person")] for d in docs]
-        return self.table(["Date", "Decision", "Status", "Values upheld", "By"], rows)
+        return self.paged(page, "all", docs, lambda here, docs: self.table(
+            ["Date", "Decision", "Status", "Values upheld", "By"],
+            [[self.day(d.data.get("date")), self.link(here, d.id), self.decision_status(d), self.values_of(here, d),
+              self.link(here, d.data.get("decided_by"), "Person")] for d in docs]),
+            INDEX_TITLES["Decision"], "decisions")
 
     # --- entity pages --------------------------------------------------------------------
 
@@ -658,15 +689,19 @@ class _Site(Measured, Scored):
         rollup = self.objective_rollup(page, o)
         if rollup:
             parts.append(rollup)
-        drawing = svg.objective_map(self.f, o, page, self.dir_urls, width=640)
-        if aligned:
+        if aligned and len(aligned) > paging.MAP_GOALS_UP_TO:  # site/paging.py: a map of thousands of goals is unreadable
+            parts.append("## Map\n\n" + esc(f"No map: the objective has {len(aligned):,} goals, and its map is drawn "
+                                             f"up to {paging.MAP_GOALS_UP_TO} goals. The tables list them all."))
+        elif aligned:
+            drawing = svg.objective_map(self.f, o, page, self.dir_urls, width=640)
             parts.append("## Map\n\n" + f'<div class="strat-scroll" data-search-exclude>{drawing}</div>')
         children = {g.id for g in self.f.goals() if g.data.get("parent") == o.id}
         if not aligned:
             parts.append("## Goals\n\nNo goal aligns to this objective yet.")
         elif set(aligned) - children:
             parts.append("## Every goal aligned to it\n\nThe goals above and those aligned through a parent goal or "
-                         "a plan.\n\n" + self.goal_table(page, aligned))
+                         "a plan.\n\n" + self.paged(page, "goals", self.goal_order(aligned), self.goal_table,
+                                                    self.f.title(o), "goals aligned to it"))
         supporting = self.f.supported_by.get(o.id, [])
         if supporting:
             parts.append("## Goals that also support it\n\nSecondary links: shown here, never counted by the one-link "
@@ -866,10 +901,12 @@ class _Site(Measured, Scored):
         initiatives = [i for i in self.f.entities.get("Initiative", [])
                        if isinstance(i.data.get("expected"), dict) and i.data["expected"].get("metric") == m.id]
         if initiatives:
-            rows = [[self.link(page, i.id), self.initiative_status(i),
-                     esc(_signed(i.data["expected"].get("delta"), data.get("unit")))] for i in initiatives]
-            parts.append("## Initiatives expected to move it\n\n" + self.table(["Initiative", "Status", "Expected change"],
-                                                                               rows))
+            parts.append("## Initiatives expected to move it\n\n" + self.paged(
+                page, "initiatives", initiatives, lambda here, docs: self.table(
+                    ["Initiative", "Status", "Expected change"],
+                    [[self.link(here, i.id), self.initiative_status(i),
+                      esc(_signed(i.data["expected"].get("delta"), data.get("unit")))] for i in docs]),
+                self.f.title(m), "initiatives expected to move it"))
         parts += [self.lint_section(m, page), self.lineage(m, page)]
         return self.join(*parts)
 
@@ -928,18 +965,23 @@ class _Site(Measured, Scored):
         if data.get("mission"):
             parts.append(self.callout("abstract", "Mission", html_block(data["mission"])))
         goals = self.f.holder_goals.get(t.id, [])
-        parts.append("## Goals\n\n" + (self.goal_table(page, goals, holder=False) if goals else "No goals yet."))
+        title = self.f.title(t)
+        parts.append("## Goals\n\n" + (self.paged(page, "goals", self.goal_order(goals), lambda here, ids: self.goal_table(
+            here, ids, holder=False), title, "goals") if goals else "No goals yet."))
         initiatives = [i for g in goals for i in self.f.initiatives.get(g, [])]
         if initiatives:
-            rows = [[self.link(page, i, "Initiative"), self.initiative_status(self.f.get(i, "Initiative")),
-                     self.link(page, self.f.get(i, "Initiative").data.get("goal"), "Goal")]  # type: ignore[union-attr]
-                    for i in initiatives]
-            parts.append("## Initiatives\n\n" + self.table(["Initiative", "Status", "Goal"], rows))
+            parts.append("## Initiatives\n\n" + self.paged(page, "initiatives", initiatives, lambda here, ids: self.table(
+                ["Initiative", "Status", "Goal"],
+                [[self.link(here, i, "Initiative"), self.initiative_status(self.f.get(i, "Initiative")),
+                  self.link(here, self.f.get(i, "Initiative").data.get("goal"), "Goal")]  # type: ignore[union-attr]
+                 for i in ids]), title, "initiatives"))
         if row is not None:
             parts.append("## Return on investment\n\n" + self.roi_basis(page, row))
-        joints = [(g, i, j) for g, i, j in self.f.joint_goals() if g.id in goals]
+        held = set(goals)
+        joints = [(g, i, j) for g, i, j in self.f.joint_goals() if g.id in held]
         if joints:
-            parts.append("## Joint goals\n\n" + self.joint_cards(page, joints))
+            parts.append("## Joint goals\n\n" + self.paged(page, "joint-goals", joints, self.joint_cards, title,
+                                                           "joint goals"))
         parts += [self.lint_section(t, page), self.lineage(t, page)]
         return self.join(*parts)
 
@@ -960,12 +1002,20 @@ class _Site(Measured, Scored):
         return f"{ratio_text(row)} its cost in expected annual impact"
 
     def roi_basis(self, page: str, row: Any) -> str:
+        """A team's expected impact, goal by goal (paged past `paging.PAGE_ROWS` goals)."""
+        title = self.f.title(self.f.get(row.team, "Team") or row.team) if self.f.get(row.team, "Team") else row.team
+
+        def listed(entries: list[Any], line: Callable[[str, Any], str]) -> str:
+            return self.paged(page, "impact", entries, lambda here, items: "\n".join(line(here, e) for e in items),
+                              str(title), "goals with an expected impact")
+
         if self.cost_unpublished():
             lines = ["Not published: the team's cost is internal, so its return is not shown. Expected annual impact "
                      "of its goals:" if row.goals else "Not published: the team's cost is internal.", ""]
-            for g in row.goals:
-                lines.append(f"- {self.link(page, g.goal, 'Goal')}: {esc(money(g.annual, g.currency, compact=False))}"
-                             + (f" — {esc(g.basis)}" if g.basis else ""))
+            if row.goals:
+                lines.append(listed(row.goals, lambda here, g: f"- {self.link(here, g.goal, 'Goal')}: "
+                                    f"{esc(money(g.annual, g.currency, compact=False))}"
+                                    + (f" — {esc(g.basis)}" if g.basis else "")))
             return "\n".join(lines)
         counted = [g.goal for g in row.goals if g.currency == row.currency]
         other = [g.goal for g in row.goals if g.currency != row.currency]
@@ -976,18 +1026,17 @@ class _Site(Measured, Scored):
         lines = [f"**{esc(money(row.impact.get(row.currency), row.currency, compact=False))}** expected annual impact against "
                  f"**{esc(money(row.cost, row.currency, compact=False))}** annual cost: **{esc(ratio_text(row))}**."
                  if row.cost else "The team states no `cost`.", "", "Basis, goal by goal:", ""]
-        for gid in counted:
+
+        def line(here: str, entry: tuple[str, bool]) -> str:
+            gid, same = entry
             g = self.f.get(gid, "Goal")
             impact = mapping(g.data, "impact") if g else {}
-            lines.append(f"- {self.link(page, gid, 'Goal')}: "
-                         f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
-                         f" — {esc(impact.get('basis'))}")
-        for gid in other:
-            g = self.f.get(gid, "Goal")
-            impact = mapping(g.data, "impact") if g else {}
-            lines.append(f"- {self.link(page, gid, 'Goal')}: "
-                         f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
-                         " (another currency than the team's cost: shown, not counted)")
+            return (f"- {self.link(here, gid, 'Goal')}: "
+                    f"{esc(money(impact.get('annual'), impact.get('currency'), compact=False))}"
+                    + (f" — {esc(impact.get('basis'))}" if same else
+                       " (another currency than the team's cost: shown, not counted)"))
+
+        lines.append(listed([(gid, True) for gid in counted] + [(gid, False) for gid in other], line))
         return "\n".join(lines)
 
     def department_goals(self, dep: str) -> list[str]:
@@ -1011,15 +1060,9 @@ class _Site(Measured, Scored):
         parts = [f"# {esc(self.f.title(d))}", self.kicker("Department", page, "Department"), box]
         if data.get("description"):
             parts.append(block(data["description"]))
+        title = self.f.title(d)
         if teams:
-            rows = []
-            for tid in teams:
-                t = self.f.get(tid, "Team")
-                cost = mapping(t.data, "cost") if t else {}
-                rows.append([self.link(page, tid, "Team"), self.link(page, t.data.get("lead") if t else None, "Person"),
-                             self.team_cost(cost),
-                             self.rollup(self.f.holder_goals.get(tid, []))])
-            parts.append("## Teams\n\n" + self.table(["Team", "Lead", "Annual cost", "Goals"], rows))
+            parts.append("## Teams\n\n" + self.paged(page, "teams", teams, self._department_teams, title, "teams"))
         goals = self.department_goals(d.id)
         parts.append("## Goals\n\nThe department's own goals and those of its teams and people.\n\n" +
                      (self.goal_rows(page, goals, objective=True, limit=GOALS_SHOWN,
@@ -1027,15 +1070,28 @@ class _Site(Measured, Scored):
         partner = [(g, i, j) for g, i, j in self.f.joint_goals() if j.get("department") == d.id]
         if partner:
             parts.append("## Joint goals it co-owns\n\nGoals of other departments whose benefit lands here; this "
-                         "department's leader co-owns the commitment to bank it.\n\n" + self.joint_cards(page, partner))
-        outgoing = [(g, i, j) for g, i, j in self.f.joint_goals() if g.id in goals and j.get("department") != d.id]
+                         "department's leader co-owns the commitment to bank it.\n\n"
+                         + self.paged(page, "joint-in", partner, self.joint_cards, title, "joint goals it co-owns"))
+        held = set(goals)
+        outgoing = [(g, i, j) for g, i, j in self.f.joint_goals() if g.id in held and j.get("department") != d.id]
         if outgoing:
             parts.append("## Joint goals with other departments\n\nThis department's goals whose benefit lands "
-                         "elsewhere.\n\n" + self.joint_cards(page, outgoing))
+                         "elsewhere.\n\n" + self.paged(page, "joint-out", outgoing, self.joint_cards, title,
+                                                         "joint goals with other departments"))
         if people:
-            parts.append("## People\n\n" + "\n".join(f"- {self.link(page, p, 'Person')}" for p in people))
+            parts.append("## People\n\n" + self.paged(page, "people", people, lambda here, ids: "\n".join(
+                f"- {self.link(here, p, 'Person')}" for p in ids), title, "people"))
         parts += [self.lint_section(d, page), self.lineage(d, page)]
         return self.join(*parts)
+
+    def _department_teams(self, page: str, teams: list[str]) -> str:
+        rows = []
+        for tid in teams:
+            t = self.f.get(tid, "Team")
+            cost = mapping(t.data, "cost") if t else {}
+            rows.append([self.link(page, tid, "Team"), self.link(page, t.data.get("lead") if t else None, "Person"),
+                         self.team_cost(cost), self.rollup(self.f.holder_goals.get(tid, []))])
+        return self.table(["Team", "Lead", "Annual cost", "Goals"], rows)
 
     def person(self, p: Document, page: str) -> str:
         data = p.data
@@ -1056,13 +1112,16 @@ class _Site(Measured, Scored):
         if roles:
             docs = sorted((self.f.get(s) for s in roles), key=lambda d: (list(KIND_LABELS).index(d.kind),  # type: ignore[union-attr]
                                                                          self.f.title(d).casefold()))  # type: ignore[arg-type]
-            rows = [[esc(KIND_LABELS[d.kind]), self.link(page, d.id), esc(", ".join(roles[d.id]))]  # type: ignore[union-attr]
-                    for d in docs]
             parts.append("## Responsibilities\n\nEverything in the strategy that names this person.\n\n"
-                         + self.table(["Kind", "Entity", "Role"], rows))
+                         + self.paged(page, "responsibilities", docs, lambda here, docs: self.table(
+                             ["Kind", "Entity", "Role"], [[esc(KIND_LABELS[d.kind]), self.link(here, d.id),
+                                                          esc(", ".join(roles[d.id]))] for d in docs]),
+                             self.f.title(p), "responsibilities"))
         owned = [g for g, labels in roles.items() if "owner" in labels and self.f.get(g, "Goal")]
         if owned:
-            parts.append("## Goals owned\n\n" + self.goal_table(page, owned, owner=False))
+            parts.append("## Goals owned\n\n" + self.paged(page, "goals", self.goal_order(owned), lambda here, ids:
+                                                            self.goal_table(here, ids, owner=False),
+                                                            self.f.title(p), "goals owned"))
         # What a person depends on (their department) is in the facts above and what
         # names them is the Responsibilities table, so no separate lineage section.
         parts.append(self.lint_section(p, page))
@@ -1107,16 +1166,23 @@ class _Site(Measured, Scored):
         by_partner: dict[str, list[tuple[Document, int, dict[str, Any]]]] = {}
         for entry in entries:
             by_partner.setdefault(str(entry[2].get("department")), []).append(entry)
-        rows = []
-        for g, _, j in entries:
-            own = self.f.department_of(g)
-            rows.append([self.link(page, g.id, "Goal"), self.link(page, own, "Department") if own else "",
-                         self.link(page, j.get("department"), "Department"), self.link(page, j.get("owner"), "Person"),
-                         self.badge(self.f.progress[g.id].status)])
-        parts.append(self.table(["Goal", "From", "Benefit lands in", "Co-owned by", "Goal status"], rows))
+        def rows(here: str, entries: Any) -> str:
+            out = []
+            for g, _, j in entries:
+                own = self.f.department_of(g)
+                out.append([self.link(here, g.id, "Goal"), self.link(here, own, "Department") if own else "",
+                            self.link(here, j.get("department"), "Department"),
+                            self.link(here, j.get("owner"), "Person"), self.badge(self.f.progress[g.id].status)])
+            return self.table(["Goal", "From", "Benefit lands in", "Co-owned by", "Goal status"], out)
+
+        parts.append(self.paged(page, "goals", entries, rows, "Joint goals", "joint goals"))
         for dep in sorted(by_partner, key=lambda x: self.f.title(doc).casefold() if (doc := self.f.get(x)) else x):
             partner = self.f.get(dep)
             name = self.f.title(partner) if partner else dep
+            if len(entries) > paging.PAGE_ROWS:  # site/paging.py: the cards are on each department's page
+                parts.append(f"## Landing in {esc(name)}\n\n" + esc(f"{len(by_partner[dep]):,} joint goals:") + " " +
+                             (self.link(page, dep, "Department", "their commitments") if partner else ""))
+                continue
             parts.append(f"## Landing in {esc(name)}\n\n" + self.joint_cards(page, by_partner[dep]))
         return self.join(*parts)
 
@@ -1174,21 +1240,21 @@ class _Site(Measured, Scored):
                                           "not dropped, each with its own basis (below). Amounts are not converted: an "
                                           "impact in another currency than the team's cost is shown but not counted. "
                                           "These are estimates for comparing bets, not accounting.") + "</p>")]
-        rows = []
-        for r in rows_data:
-            team = self.f.get(r.team, "Team")
-            dep = team.data.get("department") if team else None
-            ratio = ratio_text(r)
-            rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
-                         esc(money(r.cost, r.currency)) if r.cost is not None else self.tag("no cost", "warn"),
-                         esc(money(r.impact.get(r.currency), r.currency)) if r.currency in r.impact
-                         else self.tag("no impact", "warn"),
-                         f"**{esc(ratio)}**", self.roi_bar(r.ratio, max((x.ratio or 0) for x in rows_data))])
-        parts.append(self.table(["Team", "Department", "Annual cost", "Expected impact", "Return", "vs. best"], rows)
-                     or "No teams yet.")
-        details = []
-        for r in rows_data:
-            details.append(f"### {esc(self.f.title(self.f.get(r.team, 'Team')))}\n\n" + self.roi_basis(page, r))  # type: ignore[arg-type]
+        best = max(((x.ratio or 0) for x in rows_data), default=0)
+
+        def rows(here: str, teams: Any) -> str:
+            out = []
+            for r in teams:
+                team = self.f.get(r.team, "Team")
+                dep = team.data.get("department") if team else None
+                out.append([self.link(here, r.team, "Team"), self.link(here, dep, "Department"),
+                            esc(money(r.cost, r.currency)) if r.cost is not None else self.tag("no cost", "warn"),
+                            esc(money(r.impact.get(r.currency), r.currency)) if r.currency in r.impact
+                            else self.tag("no impact", "warn"), f"**{esc(ratio_text(r))}**", self.roi_bar(r.ratio, best)])
+            return self.table(["Team", "Department", "Annual cost", "Expected impact", "Return", "vs. best"], out)
+
+        parts.append(self.paged(page, "teams", rows_data, rows, "Return on investment", "teams") or "No teams yet.")
+        details = self.roi_details(page, rows_data)
         if details:
             parts.append("## Basis per team\n\n" + "\n\n".join(details))
         return self.join(*parts)
@@ -1196,22 +1262,41 @@ class _Site(Measured, Scored):
     def roi_unpublished(self, page: str, rows_data: list[Any]) -> str:
         """The ROI page of a site that leaves team costs out: each team's expected impact
         (of its published goals), no cost and no return, nothing computed from them."""
-        rows = []
-        for r in sorted(rows_data, key=lambda r: (self.f.title(self.f.get(r.team, "Team")).casefold(), r.team)):  # type: ignore[arg-type]
-            team = self.f.get(r.team, "Team")
-            dep = team.data.get("department") if team else None
-            rows.append([self.link(page, r.team, "Team"), self.link(page, dep, "Department"),
-                         esc(" + ".join(money(v, c) for c, v in r.impact.items()) or "–"), self.team_cost({})])
-        details = [f"### {esc(self.f.title(self.f.get(r.team, 'Team')))}\n\n" + self.roi_basis(page, r)  # type: ignore[arg-type]
-                   for r in rows_data]
+        def rows(here: str, teams: Any) -> str:
+            out = []
+            for r in teams:
+                team = self.f.get(r.team, "Team")
+                dep = team.data.get("department") if team else None
+                out.append([self.link(here, r.team, "Team"), self.link(here, dep, "Department"),
+                            esc(" + ".join(money(v, c) for c, v in r.impact.items()) or "–"), self.team_cost({})])
+            return self.table(["Team", "Department", "Expected impact", "Annual cost and return"], out)
+
+        ordered = sorted(rows_data, key=lambda r: (self.f.title(self.f.get(r.team, "Team")).casefold(), r.team))  # type: ignore[arg-type]
+        details = self.roi_details(page, rows_data)
         return self.join(
             "# Return on investment",
             self.callout("note", "Cost and return not published", "<p>" + esc(
                 "This site leaves each team's cost out, so it shows no return on investment: only the expected "
                 "annual impact of each team's goals, as the goals declare it. The internal site has the whole "
                 "page.") + "</p>"),
-            self.table(["Team", "Department", "Expected impact", "Annual cost and return"], rows) or "No teams yet.",
+            self.paged(page, "teams", ordered, rows, "Return on investment", "teams") or "No teams yet.",
             "## Expected impact per team\n\n" + "\n\n".join(details) if details else "")
+
+    def roi_details(self, page: str, rows_data: list[Any]) -> list[str]:
+        """Each team's basis, goal by goal; when that would list more than `PAGE_ROWS`
+        goals in all (site/paging.py), the number of goals and a link to the team's page,
+        which shows its basis."""
+        whole = sum(len(r.goals) for r in rows_data) <= paging.PAGE_ROWS
+        out = []
+        for r in rows_data:
+            head = f"### {esc(self.f.title(self.f.get(r.team, 'Team')))}\n\n"  # type: ignore[arg-type]
+            if whole:
+                out.append(head + self.roi_basis(page, r))
+            else:
+                n = len(r.goals)
+                out.append(head + esc(f"{n} goal{'s' if n != 1 else ''} with an expected impact: the basis is on")
+                           + " " + self.link(page, r.team, "Team", "the team's page") + ".")
+        return out
 
     def roi_bar(self, ratio: float | None, best: float) -> str:
         if ratio is None or best <= 0:
@@ -1246,14 +1331,15 @@ class _Site(Measured, Scored):
                     esc(self.codes[code].name if code in self.codes else ""), self.severity(found[0].severity),
                     esc(len(found))] for code, found in by_code.items()]
         parts.append("## By rule\n\n" + self.table(["Code", "Rule", "Severity", "Findings"], summary))
-        rows = []
-        for code, found in by_code.items():
-            for d in found:
-                entity = entity_of.get(id(d))
-                rows.append([self.severity(d.severity), f"[{esc(code)}]({paths.md_link(page, paths.rule(code))})",
-                             self.link(page, entity) if entity else "", esc(f"{d.location.path}:{d.location.line}"),
-                             esc(d.message)])
-        parts.append("## Findings\n\n" + self.table(["Severity", "Code", "Entity", "Where", "Finding"], rows))
+
+        def rows(here: str, found: Any) -> str:
+            return self.table(["Severity", "Code", "Entity", "Where", "Finding"], [
+                [self.severity(d.severity), f"[{esc(d.code)}]({paths.md_link(here, paths.rule(d.code))})",
+                 self.link(here, entity_of[id(d)]) if id(d) in entity_of else "",
+                 esc(f"{d.location.path}:{d.location.line}"), esc(d.message)] for d in found])
+
+        every = [d for found in by_code.values() for d in found]
+        parts.append("## Findings\n\n" + self.paged(page, "findings", every, rows, "Lint health", "findings"))
         return self.join(*parts)
 
     def rules_index(self) -> str:
