@@ -89,8 +89,14 @@ class Document:
         return self._keys  # type: ignore[return-value]
 
     def _fill(self) -> None:
-        if self._later is not None:
-            self._later.fill()
+        later = self._later
+        if later is not None:
+            later.fill()  # the documents it was made for
+            if self._values is None:  # a copy of one of them (dataclasses.replace: the site's audience filter)
+                twin = next((d for d in later.documents if d.index == self.index), None)
+                if twin is not None:
+                    self._values, self._keys = twin._values, twin._keys
+            self._later = None
         if self._values is None:
             self._values = {}
         if self._keys is None:
@@ -161,6 +167,8 @@ class _LazyPositions:
         self.text, self.rel, self.documents = text, rel, documents
 
     def fill(self) -> None:
+        if all(doc._values is not None and doc._keys is not None for doc in self.documents):
+            return  # filled already (a copy of a document asks again)
         try:
             with no_gc():
                 parsed, _ = _parse_text(self.text, self.rel, positions=True)
