@@ -209,3 +209,14 @@ def test_only_the_newest_sides_are_kept(repo: Path, cache_dir: Path) -> None:
     finally:
         cache.enable(False)
     assert len(list((cache_dir / "sides").glob("*.json"))) == diffcache.MAX_SIDES
+
+
+def test_cache_info_counts_the_sides_and_clear_removes_them(repo: Path, cache_dir: Path) -> None:
+    _diff(repo)  # both sides linted and kept
+    sides = sorted((cache_dir / "sides").glob("*.json"))
+    assert sides
+    info = json.loads(helpers.run_cli(["cache", "info", "--format", "json"]).stdout)
+    everything = sum(p.stat().st_size for p in cache_dir.rglob("*.json"))
+    assert info["bytes"] == everything >= sum(p.stat().st_size for p in sides) > 0
+    assert helpers.run_cli(["cache", "clear"]).exit_code == 0
+    assert not list((cache_dir / "sides").glob("*.json")) and not list(cache_dir.rglob("*.json"))

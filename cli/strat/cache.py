@@ -434,11 +434,16 @@ def _write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
+# The cache folder's subfolders: packs, their indexes, deltas and reference findings, and
+# strat diff's sides (strat.diffcache).
+FOLDERS = ("packs", "index", "delta", "refs", "sides")
+
+
 def clear() -> tuple[Path, int]:
     """Delete every pack, its index (and temp files) of the cache folder; (folder, packs removed)."""
     where = cache_dir()
     removed = 0
-    for sub in ("packs", "index", "delta", "refs", "sides"):  # sides: strat.diffcache
+    for sub in FOLDERS:
         folder = where / sub
         if folder.is_dir() and not folder.is_symlink():
             for item in folder.iterdir():
@@ -451,8 +456,7 @@ def clear() -> tuple[Path, int]:
 def info() -> dict[str, Any]:
     """The cache folder, whether it is on, its packs and their size (with their indexes)."""
     where = cache_dir()
-    found = {sub: [p for p in (where / sub).glob("*.json")] if (where / sub).is_dir() else []
-             for sub in ("packs", "index", "delta", "refs")}
+    found = {sub: [p for p in (where / sub).glob("*.json")] if (where / sub).is_dir() else [] for sub in FOLDERS}
     return {"folder": str(where), "enabled": _enabled, "packs": len(found["packs"]),
             "bytes": sum(p.stat().st_size for ps in found.values() for p in ps if p.is_file()), "format": FORMAT}
 
