@@ -296,3 +296,26 @@ def test_r205_across_metrics_and_files(tmp_path: Path) -> None:
     found = [(d["path"], d["line"], d["message"]) for d in result.diagnostics if d["code"] == "R205"]
     assert [(p, line) for p, line, _ in found] == [("strategy/readings/c.yaml", 6), ("strategy/readings/d.yaml", 6)]
     assert "at strategy/readings/a.yaml:6" in found[0][2] and "at strategy/readings/b.yaml:5" in found[1][2]
+
+
+def test_a_rule_context_and_its_model_are_let_go_after_use() -> None:
+    """The per-run caches live in the context: once a run drops it, the context and the
+    model it holds can be freed (class-level method caches kept every one of them for the
+    life of the process, which a long site build paid in memory)."""
+    import gc
+    import weakref
+
+    from strat.lint import LintOptions, check
+    from strat.load import load_tree
+    from strat.rules.context import RuleContext
+
+    model = check(load_tree(helpers.BASE, helpers.BASE / "strategy"), None, LintOptions(use_git=False)).model
+    assert model is not None
+    ctx = RuleContext(model)
+    metric = ctx.entities("Metric")[0].id
+    assert ctx.entities("Goal") and ctx.drivers_of(metric) and ctx.driven_from(metric)
+    assert ctx.entities("Goal") is ctx.entities("Goal")  # still computed once per run
+    gone = weakref.ref(ctx)
+    del ctx
+    gc.collect()
+    assert gone() is None

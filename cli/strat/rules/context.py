@@ -37,20 +37,29 @@ class GitFacts:
     history_cut: bool = False
 
 
-@dataclass(eq=False)  # hashed by identity: per-run caches hang off it
+@dataclass(eq=False)  # hashed by identity
 class RuleContext:
     model: Model
     config: Config = field(default_factory=Config)
     today: dt.date = field(default_factory=dt.date.today)
     git: GitFacts | None = None
+    # Per-run caches, held by the context itself (a `functools.lru_cache` on a method would
+    # keep every context, and its whole model, alive for as long as the process lives).
+    _memo: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
+
+    def _remember(self, what: str, key: str, compute: Any) -> Any:
+        found = self._memo.get((what, key))
+        if found is None:
+            found = self._memo[(what, key)] = compute(key)
+        return found
 
     # --- entities ------------------------------------------------------------------
 
-    @functools.lru_cache(maxsize=None)
     def entities(self, kind: str) -> list[Document]:
         """Entities of a kind that passed the schema and whose references resolved
         (computed once per kind: every rule asks)."""
-        return [d for d in self.model.of_kind(kind) if self.usable(d)]
+        return self._remember("entities", kind,
+                              lambda k: [d for d in self.model.of_kind(k) if self.usable(d)])  # type: ignore[no-any-return]
 
     def usable(self, doc: Document | None) -> bool:
         return doc is not None and doc.valid and doc.id not in self.model.unresolved
@@ -134,15 +143,15 @@ class RuleContext:
     def driven_by(self) -> dict[str, list[str]]:
         return graph.invert(self.drives)
 
-    @functools.lru_cache(maxsize=None)
     def drivers_of(self, metric: str) -> frozenset[str]:
         """Every metric with a `drives` path to `metric` (itself included)."""
-        return frozenset(graph.reachable(metric, self.driven_by))
+        return self._remember("drivers_of", metric,  # type: ignore[no-any-return]
+                              lambda m: frozenset(graph.reachable(m, self.driven_by)))
 
-    @functools.lru_cache(maxsize=None)
     def driven_from(self, metric: str) -> frozenset[str]:
         """Every metric `metric` has a `drives` path to (itself included)."""
-        return frozenset(graph.reachable(metric, self.drives))
+        return self._remember("driven_from", metric,  # type: ignore[no-any-return]
+                              lambda m: frozenset(graph.reachable(m, self.drives)))
 
     def metric(self, ident: Any) -> Document | None:
         return self.get(ident, "Metric")

@@ -115,7 +115,6 @@ def build_site(root: Path, folder: Path, config: Config, options: SiteOptions, e
                                    repository=layout.repository, docs=tmp / "docs")
         if rendered is None:
             return EXIT_FINDINGS
-        _forget_rule_caches()
         say(f"rendered {sum(1 for p in rendered.pages if p.endswith('.md'))} pages from {rendered.documents} documents "
             f"({_count(rendered.diagnostics, rendered.public)}) for {rendered.audience_note}; building with MkDocs "
             f"into {_show(layout.out_dir, root)}")
@@ -213,17 +212,6 @@ def render_strategy(root: Path, folder: Path, config: Config, today: dt.date | N
         left += [f"{n} internal entit{'y' if n == 1 else 'ies'}"] if n else []
         rendered.audience_note = "a public audience (left out: " + (", ".join(left) or "nothing") + ")"
     return rendered
-
-
-def _forget_rule_caches() -> None:
-    """Let the strategy go before MkDocs runs: RuleContext's per-run method caches
-    (`functools.lru_cache` on the class) hold each context, and with it the whole model,
-    for as long as the process lives."""
-    from strat.rules.context import RuleContext
-
-    for name, member in vars(RuleContext).items():
-        if hasattr(member, "cache_clear"):
-            member.cache_clear()
 
 
 def _changelog(root: Path, folder: Path) -> list | None:
