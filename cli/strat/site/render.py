@@ -1245,9 +1245,7 @@ class _Site(Measured, Scored, Paged):
         def rows(here: str, teams: Any) -> str:
             out = []
             for r in teams:
-                team = self.f.get(r.team, "Team")
-                dep = team.data.get("department") if team else None
-                out.append([self.link(here, r.team, "Team"), self.link(here, dep, "Department"),
+                out.append([*self.team_cells(here, r.team),
                             esc(money(r.cost, r.currency)) if r.cost is not None else self.tag("no cost", "warn"),
                             esc(money(r.impact.get(r.currency), r.currency)) if r.currency in r.impact
                             else self.tag("no impact", "warn"), f"**{esc(ratio_text(r))}**", self.roi_bar(r.ratio, best)])
@@ -1259,15 +1257,19 @@ class _Site(Measured, Scored, Paged):
             parts.append("## Basis per team\n\n" + "\n\n".join(details))
         return self.join(*parts)
 
+    def team_cells(self, here: str, ident: str) -> list[str]:
+        """An ROI row's first two cells: the team and its department, linked."""
+        team = self.f.get(ident, "Team")
+        dep = team.data.get("department") if team else None
+        return [self.link(here, ident, "Team"), self.link(here, dep, "Department")]
+
     def roi_unpublished(self, page: str, rows_data: list[Any]) -> str:
         """The ROI page of a site that leaves team costs out: each team's expected impact
         (of its published goals), no cost and no return, nothing computed from them."""
         def rows(here: str, teams: Any) -> str:
             out = []
             for r in teams:
-                team = self.f.get(r.team, "Team")
-                dep = team.data.get("department") if team else None
-                out.append([self.link(here, r.team, "Team"), self.link(here, dep, "Department"),
+                out.append([*self.team_cells(here, r.team),
                             esc(" + ".join(money(v, c) for c, v in r.impact.items()) or "–"), self.team_cost({})])
             return self.table(["Team", "Department", "Expected impact", "Annual cost and return"], out)
 
